@@ -1,0 +1,91 @@
+#include "server/common/errors.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/rpc/error_details.pb.h"
+
+namespace psc {
+namespace {
+
+void AddErrorInfo(absl::string_view reason, google::rpc::Status* rpc) {
+  google::rpc::ErrorInfo info;
+  info.set_reason(std::string(reason));
+  info.set_domain(std::string(kErrorDomain));
+  rpc->add_details()->PackFrom(info);
+}
+
+absl::Status WithDetails(absl::StatusCode code, absl::string_view message,
+                         const google::rpc::Status& rpc) {
+  absl::Status status(code, message);
+  status.SetPayload(kStatusDetailsUrl, absl::Cord(rpc.SerializeAsString()));
+  return status;
+}
+
+}  // namespace
+
+absl::Status Error(absl::StatusCode code, absl::string_view reason, absl::string_view message,
+                   const std::vector<FieldViolation>& violations) {
+  google::rpc::Status rpc;
+  rpc.set_code(static_cast<int>(code));
+  rpc.set_message(std::string(message));
+  AddErrorInfo(reason, &rpc);
+  if (!violations.empty()) {
+    google::rpc::BadRequest bad_request;
+    for (const FieldViolation& v : violations) {
+      auto* fv = bad_request.add_field_violations();
+      fv->set_field(v.field);
+      fv->set_description(v.description);
+    }
+    rpc.add_details()->PackFrom(bad_request);
+  }
+  return WithDetails(code, message, rpc);
+}
+
+absl::Status ValidationError(const std::vector<FieldViolation>& violations) {
+  return Error(absl::StatusCode::kInvalidArgument, "VALIDATION_FAILED",
+               absl::StrCat("invalid request: ", JoinViolations(violations)), violations);
+}
+
+std::string JoinViolations(const std::vector<FieldViolation>& violations) {
+  return absl::StrJoin(violations, "; ", [](std::string* out, const FieldViolation& v) {
+    absl::StrAppend(out, v.field, ": ", v.description);
+  });
+}
+
+google::rpc::Status ToRpcStatus(const absl::Status& status) {
+  google::rpc::Status rpc;
+  if (auto payload = status.GetPayload(kStatusDetailsUrl);
+      payload && rpc.ParseFromString(std::string(*payload))) {
+    return rpc;
+  }
+  rpc.Clear();
+  rpc.set_code(static_cast<int>(status.code()));
+  rpc.set_message(std::string(status.message()));
+  if (!status.ok()) AddErrorInfo(absl::StatusCodeToString(status.code()), &rpc);  // e.g. "INTERNAL"
+  return rpc;
+}
+
+std::string ErrorReason(const absl::Status& status) {
+  if (status.ok()) return "";
+  const google::rpc::Status rpc = ToRpcStatus(status);
+  for (const auto& any : rpc.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) return info.reason();
+  }
+  return "";
+}
+
+std::vector<FieldViolation> FieldViolations(const absl::Status& status) {
+  std::vector<FieldViolation> out;
+  const google::rpc::Status rpc = ToRpcStatus(status);
+  for (const auto& any : rpc.details()) {
+    google::rpc::BadRequest bad_request;
+    if (!any.UnpackTo(&bad_request)) continue;
+    for (const auto& fv : bad_request.field_violations()) {
+      out.push_back({fv.field(), fv.description()});
+    }
+  }
+  return out;
+}
+
+}  // namespace psc

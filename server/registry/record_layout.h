@@ -1,0 +1,39 @@
+#pragma once
+
+// Where the registry keeps things in the store (DESIGN.md section 5):
+//   kRecords  (collection, id)                                  -> serialized resource
+//   kIndex    (collection, field, value, "n", id)               -> ""  (List by name)
+//             (collection, field, value, "c", create_us, id)    -> ""  (List by create_time)
+//             ("~ref", target name, referrer name)              -> ""  (who references target)
+//   kMeta     ("req", collection, request_id)                   -> (fingerprint, resource)
+// Every resource is also indexed under the field "_all" with value "", which serves
+// unfiltered Lists.
+
+#include <cstdint>
+#include <string>
+#include "absl/strings/string_view.h"
+
+namespace psc::registry {
+
+inline constexpr absl::string_view kAllField = "_all";
+
+enum class SortOrder { kName, kCreateTime };
+
+std::string RecordKey(absl::string_view collection, absl::string_view id);
+
+// The prefix of every index entry for (collection, field, value) in `order`.
+std::string IndexPrefix(absl::string_view collection, absl::string_view field,
+                        absl::string_view value, SortOrder order);
+// One index entry.
+std::string IndexKey(absl::string_view collection, absl::string_view field, absl::string_view value,
+                     SortOrder order, int64_t create_micros, absl::string_view id);
+// The id at the end of an index entry key that starts with a prefix of `order`; false when
+// the rest is malformed.
+bool IdFromIndexSuffix(absl::string_view suffix, SortOrder order, std::string* id);
+
+std::string ReferencePrefix(absl::string_view target);
+std::string ReferenceKey(absl::string_view target, absl::string_view referrer);
+
+std::string RequestKey(absl::string_view collection, absl::string_view request_id);
+
+}  // namespace psc::registry

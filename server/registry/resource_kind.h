@@ -1,0 +1,107 @@
+#pragma once
+
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "google/protobuf/message.h"
+#include "server/common/errors.h"
+
+namespace psc::registry {
+
+// One value under which a resource is indexed for List filters, e.g. {"workstream", "LOCAL"}.
+struct IndexTerm {
+  std::string field;
+  std::string value;
+  bool operator==(const IndexTerm&) const = default;
+};
+
+// A resource name a resource refers to, and the field that holds it (for error messages).
+struct Reference {
+  std::string field;   // e.g. "participant_collaboratives[1]"
+  std::string target;  // e.g. "collaboratives/wessex"
+};
+
+// A field List can filter on. Values of enum fields must be names of the enum; values of
+// boolean fields "true" or "false"; values of case-insensitive fields are lowercased.
+struct FilterField {
+  std::string name;
+  const google::protobuf::EnumDescriptor* enum_type = nullptr;
+  bool boolean = false;
+  bool case_insensitive = false;
+};
+
+// What the registry needs to know about one kind of resource: its rules, indexes and
+// references. One implementation per kind; all are stateless and thread-safe.
+class ResourceKind {
+ public:
+  virtual ~ResourceKind() = default;
+
+  // The collection id in resource names, e.g. "caseStudies".
+  virtual absl::string_view collection() const = 0;
+  // The request field holding the resource, e.g. "case_study"; prefixes violation paths.
+  virtual absl::string_view singular() const = 0;
+  // An empty message of the kind's type.
+  virtual const google::protobuf::Message& prototype() const = 0;
+  // The fields List filters accept.
+  virtual const std::vector<FilterField>& filter_fields() const = 0;
+  // Output-only fields the server derives, beyond name, create_time, update_time and etag.
+  virtual std::vector<std::string> derived_fields() const { return {}; }
+
+  // Fills defaults for unset fields of a new resource (e.g. an initiative's status).
+  virtual void ApplyDefaults(google::protobuf::Message* resource) const {}
+  // Appends a violation for every stateless rule `resource` breaks. Paths are relative to the
+  // resource (e.g. "measures[0].name").
+  virtual void Validate(const google::protobuf::Message& resource,
+                        std::vector<FieldViolation>* violations) const = 0;
+  // Recomputes derived fields; called on every write after validation.
+  virtual void Derive(google::protobuf::Message* resource) const {}
+  // The values `resource` is indexed under, one per (field, value), without duplicates.
+  virtual std::vector<IndexTerm> IndexTerms(const google::protobuf::Message& resource) const = 0;
+  // The resource names `resource` refers to; each must exist when it is written.
+  virtual std::vector<Reference> References(const google::protobuf::Message& resource) const = 0;
+};
+
+// Adapts ResourceKind to one message type.
+template <typename T>
+class TypedKind : public ResourceKind {
+ public:
+  const google::protobuf::Message& prototype() const final { return T::default_instance(); }
+  void ApplyDefaults(google::protobuf::Message* resource) const final {
+    ApplyDefaultsTo(static_cast<T*>(resource));
+  }
+  void Validate(const google::protobuf::Message& resource,
+                std::vector<FieldViolation>* violations) const final {
+    ValidateResource(static_cast<const T&>(resource), violations);
+  }
+  void Derive(google::protobuf::Message* resource) const final {
+    DeriveFields(static_cast<T*>(resource));
+  }
+  std::vector<IndexTerm> IndexTerms(const google::protobuf::Message& resource) const final {
+    return TermsOf(static_cast<const T&>(resource));
+  }
+  std::vector<Reference> References(const google::protobuf::Message& resource) const final {
+    return ReferencesOf(static_cast<const T&>(resource));
+  }
+
+ protected:
+  virtual void ApplyDefaultsTo(T* resource) const {}
+  virtual void ValidateResource(const T& resource, std::vector<FieldViolation>* out) const = 0;
+  virtual void DeriveFields(T* resource) const {}
+  virtual std::vector<IndexTerm> TermsOf(const T& resource) const = 0;
+  virtual std::vector<Reference> ReferencesOf(const T& resource) const = 0;
+};
+
+// The five kinds. References stay valid for the life of the program.
+const ResourceKind& CollaborativeKind();
+const ResourceKind& InitiativeKind();
+const ResourceKind& CaseStudyKind();
+const ResourceKind& ExpertKind();
+const ResourceKind& SharedResourceKind();  // the `resources` collection
+
+// The kind whose collection is `collection`, or nullptr.
+const ResourceKind* KindForCollection(absl::string_view collection);
+// All kinds, in a fixed order.
+const std::vector<const ResourceKind*>& AllKinds();
+
+}  // namespace psc::registry

@@ -1,0 +1,1 @@
+#include "server/service/registry_service.h"

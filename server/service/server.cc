@@ -1,0 +1,55 @@
+#include "server/service/server.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/server_builder.h"
+#include "server/common/status_macros.h"
+#include "server/service/credentials.h"
+
+namespace psc::service {
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
+  std::unique_ptr<Server> server(new Server);
+  storage::StoreOptions store_options;
+  store_options.path = options.data_dir;
+  store_options.sync = options.sync;
+  PSC_ASSIGN_OR_RETURN(server->store_, storage::Store::Open(store_options));
+  PSC_ASSIGN_OR_RETURN(server->registry_, registry::Registry::Open(server->store_.get()));
+  server->service_ = std::make_unique<RegistryService>(server->registry_.get());
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options.listen, MakeServerCredentials(), &port);
+  builder.RegisterService(server->service_.get());
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  server->grpc_server_ = builder.BuildAndStart();
+  if (server->grpc_server_ == nullptr || port == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
+  }
+  std::string host = options.listen.substr(0, options.listen.rfind(':'));
+  server->address_ = absl::StrCat(host, ":", port);
+  return server;
+}
+
+Server::~Server() { Shutdown(absl::Seconds(5)); }
+
+void Server::Shutdown(absl::Duration grace) {
+  std::call_once(shutdown_once_, [&] {
+    if (grpc_server_ != nullptr) {
+      grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+      grpc_server_->Wait();
+      grpc_server_.reset();
+    }
+    registry_.reset();
+    store_.reset();  // commits what is queued, joins the committer and closes RocksDB
+    stopped_.Notify();
+  });
+}
+
+void Server::Wait() { stopped_.WaitForNotification(); }
+
+}  // namespace psc::service

@@ -1,0 +1,48 @@
+#pragma once
+
+// Generic gRPC handlers for the standard methods of any resource kind. The request messages
+// of registry_service.proto share one layout per method, which these read by reflection:
+//   Get:    name = 1
+//   List:   page_size = 1, page_token = 2, filter = 3, order_by = 4
+//           (response: resources = 1, next_page_token = 2, sequence = 3)
+//   Create: resource = 1, resource_id = 2, request_id = 3
+//   Update: resource = 1, update_mask = 2, etag = 3
+//   Delete: name = 1, etag = 2
+
+#include "google/protobuf/empty.pb.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/server_callback.h"
+#include "server/registry/registry.h"
+
+namespace psc::service {
+
+class StandardMethods {
+ public:
+  explicit StandardMethods(registry::Registry* registry) : registry_(registry) {}
+
+  grpc::ServerUnaryReactor* Get(grpc::CallbackServerContext* context,
+                                const registry::ResourceKind& kind,
+                                const google::protobuf::Message& request,
+                                google::protobuf::Message* response);
+  grpc::ServerUnaryReactor* List(grpc::CallbackServerContext* context,
+                                 const registry::ResourceKind& kind,
+                                 const google::protobuf::Message& request,
+                                 google::protobuf::Message* response);
+  grpc::ServerUnaryReactor* Create(grpc::CallbackServerContext* context,
+                                   const registry::ResourceKind& kind,
+                                   const google::protobuf::Message& request,
+                                   google::protobuf::Message* response);
+  grpc::ServerUnaryReactor* Update(grpc::CallbackServerContext* context,
+                                   const registry::ResourceKind& kind,
+                                   const google::protobuf::Message& request,
+                                   google::protobuf::Message* response);
+  grpc::ServerUnaryReactor* Delete(grpc::CallbackServerContext* context,
+                                   const registry::ResourceKind& kind,
+                                   const google::protobuf::Message& request,
+                                   google::protobuf::Empty* response);
+
+ private:
+  registry::Registry* registry_;
+};
+
+}  // namespace psc::service

@@ -1,0 +1,99 @@
+#include "server/storage/group_commit.h"
+
+#include "server/common/log.h"
+#include "server/storage/keys.h"
+
+namespace psc::storage {
+
+GroupCommitter::GroupCommitter(const DbHandles* handles, const StoreOptions& options,
+                               uint64_t last_sequence)
+    : handles_(handles), options_(options), last_sequence_(last_sequence) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+GroupCommitter::~GroupCommitter() {
+  Shutdown();
+  if (thread_.joinable()) thread_.join();
+}
+
+void GroupCommitter::Enqueue(Mutation mutation, CommitCallback done) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(Pending{std::move(mutation), std::move(done)});
+      cv_.notify_one();
+      return;
+    }
+  }
+  std::move(done)(absl::UnavailableError("the store is shutting down"));
+}
+
+void GroupCommitter::Shutdown() {
+  std::lock_guard<std::mutex> lock(mu_);
+  stopping_ = true;
+  cv_.notify_one();
+}
+
+void GroupCommitter::Run() {
+  while (true) {
+    std::deque<Pending> group;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued has been committed
+      size_t n = std::min(queue_.size(), static_cast<size_t>(options_.max_group_size));
+      for (size_t i = 0; i < n; ++i) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    CommitGroup(group);
+    for (Pending& p : group) std::move(p.done)(std::move(p.result));
+  }
+}
+
+void GroupCommitter::CommitGroup(std::deque<Pending>& group) {
+  TxnBatch batch(handles_);
+  const uint64_t first = last_sequence();
+  uint64_t sequence = first;
+  bool dirty = false;
+  for (Pending& p : group) {
+    batch.batch().SetSavePoint();
+    WriteTxn txn(&batch, sequence + 1);
+    absl::Status status = p.mutation(txn);
+    if (status.ok() && txn.wrote_logged_ && !txn.change_) {
+      status = absl::InternalError("mutation wrote without a change-log entry");
+    }
+    if (!status.ok()) {
+      batch.batch().RollbackToSavePoint();
+      p.result = status;
+      continue;
+    }
+    batch.batch().PopSavePoint();
+    if (txn.wrote_any_) dirty = true;
+    if (!txn.change_) continue;  // nothing logged: no sequence taken
+    ++sequence;
+    batch.batch().Put(handles_->cf(Family::kChangeLog), KeyBuilder().AddUint64(sequence).key(),
+                      *txn.change_);
+    p.result = sequence;
+  }
+  if (!dirty && sequence == first) return;
+  if (sequence != first) {
+    batch.batch().Put(handles_->cf(Family::kMeta), kLastSequenceKey,
+                      KeyBuilder().AddUint64(sequence).key());
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync;
+  rocksdb::Status s = handles_->db->Write(wo, batch.batch().GetWriteBatch());
+  if (!s.ok()) {
+    LogError("group commit failed: " + s.ToString());
+    absl::Status error = FromRocks(s);
+    for (Pending& p : group) {
+      if (p.result.ok()) p.result = error;
+    }
+    return;
+  }
+  last_sequence_.store(sequence, std::memory_order_release);
+}
+
+}  // namespace psc::storage

@@ -1,0 +1,70 @@
+#include "server/storage/read_view.h"
+
+#include "server/storage/db_handles.h"
+#include "server/storage/keys.h"
+
+namespace psc::storage {
+
+absl::Status FromRocks(const rocksdb::Status& s) {
+  if (s.ok()) return absl::OkStatus();
+  if (s.IsNotFound()) return absl::NotFoundError(s.ToString());
+  return absl::InternalError("storage: " + s.ToString());
+}
+
+ReadView::ReadView(const DbHandles* handles)
+    : handles_(handles), snapshot_(handles->db->GetSnapshot()) {
+  auto last = Get(Family::kMeta, kLastSequenceKey);
+  if (last.ok() && *last) {
+    KeyReader reader(**last);
+    reader.ReadUint64(&sequence_);
+  }
+}
+
+ReadView::~ReadView() {
+  handles_->db->ReleaseSnapshot(static_cast<const rocksdb::Snapshot*>(snapshot_));
+}
+
+absl::StatusOr<std::optional<std::string>> ReadView::Get(Family family,
+                                                         absl::string_view key) const {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = static_cast<const rocksdb::Snapshot*>(snapshot_);
+  std::string value;
+  rocksdb::Status s =
+      handles_->db->Get(ro, handles_->cf(family), rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s);
+  return value;
+}
+
+absl::Status ReadView::Scan(Family family, const ScanOptions& options, Visitor visit) const {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = static_cast<const rocksdb::Snapshot*>(snapshot_);
+  std::unique_ptr<rocksdb::Iterator> it(handles_->db->NewIterator(ro, handles_->cf(family)));
+  const rocksdb::Slice resume(options.resume_after);
+  const rocksdb::Slice prefix(options.prefix);
+  if (!options.reverse) {
+    it->Seek(resume.empty() ? prefix : resume);
+    if (!resume.empty() && it->Valid() && it->key() == resume) it->Next();
+  } else if (!resume.empty()) {
+    it->SeekForPrev(resume);
+    if (it->Valid() && it->key() == resume) it->Prev();
+  } else {
+    std::string end = PrefixSuccessor(options.prefix);
+    if (end.empty()) {
+      it->SeekToLast();
+    } else {
+      it->SeekForPrev(end);
+      if (it->Valid() && it->key() == end) it->Prev();
+    }
+  }
+  for (; it->Valid(); options.reverse ? it->Prev() : it->Next()) {
+    if (!it->key().starts_with(prefix)) break;
+    if (!visit(absl::string_view(it->key().data(), it->key().size()),
+               absl::string_view(it->value().data(), it->value().size()))) {
+      break;
+    }
+  }
+  return FromRocks(it->status());
+}
+
+}  // namespace psc::storage

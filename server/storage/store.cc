@@ -1,0 +1,83 @@
+#include "server/storage/store.h"
+
+#include <filesystem>
+#include <future>
+
+#include "absl/strings/match.h"
+#include "server/storage/db_handles.h"
+#include "server/storage/group_commit.h"
+#include "server/storage/keys.h"
+
+namespace psc::storage {
+namespace {
+
+constexpr const char* kFamilyNames[kFamilyCount] = {"records", "index", "changelog", "meta"};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.path, ec);
+  if (ec) {
+    return absl::FailedPreconditionError("cannot create data dir " + options.path + ": " +
+                                         ec.message());
+  }
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  rocksdb::ColumnFamilyOptions cf_options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
+  for (const char* name : kFamilyNames) descriptors.emplace_back(name, cf_options);
+
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors, &cfs, &raw);
+  if (!s.ok()) {
+    if (s.IsIOError() && absl::StrContains(s.ToString(), "lock")) {
+      return absl::FailedPreconditionError("data dir " + options.path +
+                                           " is in use by another pscd (" + s.ToString() + ")");
+    }
+    return absl::InternalError("cannot open data dir " + options.path + ": " + s.ToString());
+  }
+  auto handles = std::make_unique<DbHandles>();
+  handles->db.reset(raw);
+  handles->default_family = cfs[0];
+  for (int i = 0; i < kFamilyCount; ++i) handles->families[i] = cfs[i + 1];
+  return std::unique_ptr<Store>(new Store(std::move(handles), options));
+}
+
+Store::Store(std::unique_ptr<DbHandles> handles, const StoreOptions& options)
+    : handles_(std::move(handles)) {
+  committer_ = std::make_unique<GroupCommitter>(handles_.get(), options, Snapshot()->sequence());
+}
+
+Store::~Store() {
+  committer_.reset();  // drains the queue and joins the committer thread
+  handles_->db->FlushWAL(/*sync=*/true);
+  for (auto* cf : handles_->families) handles_->db->DestroyColumnFamilyHandle(cf);
+  handles_->db->DestroyColumnFamilyHandle(handles_->default_family);
+  handles_->db->Close();
+}
+
+void Store::Commit(Mutation mutation, CommitCallback done) {
+  committer_->Enqueue(std::move(mutation), std::move(done));
+}
+
+absl::StatusOr<uint64_t> Store::CommitAndWait(Mutation mutation) {
+  std::promise<absl::StatusOr<uint64_t>> promise;
+  auto future = promise.get_future();
+  Commit(std::move(mutation),
+         [&promise](absl::StatusOr<uint64_t> result) { promise.set_value(std::move(result)); });
+  return future.get();
+}
+
+std::unique_ptr<ReadView> Store::Snapshot() const {
+  return std::unique_ptr<ReadView>(new ReadView(handles_.get()));
+}
+
+uint64_t Store::last_sequence() const { return committer_->last_sequence(); }
+
+void Store::Shutdown() { committer_->Shutdown(); }
+
+}  // namespace psc::storage

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/statusor.h"
+#include "server/storage/read_view.h"
+#include "server/storage/write_txn.h"
+
+namespace psc::storage {
+
+struct DbHandles;
+class GroupCommitter;
+
+struct StoreOptions {
+  std::string path;  // the data directory; created when missing
+  // fsync the WAL before a write is acknowledged. Turn off only in tests and benchmarks.
+  bool sync = true;
+  // The most mutations one group commit takes.
+  int max_group_size = 512;
+};
+
+// A mutation runs on the committer thread, reads and writes through `txn`, and returns OK to
+// commit or an error to roll back its own writes (others in the group are unaffected).
+using Mutation = std::function<absl::Status(WriteTxn& txn)>;
+// Called once, on the committer thread, after the group's write is durable: the sequence the
+// mutation committed under, 0 when it wrote nothing, or the error. Must not block.
+using CommitCallback = absl::AnyInvocable<void(absl::StatusOr<uint64_t>) &&>;
+
+// The registry's embedded RocksDB store: records, secondary indexes, the change log and
+// metadata in one database, with a group committer for writes. Thread-safe.
+class Store {
+ public:
+  // Opens or creates the store at `options.path`. FAILED_PRECONDITION, reason-free, with a
+  // clear message when another process holds the data directory; INTERNAL on other errors.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const StoreOptions& options);
+
+  // Drains queued mutations, stops the committer and closes the database.
+  ~Store();
+
+  // Queues `mutation`; `done` runs after it commits (durably, when sync is on) or fails.
+  // After Shutdown(), `done` gets UNAVAILABLE at once.
+  void Commit(Mutation mutation, CommitCallback done);
+
+  // Commit() and wait: for tests and tools, never on a gRPC thread.
+  absl::StatusOr<uint64_t> CommitAndWait(Mutation mutation);
+
+  // A consistent snapshot for reads.
+  std::unique_ptr<ReadView> Snapshot() const;
+
+  // The last committed sequence.
+  uint64_t last_sequence() const;
+
+  // Commits what is queued, then refuses new mutations. Idempotent.
+  void Shutdown();
+
+ private:
+  Store(std::unique_ptr<DbHandles> handles, const StoreOptions& options);
+
+  std::unique_ptr<DbHandles> handles_;
+  std::unique_ptr<GroupCommitter> committer_;
+};
+
+}  // namespace psc::storage
