@@ -1,0 +1,27 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace psc::client {
+
+// The AIP-193 details the server attaches to every error.
+struct ErrorDetails {
+  struct FieldViolation {
+    std::string field;        // e.g. "initiative.measures[0].name"
+    std::string description;  // e.g. "is required"
+  };
+  std::string reason;  // UPPER_SNAKE, e.g. "VALIDATION_FAILED", "ETAG_MISMATCH"
+  std::string domain;  // "psc-registry" for errors the registry raises
+  std::map<std::string, std::string> metadata;
+  std::vector<FieldViolation> field_violations;  // set on validation errors
+};
+
+// The details carried by a status that RegistryClient returned. Empty for OK, and for errors
+// raised before reaching the server (then `reason` is empty too). Thread-safe.
+ErrorDetails GetErrorDetails(const absl::Status& status);
+
+}  // namespace psc::client

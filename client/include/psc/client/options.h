@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+
+#include "absl/time/time.h"
+
+namespace psc::client {
+
+// How a call is retried when the server is UNAVAILABLE. Retries happen only for calls that
+// are safe to repeat: reads, and creates that carry a request_id.
+struct RetryPolicy {
+  int max_attempts = 4;                            // 1 disables retries
+  absl::Duration initial_backoff = absl::Milliseconds(100);
+  absl::Duration max_backoff = absl::Seconds(2);
+  double backoff_multiplier = 2.0;                 // each wait is this times the last (+-20% jitter)
+};
+
+struct ClientOptions {
+  // gRPC target of pscd, e.g. "127.0.0.1:50051" or "dns:///registry.example:443".
+  std::string target = "127.0.0.1:50051";
+  // Deadline of each call, spanning all of its retries.
+  absl::Duration deadline = absl::Seconds(30);
+  RetryPolicy retry;
+  // The largest response accepted (a List page of 1000 large records can be several MiB).
+  int max_receive_message_bytes = 64 << 20;
+};
+
+}  // namespace psc::client

@@ -1,0 +1,176 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/field_mask.pb.h"
+#include "psc/client/error_details.h"
+#include "psc/client/options.h"
+#include "psc/registry/v1/registry_service.grpc.pb.h"
+
+namespace psc::client {
+
+namespace v1 = ::psc::registry::v1;
+
+class Call;
+
+// Options of a Create call.
+struct CreateOptions {
+  // The id of the new resource (an RFC-1034 label, 1..63 of [a-z0-9-]); random when empty.
+  std::string id;
+  // An idempotency key of at most 64 characters: a retry with the same key and request returns
+  // the original result and creates nothing. With a key the client also retries the call when
+  // the server is UNAVAILABLE.
+  std::string request_id;
+};
+
+// A client of the PSC Registry (psc.registry.v1.Registry), one method per RPC.
+//
+// Every method returns the server's result or its error as an absl::Status with the gRPC code
+// and message; GetErrorDetails() reads the AIP-193 details (reason, field violations). Common
+// codes: INVALID_ARGUMENT (bad input, nothing changed), NOT_FOUND, ALREADY_EXISTS,
+// FAILED_PRECONDITION (a reference does not resolve, or the resource is still referenced),
+// ABORTED (stale etag), UNAVAILABLE (server unreachable after retries), DEADLINE_EXCEEDED.
+//
+// Reads and creates with a request_id are retried with exponential backoff while the server is
+// UNAVAILABLE, within the call's deadline; other writes are never retried.
+//
+// Thread-safe: one RegistryClient may be shared by any number of threads.
+class RegistryClient {
+ public:
+  // A client of the server at `options.target`. Connects lazily: errors show on the first call.
+  explicit RegistryClient(ClientOptions options = {});
+  ~RegistryClient();
+
+  RegistryClient(const RegistryClient&) = delete;
+  RegistryClient& operator=(const RegistryClient&) = delete;
+
+  const ClientOptions& options() const { return options_; }
+
+  // Whether the server reports SERVING on the standard gRPC health service. Errors as for the
+  // other calls (UNAVAILABLE when it cannot be reached). Retried like a read.
+  absl::StatusOr<bool> IsServing();
+
+  // ---- Collaboratives (collaboratives/{id}) ----
+
+  // The collaborative `name`. NOT_FOUND when there is none; INVALID_ARGUMENT when `name` is
+  // not `collaboratives/{id}`.
+  absl::StatusOr<v1::Collaborative> GetCollaborative(const std::string& name);
+  // One page of collaboratives; see registry_service.proto for filter and order_by.
+  // `response.sequence` is the change-log sequence the page reflects.
+  absl::StatusOr<v1::ListCollaborativesResponse> ListCollaboratives(const v1::ListCollaborativesRequest& request);
+  // Every collaborative matching `filter`, walking all pages (page size 1000). Pages are
+  // separate reads: changes made meanwhile may or may not show.
+  absl::StatusOr<std::vector<v1::Collaborative>> ListAllCollaboratives(const std::string& filter = "",
+                                                  const std::string& order_by = "");
+  // Creates `collaborative` and returns it with its name, times and etag set.
+  absl::StatusOr<v1::Collaborative> CreateCollaborative(const v1::Collaborative& collaborative, const CreateOptions& options = {});
+  // Replaces the fields of `collaborative.name()` listed in `update_mask` (empty: every field set in
+  // `collaborative`; "*": all writable fields). With a non-empty `etag`, ABORTED unless it is current.
+  absl::StatusOr<v1::Collaborative> UpdateCollaborative(const v1::Collaborative& collaborative,
+                                   const google::protobuf::FieldMask& update_mask = {},
+                                   const std::string& etag = "");
+  // Deletes `name`. FAILED_PRECONDITION while other resources refer to it; with a non-empty
+  // `etag`, ABORTED unless it is current.
+  absl::Status DeleteCollaborative(const std::string& name, const std::string& etag = "");
+
+  // ---- Initiatives (initiatives/{id}) ----
+
+  // The initiative `name`. NOT_FOUND when there is none; INVALID_ARGUMENT when `name` is
+  // not `initiatives/{id}`.
+  absl::StatusOr<v1::Initiative> GetInitiative(const std::string& name);
+  // One page of initiatives; see registry_service.proto for filter and order_by.
+  // `response.sequence` is the change-log sequence the page reflects.
+  absl::StatusOr<v1::ListInitiativesResponse> ListInitiatives(const v1::ListInitiativesRequest& request);
+  // Every initiative matching `filter`, walking all pages (page size 1000). Pages are
+  // separate reads: changes made meanwhile may or may not show.
+  absl::StatusOr<std::vector<v1::Initiative>> ListAllInitiatives(const std::string& filter = "",
+                                                  const std::string& order_by = "");
+  // Creates `initiative` and returns it with its name, times and etag set.
+  absl::StatusOr<v1::Initiative> CreateInitiative(const v1::Initiative& initiative, const CreateOptions& options = {});
+  // Replaces the fields of `initiative.name()` listed in `update_mask` (empty: every field set in
+  // `initiative`; "*": all writable fields). With a non-empty `etag`, ABORTED unless it is current.
+  absl::StatusOr<v1::Initiative> UpdateInitiative(const v1::Initiative& initiative,
+                                   const google::protobuf::FieldMask& update_mask = {},
+                                   const std::string& etag = "");
+  // Deletes `name`. FAILED_PRECONDITION while other resources refer to it; with a non-empty
+  // `etag`, ABORTED unless it is current.
+  absl::Status DeleteInitiative(const std::string& name, const std::string& etag = "");
+
+  // ---- CaseStudies (caseStudies/{id}) ----
+
+  // The case study `name`. NOT_FOUND when there is none; INVALID_ARGUMENT when `name` is
+  // not `caseStudies/{id}`.
+  absl::StatusOr<v1::CaseStudy> GetCaseStudy(const std::string& name);
+  // One page of case studies; see registry_service.proto for filter and order_by.
+  // `response.sequence` is the change-log sequence the page reflects.
+  absl::StatusOr<v1::ListCaseStudiesResponse> ListCaseStudies(const v1::ListCaseStudiesRequest& request);
+  // Every case study matching `filter`, walking all pages (page size 1000). Pages are
+  // separate reads: changes made meanwhile may or may not show.
+  absl::StatusOr<std::vector<v1::CaseStudy>> ListAllCaseStudies(const std::string& filter = "",
+                                                  const std::string& order_by = "");
+  // Creates `case_study` and returns it with its name, times and etag set.
+  absl::StatusOr<v1::CaseStudy> CreateCaseStudy(const v1::CaseStudy& case_study, const CreateOptions& options = {});
+  // Replaces the fields of `case_study.name()` listed in `update_mask` (empty: every field set in
+  // `case_study`; "*": all writable fields). With a non-empty `etag`, ABORTED unless it is current.
+  absl::StatusOr<v1::CaseStudy> UpdateCaseStudy(const v1::CaseStudy& case_study,
+                                   const google::protobuf::FieldMask& update_mask = {},
+                                   const std::string& etag = "");
+  // Deletes `name`. FAILED_PRECONDITION while other resources refer to it; with a non-empty
+  // `etag`, ABORTED unless it is current.
+  absl::Status DeleteCaseStudy(const std::string& name, const std::string& etag = "");
+
+  // ---- Experts (experts/{id}) ----
+
+  // The expert `name`. NOT_FOUND when there is none; INVALID_ARGUMENT when `name` is
+  // not `experts/{id}`.
+  absl::StatusOr<v1::Expert> GetExpert(const std::string& name);
+  // One page of experts; see registry_service.proto for filter and order_by.
+  // `response.sequence` is the change-log sequence the page reflects.
+  absl::StatusOr<v1::ListExpertsResponse> ListExperts(const v1::ListExpertsRequest& request);
+  // Every expert matching `filter`, walking all pages (page size 1000). Pages are
+  // separate reads: changes made meanwhile may or may not show.
+  absl::StatusOr<std::vector<v1::Expert>> ListAllExperts(const std::string& filter = "",
+                                                  const std::string& order_by = "");
+  // Creates `expert` and returns it with its name, times and etag set.
+  absl::StatusOr<v1::Expert> CreateExpert(const v1::Expert& expert, const CreateOptions& options = {});
+  // Replaces the fields of `expert.name()` listed in `update_mask` (empty: every field set in
+  // `expert`; "*": all writable fields). With a non-empty `etag`, ABORTED unless it is current.
+  absl::StatusOr<v1::Expert> UpdateExpert(const v1::Expert& expert,
+                                   const google::protobuf::FieldMask& update_mask = {},
+                                   const std::string& etag = "");
+  // Deletes `name`. FAILED_PRECONDITION while other resources refer to it; with a non-empty
+  // `etag`, ABORTED unless it is current.
+  absl::Status DeleteExpert(const std::string& name, const std::string& etag = "");
+
+  // ---- Resources (resources/{id}) ----
+
+  // The resource `name`. NOT_FOUND when there is none; INVALID_ARGUMENT when `name` is
+  // not `resources/{id}`.
+  absl::StatusOr<v1::Resource> GetResource(const std::string& name);
+  // One page of resources; see registry_service.proto for filter and order_by.
+  // `response.sequence` is the change-log sequence the page reflects.
+  absl::StatusOr<v1::ListResourcesResponse> ListResources(const v1::ListResourcesRequest& request);
+  // Every resource matching `filter`, walking all pages (page size 1000). Pages are
+  // separate reads: changes made meanwhile may or may not show.
+  absl::StatusOr<std::vector<v1::Resource>> ListAllResources(const std::string& filter = "",
+                                                  const std::string& order_by = "");
+  // Creates `resource` and returns it with its name, times and etag set.
+  absl::StatusOr<v1::Resource> CreateResource(const v1::Resource& resource, const CreateOptions& options = {});
+  // Replaces the fields of `resource.name()` listed in `update_mask` (empty: every field set in
+  // `resource`; "*": all writable fields). With a non-empty `etag`, ABORTED unless it is current.
+  absl::StatusOr<v1::Resource> UpdateResource(const v1::Resource& resource,
+                                   const google::protobuf::FieldMask& update_mask = {},
+                                   const std::string& etag = "");
+  // Deletes `name`. FAILED_PRECONDITION while other resources refer to it; with a non-empty
+  // `etag`, ABORTED unless it is current.
+  absl::Status DeleteResource(const std::string& name, const std::string& etag = "");
+
+ private:
+  ClientOptions options_;
+  std::unique_ptr<Call> call_;
+};
+
+}  // namespace psc::client

@@ -1,0 +1,32 @@
+#include "client/src/call.h"
+
+#include "client/src/credentials.h"
+#include "grpcpp/create_channel.h"
+
+namespace psc::client {
+
+// Where absl::Status keeps the serialized google.rpc.Status of an error.
+constexpr char kStatusDetailsUrl[] = "type.googleapis.com/google.rpc.Status";
+
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  absl::Status out(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+  if (!status.error_details().empty()) {
+    out.SetPayload(kStatusDetailsUrl, absl::Cord(status.error_details()));
+  }
+  return out;
+}
+
+Call::Call(const ClientOptions& options) : options_(options) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  channel_ = grpc::CreateCustomChannel(options.target, MakeChannelCredentials(options), args);
+  stub_ = registry::v1::Registry::NewStub(channel_);
+  health_stub_ = grpc::health::v1::Health::NewStub(channel_);
+}
+
+absl::Duration Call::Jitter(absl::Duration d) {
+  absl::MutexLock lock(&mu_);
+  return d * absl::Uniform(gen_, 0.8, 1.2);
+}
+
+}  // namespace psc::client

@@ -1,0 +1,29 @@
+#include "psc/client/error_details.h"
+
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace psc::client {
+
+ErrorDetails GetErrorDetails(const absl::Status& status) {
+  ErrorDetails details;
+  auto payload = status.GetPayload("type.googleapis.com/google.rpc.Status");
+  google::rpc::Status rpc;
+  if (!payload || !rpc.ParseFromString(std::string(*payload))) return details;
+  for (const auto& any : rpc.details()) {
+    google::rpc::ErrorInfo info;
+    google::rpc::BadRequest bad_request;
+    if (any.UnpackTo(&info)) {
+      details.reason = info.reason();
+      details.domain = info.domain();
+      details.metadata.insert(info.metadata().begin(), info.metadata().end());
+    } else if (any.UnpackTo(&bad_request)) {
+      for (const auto& fv : bad_request.field_violations()) {
+        details.field_violations.push_back({fv.field(), fv.description()});
+      }
+    }
+  }
+  return details;
+}
+
+}  // namespace psc::client

@@ -1,0 +1,166 @@
+// Create, get, list, update and delete of every kind through the real client and server.
+
+#include "google/protobuf/util/message_differencer.h"
+#include "tests/integration/registry_fixture.h"
+
+namespace psc::testing {
+namespace {
+
+using google::protobuf::FieldMask;
+using google::protobuf::util::MessageDifferencer;
+
+class CrudTest : public RegistryTest {};
+
+FieldMask Mask(std::initializer_list<const char*> paths) {
+  FieldMask mask;
+  for (const char* p : paths) mask.add_paths(p);
+  return mask;
+}
+
+TEST_F(CrudTest, Collaboratives) {
+  auto created = client_->CreateCollaborative(MakeCollaborative("Wessex PSC"), {.id = "wessex"});
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->name(), "collaboratives/wessex");
+  EXPECT_FALSE(created->etag().empty());
+  EXPECT_TRUE(created->has_create_time());
+
+  auto got = client_->GetCollaborative("collaboratives/wessex");
+  ASSERT_TRUE(got.ok());
+  EXPECT_TRUE(MessageDifferencer::Equals(*got, *created));
+
+  v1::Collaborative patch;
+  patch.set_name(created->name());
+  patch.set_host_ahsn("Wessex Academic Health Science Network");
+  auto updated = client_->UpdateCollaborative(patch, Mask({"host_ahsn"}));
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->host_ahsn(), "Wessex Academic Health Science Network");
+  EXPECT_EQ(updated->display_name(), "Wessex PSC");  // untouched
+  EXPECT_NE(updated->etag(), created->etag());
+  EXPECT_EQ(updated->create_time().seconds(), created->create_time().seconds());
+
+  auto all = client_->ListAllCollaboratives();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].host_ahsn(), updated->host_ahsn());
+
+  ASSERT_TRUE(client_->DeleteCollaborative(created->name()).ok());
+  EXPECT_EQ(client_->GetCollaborative(created->name()).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(CrudTest, Initiatives) {
+  std::string lead = AddCollaborative("wessex");
+  std::string partner = AddCollaborative("oxford");
+  v1::Initiative input = MakeInitiative(lead);
+  input.add_participant_collaboratives(partner);
+  auto created = client_->CreateInitiative(input);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_TRUE(created->name().starts_with("initiatives/"));
+  EXPECT_EQ(created->status(), v1::PROPOSED);
+  EXPECT_EQ(created->measurement_plan_status(), v1::COMPLETE);
+
+  // Dropping the milestones makes the derived plan status incomplete on the same write.
+  v1::Initiative patch;
+  patch.set_name(created->name());
+  auto updated = client_->UpdateInitiative(patch, Mask({"milestones"}));
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->measurement_plan_status(), v1::INCOMPLETE);
+  EXPECT_EQ(updated->measurement_plan_gaps(0), "no milestone");
+  EXPECT_EQ(updated->title(), input.title());
+
+  auto got = client_->GetInitiative(created->name());
+  ASSERT_TRUE(got.ok());
+  EXPECT_TRUE(MessageDifferencer::Equals(*got, *updated));
+  ASSERT_TRUE(client_->DeleteInitiative(created->name(), updated->etag()).ok());
+  EXPECT_TRUE(client_->ListAllInitiatives()->empty());
+}
+
+TEST_F(CrudTest, CaseStudies) {
+  std::string owner = AddCollaborative("wessex");
+  auto initiative = client_->CreateInitiative(MakeInitiative(owner), {.id = "huddles"});
+  ASSERT_TRUE(initiative.ok());
+  v1::CaseStudy input = MakeCaseStudy(owner);
+  input.set_initiative(initiative->name());
+  auto created = client_->CreateCaseStudy(input, {.id = "sepsis-dashboard"});
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->publication_state(), v1::DRAFT);
+
+  v1::CaseStudy patch;
+  patch.set_name(created->name());
+  patch.set_publication_state(v1::PUBLISHED);
+  auto updated = client_->UpdateCaseStudy(patch);  // empty mask: the fields set in the patch
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->publication_state(), v1::PUBLISHED);
+  EXPECT_EQ(updated->title(), input.title());
+  EXPECT_EQ(client_->GetCaseStudy("caseStudies/sepsis-dashboard")->publication_state(),
+            v1::PUBLISHED);
+  // The initiative is referenced by the case study, so it cannot go first.
+  EXPECT_EQ(Reason(client_->DeleteInitiative(initiative->name())), "RESOURCE_IN_USE");
+  ASSERT_TRUE(client_->DeleteCaseStudy(created->name()).ok());
+  ASSERT_TRUE(client_->DeleteInitiative(initiative->name()).ok());
+}
+
+TEST_F(CrudTest, Experts) {
+  std::string home = AddCollaborative("wessex");
+  auto created = client_->CreateExpert(MakeExpert(home));
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->contact().email(), "demo.person@example.org");
+  v1::Expert patch;
+  patch.set_name(created->name());
+  patch.set_days_per_month_offered(4);
+  auto updated = client_->UpdateExpert(patch, Mask({"days_per_month_offered"}),
+                                       created->etag());
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->days_per_month_offered(), 4);
+  EXPECT_EQ(client_->ListAllExperts()->size(), 1u);
+  ASSERT_TRUE(client_->DeleteExpert(created->name()).ok());
+  EXPECT_EQ(client_->GetExpert(created->name()).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(CrudTest, Resources) {
+  std::string provider = AddCollaborative("wessex");
+  auto national = client_->CreateResource(MakeResource("national/psmu"), {.id = "psmu"});
+  ASSERT_TRUE(national.ok()) << national.status();
+  auto local = client_->CreateResource(MakeResource(provider, "Human factors toolkit"));
+  ASSERT_TRUE(local.ok()) << local.status();
+  v1::Resource patch;
+  patch.set_name(national->name());
+  patch.add_topics("measurement");
+  auto updated = client_->UpdateResource(patch, Mask({"topics"}));
+  ASSERT_TRUE(updated.ok());
+  EXPECT_EQ(updated->topics_size(), 1);
+  EXPECT_EQ(client_->ListAllResources()->size(), 2u);
+  ASSERT_TRUE(client_->DeleteResource(national->name()).ok());
+  ASSERT_TRUE(client_->DeleteResource(local->name()).ok());
+  EXPECT_TRUE(client_->ListAllResources()->empty());
+}
+
+TEST_F(CrudTest, ServerOwnedFieldsAreIgnoredOnCreateAndRefusedInMasks) {
+  std::string home = AddCollaborative("wessex");
+  v1::Expert input = MakeExpert(home);
+  input.set_name("experts/chosen-by-client");
+  input.set_etag("forged");
+  input.mutable_create_time()->set_seconds(1);
+  auto created = client_->CreateExpert(input, {.id = "real-id"});
+  ASSERT_TRUE(created.ok());
+  EXPECT_EQ(created->name(), "experts/real-id");
+  EXPECT_NE(created->etag(), "forged");
+  EXPECT_GT(created->create_time().seconds(), 1);
+
+  for (const char* path : {"create_time", "etag", "name", "update_time"}) {
+    v1::Expert patch = *created;
+    auto result = client_->UpdateExpert(patch, Mask({path}));
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument) << path;
+    EXPECT_EQ(Reason(result.status()), "INVALID_UPDATE_MASK") << path;
+  }
+  v1::Initiative i = MakeInitiative(home);
+  auto initiative = client_->CreateInitiative(i);
+  ASSERT_TRUE(initiative.ok());
+  EXPECT_EQ(Reason(client_->UpdateInitiative(*initiative, Mask(
+                                                              {"measurement_plan_status"}))
+                       .status()),
+            "INVALID_UPDATE_MASK");
+}
+
+}  // namespace
+}  // namespace psc::testing

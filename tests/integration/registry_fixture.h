@@ -1,0 +1,48 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "psc/client/registry_client.h"
+#include "tests/testing/pscd_process.h"
+#include "tests/testing/resources.h"
+#include "tests/testing/temp_dir.h"
+
+namespace psc::testing {
+
+// A real pscd on 127.0.0.1:0 with a fresh data dir, and a client of it.
+class RegistryTest : public ::testing::Test {
+ protected:
+  void SetUp() override { StartServer(); }
+
+  void StartServer(bool fsync = false) {
+    auto process = PscdProcess::Start({.data_dir = data_dir_.Sub("data"), .fsync = fsync});
+    ASSERT_TRUE(process.ok()) << process.status();
+    pscd_ = *std::move(process);
+    client::ClientOptions options;
+    options.target = pscd_->target();
+    options.deadline = absl::Seconds(20);
+    client_ = std::make_unique<client::RegistryClient>(options);
+  }
+
+  void StopServer() { pscd_.reset(); }
+
+  // Creates collaboratives/{id}, failing the test on error.
+  std::string AddCollaborative(const std::string& id) {
+    auto c = client_->CreateCollaborative(MakeCollaborative(id + " PSC"), {.id = id});
+    EXPECT_TRUE(c.ok()) << c.status();
+    return c.ok() ? c->name() : "";
+  }
+
+  TempDir data_dir_;
+  std::unique_ptr<PscdProcess> pscd_;
+  std::unique_ptr<client::RegistryClient> client_;
+};
+
+// The ErrorInfo reason of a status the client returned.
+inline std::string Reason(const absl::Status& status) {
+  return client::GetErrorDetails(status).reason;
+}
+
+}  // namespace psc::testing

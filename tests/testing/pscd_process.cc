@@ -1,0 +1,91 @@
+#include "tests/testing/pscd_process.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace psc::testing {
+
+std::string PscdPath() { return PSC_PSCD_PATH; }
+
+absl::StatusOr<std::unique_ptr<PscdProcess>> PscdProcess::Start(const Options& options) {
+  std::vector<std::string> args = {PscdPath(), "--listen", "127.0.0.1:0", "--data-dir",
+                                   options.data_dir};
+  if (!options.fsync) args.push_back("--unsafe-no-fsync");
+  args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
+
+  int pipe_fds[2];
+  if (::pipe(pipe_fds) != 0) return absl::InternalError("pipe failed");
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(pipe_fds[1], STDERR_FILENO);
+    ::close(pipe_fds[0]);
+    ::close(pipe_fds[1]);
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(pipe_fds[1]);
+  std::unique_ptr<PscdProcess> process(new PscdProcess);
+  process->pid_ = pid;
+
+  // Read stderr until the ready line, pscd's exit or the timeout.
+  const absl::Time give_up = absl::Now() + absl::Seconds(20);
+  std::string seen;
+  const std::string marker = "listening on ";
+  while (absl::Now() < give_up) {
+    pollfd pfd{pipe_fds[0], POLLIN, 0};
+    if (::poll(&pfd, 1, 100) <= 0) continue;
+    char buf[4096];
+    ssize_t n = ::read(pipe_fds[0], buf, sizeof(buf));
+    if (n <= 0) break;  // pscd exited
+    seen.append(buf, n);
+    size_t at = seen.find(marker);
+    size_t end = at == std::string::npos ? at : seen.find_first_of(", \n", at + marker.size());
+    if (end != std::string::npos) {
+      process->target_ = seen.substr(at + marker.size(), end - at - marker.size());
+      process->log_ = seen;
+      int fd = pipe_fds[0];
+      process->drainer_ = std::thread([p = process.get(), fd] { p->Drain(fd); });
+      return process;
+    }
+  }
+  ::close(pipe_fds[0]);
+  process->Stop(SIGKILL);
+  return absl::UnavailableError(absl::StrCat("pscd did not become ready; it printed: ", seen));
+}
+
+void PscdProcess::Drain(int fd) {
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof(buf))) > 0) {
+    std::lock_guard<std::mutex> lock(mu_);
+    log_.append(buf, n);
+  }
+  ::close(fd);
+}
+
+int PscdProcess::Stop(int signal) {
+  if (pid_ <= 0) return 0;
+  ::kill(pid_, signal);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  if (drainer_.joinable()) drainer_.join();
+  return status;
+}
+
+PscdProcess::~PscdProcess() { Stop(SIGTERM); }
+
+std::string PscdProcess::Log() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return log_;
+}
+
+}  // namespace psc::testing

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace psc::testing {
+
+// A real pscd child process listening on 127.0.0.1:0, for integration tests.
+class PscdProcess {
+ public:
+  struct Options {
+    std::string data_dir;                 // required
+    bool fsync = false;                   // tests run without fsync unless durability matters
+    std::vector<std::string> extra_args;  // more flags
+  };
+
+  // Starts pscd and waits (up to 20 s) for its "listening on ADDRESS" line. The error holds
+  // what pscd printed when it exits or never gets ready.
+  static absl::StatusOr<std::unique_ptr<PscdProcess>> Start(const Options& options);
+
+  // Sends SIGTERM and waits, unless already stopped.
+  ~PscdProcess();
+
+  // The bound address, e.g. "127.0.0.1:40211".
+  const std::string& target() const { return target_; }
+
+  // Sends `signal` and waits for the exit; returns the wait(2) status.
+  int Stop(int signal);
+
+  // Everything pscd has written to stderr so far.
+  std::string Log() const;
+
+ private:
+  PscdProcess() = default;
+  void Drain(int fd);
+
+  pid_t pid_ = -1;
+  std::string target_;
+  mutable std::mutex mu_;
+  std::string log_;  // guarded by mu_
+  std::thread drainer_;
+};
+
+// The path of the built pscd binary.
+std::string PscdPath();
+
+}  // namespace psc::testing

@@ -1,0 +1,246 @@
+#include "server/storage/store.h"
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <thread>
+
+#include "absl/synchronization/blocking_counter.h"
+#include "gtest/gtest.h"
+#include "server/storage/keys.h"
+#include "tests/testing/temp_dir.h"
+
+namespace psc::storage {
+namespace {
+
+std::unique_ptr<Store> OpenStore(const std::string& path, bool sync = false) {
+  auto store = Store::Open({.path = path, .sync = sync});
+  EXPECT_TRUE(store.ok()) << store.status();
+  return *std::move(store);
+}
+
+// A mutation that writes a record, an index entry and its change entry.
+Mutation WriteAll(const std::string& id) {
+  return [id](WriteTxn& txn) {
+    txn.Put(Family::kRecords, "r/" + id, "record " + id);
+    txn.Put(Family::kIndex, "i/" + id, "");
+    txn.SetChange("change " + id);
+    return absl::OkStatus();
+  };
+}
+
+std::optional<std::string> Read(const Store& store, Family family, const std::string& key) {
+  auto value = store.Snapshot()->Get(family, key);
+  EXPECT_TRUE(value.ok());
+  return *value;
+}
+
+std::string LogKey(uint64_t sequence) { return KeyBuilder().AddUint64(sequence).Release(); }
+
+TEST(StoreTest, RecordIndexAndLogEntryCommitTogether) {
+  testing::TempDir dir;
+  auto store = OpenStore(dir.path());
+  auto seq = store->CommitAndWait(WriteAll("a"));
+  ASSERT_TRUE(seq.ok()) << seq.status();
+  EXPECT_EQ(*seq, 1u);
+  EXPECT_EQ(Read(*store, Family::kRecords, "r/a"), "record a");
+  EXPECT_EQ(Read(*store, Family::kIndex, "i/a"), "");
+  EXPECT_EQ(Read(*store, Family::kChangeLog, LogKey(1)), "change a");
+  EXPECT_EQ(store->Snapshot()->sequence(), 1u);
+}
+
+TEST(StoreTest, FailedMutationWritesNothingAndTakesNoSequence) {
+  testing::TempDir dir;
+  auto store = OpenStore(dir.path());
+  auto failed = store->CommitAndWait([](WriteTxn& txn) {
+    txn.Put(Family::kRecords, "r/x", "record");
+    txn.Put(Family::kIndex, "i/x", "");
+    txn.SetChange("change");
+    return absl::FailedPreconditionError("rule broken after writing");
+  });
+  EXPECT_EQ(failed.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Read(*store, Family::kRecords, "r/x"), std::nullopt);
+  EXPECT_EQ(Read(*store, Family::kIndex, "i/x"), std::nullopt);
+  EXPECT_EQ(Read(*store, Family::kChangeLog, LogKey(1)), std::nullopt);
+  EXPECT_EQ(*store->CommitAndWait(WriteAll("b")), 1u);
+}
+
+TEST(StoreTest, WriteWithoutChangeEntryIsRefused) {
+  testing::TempDir dir;
+  auto store = OpenStore(dir.path());
+  auto result = store->CommitAndWait([](WriteTxn& txn) {
+    txn.Put(Family::kRecords, "r/x", "record");
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(Read(*store, Family::kRecords, "r/x"), std::nullopt);
+}
+
+TEST(StoreTest, MetadataOnlyWriteTakesNoSequence) {
+  testing::TempDir dir;
+  auto store = OpenStore(dir.path());
+  auto result = store->CommitAndWait([](WriteTxn& txn) {
+    txn.Put(Family::kMeta, "secret", "s");
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(*result, 0u);
+  EXPECT_EQ(Read(*store, Family::kMeta, "secret"), "s");
+  EXPECT_EQ(store->last_sequence(), 0u);
+}
+
+TEST(StoreTest, FailureInsideAGroupLeavesTheOthersIntact) {
+  testing::TempDir dir;
+  auto store = OpenStore(dir.path());
+  // Queue all three before any commits, so they share one group most of the time; the outcome
+  // must be the same either way.
+  std::vector<absl::StatusOr<uint64_t>> results(3, absl::UnknownError("not run"));
+  absl::BlockingCounter done(3);
+  auto record = [&](int i) {
+    return [&results, &done, i](absl::StatusOr<uint64_t> r) {
+      results[i] = r;
+      done.DecrementCount();
+    };
+  };
+  store->Commit(WriteAll("one"), record(0));
+  store->Commit(
+      [](WriteTxn& txn) {
+        txn.Put(Family::kRecords, "r/bad", "x");
+        txn.SetChange("bad");
+        return absl::AbortedError("no");
+      },
+      record(1));
+  store->Commit(WriteAll("two"), record(2));
+  done.Wait();
+  EXPECT_EQ(*results[0], 1u);
+  EXPECT_EQ(results[1].status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(*results[2], 2u);
+  EXPECT_EQ(Read(*store, Family::kRecords, "r/bad"), std::nullopt);
+  EXPECT_EQ(Read(*store, Family::kChangeLog, LogKey(2)), "change two");
+}
+
+TEST(StoreTest, MutationsSeeEarlierWritesOfTheirGroup) {
+  testing::TempDir dir;
+  auto store = OpenStore(dir.path());
+  // Two check-then-write mutations on the same key: exactly one may win even in one group.
+  std::atomic<int> won{0}, lost{0};
+  absl::BlockingCounter done(2);
+  for (int i = 0; i < 2; ++i) {
+    store->Commit(
+        [](WriteTxn& txn) -> absl::Status {
+          auto existing = txn.Get(Family::kRecords, "r/k");
+          if (!existing.ok()) return existing.status();
+          if (*existing) return absl::AlreadyExistsError("taken");
+          txn.Put(Family::kRecords, "r/k", "v");
+          txn.SetChange("c");
+          return absl::OkStatus();
+        },
+        [&](absl::StatusOr<uint64_t> r) {
+          (r.ok() ? won : lost)++;
+          done.DecrementCount();
+        });
+  }
+  done.Wait();
+  EXPECT_EQ(won, 1);
+  EXPECT_EQ(lost, 1);
+}
+
+TEST(StoreTest, ConcurrentWritersGetGaplessIncreasingSequences) {
+  testing::TempDir dir;
+  auto store = OpenStore(dir.path(), /*sync=*/true);
+  constexpr int kThreads = 16, kPerThread = 100;
+  std::vector<std::vector<uint64_t>> seen(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto seq = store->CommitAndWait(WriteAll(std::to_string(t) + "-" + std::to_string(i)));
+        ASSERT_TRUE(seq.ok()) << seq.status();
+        seen[t].push_back(*seq);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::vector<uint64_t> all;
+  for (const auto& s : seen) {
+    EXPECT_TRUE(std::is_sorted(s.begin(), s.end()) &&
+                std::adjacent_find(s.begin(), s.end()) == s.end());
+    all.insert(all.end(), s.begin(), s.end());
+  }
+  std::sort(all.begin(), all.end());
+  ASSERT_EQ(all.size(), static_cast<size_t>(kThreads * kPerThread));
+  for (size_t i = 0; i < all.size(); ++i) ASSERT_EQ(all[i], i + 1);
+  // The change log holds exactly sequences 1..N, in order.
+  uint64_t expected = 1;
+  auto status = store->Snapshot()->Scan(Family::kChangeLog, {}, [&](absl::string_view key,
+                                                                    absl::string_view) {
+    uint64_t seq;
+    KeyReader(key).ReadUint64(&seq);
+    EXPECT_EQ(seq, expected++);
+    return true;
+  });
+  EXPECT_TRUE(status.ok());
+  EXPECT_EQ(expected, all.size() + 1);
+}
+
+TEST(StoreTest, ScanHonoursPrefixResumeAndReverse) {
+  testing::TempDir dir;
+  auto store = OpenStore(dir.path());
+  ASSERT_TRUE(store
+                  ->CommitAndWait([](WriteTxn& txn) {
+                    for (const char* k : {"a/1", "a/2", "a/3", "b/1"}) {
+                      txn.Put(Family::kIndex, k, "");
+                    }
+                    txn.SetChange("c");
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  auto keys = [&](ReadView::ScanOptions options) {
+    std::vector<std::string> out;
+    EXPECT_TRUE(store->Snapshot()
+                    ->Scan(Family::kIndex, options,
+                           [&](absl::string_view k, absl::string_view) {
+                             out.emplace_back(k);
+                             return true;
+                           })
+                    .ok());
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(keys({.prefix = "a/"}), (V{"a/1", "a/2", "a/3"}));
+  EXPECT_EQ(keys({.prefix = "a/", .resume_after = "a/1"}), (V{"a/2", "a/3"}));
+  EXPECT_EQ(keys({.prefix = "a/", .reverse = true}), (V{"a/3", "a/2", "a/1"}));
+  EXPECT_EQ(keys({.prefix = "a/", .resume_after = "a/3", .reverse = true}), (V{"a/2", "a/1"}));
+}
+
+TEST(StoreTest, DataAndSequenceSurviveReopen) {
+  testing::TempDir dir;
+  {
+    auto store = OpenStore(dir.path(), /*sync=*/true);
+    ASSERT_TRUE(store->CommitAndWait(WriteAll("a")).ok());
+    ASSERT_TRUE(store->CommitAndWait(WriteAll("b")).ok());
+  }
+  auto store = OpenStore(dir.path());
+  EXPECT_EQ(store->last_sequence(), 2u);
+  EXPECT_EQ(Read(*store, Family::kRecords, "r/b"), "record b");
+  EXPECT_EQ(*store->CommitAndWait(WriteAll("c")), 3u);
+}
+
+TEST(StoreTest, SecondOpenOfTheSameDirectoryFailsClearly) {
+  testing::TempDir dir;
+  auto first = OpenStore(dir.path());
+  auto second = Store::Open({.path = dir.path()});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find("in use by another pscd"), absl::string_view::npos);
+}
+
+TEST(StoreTest, CommitAfterShutdownIsUnavailable) {
+  testing::TempDir dir;
+  auto store = OpenStore(dir.path());
+  store->Shutdown();
+  EXPECT_EQ(store->CommitAndWait(WriteAll("a")).status().code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace psc::storage
