@@ -9,9 +9,9 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "psc/client/options.h"
 #include "psc/registry/v1/registry_service.grpc.pb.h"
 
@@ -30,16 +30,15 @@ class Call {
   // Calls `method` until it succeeds, fails with a code other than UNAVAILABLE, `retry` is
   // kNo, the attempts run out or the deadline passes.
   template <typename Request, typename Response>
-  absl::StatusOr<Response> Unary(grpc::Status (Stub::*method)(grpc::ClientContext*,
-                                                              const Request&, Response*),
+  absl::StatusOr<Response> Unary(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                              Response*),
                                  const Request& request, Retry retry) {
     return Invoke(stub_.get(), method, request, retry);
   }
 
   absl::StatusOr<grpc::health::v1::HealthCheckResponse> Health(
       const grpc::health::v1::HealthCheckRequest& request) {
-    return Invoke(health_stub_.get(), &grpc::health::v1::Health::Stub::Check, request,
-                  Retry::kYes);
+    return Invoke(health_stub_.get(), &grpc::health::v1::Health::Stub::Check, request, Retry::kYes);
   }
 
  private:

@@ -1,6 +1,5 @@
-#include "psc/client/registry_client.h"
-
 #include "client/src/call.h"
+#include "psc/client/registry_client.h"
 
 namespace psc::client {
 
@@ -15,17 +14,18 @@ absl::StatusOr<v1::ListCollaborativesResponse> RegistryClient::ListCollaborative
   return call_->Unary(&Stub::ListCollaboratives, request, Retry::kYes);
 }
 
-absl::StatusOr<std::vector<v1::Collaborative>> RegistryClient::ListAllCollaboratives(const std::string& filter,
-                                                                 const std::string& order_by) {
+absl::StatusOr<std::vector<v1::Collaborative>> RegistryClient::ListAllCollaboratives(
+    const std::string& filter, const std::string& order_by) {
   v1::ListCollaborativesRequest request;
   request.set_filter(filter);
   request.set_order_by(order_by);
-  return ListAll<v1::Collaborative>(*call_, &Stub::ListCollaboratives, std::move(request),
-                          [](v1::ListCollaborativesResponse& page) { return page.mutable_collaboratives(); });
+  return ListAll<v1::Collaborative>(
+      *call_, &Stub::ListCollaboratives, std::move(request),
+      [](v1::ListCollaborativesResponse& page) { return page.mutable_collaboratives(); });
 }
 
-absl::StatusOr<v1::Collaborative> RegistryClient::CreateCollaborative(const v1::Collaborative& collaborative,
-                                                 const CreateOptions& options) {
+absl::StatusOr<v1::Collaborative> RegistryClient::CreateCollaborative(
+    const v1::Collaborative& collaborative, const CreateOptions& options) {
   v1::CreateCollaborativeRequest request;
   *request.mutable_collaborative() = collaborative;
   request.set_collaborative_id(options.id);
@@ -34,9 +34,9 @@ absl::StatusOr<v1::Collaborative> RegistryClient::CreateCollaborative(const v1::
                       options.request_id.empty() ? Retry::kNo : Retry::kYes);
 }
 
-absl::StatusOr<v1::Collaborative> RegistryClient::UpdateCollaborative(const v1::Collaborative& collaborative,
-                                                 const google::protobuf::FieldMask& update_mask,
-                                                 const std::string& etag) {
+absl::StatusOr<v1::Collaborative> RegistryClient::UpdateCollaborative(
+    const v1::Collaborative& collaborative, const google::protobuf::FieldMask& update_mask,
+    const std::string& etag) {
   v1::UpdateCollaborativeRequest request;
   *request.mutable_collaborative() = collaborative;
   *request.mutable_update_mask() = update_mask;
@@ -62,17 +62,18 @@ absl::StatusOr<v1::ListInitiativesResponse> RegistryClient::ListInitiatives(
   return call_->Unary(&Stub::ListInitiatives, request, Retry::kYes);
 }
 
-absl::StatusOr<std::vector<v1::Initiative>> RegistryClient::ListAllInitiatives(const std::string& filter,
-                                                                 const std::string& order_by) {
+absl::StatusOr<std::vector<v1::Initiative>> RegistryClient::ListAllInitiatives(
+    const std::string& filter, const std::string& order_by) {
   v1::ListInitiativesRequest request;
   request.set_filter(filter);
   request.set_order_by(order_by);
-  return ListAll<v1::Initiative>(*call_, &Stub::ListInitiatives, std::move(request),
-                          [](v1::ListInitiativesResponse& page) { return page.mutable_initiatives(); });
+  return ListAll<v1::Initiative>(
+      *call_, &Stub::ListInitiatives, std::move(request),
+      [](v1::ListInitiativesResponse& page) { return page.mutable_initiatives(); });
 }
 
 absl::StatusOr<v1::Initiative> RegistryClient::CreateInitiative(const v1::Initiative& initiative,
-                                                 const CreateOptions& options) {
+                                                                const CreateOptions& options) {
   v1::CreateInitiativeRequest request;
   *request.mutable_initiative() = initiative;
   request.set_initiative_id(options.id);
@@ -81,9 +82,9 @@ absl::StatusOr<v1::Initiative> RegistryClient::CreateInitiative(const v1::Initia
                       options.request_id.empty() ? Retry::kNo : Retry::kYes);
 }
 
-absl::StatusOr<v1::Initiative> RegistryClient::UpdateInitiative(const v1::Initiative& initiative,
-                                                 const google::protobuf::FieldMask& update_mask,
-                                                 const std::string& etag) {
+absl::StatusOr<v1::Initiative> RegistryClient::UpdateInitiative(
+    const v1::Initiative& initiative, const google::protobuf::FieldMask& update_mask,
+    const std::string& etag) {
   v1::UpdateInitiativeRequest request;
   *request.mutable_initiative() = initiative;
   *request.mutable_update_mask() = update_mask;
@@ -109,17 +110,18 @@ absl::StatusOr<v1::ListCaseStudiesResponse> RegistryClient::ListCaseStudies(
   return call_->Unary(&Stub::ListCaseStudies, request, Retry::kYes);
 }
 
-absl::StatusOr<std::vector<v1::CaseStudy>> RegistryClient::ListAllCaseStudies(const std::string& filter,
-                                                                 const std::string& order_by) {
+absl::StatusOr<std::vector<v1::CaseStudy>> RegistryClient::ListAllCaseStudies(
+    const std::string& filter, const std::string& order_by) {
   v1::ListCaseStudiesRequest request;
   request.set_filter(filter);
   request.set_order_by(order_by);
-  return ListAll<v1::CaseStudy>(*call_, &Stub::ListCaseStudies, std::move(request),
-                          [](v1::ListCaseStudiesResponse& page) { return page.mutable_case_studies(); });
+  return ListAll<v1::CaseStudy>(
+      *call_, &Stub::ListCaseStudies, std::move(request),
+      [](v1::ListCaseStudiesResponse& page) { return page.mutable_case_studies(); });
 }
 
 absl::StatusOr<v1::CaseStudy> RegistryClient::CreateCaseStudy(const v1::CaseStudy& case_study,
-                                                 const CreateOptions& options) {
+                                                              const CreateOptions& options) {
   v1::CreateCaseStudyRequest request;
   *request.mutable_case_study() = case_study;
   request.set_case_study_id(options.id);
@@ -128,9 +130,9 @@ absl::StatusOr<v1::CaseStudy> RegistryClient::CreateCaseStudy(const v1::CaseStud
                       options.request_id.empty() ? Retry::kNo : Retry::kYes);
 }
 
-absl::StatusOr<v1::CaseStudy> RegistryClient::UpdateCaseStudy(const v1::CaseStudy& case_study,
-                                                 const google::protobuf::FieldMask& update_mask,
-                                                 const std::string& etag) {
+absl::StatusOr<v1::CaseStudy> RegistryClient::UpdateCaseStudy(
+    const v1::CaseStudy& case_study, const google::protobuf::FieldMask& update_mask,
+    const std::string& etag) {
   v1::UpdateCaseStudyRequest request;
   *request.mutable_case_study() = case_study;
   *request.mutable_update_mask() = update_mask;
@@ -156,17 +158,17 @@ absl::StatusOr<v1::ListExpertsResponse> RegistryClient::ListExperts(
   return call_->Unary(&Stub::ListExperts, request, Retry::kYes);
 }
 
-absl::StatusOr<std::vector<v1::Expert>> RegistryClient::ListAllExperts(const std::string& filter,
-                                                                 const std::string& order_by) {
+absl::StatusOr<std::vector<v1::Expert>> RegistryClient::ListAllExperts(
+    const std::string& filter, const std::string& order_by) {
   v1::ListExpertsRequest request;
   request.set_filter(filter);
   request.set_order_by(order_by);
   return ListAll<v1::Expert>(*call_, &Stub::ListExperts, std::move(request),
-                          [](v1::ListExpertsResponse& page) { return page.mutable_experts(); });
+                             [](v1::ListExpertsResponse& page) { return page.mutable_experts(); });
 }
 
 absl::StatusOr<v1::Expert> RegistryClient::CreateExpert(const v1::Expert& expert,
-                                                 const CreateOptions& options) {
+                                                        const CreateOptions& options) {
   v1::CreateExpertRequest request;
   *request.mutable_expert() = expert;
   request.set_expert_id(options.id);
@@ -175,9 +177,9 @@ absl::StatusOr<v1::Expert> RegistryClient::CreateExpert(const v1::Expert& expert
                       options.request_id.empty() ? Retry::kNo : Retry::kYes);
 }
 
-absl::StatusOr<v1::Expert> RegistryClient::UpdateExpert(const v1::Expert& expert,
-                                                 const google::protobuf::FieldMask& update_mask,
-                                                 const std::string& etag) {
+absl::StatusOr<v1::Expert> RegistryClient::UpdateExpert(
+    const v1::Expert& expert, const google::protobuf::FieldMask& update_mask,
+    const std::string& etag) {
   v1::UpdateExpertRequest request;
   *request.mutable_expert() = expert;
   *request.mutable_update_mask() = update_mask;
@@ -203,17 +205,18 @@ absl::StatusOr<v1::ListResourcesResponse> RegistryClient::ListResources(
   return call_->Unary(&Stub::ListResources, request, Retry::kYes);
 }
 
-absl::StatusOr<std::vector<v1::Resource>> RegistryClient::ListAllResources(const std::string& filter,
-                                                                 const std::string& order_by) {
+absl::StatusOr<std::vector<v1::Resource>> RegistryClient::ListAllResources(
+    const std::string& filter, const std::string& order_by) {
   v1::ListResourcesRequest request;
   request.set_filter(filter);
   request.set_order_by(order_by);
-  return ListAll<v1::Resource>(*call_, &Stub::ListResources, std::move(request),
-                          [](v1::ListResourcesResponse& page) { return page.mutable_resources(); });
+  return ListAll<v1::Resource>(
+      *call_, &Stub::ListResources, std::move(request),
+      [](v1::ListResourcesResponse& page) { return page.mutable_resources(); });
 }
 
 absl::StatusOr<v1::Resource> RegistryClient::CreateResource(const v1::Resource& resource,
-                                                 const CreateOptions& options) {
+                                                            const CreateOptions& options) {
   v1::CreateResourceRequest request;
   *request.mutable_resource() = resource;
   request.set_resource_id(options.id);
@@ -222,9 +225,9 @@ absl::StatusOr<v1::Resource> RegistryClient::CreateResource(const v1::Resource& 
                       options.request_id.empty() ? Retry::kNo : Retry::kYes);
 }
 
-absl::StatusOr<v1::Resource> RegistryClient::UpdateResource(const v1::Resource& resource,
-                                                 const google::protobuf::FieldMask& update_mask,
-                                                 const std::string& etag) {
+absl::StatusOr<v1::Resource> RegistryClient::UpdateResource(
+    const v1::Resource& resource, const google::protobuf::FieldMask& update_mask,
+    const std::string& etag) {
   v1::UpdateResourceRequest request;
   *request.mutable_resource() = resource;
   *request.mutable_update_mask() = update_mask;

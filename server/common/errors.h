@@ -5,10 +5,10 @@
 // a serialized google.rpc.Status payload, which service/ copies into the gRPC trailer.
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "google/rpc/status.pb.h"
 
 namespace psc {

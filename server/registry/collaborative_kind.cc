@@ -15,7 +15,8 @@ class CollaborativeKindImpl final : public TypedKind<v1::Collaborative> {
   }
 
  protected:
-  void ValidateResource(const v1::Collaborative& c, std::vector<FieldViolation>* out) const override {
+  void ValidateResource(const v1::Collaborative& c,
+                        std::vector<FieldViolation>* out) const override {
     Validator v(out);
     v.Text("display_name", c.display_name(), 200, /*required=*/true);
     v.Text("host_ahsn", c.host_ahsn(), 200, /*required=*/true);

@@ -12,8 +12,8 @@ class ExpertKindImpl final : public TypedKind<v1::Expert> {
   absl::string_view singular() const override { return "expert"; }
   const std::vector<FilterField>& filter_fields() const override {
     static const auto* fields = new std::vector<FilterField>{
-        NameFilter("home_collaborative"), EnumFilter<v1::Skill>("skill"),
-        BoolFilter("shareable"), EnumFilter<v1::Region>("region")};
+        NameFilter("home_collaborative"), EnumFilter<v1::Skill>("skill"), BoolFilter("shareable"),
+        EnumFilter<v1::Region>("region")};
     return *fields;
   }
 

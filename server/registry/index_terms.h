@@ -3,10 +3,10 @@
 // Small helpers the kinds share to build index terms and filter-field lists.
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/generated_enum_reflection.h"
 #include "server/registry/resource_kind.h"
 
@@ -40,7 +40,9 @@ template <typename E>
 FilterField EnumFilter(std::string name) {
   return FilterField{std::move(name), google::protobuf::GetEnumDescriptor<E>()};
 }
-inline FilterField BoolFilter(std::string name) { return FilterField{std::move(name), nullptr, true}; }
+inline FilterField BoolFilter(std::string name) {
+  return FilterField{std::move(name), nullptr, true};
+}
 inline FilterField NameFilter(std::string name) { return FilterField{std::move(name)}; }
 inline FilterField FoldedFilter(std::string name) {
   return FilterField{std::move(name), nullptr, false, true};

@@ -100,7 +100,7 @@ class InitiativeKindImpl final : public TypedKind<v1::Initiative> {
     AddEnumTerm<v1::InitiativeStatus>(&terms, "status", i.status());
     for (const std::string& t : i.topics()) AddFoldedTerm(&terms, "topic", t);
     AddEnumTerm<v1::MeasurementPlanStatus>(&terms, "measurement_plan_status",
-                                            i.measurement_plan_status());
+                                           i.measurement_plan_status());
     return terms;
   }
 

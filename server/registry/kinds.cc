@@ -3,9 +3,9 @@
 namespace psc::registry {
 
 const std::vector<const ResourceKind*>& AllKinds() {
-  static const auto* kinds = new std::vector<const ResourceKind*>{
-      &CollaborativeKind(), &InitiativeKind(), &CaseStudyKind(), &ExpertKind(),
-      &SharedResourceKind()};
+  static const auto* kinds =
+      new std::vector<const ResourceKind*>{&CollaborativeKind(), &InitiativeKind(),
+                                           &CaseStudyKind(), &ExpertKind(), &SharedResourceKind()};
   return *kinds;
 }
 

@@ -77,7 +77,8 @@ class Lexer {
 
 absl::StatusOr<std::string> NormalizeValue(const FilterField& field, std::string value) {
   if (field.enum_type != nullptr) {
-    if (field.enum_type->FindValueByName(value) == nullptr || absl::EndsWith(value, "UNSPECIFIED")) {
+    if (field.enum_type->FindValueByName(value) == nullptr ||
+        absl::EndsWith(value, "UNSPECIFIED")) {
       return FilterError(absl::StrCat("\"", value, "\" is not a value of ", field.name));
     }
   } else if (field.boolean) {
@@ -109,9 +110,11 @@ absl::StatusOr<std::vector<IndexTerm>> ParseFilter(absl::string_view filter,
     }
     if (field == nullptr) {
       std::string known;
-      for (const FilterField& f : fields) absl::StrAppend(&known, known.empty() ? "" : ", ", f.name);
-      return FilterError(absl::StrCat(name.empty() ? "expected a field name" : "unknown field \"" + name + "\"",
-                                      " at offset ", lex.pos(), " (fields: ", known, ")"));
+      for (const FilterField& f : fields)
+        absl::StrAppend(&known, known.empty() ? "" : ", ", f.name);
+      return FilterError(
+          absl::StrCat(name.empty() ? "expected a field name" : "unknown field \"" + name + "\"",
+                       " at offset ", lex.pos(), " (fields: ", known, ")"));
     }
     if (!lex.Consume('=')) return FilterError(absl::StrCat("expected '=' after ", name));
     auto value = lex.Value();

@@ -3,10 +3,10 @@
 // Parsing of List parameters: filter (an AIP-160 subset), order_by, page_size and page tokens.
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "server/registry/record_layout.h"
 #include "server/registry/resource_kind.h"
 

@@ -38,8 +38,8 @@ absl::StatusOr<std::string> ParseName(absl::string_view name, absl::string_view 
                                       absl::string_view field) {
   if (!IsNameIn(name, collection)) {
     return Error(absl::StatusCode::kInvalidArgument, "INVALID_NAME",
-                 absl::StrCat(field, ": \"", name.substr(0, 200), "\" is not a resource name of the form ",
-                              collection, "/{id}"));
+                 absl::StrCat(field, ": \"", name.substr(0, 200),
+                              "\" is not a resource name of the form ", collection, "/{id}"));
   }
   return std::string(name.substr(collection.size() + 1));
 }

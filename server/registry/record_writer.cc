@@ -59,7 +59,7 @@ v1::ChangeEvent MakeEvent(const ResourceKind& kind, const Message* before, const
   event.set_actor(std::string(actor));
   const Message& subject = after != nullptr ? *after : *before;
   event.set_resource_name(GetName(subject));
-  event.set_change_type(before == nullptr ? v1::CREATED
+  event.set_change_type(before == nullptr  ? v1::CREATED
                         : after == nullptr ? v1::DELETED
                                            : v1::UPDATED);
   // The oneof member whose type is the resource's.
@@ -115,7 +115,8 @@ absl::Status CheckReferences(storage::WriteTxn& txn, const ResourceKind& kind,
 void WriteChange(storage::WriteTxn& txn, const ResourceKind& kind, const Message* before,
                  const Message* after, absl::string_view actor, absl::Time now) {
   static const std::vector<std::string> kNone;
-  ReplaceKeys(txn, before ? IndexKeys(kind, *before) : kNone, after ? IndexKeys(kind, *after) : kNone);
+  ReplaceKeys(txn, before ? IndexKeys(kind, *before) : kNone,
+              after ? IndexKeys(kind, *after) : kNone);
   ReplaceKeys(txn, before ? ReferenceKeys(kind, *before) : kNone,
               after ? ReferenceKeys(kind, *after) : kNone);
   const Message& subject = after != nullptr ? *after : *before;

@@ -90,27 +90,28 @@ absl::StatusOr<ListPage> Registry::List(const ResourceKind& kind, const ListPara
   std::string last_key;
   bool more = false;
   absl::Status status;
-  PSC_RETURN_IF_ERROR(view->Scan(Family::kIndex, scan, [&](absl::string_view key, absl::string_view) {
-    std::string id;
-    if (!IdFromIndexSuffix(key.substr(scan.prefix.size()), ordering.order, &id)) {
-      status = absl::InternalError("corrupt index entry");
-      return false;
-    }
-    auto m = LoadRecord(*view, kind, id);
-    if (!m.ok() || *m == nullptr) {
-      status = m.ok() ? absl::InternalError(absl::StrCat("index names missing record ", id))
-                      : m.status();
-      return false;
-    }
-    if (!HasAllTerms(kind, **m, terms)) return true;
-    if (static_cast<int>(page.resources.size()) == page_size) {
-      more = true;
-      return false;
-    }
-    page.resources.push_back(*std::move(m));
-    last_key = std::string(key);
-    return true;
-  }));
+  PSC_RETURN_IF_ERROR(
+      view->Scan(Family::kIndex, scan, [&](absl::string_view key, absl::string_view) {
+        std::string id;
+        if (!IdFromIndexSuffix(key.substr(scan.prefix.size()), ordering.order, &id)) {
+          status = absl::InternalError("corrupt index entry");
+          return false;
+        }
+        auto m = LoadRecord(*view, kind, id);
+        if (!m.ok() || *m == nullptr) {
+          status = m.ok() ? absl::InternalError(absl::StrCat("index names missing record ", id))
+                          : m.status();
+          return false;
+        }
+        if (!HasAllTerms(kind, **m, terms)) return true;
+        if (static_cast<int>(page.resources.size()) == page_size) {
+          more = true;
+          return false;
+        }
+        page.resources.push_back(*std::move(m));
+        last_key = std::string(key);
+        return true;
+      }));
   PSC_RETURN_IF_ERROR(status);
   if (more) page.next_page_token = page_tokens_.Encode(query, last_key);
   return page;

@@ -3,11 +3,10 @@
 
 #include <openssl/sha.h>
 
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "server/common/status_macros.h"
 #include "server/registry/names.h"
 #include "server/registry/record_layout.h"
@@ -56,16 +55,16 @@ absl::Status NotFound(absl::string_view name) {
 
 absl::Status CheckEtag(const Message& current, absl::string_view etag) {
   if (etag.empty() || etag == GetEtag(current)) return absl::OkStatus();
-  return Error(absl::StatusCode::kAborted, "ETAG_MISMATCH",
-               absl::StrCat(GetName(current), " has changed: etag \"", etag.substr(0, 64),
-                            "\" is not the current \"", GetEtag(current),
-                            "\"; read it again and retry"));
+  return Error(
+      absl::StatusCode::kAborted, "ETAG_MISMATCH",
+      absl::StrCat(GetName(current), " has changed: etag \"", etag.substr(0, 64),
+                   "\" is not the current \"", GetEtag(current), "\"; read it again and retry"));
 }
 
 // Completes `done` with `*result` once the store has committed.
 storage::CommitCallback Deliver(std::shared_ptr<ResourcePtr> result, ResourceCallback done) {
-  return [result = std::move(result), done = std::move(done)](
-             absl::StatusOr<uint64_t> committed) mutable {
+  return [result = std::move(result),
+          done = std::move(done)](absl::StatusOr<uint64_t> committed) mutable {
     if (!committed.ok()) {
       std::move(done)(committed.status());
     } else {
@@ -139,7 +138,10 @@ void Registry::Create(const ResourceKind& kind, ResourcePtr resource, CreatePara
     WriteChange(txn, kind, nullptr, created.get(), actor, now);
     if (!request_key.empty()) {
       txn.Put(Family::kMeta, request_key,
-              storage::KeyBuilder().AddString(fingerprint).AddString(created->SerializeAsString()).key());
+              storage::KeyBuilder()
+                  .AddString(fingerprint)
+                  .AddString(created->SerializeAsString())
+                  .key());
     }
     *result = std::move(created);
     return absl::OkStatus();
@@ -147,9 +149,8 @@ void Registry::Create(const ResourceKind& kind, ResourcePtr resource, CreatePara
   store_->Commit(std::move(mutation), Deliver(result, std::move(done)));
 }
 
-void Registry::Update(const ResourceKind& kind, ResourcePtr patch,
-                      google::protobuf::FieldMask mask, std::string etag, std::string actor,
-                      ResourceCallback done) {
+void Registry::Update(const ResourceKind& kind, ResourcePtr patch, google::protobuf::FieldMask mask,
+                      std::string etag, std::string actor, ResourceCallback done) {
   auto id = ParseName(GetName(*patch), kind.collection(), Sub(kind.singular(), "name"));
   if (!id.ok()) return std::move(done)(id.status());
   auto resolved = ResolveUpdateMask(kind, *patch, mask);
@@ -199,10 +200,10 @@ void Registry::Delete(const ResourceKind& kind, std::string name, std::string et
     WriteChange(txn, kind, current.get(), nullptr, actor, absl::Now());
     return absl::OkStatus();
   };
-  store_->Commit(std::move(mutation), [done = std::move(done)](
-                                          absl::StatusOr<uint64_t> committed) mutable {
-    std::move(done)(committed.status());
-  });
+  store_->Commit(std::move(mutation),
+                 [done = std::move(done)](absl::StatusOr<uint64_t> committed) mutable {
+                   std::move(done)(committed.status());
+                 });
 }
 
 }  // namespace psc::registry

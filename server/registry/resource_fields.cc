@@ -24,22 +24,19 @@ void SetTimestamp(Message* m, const char* field, absl::Time t) {
 
 }  // namespace
 
-std::string GetName(const Message& m) {
-  return m.GetReflection()->GetString(m, Field(m, "name"));
-}
+std::string GetName(const Message& m) { return m.GetReflection()->GetString(m, Field(m, "name")); }
 
 void SetName(Message* m, const std::string& name) {
   m->GetReflection()->SetString(m, Field(*m, "name"), name);
 }
 
-std::string GetEtag(const Message& m) {
-  return m.GetReflection()->GetString(m, Field(m, "etag"));
-}
+std::string GetEtag(const Message& m) { return m.GetReflection()->GetString(m, Field(m, "etag")); }
 
 int64_t CreateTimeMicros(const Message& m) {
   const FieldDescriptor* f = Field(m, "create_time");
   if (!m.GetReflection()->HasField(m, f)) return 0;
-  const auto& ts = static_cast<const google::protobuf::Timestamp&>(m.GetReflection()->GetMessage(m, f));
+  const auto& ts =
+      static_cast<const google::protobuf::Timestamp&>(m.GetReflection()->GetMessage(m, f));
   return ts.seconds() * 1000000 + ts.nanos() / 1000;
 }
 

@@ -11,7 +11,11 @@ namespace {
 bool IsValidUtf8(absl::string_view s) {
   for (size_t i = 0; i < s.size();) {
     unsigned char c = s[i];
-    int extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xe ? 2 : (c >> 3) == 0x1e ? 3 : -1;
+    int extra = c < 0x80           ? 0
+                : (c >> 5) == 0x6  ? 1
+                : (c >> 4) == 0xe  ? 2
+                : (c >> 3) == 0x1e ? 3
+                                   : -1;
     if (extra < 0 || s.size() - i <= static_cast<size_t>(extra)) return false;
     for (int k = 1; k <= extra; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
@@ -43,16 +47,16 @@ void Validator::Text(absl::string_view path, absl::string_view value, size_t max
   if (required && value.empty()) {
     Fail(std::string(path), "is required");
   } else if (value.size() > max) {
-    Fail(std::string(path), absl::StrCat("is ", value.size(), " characters; at most ", max,
-                                         " are allowed"));
+    Fail(std::string(path),
+         absl::StrCat("is ", value.size(), " characters; at most ", max, " are allowed"));
   } else if (!IsValidUtf8(value)) {
     Fail(std::string(path), "is not valid UTF-8");
   }
 }
 
 void Validator::TextList(absl::string_view path,
-                         const google::protobuf::RepeatedPtrField<std::string>& list,
-                         int max_items, size_t max_len) {
+                         const google::protobuf::RepeatedPtrField<std::string>& list, int max_items,
+                         size_t max_len) {
   Count(path, list.size(), max_items);
   absl::flat_hash_set<absl::string_view> seen;
   for (int i = 0; i < list.size(); ++i) {
@@ -85,8 +89,7 @@ void Validator::Date(absl::string_view path, const v1::Date* date) {
   }
 }
 
-void Validator::DateOrder(absl::string_view end_path, const v1::Date* start,
-                          const v1::Date* end) {
+void Validator::DateOrder(absl::string_view end_path, const v1::Date* start, const v1::Date* end) {
   if (start == nullptr || end == nullptr) return;
   auto key = [](const v1::Date& d) { return d.year() * 10000 + d.month() * 100 + d.day(); };
   if (key(*end) < key(*start)) Fail(std::string(end_path), "is before the start date");

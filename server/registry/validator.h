@@ -1,8 +1,8 @@
 #pragma once
 
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "google/protobuf/generated_enum_reflection.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "psc/registry/v1/common.pb.h"

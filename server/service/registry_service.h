@@ -12,32 +12,31 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
   explicit RegistryService(registry::Registry* registry) : methods_(registry) {}
 
 // The five standard methods of one kind, each forwarding to the generic handler.
-#define PSC_STANDARD_METHODS(Type, Plural, KindFn)                                               \
-  grpc::ServerUnaryReactor* Get##Type(grpc::CallbackServerContext* c,                            \
-                                      const registry::v1::Get##Type##Request* request,           \
-                                      registry::v1::Type* response) override {                   \
-    return methods_.Get(c, registry::KindFn(), *request, response);                              \
-  }                                                                                              \
-  grpc::ServerUnaryReactor* List##Plural(grpc::CallbackServerContext* c,                         \
-                                         const registry::v1::List##Plural##Request* request,     \
-                                         registry::v1::List##Plural##Response* response)         \
-      override {                                                                                 \
-    return methods_.List(c, registry::KindFn(), *request, response);                             \
-  }                                                                                              \
-  grpc::ServerUnaryReactor* Create##Type(grpc::CallbackServerContext* c,                         \
-                                         const registry::v1::Create##Type##Request* request,     \
-                                         registry::v1::Type* response) override {                \
-    return methods_.Create(c, registry::KindFn(), *request, response);                           \
-  }                                                                                              \
-  grpc::ServerUnaryReactor* Update##Type(grpc::CallbackServerContext* c,                         \
-                                         const registry::v1::Update##Type##Request* request,     \
-                                         registry::v1::Type* response) override {                \
-    return methods_.Update(c, registry::KindFn(), *request, response);                           \
-  }                                                                                              \
-  grpc::ServerUnaryReactor* Delete##Type(grpc::CallbackServerContext* c,                         \
-                                         const registry::v1::Delete##Type##Request* request,     \
-                                         google::protobuf::Empty* response) override {           \
-    return methods_.Delete(c, registry::KindFn(), *request, response);                           \
+#define PSC_STANDARD_METHODS(Type, Plural, KindFn)                                           \
+  grpc::ServerUnaryReactor* Get##Type(grpc::CallbackServerContext* c,                        \
+                                      const registry::v1::Get##Type##Request* request,       \
+                                      registry::v1::Type* response) override {               \
+    return methods_.Get(c, registry::KindFn(), *request, response);                          \
+  }                                                                                          \
+  grpc::ServerUnaryReactor* List##Plural(                                                    \
+      grpc::CallbackServerContext* c, const registry::v1::List##Plural##Request* request,    \
+      registry::v1::List##Plural##Response* response) override {                             \
+    return methods_.List(c, registry::KindFn(), *request, response);                         \
+  }                                                                                          \
+  grpc::ServerUnaryReactor* Create##Type(grpc::CallbackServerContext* c,                     \
+                                         const registry::v1::Create##Type##Request* request, \
+                                         registry::v1::Type* response) override {            \
+    return methods_.Create(c, registry::KindFn(), *request, response);                       \
+  }                                                                                          \
+  grpc::ServerUnaryReactor* Update##Type(grpc::CallbackServerContext* c,                     \
+                                         const registry::v1::Update##Type##Request* request, \
+                                         registry::v1::Type* response) override {            \
+    return methods_.Update(c, registry::KindFn(), *request, response);                       \
+  }                                                                                          \
+  grpc::ServerUnaryReactor* Delete##Type(grpc::CallbackServerContext* c,                     \
+                                         const registry::v1::Delete##Type##Request* request, \
+                                         google::protobuf::Empty* response) override {       \
+    return methods_.Delete(c, registry::KindFn(), *request, response);                       \
   }
 
   PSC_STANDARD_METHODS(Collaborative, Collaboratives, CollaborativeKind)

@@ -1,9 +1,8 @@
 #pragma once
 
 #include <memory>
-#include <string>
-
 #include <mutex>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
@@ -17,8 +16,8 @@ namespace psc::service {
 struct ServerOptions {
   std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks a free one
   std::string data_dir = "var/data";
-  bool sync = true;                         // fsync each group commit
-  int max_message_bytes = 1 << 20;          // larger requests get RESOURCE_EXHAUSTED
+  bool sync = true;                 // fsync each group commit
+  int max_message_bytes = 1 << 20;  // larger requests get RESOURCE_EXHAUSTED
 };
 
 // pscd: the store, the registry and the gRPC server with the Registry and health services.

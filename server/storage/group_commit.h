@@ -18,8 +18,10 @@ namespace psc::storage {
 // The indexed batch of one group, shared by the WriteTxns of its mutations.
 class TxnBatch {
  public:
-  explicit TxnBatch(const DbHandles* handles) : handles_(handles), batch_(/*cmp=*/nullptr,
-      /*reserved_bytes=*/0, /*overwrite_key=*/true) {}
+  explicit TxnBatch(const DbHandles* handles)
+      : handles_(handles),
+        batch_(/*cmp=*/nullptr,
+               /*reserved_bytes=*/0, /*overwrite_key=*/true) {}
 
   const DbHandles* handles() const { return handles_; }
   rocksdb::WriteBatchWithIndex& batch() { return batch_; }

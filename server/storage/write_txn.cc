@@ -16,7 +16,7 @@ absl::StatusOr<std::optional<std::string>> WriteTxn::Get(Family family, absl::st
 }
 
 absl::StatusOr<std::optional<std::string>> WriteTxn::FirstKeyWithPrefix(Family family,
-                                                                      absl::string_view prefix) {
+                                                                        absl::string_view prefix) {
   const DbHandles* h = batch_->handles();
   std::unique_ptr<rocksdb::Iterator> it(batch_->batch().NewIteratorWithBase(
       h->cf(family), h->db->NewIterator(rocksdb::ReadOptions(), h->cf(family))));

@@ -108,8 +108,7 @@ TEST_F(CrudTest, Experts) {
   v1::Expert patch;
   patch.set_name(created->name());
   patch.set_days_per_month_offered(4);
-  auto updated = client_->UpdateExpert(patch, Mask({"days_per_month_offered"}),
-                                       created->etag());
+  auto updated = client_->UpdateExpert(patch, Mask({"days_per_month_offered"}), created->etag());
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_EQ(updated->days_per_month_offered(), 4);
   EXPECT_EQ(client_->ListAllExperts()->size(), 1u);
@@ -156,10 +155,9 @@ TEST_F(CrudTest, ServerOwnedFieldsAreIgnoredOnCreateAndRefusedInMasks) {
   v1::Initiative i = MakeInitiative(home);
   auto initiative = client_->CreateInitiative(i);
   ASSERT_TRUE(initiative.ok());
-  EXPECT_EQ(Reason(client_->UpdateInitiative(*initiative, Mask(
-                                                              {"measurement_plan_status"}))
-                       .status()),
-            "INVALID_UPDATE_MASK");
+  EXPECT_EQ(
+      Reason(client_->UpdateInitiative(*initiative, Mask({"measurement_plan_status"})).status()),
+      "INVALID_UPDATE_MASK");
 }
 
 }  // namespace

@@ -59,8 +59,8 @@ TEST_F(ListTest, PagingThrough2500InitiativesReturnsEachExactlyOnce) {
   for (const std::string order : {"", "create_time", "name desc", "create_time desc"}) {
     std::vector<std::string> names = InitiativeNames("", 100, order);
     ASSERT_EQ(names.size(), static_cast<size_t>(kCount)) << order;
-    EXPECT_EQ(std::set<std::string>(names.begin(), names.end()).size(),
-              static_cast<size_t>(kCount)) << order;
+    EXPECT_EQ(std::set<std::string>(names.begin(), names.end()).size(), static_cast<size_t>(kCount))
+        << order;
     if (order == "") EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
     if (order == "name desc") EXPECT_TRUE(std::is_sorted(names.rbegin(), names.rend()));
   }

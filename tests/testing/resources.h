@@ -17,7 +17,8 @@ namespace v1 = ::psc::registry::v1;
 v1::Collaborative MakeCollaborative(const std::string& display_name = "Wessex PSC");
 // An initiative led by `lead` (a collaborative name) with a complete measurement plan.
 v1::Initiative MakeInitiative(const std::string& lead, const std::string& title = "Safety huddles");
-v1::CaseStudy MakeCaseStudy(const std::string& owner, const std::string& title = "Sepsis dashboard");
+v1::CaseStudy MakeCaseStudy(const std::string& owner,
+                            const std::string& title = "Sepsis dashboard");
 v1::Expert MakeExpert(const std::string& home, const std::string& display_name = "Dr Demo Person");
 v1::Resource MakeResource(const std::string& provider, const std::string& title = "PSMU support");
 

@@ -42,14 +42,16 @@ int main(int argc, char** argv) {
   double seconds = 5;
   CLI::App app{"psc-load: measure pscd throughput and latency with concurrent clients"};
   app.add_option("--target", target, "pscd address (loopback only)")->capture_default_str();
-  app.add_option("--op", op, "create (Initiative creates), get (Get of one initiative) or "
-                             "health (the empty health-check RPC, the floor)")
+  app.add_option("--op", op,
+                 "create (Initiative creates), get (Get of one initiative) or "
+                 "health (the empty health-check RPC, the floor)")
       ->check(CLI::IsMember({"create", "get", "health"}))
       ->capture_default_str();
   app.add_option("--clients", clients, "Concurrent clients (threads, one call in flight each)")
       ->check(CLI::Range(1, 512))
       ->capture_default_str();
-  app.add_option("--seconds", seconds, "How long to run")->check(CLI::Range(0.5, 120.0))
+  app.add_option("--seconds", seconds, "How long to run")
+      ->check(CLI::Range(0.5, 120.0))
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (!IsLoopback(target)) {
@@ -106,10 +108,13 @@ int main(int argc, char** argv) {
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   std::sort(all.begin(), all.end());
-  auto pct = [&](double p) { return all.empty() ? 0 : all[static_cast<size_t>(p * (all.size() - 1))]; };
-  std::printf("op=%s clients=%d calls=%zu errors=%d seconds=%.2f ops_per_s=%.0f p50_us=%.0f "
-              "p99_us=%.0f\n",
-              op.c_str(), clients, all.size(), errors.load(), elapsed, all.size() / elapsed,
-              pct(0.50), pct(0.99));
+  auto pct = [&](double p) {
+    return all.empty() ? 0 : all[static_cast<size_t>(p * (all.size() - 1))];
+  };
+  std::printf(
+      "op=%s clients=%d calls=%zu errors=%d seconds=%.2f ops_per_s=%.0f p50_us=%.0f "
+      "p99_us=%.0f\n",
+      op.c_str(), clients, all.size(), errors.load(), elapsed, all.size() / elapsed, pct(0.50),
+      pct(0.99));
   return errors.load() == 0 ? 0 : 1;
 }

@@ -18,9 +18,7 @@ TEST(ParseFilterTest, AndJoinedTerms) {
                                             {"topic", "falls"}}));
 }
 
-TEST(ParseFilterTest, EmptyFilterHasNoTerms) {
-  EXPECT_TRUE(ParseFilter("  ", Fields())->empty());
-}
+TEST(ParseFilterTest, EmptyFilterHasNoTerms) { EXPECT_TRUE(ParseFilter("  ", Fields())->empty()); }
 
 TEST(ParseFilterTest, QuotedValuesTakeEscapes) {
   auto terms = ParseFilter(R"(topic = "say \"hi\" \\ now")", Fields());

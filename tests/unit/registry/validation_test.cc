@@ -45,16 +45,15 @@ const std::string kLong(5000, 'x');
 
 TEST(ValidationTest, Collaborative) {
   using C = v1::Collaborative;
-  ExpectRules<C>(CollaborativeKind(), MakeCollaborative(),
-                 {{"display name required", [](C* c) { c->clear_display_name(); }, "display_name"},
-                  {"display name bound", [](C* c) { c->set_display_name(kLong); }, "display_name"},
-                  {"host required", [](C* c) { c->clear_host_ahsn(); }, "host_ahsn"},
-                  {"region required", [](C* c) { c->clear_region(); }, "region"},
-                  {"unknown region", [](C* c) { c->set_region(static_cast<v1::Region>(99)); },
-                   "region"},
-                  {"email shape",
-                   [](C* c) { c->mutable_patient_safety_lead()->set_email("nope"); },
-                   "patient_safety_lead.email"}});
+  ExpectRules<C>(
+      CollaborativeKind(), MakeCollaborative(),
+      {{"display name required", [](C* c) { c->clear_display_name(); }, "display_name"},
+       {"display name bound", [](C* c) { c->set_display_name(kLong); }, "display_name"},
+       {"host required", [](C* c) { c->clear_host_ahsn(); }, "host_ahsn"},
+       {"region required", [](C* c) { c->clear_region(); }, "region"},
+       {"unknown region", [](C* c) { c->set_region(static_cast<v1::Region>(99)); }, "region"},
+       {"email shape", [](C* c) { c->mutable_patient_safety_lead()->set_email("nope"); },
+        "patient_safety_lead.email"}});
 }
 
 TEST(ValidationTest, Initiative) {
@@ -84,8 +83,7 @@ TEST(ValidationTest, Initiative) {
         "participant_collaboratives"},
        {"workstream required", [](I* i) { i->clear_workstream(); }, "workstream"},
        {"local needs priority", [](I* i) { i->set_workstream(v1::LOCAL); }, "local_priority"},
-       {"priority only for local", [](I* i) { i->set_local_priority("falls"); },
-        "local_priority"},
+       {"priority only for local", [](I* i) { i->set_local_priority("falls"); }, "local_priority"},
        {"unknown status", [](I* i) { i->set_status(static_cast<v1::InitiativeStatus>(42)); },
         "status"},
        {"stopped needs reason", [](I* i) { i->set_status(v1::STOPPED); }, "status_reason"},
@@ -117,8 +115,7 @@ TEST(ValidationTest, CaseStudy) {
        {"collaborative shape", [](C* c) { c->add_collaboratives("initiatives/x"); },
         "collaboratives[0]"},
        {"initiative shape", [](C* c) { c->set_initiative("collaboratives/x"); }, "initiative"},
-       {"metric name", [](C* c) { c->mutable_impact()->add_metrics(); },
-        "impact.metrics[0].name"},
+       {"metric name", [](C* c) { c->mutable_impact()->add_metrics(); }, "impact.metrics[0].name"},
        {"unknown state",
         [](C* c) { c->set_publication_state(static_cast<v1::PublicationState>(9)); },
         "publication_state"},

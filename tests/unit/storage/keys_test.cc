@@ -34,7 +34,9 @@ TEST(KeysTest, EncodingKeepsTupleOrder) {
   std::vector<Tuple> by_tuple = tuples;
   std::sort(by_tuple.begin(), by_tuple.end(), [](const Tuple& a, const Tuple& b) {
     // std::string compares chars as signed on x86; compare bytes as unsigned like RocksDB.
-    auto bytes = [](const std::string& s) { return std::vector<unsigned char>(s.begin(), s.end()); };
+    auto bytes = [](const std::string& s) {
+      return std::vector<unsigned char>(s.begin(), s.end());
+    };
     return std::make_tuple(bytes(std::get<0>(a)), std::get<1>(a), std::get<2>(a)) <
            std::make_tuple(bytes(std::get<0>(b)), std::get<1>(b), std::get<2>(b));
   });
@@ -42,15 +44,17 @@ TEST(KeysTest, EncodingKeepsTupleOrder) {
   std::sort(by_key.begin(), by_key.end(), [](const Tuple& a, const Tuple& b) {
     std::string ka = Encode(a), kb = Encode(b);
     return std::lexicographical_compare(
-        ka.begin(), ka.end(), kb.begin(), kb.end(),
-        [](char x, char y) { return static_cast<unsigned char>(x) < static_cast<unsigned char>(y); });
+        ka.begin(), ka.end(), kb.begin(), kb.end(), [](char x, char y) {
+          return static_cast<unsigned char>(x) < static_cast<unsigned char>(y);
+        });
   });
   EXPECT_EQ(by_tuple, by_key);
 }
 
 TEST(KeysTest, RoundTrips) {
   const std::string tricky("a\0\xff\0", 4);
-  std::string key = KeyBuilder().AddString(tricky).AddInt64(-5).AddUint64(7).AddString("").Release();
+  std::string key =
+      KeyBuilder().AddString(tricky).AddInt64(-5).AddUint64(7).AddString("").Release();
   KeyReader reader(key);
   std::string s, empty;
   int64_t i;
@@ -69,9 +73,9 @@ TEST(KeysTest, RoundTrips) {
 TEST(KeysTest, ReaderRejectsMalformedKeys) {
   std::string s;
   uint64_t u;
-  EXPECT_FALSE(KeyReader(std::string("abc", 3)).ReadString(&s));         // no terminator
-  EXPECT_FALSE(KeyReader(std::string("a\0\x02", 3)).ReadString(&s));     // bad escape
-  EXPECT_FALSE(KeyReader(std::string("\0\0\0", 3)).ReadUint64(&u));       // too short
+  EXPECT_FALSE(KeyReader(std::string("abc", 3)).ReadString(&s));      // no terminator
+  EXPECT_FALSE(KeyReader(std::string("a\0\x02", 3)).ReadString(&s));  // bad escape
+  EXPECT_FALSE(KeyReader(std::string("\0\0\0", 3)).ReadUint64(&u));   // too short
 }
 
 TEST(KeysTest, ComponentPrefixMatchesOnlyWholeComponents) {

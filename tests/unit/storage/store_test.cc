@@ -172,13 +172,13 @@ TEST(StoreTest, ConcurrentWritersGetGaplessIncreasingSequences) {
   for (size_t i = 0; i < all.size(); ++i) ASSERT_EQ(all[i], i + 1);
   // The change log holds exactly sequences 1..N, in order.
   uint64_t expected = 1;
-  auto status = store->Snapshot()->Scan(Family::kChangeLog, {}, [&](absl::string_view key,
-                                                                    absl::string_view) {
-    uint64_t seq;
-    KeyReader(key).ReadUint64(&seq);
-    EXPECT_EQ(seq, expected++);
-    return true;
-  });
+  auto status = store->Snapshot()->Scan(Family::kChangeLog, {},
+                                        [&](absl::string_view key, absl::string_view) {
+                                          uint64_t seq;
+                                          KeyReader(key).ReadUint64(&seq);
+                                          EXPECT_EQ(seq, expected++);
+                                          return true;
+                                        });
   EXPECT_TRUE(status.ok());
   EXPECT_EQ(expected, all.size() + 1);
 }

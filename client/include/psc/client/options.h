@@ -9,10 +9,10 @@ namespace psc::client {
 // How a call is retried when the server is UNAVAILABLE. Retries happen only for calls that
 // are safe to repeat: reads, and creates that carry a request_id.
 struct RetryPolicy {
-  int max_attempts = 4;                            // 1 disables retries
+  int max_attempts = 4;  // 1 disables retries
   absl::Duration initial_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(2);
-  double backoff_multiplier = 2.0;                 // each wait is this times the last (+-20% jitter)
+  double backoff_multiplier = 2.0;  // each wait is this times the last (+-20% jitter)
 };
 
 struct ClientOptions {

@@ -60,18 +60,21 @@ class RegistryClient {
   absl::StatusOr<v1::Collaborative> GetCollaborative(const std::string& name);
   // One page of collaboratives; see registry_service.proto for filter and order_by.
   // `response.sequence` is the change-log sequence the page reflects.
-  absl::StatusOr<v1::ListCollaborativesResponse> ListCollaboratives(const v1::ListCollaborativesRequest& request);
+  absl::StatusOr<v1::ListCollaborativesResponse> ListCollaboratives(
+      const v1::ListCollaborativesRequest& request);
   // Every collaborative matching `filter`, walking all pages (page size 1000). Pages are
   // separate reads: changes made meanwhile may or may not show.
-  absl::StatusOr<std::vector<v1::Collaborative>> ListAllCollaboratives(const std::string& filter = "",
-                                                  const std::string& order_by = "");
+  absl::StatusOr<std::vector<v1::Collaborative>> ListAllCollaboratives(
+      const std::string& filter = "", const std::string& order_by = "");
   // Creates `collaborative` and returns it with its name, times and etag set.
-  absl::StatusOr<v1::Collaborative> CreateCollaborative(const v1::Collaborative& collaborative, const CreateOptions& options = {});
-  // Replaces the fields of `collaborative.name()` listed in `update_mask` (empty: every field set in
-  // `collaborative`; "*": all writable fields). With a non-empty `etag`, ABORTED unless it is current.
-  absl::StatusOr<v1::Collaborative> UpdateCollaborative(const v1::Collaborative& collaborative,
-                                   const google::protobuf::FieldMask& update_mask = {},
-                                   const std::string& etag = "");
+  absl::StatusOr<v1::Collaborative> CreateCollaborative(const v1::Collaborative& collaborative,
+                                                        const CreateOptions& options = {});
+  // Replaces the fields of `collaborative.name()` listed in `update_mask` (empty: every field set
+  // in `collaborative`; "*": all writable fields). With a non-empty `etag`, ABORTED unless it is
+  // current.
+  absl::StatusOr<v1::Collaborative> UpdateCollaborative(
+      const v1::Collaborative& collaborative, const google::protobuf::FieldMask& update_mask = {},
+      const std::string& etag = "");
   // Deletes `name`. FAILED_PRECONDITION while other resources refer to it; with a non-empty
   // `etag`, ABORTED unless it is current.
   absl::Status DeleteCollaborative(const std::string& name, const std::string& etag = "");
@@ -83,18 +86,20 @@ class RegistryClient {
   absl::StatusOr<v1::Initiative> GetInitiative(const std::string& name);
   // One page of initiatives; see registry_service.proto for filter and order_by.
   // `response.sequence` is the change-log sequence the page reflects.
-  absl::StatusOr<v1::ListInitiativesResponse> ListInitiatives(const v1::ListInitiativesRequest& request);
+  absl::StatusOr<v1::ListInitiativesResponse> ListInitiatives(
+      const v1::ListInitiativesRequest& request);
   // Every initiative matching `filter`, walking all pages (page size 1000). Pages are
   // separate reads: changes made meanwhile may or may not show.
   absl::StatusOr<std::vector<v1::Initiative>> ListAllInitiatives(const std::string& filter = "",
-                                                  const std::string& order_by = "");
+                                                                 const std::string& order_by = "");
   // Creates `initiative` and returns it with its name, times and etag set.
-  absl::StatusOr<v1::Initiative> CreateInitiative(const v1::Initiative& initiative, const CreateOptions& options = {});
+  absl::StatusOr<v1::Initiative> CreateInitiative(const v1::Initiative& initiative,
+                                                  const CreateOptions& options = {});
   // Replaces the fields of `initiative.name()` listed in `update_mask` (empty: every field set in
   // `initiative`; "*": all writable fields). With a non-empty `etag`, ABORTED unless it is current.
-  absl::StatusOr<v1::Initiative> UpdateInitiative(const v1::Initiative& initiative,
-                                   const google::protobuf::FieldMask& update_mask = {},
-                                   const std::string& etag = "");
+  absl::StatusOr<v1::Initiative> UpdateInitiative(
+      const v1::Initiative& initiative, const google::protobuf::FieldMask& update_mask = {},
+      const std::string& etag = "");
   // Deletes `name`. FAILED_PRECONDITION while other resources refer to it; with a non-empty
   // `etag`, ABORTED unless it is current.
   absl::Status DeleteInitiative(const std::string& name, const std::string& etag = "");
@@ -106,18 +111,20 @@ class RegistryClient {
   absl::StatusOr<v1::CaseStudy> GetCaseStudy(const std::string& name);
   // One page of case studies; see registry_service.proto for filter and order_by.
   // `response.sequence` is the change-log sequence the page reflects.
-  absl::StatusOr<v1::ListCaseStudiesResponse> ListCaseStudies(const v1::ListCaseStudiesRequest& request);
+  absl::StatusOr<v1::ListCaseStudiesResponse> ListCaseStudies(
+      const v1::ListCaseStudiesRequest& request);
   // Every case study matching `filter`, walking all pages (page size 1000). Pages are
   // separate reads: changes made meanwhile may or may not show.
   absl::StatusOr<std::vector<v1::CaseStudy>> ListAllCaseStudies(const std::string& filter = "",
-                                                  const std::string& order_by = "");
+                                                                const std::string& order_by = "");
   // Creates `case_study` and returns it with its name, times and etag set.
-  absl::StatusOr<v1::CaseStudy> CreateCaseStudy(const v1::CaseStudy& case_study, const CreateOptions& options = {});
+  absl::StatusOr<v1::CaseStudy> CreateCaseStudy(const v1::CaseStudy& case_study,
+                                                const CreateOptions& options = {});
   // Replaces the fields of `case_study.name()` listed in `update_mask` (empty: every field set in
   // `case_study`; "*": all writable fields). With a non-empty `etag`, ABORTED unless it is current.
   absl::StatusOr<v1::CaseStudy> UpdateCaseStudy(const v1::CaseStudy& case_study,
-                                   const google::protobuf::FieldMask& update_mask = {},
-                                   const std::string& etag = "");
+                                                const google::protobuf::FieldMask& update_mask = {},
+                                                const std::string& etag = "");
   // Deletes `name`. FAILED_PRECONDITION while other resources refer to it; with a non-empty
   // `etag`, ABORTED unless it is current.
   absl::Status DeleteCaseStudy(const std::string& name, const std::string& etag = "");
@@ -133,14 +140,15 @@ class RegistryClient {
   // Every expert matching `filter`, walking all pages (page size 1000). Pages are
   // separate reads: changes made meanwhile may or may not show.
   absl::StatusOr<std::vector<v1::Expert>> ListAllExperts(const std::string& filter = "",
-                                                  const std::string& order_by = "");
+                                                         const std::string& order_by = "");
   // Creates `expert` and returns it with its name, times and etag set.
-  absl::StatusOr<v1::Expert> CreateExpert(const v1::Expert& expert, const CreateOptions& options = {});
+  absl::StatusOr<v1::Expert> CreateExpert(const v1::Expert& expert,
+                                          const CreateOptions& options = {});
   // Replaces the fields of `expert.name()` listed in `update_mask` (empty: every field set in
   // `expert`; "*": all writable fields). With a non-empty `etag`, ABORTED unless it is current.
   absl::StatusOr<v1::Expert> UpdateExpert(const v1::Expert& expert,
-                                   const google::protobuf::FieldMask& update_mask = {},
-                                   const std::string& etag = "");
+                                          const google::protobuf::FieldMask& update_mask = {},
+                                          const std::string& etag = "");
   // Deletes `name`. FAILED_PRECONDITION while other resources refer to it; with a non-empty
   // `etag`, ABORTED unless it is current.
   absl::Status DeleteExpert(const std::string& name, const std::string& etag = "");
@@ -156,14 +164,15 @@ class RegistryClient {
   // Every resource matching `filter`, walking all pages (page size 1000). Pages are
   // separate reads: changes made meanwhile may or may not show.
   absl::StatusOr<std::vector<v1::Resource>> ListAllResources(const std::string& filter = "",
-                                                  const std::string& order_by = "");
+                                                             const std::string& order_by = "");
   // Creates `resource` and returns it with its name, times and etag set.
-  absl::StatusOr<v1::Resource> CreateResource(const v1::Resource& resource, const CreateOptions& options = {});
+  absl::StatusOr<v1::Resource> CreateResource(const v1::Resource& resource,
+                                              const CreateOptions& options = {});
   // Replaces the fields of `resource.name()` listed in `update_mask` (empty: every field set in
   // `resource`; "*": all writable fields). With a non-empty `etag`, ABORTED unless it is current.
   absl::StatusOr<v1::Resource> UpdateResource(const v1::Resource& resource,
-                                   const google::protobuf::FieldMask& update_mask = {},
-                                   const std::string& etag = "");
+                                              const google::protobuf::FieldMask& update_mask = {},
+                                              const std::string& etag = "");
   // Deletes `name`. FAILED_PRECONDITION while other resources refer to it; with a non-empty
   // `etag`, ABORTED unless it is current.
   absl::Status DeleteResource(const std::string& name, const std::string& etag = "");
