@@ -6,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "server/common/errors.h"
 
@@ -77,11 +78,14 @@ class Lexer {
 
 absl::StatusOr<std::string> NormalizeValue(const FilterField& field, std::string value) {
   if (field.enum_type != nullptr) {
+    // Enum names are matched case-insensitively, with '-' for '_': human-factors.
+    value = absl::AsciiStrToUpper(absl::StrReplaceAll(value, {{"-", "_"}}));
     if (field.enum_type->FindValueByName(value) == nullptr ||
         absl::EndsWith(value, "UNSPECIFIED")) {
       return FilterError(absl::StrCat("\"", value, "\" is not a value of ", field.name));
     }
   } else if (field.boolean) {
+    value = absl::AsciiStrToLower(value);
     if (value != "true" && value != "false") {
       return FilterError(absl::StrCat(field.name, " takes true or false"));
     }

@@ -18,7 +18,8 @@ inline constexpr size_t kMaxFilterLength = 2000;
 
 // Parses `FIELD = VALUE [AND FIELD = VALUE]...` where VALUE is a double-quoted string (with \"
 // and \\ escapes) or a bare word of [A-Za-z0-9_./-]. Fields must be in `fields`; enum values
-// must name a value, booleans be true or false; case-insensitive fields are lowercased.
+// must name a value (case-insensitively, '-' for '_'), booleans be true or false;
+// case-insensitive fields are lowercased.
 // INVALID_ARGUMENT, reason INVALID_FILTER, on any error.
 absl::StatusOr<std::vector<IndexTerm>> ParseFilter(absl::string_view filter,
                                                    const std::vector<FilterField>& fields);

@@ -18,6 +18,12 @@ TEST(ParseFilterTest, AndJoinedTerms) {
                                             {"topic", "falls"}}));
 }
 
+TEST(ParseFilterTest, EnumAndBooleanValuesAreCanonicalised) {
+  auto terms = ParseFilter("skill = human-factors AND shareable = TRUE", ExpertKind().filter_fields());
+  ASSERT_TRUE(terms.ok()) << terms.status();
+  EXPECT_EQ(*terms, (std::vector<IndexTerm>{{"skill", "HUMAN_FACTORS"}, {"shareable", "true"}}));
+}
+
 TEST(ParseFilterTest, EmptyFilterHasNoTerms) { EXPECT_TRUE(ParseFilter("  ", Fields())->empty()); }
 
 TEST(ParseFilterTest, QuotedValuesTakeEscapes) {

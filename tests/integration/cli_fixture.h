@@ -1,0 +1,29 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "tests/integration/registry_fixture.h"
+#include "tests/testing/run_process.h"
+
+namespace psc::testing {
+
+// A real pscd, its client, and the real psc binary pointed at it through PSC_TARGET.
+class CliTest : public RegistryTest {
+ protected:
+  ProcessResult Psc(std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), PSC_CLI_PATH);
+    return RunProcess(args, {"PSC_TARGET=" + pscd_->target()}, input);
+  }
+
+  // Loads the demo data through `psc import`, failing the test on error.
+  void LoadDemoData() {
+    ProcessResult r = Psc({"import", PSC_DEMO_DATA});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  // Writes `text` to a file in the test's temp dir and returns its path.
+  std::string WriteFile(const std::string& name, const std::string& text);
+};
+
+}  // namespace psc::testing

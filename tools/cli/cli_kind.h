@@ -1,0 +1,87 @@
+#pragma once
+
+// What the CLI knows about each resource kind: its command name, the flags that set common
+// fields, the list filters, the table columns, and adapters to the client's typed methods.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/field_mask.pb.h"
+#include "google/protobuf/message.h"
+#include "psc/client/registry_client.h"
+
+namespace psc::cli {
+
+using MessagePtr = std::unique_ptr<google::protobuf::Message>;
+
+// A flag that sets a field on create and update, e.g. --title or --participant.
+struct FieldFlag {
+  std::string flag;        // without dashes
+  std::string path;        // field path in the resource
+  std::string help;
+  std::string collection;  // values may be bare ids of this collection
+};
+
+// A list flag that adds `field = VALUE` to the filter.
+struct FilterFlag {
+  std::string flag;
+  std::string field;
+  std::string help;
+  std::string collection;  // values may be bare ids of this collection
+};
+
+struct Column {
+  std::string header;
+  std::string path;
+};
+
+struct ListArgs {
+  int page_size = 0;
+  std::string page_token;
+  std::string filter;
+  std::string order_by;
+};
+
+struct Page {
+  std::vector<MessagePtr> items;
+  std::string next_page_token;
+  uint64_t sequence = 0;
+};
+
+struct CliKind {
+  std::string command;     // CLI command and collection id, e.g. "caseStudies"
+  std::string alias;       // another accepted command name, e.g. "case-studies"
+  std::string singular;    // e.g. "case study"
+  const google::protobuf::Message* prototype;
+  std::vector<FieldFlag> fields;
+  std::vector<FilterFlag> filters;
+  std::vector<Column> columns;
+
+  std::function<absl::StatusOr<MessagePtr>(client::RegistryClient&, const std::string& name)> get;
+  std::function<absl::StatusOr<Page>(client::RegistryClient&, const ListArgs&)> list;
+  std::function<absl::StatusOr<MessagePtr>(client::RegistryClient&,
+                                           const google::protobuf::Message&,
+                                           const client::CreateOptions&)>
+      create;
+  std::function<absl::StatusOr<MessagePtr>(client::RegistryClient&,
+                                           const google::protobuf::Message&,
+                                           const google::protobuf::FieldMask&, const std::string&)>
+      update;
+  std::function<absl::Status(client::RegistryClient&, const std::string& name,
+                             const std::string& etag)>
+      remove;
+};
+
+// Every kind, in dependency order (a kind only refers to kinds before it, or to itself).
+const std::vector<CliKind>& CliKinds();
+
+// The kind whose command, alias or collection is `name`, or nullptr.
+const CliKind* FindCliKind(const std::string& name);
+
+// The kind of the resource named `name` ("initiatives/x"), or nullptr.
+const CliKind* KindOfName(const std::string& name);
+
+}  // namespace psc::cli

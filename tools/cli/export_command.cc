@@ -1,0 +1,74 @@
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "psc/registry/v1/record.pb.h"
+#include "tools/cli/cli_kind.h"
+#include "tools/cli/exit_codes.h"
+#include "tools/cli/output.h"
+#include "tools/cli/transfer.h"
+
+namespace psc::cli {
+namespace {
+
+// Wraps `resource` in a RegistryRecord, whose oneof member has the resource's type.
+registry::v1::RegistryRecord Wrap(const google::protobuf::Message& resource) {
+  registry::v1::RegistryRecord record;
+  const auto* oneof = record.GetDescriptor()->FindOneofByName("kind");
+  for (int i = 0; i < oneof->field_count(); ++i) {
+    if (oneof->field(i)->message_type() == resource.GetDescriptor()) {
+      record.GetReflection()->MutableMessage(&record, oneof->field(i))->CopyFrom(resource);
+    }
+  }
+  return record;
+}
+
+struct ExportFlags {
+  std::string kind;
+  std::string file;
+};
+
+absl::Status Export(Context& ctx, const ExportFlags& flags) {
+  const CliKind* only = nullptr;
+  if (!flags.kind.empty() && (only = FindCliKind(flags.kind)) == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("--kind: unknown kind ", flags.kind));
+  }
+  std::ofstream file;
+  if (!flags.file.empty() && flags.file != "-") {
+    file.open(flags.file, std::ios::trunc);
+    if (!file) return absl::InvalidArgumentError(absl::StrCat("cannot write ", flags.file));
+  }
+  std::ostream& out = file.is_open() ? file : ctx.out;
+  for (const CliKind& kind : CliKinds()) {
+    if (only != nullptr && only != &kind) continue;
+    ListArgs args{.page_size = 1000, .order_by = "create_time"};
+    size_t count = 0;
+    do {
+      auto page = kind.list(ctx.Client(), args);
+      if (!page.ok()) return page.status();
+      for (const auto& item : page->items) out << ToJsonLine(Wrap(*item)) << "\n";
+      count += page->items.size();
+      args.page_token = page->next_page_token;
+    } while (!args.page_token.empty());
+    ctx.err << "exported " << count << " " << kind.command << "\n";
+  }
+  out.flush();
+  if (!out) return absl::InternalError("write failed");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void AddExportCommand(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand(
+      "export", "Write the registry, or one kind, as JSON lines (one RegistryRecord a line)");
+  auto flags = std::make_shared<ExportFlags>();
+  cmd->add_option("--kind", flags->kind,
+                  "Only this kind: collaboratives, initiatives, caseStudies, experts, resources");
+  cmd->add_option("--out", flags->file, "Write to this file instead of standard output");
+  cmd->callback([&ctx, flags] {
+    absl::Status s = Export(ctx, *flags);
+    if (!s.ok()) ctx.exit_code = ReportError(s, ctx.err);
+  });
+}
+
+}  // namespace psc::cli

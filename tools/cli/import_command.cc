@@ -1,0 +1,186 @@
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "psc/client/error_details.h"
+#include "psc/registry/v1/record.pb.h"
+#include "tools/cli/cli_kind.h"
+#include "tools/cli/exit_codes.h"
+#include "tools/cli/transfer.h"
+
+namespace psc::cli {
+namespace {
+
+using google::protobuf::Message;
+
+struct ImportFlags {
+  std::string file;
+  bool strict = false;
+};
+
+enum class Outcome { kCreated, kUpdated, kUnchanged };
+
+struct Line {
+  int number;
+  registry::v1::RegistryRecord record;
+};
+
+// The server-owned fields an import neither sends nor compares.
+void ClearServerOwned(Message* m) {
+  for (const char* name : {"create_time", "update_time", "etag", "measurement_plan_status",
+                           "measurement_plan_gaps"}) {
+    if (const auto* f = m->GetDescriptor()->FindFieldByName(name)) {
+      m->GetReflection()->ClearField(m, f);
+    }
+  }
+}
+
+// The resource held by `record`, or nullptr when none is set.
+const Message* Unwrap(const registry::v1::RegistryRecord& record) {
+  const auto* oneof = record.GetDescriptor()->FindOneofByName("kind");
+  const auto* field = record.GetReflection()->GetOneofFieldDescriptor(record, oneof);
+  return field == nullptr ? nullptr : &record.GetReflection()->GetMessage(record, field);
+}
+
+// Creates the resource, or replaces its writable fields when they differ.
+absl::StatusOr<Outcome> Upsert(client::RegistryClient& client, const Message& input) {
+  MessagePtr wanted(input.New());
+  wanted->CopyFrom(input);
+  ClearServerOwned(wanted.get());
+  const std::string name =
+      wanted->GetReflection()->GetString(*wanted, wanted->GetDescriptor()->FindFieldByName("name"));
+  const CliKind* kind = KindOfName(name);
+  if (kind == nullptr || kind->prototype->GetDescriptor() != wanted->GetDescriptor()) {
+    return absl::InvalidArgumentError(absl::StrCat("name \"", name, "\" is not a ",
+                                                   wanted->GetDescriptor()->name(), " name"));
+  }
+  auto current = kind->get(client, name);
+  if (current.status().code() == absl::StatusCode::kNotFound) {
+    auto created = kind->create(client, *wanted, {name.substr(name.find('/') + 1), ""});
+    if (!created.ok()) return created.status();
+    return Outcome::kCreated;
+  }
+  if (!current.ok()) return current.status();
+  ClearServerOwned(current->get());
+  if (google::protobuf::util::MessageDifferencer::Equals(**current, *wanted)) {
+    return Outcome::kUnchanged;
+  }
+  google::protobuf::FieldMask all;
+  all.add_paths("*");
+  auto updated = kind->update(client, *wanted, all, "");
+  if (!updated.ok()) return updated.status();
+  return Outcome::kUpdated;
+}
+
+std::string Describe(const absl::Status& s) {
+  client::ErrorDetails details = client::GetErrorDetails(s);
+  std::string text(s.message());
+  if (!details.reason.empty()) absl::StrAppend(&text, " [", details.reason, "]");
+  return text;
+}
+
+absl::Status Import(Context& ctx, const ImportFlags& flags) {
+  std::ifstream in(flags.file);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", flags.file));
+  std::vector<Line> lines;
+  int rejected = 0;
+  std::string text;
+  for (int number = 1; std::getline(in, text); ++number) {
+    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    Line line{number, {}};
+    auto parsed = google::protobuf::util::JsonStringToMessage(text, &line.record);
+    if (!parsed.ok() || Unwrap(line.record) == nullptr) {
+      ctx.err << flags.file << ":" << number << ": not a registry record: "
+              << (parsed.ok() ? "no resource in it" : std::string(parsed.message())) << "\n";
+      ++rejected;
+      if (flags.strict) return absl::InvalidArgumentError("stopped at the first bad line (--strict)");
+      continue;
+    }
+    lines.push_back(std::move(line));
+  }
+
+  // Lines whose references are not there yet are retried after the others, until a pass
+  // makes no progress: files need not be in dependency order.
+  int counts[3] = {0, 0, 0};
+  size_t done = 0;
+  absl::Time last_progress = absl::Now();
+  std::vector<Line> pending = std::move(lines);
+  const size_t total = pending.size();
+  while (!pending.empty()) {
+    std::vector<Line> retry;
+    std::vector<std::pair<int, absl::Status>> failures;
+    for (Line& line : pending) {
+      auto outcome = Upsert(ctx.Client(), *Unwrap(line.record));
+      if (outcome.ok()) {
+        ++counts[static_cast<int>(*outcome)];
+        ++done;
+      } else if (client::GetErrorDetails(outcome.status()).reason == "REFERENCE_NOT_FOUND") {
+        failures.emplace_back(line.number, outcome.status());
+        retry.push_back(std::move(line));
+      } else if (outcome.status().code() == absl::StatusCode::kUnavailable ||
+                 outcome.status().code() == absl::StatusCode::kDeadlineExceeded) {
+        return outcome.status();  // the server is gone: stop, a rerun resumes idempotently
+      } else {
+        ctx.err << flags.file << ":" << line.number << ": " << Describe(outcome.status()) << "\n";
+        ++rejected;
+        ++done;
+        if (flags.strict) return absl::InvalidArgumentError("stopped at the first bad line (--strict)");
+      }
+      if (total >= 1000 && absl::Now() - last_progress > absl::Seconds(1)) {
+        ctx.err << "import: " << done << "/" << total << " records\n";
+        last_progress = absl::Now();
+      }
+    }
+    if (retry.size() == pending.size()) {  // no progress: these references will not resolve
+      for (const auto& [number, status] : failures) {
+        ctx.err << flags.file << ":" << number << ": " << Describe(status) << "\n";
+        ++rejected;
+        if (flags.strict) return absl::InvalidArgumentError("stopped at the first bad line (--strict)");
+      }
+      break;
+    }
+    pending = std::move(retry);
+  }
+  const auto [created, updated, unchanged] = counts;
+  if (created + updated == 0 && rejected == 0) {
+    ctx.err << "import: nothing to change: all " << unchanged << " records already match\n";
+  } else {
+    ctx.err << "import: " << created << " created, " << updated << " updated, " << unchanged
+            << " unchanged, " << rejected << " rejected\n";
+  }
+  if (rejected > 0) {
+    return absl::FailedPreconditionError(absl::StrCat(rejected, " lines were rejected"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void AddImportCommand(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand(
+      "import",
+      "Create or update every record of a JSON-lines file (as psc export writes), idempotently");
+  auto flags = std::make_shared<ImportFlags>();
+  cmd->add_option("file", flags->file, "The JSON-lines file")->required();
+  cmd->add_flag("--strict", flags->strict, "Stop at the first bad line instead of skipping it");
+  cmd->callback([&ctx, flags] {
+    if (!std::ifstream(flags->file)) {
+      ctx.err << "psc: cannot read " << flags->file << "\n";
+      ctx.exit_code = kExitUsage;
+      return;
+    }
+    absl::Status s = Import(ctx, *flags);
+    if (s.ok()) return;
+    if (s.code() == absl::StatusCode::kFailedPrecondition ||
+        s.code() == absl::StatusCode::kInvalidArgument) {
+      ctx.err << "psc: " << s.message() << "\n";
+      ctx.exit_code = kExitRejected;
+    } else {
+      ctx.exit_code = ReportError(s, ctx.err);
+    }
+  });
+}
+
+}  // namespace psc::cli

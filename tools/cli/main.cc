@@ -1,0 +1,54 @@
+// psc: the command-line client of the PSC Registry.
+
+#include "CLI/CLI.hpp"
+#include "tools/cli/cli_kind.h"
+#include "tools/cli/context.h"
+#include "tools/cli/exit_codes.h"
+#include "tools/cli/resource_commands.h"
+#include "tools/cli/transfer.h"
+
+namespace {
+
+constexpr char kFooter[] = R"(Examples:
+  psc initiatives list --workstream SAFETY_CULTURE --collaborative wessex
+  psc initiatives create --title "Safety huddles" --lead wessex --workstream SAFETY_CULTURE
+  psc initiatives update huddles --status ACTIVE --etag 42
+  psc experts list --skill human-factors --shareable true --output json
+  psc experts get experts/ab12
+  psc export --out registry.jsonl && psc import registry.jsonl
+
+Names may be given in full (initiatives/huddles) or as the id alone (huddles).
+
+Exit codes: 0 ok; 1 other failure; 2 usage error (nothing sent); 3 not found;
+4 rejected by the server (invalid, conflicting, stale etag, or import lines rejected);
+5 server unreachable or deadline exceeded.)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  psc::cli::Context ctx;
+  CLI::App app{"psc: the PSC Registry command line"};
+  app.fallthrough();
+  app.require_subcommand(1);
+  app.add_option("--target", ctx.target, "pscd address")
+      ->envname("PSC_TARGET")
+      ->capture_default_str();
+  app.add_option("--output", ctx.output, "table (for people) or json (one document a line)")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  app.add_option("--deadline", ctx.deadline_seconds, "Seconds each call may take, retries included")
+      ->capture_default_str();
+  for (const psc::cli::CliKind& kind : psc::cli::CliKinds()) {
+    psc::cli::AddResourceCommands(app, kind, ctx);
+  }
+  psc::cli::AddExportCommand(app, ctx);
+  psc::cli::AddImportCommand(app, ctx);
+  app.footer(kFooter);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? psc::cli::kExitOk : psc::cli::kExitUsage;
+  }
+  return ctx.exit_code;
+}
