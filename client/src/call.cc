@@ -19,7 +19,12 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
 Call::Call(const ClientOptions& options) : options_(options) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
-  channel_ = grpc::CreateCustomChannel(options.target, MakeChannelCredentials(options), args);
+  auto credentials = MakeChannelCredentials(options);
+  if (!credentials.ok()) {
+    credentials_error_ = credentials.status();
+    credentials = grpc::InsecureChannelCredentials();  // never used: every call fails first
+  }
+  channel_ = grpc::CreateCustomChannel(options.target, *credentials, args);
   stub_ = registry::v1::Registry::NewStub(channel_);
   health_stub_ = grpc::health::v1::Health::NewStub(channel_);
 }

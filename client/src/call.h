@@ -47,6 +47,7 @@ class Call {
                                   grpc::Status (AnyStub::*method)(grpc::ClientContext*,
                                                                   const Request&, Response*),
                                   const Request& request, Retry retry) {
+    if (!credentials_error_.ok()) return credentials_error_;
     const absl::Time deadline = absl::Now() + options_.deadline;
     absl::Duration backoff = options_.retry.initial_backoff;
     for (int attempt = 1;; ++attempt) {
@@ -67,6 +68,7 @@ class Call {
   absl::Duration Jitter(absl::Duration d);
 
   ClientOptions options_;
+  absl::Status credentials_error_;  // set when the TLS files could not be loaded
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<Stub> stub_;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_stub_;

@@ -4,11 +4,15 @@
 
 #include <memory>
 
+#include "absl/status/statusor.h"
 #include "grpcpp/security/credentials.h"
 #include "psc/client/options.h"
 
 namespace psc::client {
 
-std::shared_ptr<grpc::ChannelCredentials> MakeChannelCredentials(const ClientOptions& options);
+// mTLS credentials from the options' PEM files, or plaintext when `options.insecure`.
+// FAILED_PRECONDITION naming the file when one is missing or unreadable.
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials(
+    const ClientOptions& options);
 
 }  // namespace psc::client

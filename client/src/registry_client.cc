@@ -9,6 +9,11 @@ RegistryClient::RegistryClient(ClientOptions options)
 
 RegistryClient::~RegistryClient() = default;
 
+absl::StatusOr<v1::ListResourceHistoryResponse> RegistryClient::ListResourceHistory(
+    const v1::ListResourceHistoryRequest& request) {
+  return call_->Unary(&Stub::ListResourceHistory, request, Retry::kYes);
+}
+
 absl::StatusOr<bool> RegistryClient::IsServing() {
   auto response = call_->Health(grpc::health::v1::HealthCheckRequest());
   if (!response.ok()) return response.status();

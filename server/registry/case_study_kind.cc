@@ -78,6 +78,19 @@ class CaseStudyKindImpl final : public TypedKind<v1::CaseStudy> {
     if (!c.initiative().empty()) refs.push_back({"initiative", c.initiative()});
     return refs;
   }
+
+  std::string OwnerOf(const v1::CaseStudy& c) const override { return c.owner_collaborative(); }
+  std::string owner_field() const override { return "owner_collaborative"; }
+  std::vector<std::string> ParticipantsOf(const v1::CaseStudy& c) const override {
+    return {c.collaboratives().begin(), c.collaboratives().end()};
+  }
+  std::vector<std::string> participant_fields() const override {
+    return {"organisations", "topics", "impact"};
+  }
+  bool IsDraftResource(const v1::CaseStudy& c) const override {
+    return c.publication_state() == v1::DRAFT;
+  }
+  std::vector<std::string> personal_fields() const override { return {"contact"}; }
 };
 
 }  // namespace

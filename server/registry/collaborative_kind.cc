@@ -29,6 +29,10 @@ class CollaborativeKindImpl final : public TypedKind<v1::Collaborative> {
     return terms;
   }
   std::vector<Reference> ReferencesOf(const v1::Collaborative&) const override { return {}; }
+  // A collaborative owns its own record; only admins create or delete collaboratives.
+  std::string OwnerOf(const v1::Collaborative& c) const override { return c.name(); }
+  std::string owner_field() const override { return ""; }
+  std::vector<std::string> personal_fields() const override { return {"patient_safety_lead"}; }
 };
 
 }  // namespace

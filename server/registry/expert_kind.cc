@@ -64,6 +64,10 @@ class ExpertKindImpl final : public TypedKind<v1::Expert> {
   std::vector<Reference> ReferencesOf(const v1::Expert& e) const override {
     return {{"home_collaborative", e.home_collaborative()}};
   }
+
+  std::string OwnerOf(const v1::Expert& e) const override { return e.home_collaborative(); }
+  std::string owner_field() const override { return "home_collaborative"; }
+  std::vector<std::string> personal_fields() const override { return {"contact"}; }
 };
 
 }  // namespace

@@ -112,6 +112,19 @@ class InitiativeKindImpl final : public TypedKind<v1::Initiative> {
     if (!i.adopted_from().empty()) refs.push_back({"adopted_from", i.adopted_from()});
     return refs;
   }
+
+  std::string OwnerOf(const v1::Initiative& i) const override { return i.lead_collaborative(); }
+  std::string owner_field() const override { return "lead_collaborative"; }
+  std::vector<std::string> ParticipantsOf(const v1::Initiative& i) const override {
+    return {i.participant_collaboratives().begin(), i.participant_collaboratives().end()};
+  }
+  // What participating PSCs may change; everything else is the lead's.
+  std::vector<std::string> participant_fields() const override {
+    return {"topics", "care_settings", "measures", "milestones", "patient_public_involvement"};
+  }
+  bool IsDraftResource(const v1::Initiative& i) const override {
+    return i.status() == v1::PROPOSED;
+  }
 };
 
 }  // namespace

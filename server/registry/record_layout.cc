@@ -47,6 +47,20 @@ std::string ReferenceKey(absl::string_view target, absl::string_view referrer) {
   return KeyBuilder().AddString("~ref").AddString(target).AddString(referrer).Release();
 }
 
+std::string HistoryPrefix(absl::string_view name) {
+  return KeyBuilder().AddString("~hist").AddString(name).Release();
+}
+
+std::string HistoryKey(absl::string_view name, uint64_t sequence) {
+  return KeyBuilder().AddString("~hist").AddString(name).AddUint64(sequence).Release();
+}
+
+uint64_t SequenceFromHistoryKey(absl::string_view key, absl::string_view prefix) {
+  uint64_t sequence = 0;
+  storage::KeyReader(key.substr(prefix.size())).ReadUint64(&sequence);
+  return sequence;
+}
+
 std::string RequestKey(absl::string_view collection, absl::string_view request_id) {
   return KeyBuilder().AddString("req").AddString(collection).AddString(request_id).Release();
 }

@@ -5,6 +5,8 @@
 //   kIndex    (collection, field, value, "n", id)               -> ""  (List by name)
 //             (collection, field, value, "c", create_us, id)    -> ""  (List by create_time)
 //             ("~ref", target name, referrer name)              -> ""  (who references target)
+//             ("~hist", resource name, sequence)                -> ""  (a resource's changes)
+//   kChangeLog (sequence)                                       -> serialized ChangeEvent
 //   kMeta     ("req", collection, request_id)                   -> (fingerprint, resource)
 // Every resource is also indexed under the field "_all" with value "", which serves
 // unfiltered Lists.
@@ -34,6 +36,11 @@ bool IdFromIndexSuffix(absl::string_view suffix, SortOrder order, std::string* i
 
 std::string ReferencePrefix(absl::string_view target);
 std::string ReferenceKey(absl::string_view target, absl::string_view referrer);
+
+std::string HistoryPrefix(absl::string_view name);
+std::string HistoryKey(absl::string_view name, uint64_t sequence);
+// The sequence at the end of a history key that starts with `prefix` (0 if malformed).
+uint64_t SequenceFromHistoryKey(absl::string_view key, absl::string_view prefix);
 
 std::string RequestKey(absl::string_view collection, absl::string_view request_id);
 

@@ -126,6 +126,7 @@ void WriteChange(storage::WriteTxn& txn, const ResourceKind& kind, const Message
   } else {
     txn.Delete(Family::kRecords, key);
   }
+  txn.Put(Family::kIndex, HistoryKey(GetName(subject), txn.sequence()), "");
   txn.SetChange(MakeEvent(kind, before, after, actor, now, txn.sequence()).SerializeAsString());
 }
 

@@ -10,6 +10,8 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/message.h"
+#include "psc/registry/v1/change.pb.h"
+#include "server/registry/caller.h"
 #include "server/registry/list_query.h"
 #include "server/registry/resource_kind.h"
 #include "server/storage/store.h"
@@ -34,6 +36,11 @@ struct ListPage {
   uint64_t sequence = 0;        // the change-log sequence the page reflects
 };
 
+struct HistoryPage {
+  std::vector<v1::ChangeEvent> changes;  // oldest first
+  std::string next_page_token;
+};
+
 struct CreateParams {
   std::string id;          // client-chosen id; random when empty
   std::string request_id;  // idempotency key; none when empty
@@ -42,7 +49,8 @@ struct CreateParams {
 // The domain layer: the rules of every resource kind over the store. Reads run on the calling
 // thread against a snapshot; writes are validated on the calling thread, then checked and
 // applied atomically on the store's committer, and complete through a callback. Errors carry
-// AIP-193 details (server/common/errors.h). Thread-safe.
+// AIP-193 details (server/common/errors.h). Every call is authorized for its `caller`
+// (access_policy.h) before anything is looked up. Thread-safe.
 class Registry {
  public:
   // Loads (or creates) the server state the registry keeps in `store`, which must outlive it.
@@ -50,26 +58,32 @@ class Registry {
 
   // The resource `name`. INVALID_ARGUMENT (INVALID_NAME) for a name outside the kind's
   // collection; NOT_FOUND (RESOURCE_NOT_FOUND) when absent.
-  absl::StatusOr<ResourcePtr> Get(const ResourceKind& kind, absl::string_view name) const;
+  absl::StatusOr<ResourcePtr> Get(const Caller& caller, const ResourceKind& kind,
+                                  absl::string_view name) const;
 
   // One page of the kind's resources matching the filter, in the requested order.
-  absl::StatusOr<ListPage> List(const ResourceKind& kind, const ListParams& params) const;
+  absl::StatusOr<ListPage> List(const Caller& caller, const ResourceKind& kind,
+                                const ListParams& params) const;
+
+  // The change-log entries of the resource `name`, oldest first. Admins only.
+  absl::StatusOr<HistoryPage> History(const Caller& caller, absl::string_view name,
+                                      int page_size, absl::string_view page_token) const;
 
   // Creates `resource` (output-only fields are ignored). Retries with the same request_id and
   // request get the original result; with a different request, INVALID_ARGUMENT
   // (REQUEST_ID_REUSED). ALREADY_EXISTS when the id is taken, FAILED_PRECONDITION
   // (REFERENCE_NOT_FOUND) when a reference does not resolve.
-  void Create(const ResourceKind& kind, ResourcePtr resource, CreateParams params,
-              std::string actor, ResourceCallback done);
+  void Create(const Caller& caller, const ResourceKind& kind, ResourcePtr resource,
+              CreateParams params, ResourceCallback done);
 
   // Replaces the fields in `mask` of the resource `patch.name` with those of `patch`.
   // ABORTED (ETAG_MISMATCH) when `etag` is set and not current.
-  void Update(const ResourceKind& kind, ResourcePtr patch, google::protobuf::FieldMask mask,
-              std::string etag, std::string actor, ResourceCallback done);
+  void Update(const Caller& caller, const ResourceKind& kind, ResourcePtr patch,
+              google::protobuf::FieldMask mask, std::string etag, ResourceCallback done);
 
   // Deletes `name`, recording a tombstone. FAILED_PRECONDITION (RESOURCE_IN_USE) while other
   // resources refer to it.
-  void Delete(const ResourceKind& kind, std::string name, std::string etag, std::string actor,
+  void Delete(const Caller& caller, const ResourceKind& kind, std::string name, std::string etag,
               StatusCallback done);
 
  private:

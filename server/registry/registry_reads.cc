@@ -5,9 +5,11 @@
 #include "absl/strings/str_cat.h"
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
+#include "server/registry/access_policy.h"
 #include "server/registry/names.h"
 #include "server/registry/record_layout.h"
 #include "server/registry/registry.h"
+#include "server/storage/keys.h"
 
 namespace psc::registry {
 namespace {
@@ -58,28 +60,37 @@ absl::StatusOr<std::unique_ptr<Registry>> Registry::Open(storage::Store* store) 
   return std::unique_ptr<Registry>(new Registry(store, *std::move(secret)));
 }
 
-absl::StatusOr<ResourcePtr> Registry::Get(const ResourceKind& kind, absl::string_view name) const {
+absl::StatusOr<ResourcePtr> Registry::Get(const Caller& caller, const ResourceKind& kind,
+                                          absl::string_view name) const {
+  PSC_RETURN_IF_ERROR(CheckOperation(caller, kind, Operation::kRead));
   PSC_ASSIGN_OR_RETURN(std::string id, ParseName(name, kind.collection(), "name"));
   PSC_ASSIGN_OR_RETURN(ResourcePtr m, LoadRecord(*store_->Snapshot(), kind, id));
-  if (m == nullptr) {
+  // What the caller may not see is reported exactly like what does not exist.
+  if (m == nullptr || !CanSee(caller, kind, *m)) {
     return Error(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND",
                  absl::StrCat(name, " does not exist"));
   }
+  Redact(caller, kind, m.get());
   return m;
 }
 
-absl::StatusOr<ListPage> Registry::List(const ResourceKind& kind, const ListParams& params) const {
+absl::StatusOr<ListPage> Registry::List(const Caller& caller, const ResourceKind& kind,
+                                        const ListParams& params) const {
+  PSC_RETURN_IF_ERROR(CheckOperation(caller, kind, Operation::kRead));
   PSC_ASSIGN_OR_RETURN(int page_size, EffectivePageSize(params.page_size));
   PSC_ASSIGN_OR_RETURN(std::vector<IndexTerm> terms,
                        ParseFilter(params.filter, kind.filter_fields()));
+  // The caller's visibility is part of the query, served by the same indexes.
+  const std::vector<IndexTerm> visibility = VisibilityTerms(caller, kind);
+  terms.insert(terms.end(), visibility.begin(), visibility.end());
   PSC_ASSIGN_OR_RETURN(Ordering ordering, ParseOrderBy(params.order_by));
   // The first term picks the index to walk; the rest are checked on each record.
   IndexTerm driver = terms.empty() ? IndexTerm{std::string(kAllField), ""} : terms.front();
   ReadView::ScanOptions scan;
   scan.prefix = IndexPrefix(kind.collection(), driver.field, driver.value, ordering.order);
   scan.reverse = ordering.descending;
-  const std::string query =
-      absl::StrCat(kind.collection(), "\n", params.filter, "\n", params.order_by);
+  std::string query = absl::StrCat(kind.collection(), "\n", params.filter, "\n", params.order_by);
+  for (const IndexTerm& t : visibility) absl::StrAppend(&query, "\n", t.field, "=", t.value);
   if (!params.page_token.empty()) {
     PSC_ASSIGN_OR_RETURN(scan.resume_after, page_tokens_.Decode(query, params.page_token));
   }
@@ -108,10 +119,54 @@ absl::StatusOr<ListPage> Registry::List(const ResourceKind& kind, const ListPara
           more = true;
           return false;
         }
+        Redact(caller, kind, m->get());
         page.resources.push_back(*std::move(m));
         last_key = std::string(key);
         return true;
       }));
+  PSC_RETURN_IF_ERROR(status);
+  if (more) page.next_page_token = page_tokens_.Encode(query, last_key);
+  return page;
+}
+
+absl::StatusOr<HistoryPage> Registry::History(const Caller& caller, absl::string_view name,
+                                              int page_size,
+                                              absl::string_view page_token) const {
+  const ResourceKind* kind = KindForCollection(name.substr(0, name.find('/')));
+  if (kind == nullptr) {
+    return Error(absl::StatusCode::kInvalidArgument, "INVALID_NAME",
+                 absl::StrCat("name: \"", name.substr(0, 200), "\" is not a resource name"));
+  }
+  PSC_RETURN_IF_ERROR(CheckOperation(caller, *kind, Operation::kHistory));
+  PSC_RETURN_IF_ERROR(ParseName(name, kind->collection(), "name").status());
+  PSC_ASSIGN_OR_RETURN(int size, EffectivePageSize(page_size));
+  ReadView::ScanOptions scan;
+  scan.prefix = HistoryPrefix(name);
+  const std::string query = absl::StrCat("history\n", name);
+  if (!page_token.empty()) {
+    PSC_ASSIGN_OR_RETURN(scan.resume_after, page_tokens_.Decode(query, page_token));
+  }
+  std::unique_ptr<ReadView> view = store_->Snapshot();
+  HistoryPage page;
+  std::string last_key;
+  bool more = false;
+  absl::Status status;
+  PSC_RETURN_IF_ERROR(view->Scan(Family::kIndex, scan, [&](absl::string_view key, absl::string_view) {
+    if (static_cast<int>(page.changes.size()) == size) {
+      more = true;
+      return false;
+    }
+    uint64_t sequence = SequenceFromHistoryKey(key, scan.prefix);
+    auto entry = view->Get(Family::kChangeLog, storage::ChangeLogKey(sequence));
+    v1::ChangeEvent event;
+    if (!entry.ok() || !*entry || !event.ParseFromString(**entry)) {
+      status = entry.ok() ? absl::InternalError("history names a missing change") : entry.status();
+      return false;
+    }
+    page.changes.push_back(std::move(event));
+    last_key = std::string(key);
+    return true;
+  }));
   PSC_RETURN_IF_ERROR(status);
   if (more) page.next_page_token = page_tokens_.Encode(query, last_key);
   return page;

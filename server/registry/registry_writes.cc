@@ -8,6 +8,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "server/common/status_macros.h"
+#include "server/registry/access_policy.h"
 #include "server/registry/names.h"
 #include "server/registry/record_layout.h"
 #include "server/registry/record_writer.h"
@@ -96,9 +97,14 @@ absl::StatusOr<ResourcePtr> FindRequest(WriteTxn& txn, const ResourceKind& kind,
 
 }  // namespace
 
-void Registry::Create(const ResourceKind& kind, ResourcePtr resource, CreateParams params,
-                      std::string actor, ResourceCallback done) {
+void Registry::Create(const Caller& caller, const ResourceKind& kind, ResourcePtr resource,
+                      CreateParams params, ResourceCallback done) {
   ClearFields(resource.get(), OutputOnlyFields(kind.derived_fields()));
+  kind.ApplyDefaults(resource.get());
+  // Permission first: ownership comes from the caller's identity, never from the request.
+  absl::Status allowed = CheckOperation(caller, kind, Operation::kCreate);
+  if (allowed.ok()) allowed = AuthorizeCreate(caller, kind, resource.get());
+  if (!allowed.ok()) return std::move(done)(allowed);
   std::vector<FieldViolation> violations;
   Validator v(&violations);
   if (!params.id.empty() && !IsValidId(params.id)) {
@@ -106,7 +112,6 @@ void Registry::Create(const ResourceKind& kind, ResourcePtr resource, CreatePara
            "must be 1 to 63 of a-z, 0-9 and '-', starting with a letter and not ending in '-'");
   }
   v.Text("request_id", params.request_id, kMaxRequestIdLength);
-  kind.ApplyDefaults(resource.get());
   for (FieldViolation& fv : Violations(kind, *resource)) violations.push_back(std::move(fv));
   if (!violations.empty()) return std::move(done)(ValidationError(violations));
 
@@ -120,7 +125,7 @@ void Registry::Create(const ResourceKind& kind, ResourcePtr resource, CreatePara
   std::string request_key =
       params.request_id.empty() ? "" : RequestKey(kind.collection(), params.request_id);
   storage::Mutation mutation = [&kind, input, result, id, request_key, fingerprint,
-                                actor](WriteTxn& txn) -> absl::Status {
+                                actor = caller.identity](WriteTxn& txn) -> absl::Status {
     if (!request_key.empty()) {
       PSC_ASSIGN_OR_RETURN(*result, FindRequest(txn, kind, request_key, fingerprint));
       if (*result != nullptr) return absl::OkStatus();  // a retry: nothing to write
@@ -149,8 +154,11 @@ void Registry::Create(const ResourceKind& kind, ResourcePtr resource, CreatePara
   store_->Commit(std::move(mutation), Deliver(result, std::move(done)));
 }
 
-void Registry::Update(const ResourceKind& kind, ResourcePtr patch, google::protobuf::FieldMask mask,
-                      std::string etag, std::string actor, ResourceCallback done) {
+void Registry::Update(const Caller& caller, const ResourceKind& kind, ResourcePtr patch,
+                      google::protobuf::FieldMask mask, std::string etag, ResourceCallback done) {
+  if (absl::Status s = CheckOperation(caller, kind, Operation::kUpdate); !s.ok()) {
+    return std::move(done)(s);
+  }
   auto id = ParseName(GetName(*patch), kind.collection(), Sub(kind.singular(), "name"));
   if (!id.ok()) return std::move(done)(id.status());
   auto resolved = ResolveUpdateMask(kind, *patch, mask);
@@ -159,33 +167,39 @@ void Registry::Update(const ResourceKind& kind, ResourcePtr patch, google::proto
   auto input = std::shared_ptr<Message>(std::move(patch));
   auto result = std::make_shared<ResourcePtr>();
   storage::Mutation mutation = [&kind, input, result, id = *id, mask = *resolved, etag,
-                                actor](WriteTxn& txn) -> absl::Status {
+                                caller](WriteTxn& txn) -> absl::Status {
     PSC_ASSIGN_OR_RETURN(ResourcePtr current, LoadForWrite(txn, kind, id));
-    if (current == nullptr) return NotFound(GetName(*input));
-    PSC_RETURN_IF_ERROR(CheckEtag(*current, etag));
+    if (current == nullptr || !CanSee(caller, kind, *current)) return NotFound(GetName(*input));
     ResourcePtr updated(current->New());
     updated->CopyFrom(*current);
     ApplyUpdateMask(*input, mask, updated.get());
+    PSC_RETURN_IF_ERROR(AuthorizeUpdate(caller, kind, *current, *updated));
+    PSC_RETURN_IF_ERROR(CheckEtag(*current, etag));
     std::vector<FieldViolation> violations = Violations(kind, *updated);
     if (!violations.empty()) return ValidationError(violations);
     kind.Derive(updated.get());
     PSC_RETURN_IF_ERROR(CheckReferences(txn, kind, *updated));
     absl::Time now = absl::Now();
     Stamp(updated.get(), now, txn.sequence(), /*created=*/false);
-    WriteChange(txn, kind, current.get(), updated.get(), actor, now);
+    WriteChange(txn, kind, current.get(), updated.get(), caller.identity, now);
+    Redact(caller, kind, updated.get());
     *result = std::move(updated);
     return absl::OkStatus();
   };
   store_->Commit(std::move(mutation), Deliver(result, std::move(done)));
 }
 
-void Registry::Delete(const ResourceKind& kind, std::string name, std::string etag,
-                      std::string actor, StatusCallback done) {
+void Registry::Delete(const Caller& caller, const ResourceKind& kind, std::string name,
+                      std::string etag, StatusCallback done) {
+  if (absl::Status s = CheckOperation(caller, kind, Operation::kDelete); !s.ok()) {
+    return std::move(done)(s);
+  }
   auto id = ParseName(name, kind.collection(), "name");
   if (!id.ok()) return std::move(done)(id.status());
-  storage::Mutation mutation = [&kind, name, id = *id, etag, actor](WriteTxn& txn) -> absl::Status {
+  storage::Mutation mutation = [&kind, name, id = *id, etag, caller](WriteTxn& txn) -> absl::Status {
     PSC_ASSIGN_OR_RETURN(ResourcePtr current, LoadForWrite(txn, kind, id));
-    if (current == nullptr) return NotFound(name);
+    if (current == nullptr || !CanSee(caller, kind, *current)) return NotFound(name);
+    PSC_RETURN_IF_ERROR(AuthorizeDelete(caller, kind, *current));
     PSC_RETURN_IF_ERROR(CheckEtag(*current, etag));
     std::string prefix = ReferencePrefix(name);
     PSC_ASSIGN_OR_RETURN(auto referrer, txn.FirstKeyWithPrefix(Family::kIndex, prefix));
@@ -197,7 +211,7 @@ void Registry::Delete(const ResourceKind& kind, std::string name, std::string et
                    absl::StrCat(name, " is still referenced (by ", who,
                                 " and possibly others); change or delete those first"));
     }
-    WriteChange(txn, kind, current.get(), nullptr, actor, absl::Now());
+    WriteChange(txn, kind, current.get(), nullptr, caller.identity, absl::Now());
     return absl::OkStatus();
   };
   store_->Commit(std::move(mutation),

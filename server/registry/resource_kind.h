@@ -60,6 +60,21 @@ class ResourceKind {
   virtual std::vector<IndexTerm> IndexTerms(const google::protobuf::Message& resource) const = 0;
   // The resource names `resource` refers to; each must exist when it is written.
   virtual std::vector<Reference> References(const google::protobuf::Message& resource) const = 0;
+
+  // Ownership, for authorization. The owner is a collaborative's name ("collaboratives/x"),
+  // "national" for records the national team owns, or "" when the owner field is unset.
+  virtual std::string Owner(const google::protobuf::Message& resource) const = 0;
+  // The top-level field that names the owner ("" when ownership cannot be assigned).
+  virtual std::string owner_field() const = 0;
+  // Collaboratives taking part without owning: their leads may change participant_fields().
+  virtual std::vector<std::string> Participants(const google::protobuf::Message& resource) const {
+    return {};
+  }
+  virtual std::vector<std::string> participant_fields() const { return {}; }
+  // Whether `resource` is a draft, which members of its owner may create and edit.
+  virtual bool IsDraft(const google::protobuf::Message& resource) const { return false; }
+  // Fields holding personal data, removed for roles that may not see it.
+  virtual std::vector<std::string> personal_fields() const { return {}; }
 };
 
 // Adapts ResourceKind to one message type.
@@ -83,6 +98,15 @@ class TypedKind : public ResourceKind {
   std::vector<Reference> References(const google::protobuf::Message& resource) const final {
     return ReferencesOf(static_cast<const T&>(resource));
   }
+  std::string Owner(const google::protobuf::Message& resource) const final {
+    return OwnerOf(static_cast<const T&>(resource));
+  }
+  std::vector<std::string> Participants(const google::protobuf::Message& resource) const final {
+    return ParticipantsOf(static_cast<const T&>(resource));
+  }
+  bool IsDraft(const google::protobuf::Message& resource) const final {
+    return IsDraftResource(static_cast<const T&>(resource));
+  }
 
  protected:
   virtual void ApplyDefaultsTo(T* resource) const {}
@@ -90,6 +114,9 @@ class TypedKind : public ResourceKind {
   virtual void DeriveFields(T* resource) const {}
   virtual std::vector<IndexTerm> TermsOf(const T& resource) const = 0;
   virtual std::vector<Reference> ReferencesOf(const T& resource) const = 0;
+  virtual std::string OwnerOf(const T& resource) const = 0;
+  virtual std::vector<std::string> ParticipantsOf(const T& resource) const { return {}; }
+  virtual bool IsDraftResource(const T& resource) const { return false; }
 };
 
 // The five kinds. References stay valid for the life of the program.

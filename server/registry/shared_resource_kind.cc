@@ -46,6 +46,12 @@ class SharedResourceKindImpl final : public TypedKind<v1::Resource> {
     if (!absl::StartsWith(r.provider(), "collaboratives/")) return {};
     return {{"provider", r.provider()}};
   }
+
+  // National bodies' resources belong to the national team.
+  std::string OwnerOf(const v1::Resource& r) const override {
+    return absl::StartsWith(r.provider(), "national/") ? "national" : r.provider();
+  }
+  std::string owner_field() const override { return "provider"; }
 };
 
 }  // namespace

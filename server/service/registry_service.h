@@ -9,7 +9,14 @@ namespace psc::service {
 // waiting on storage: writes finish their reactor from the store's committer thread.
 class RegistryService final : public registry::v1::Registry::CallbackService {
  public:
-  explicit RegistryService(registry::Registry* registry) : methods_(registry) {}
+  RegistryService(registry::Registry* registry, const auth::Authenticator* authenticator)
+      : methods_(registry, authenticator) {}
+
+  grpc::ServerUnaryReactor* ListResourceHistory(
+      grpc::CallbackServerContext* c, const registry::v1::ListResourceHistoryRequest* request,
+      registry::v1::ListResourceHistoryResponse* response) override {
+    return methods_.History(c, *request, response);
+  }
 
 // The five standard methods of one kind, each forwarding to the generic handler.
 #define PSC_STANDARD_METHODS(Type, Plural, KindFn)                                           \

@@ -12,18 +12,36 @@ namespace psc::service {
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   std::unique_ptr<Server> server(new Server);
+  if (options.security.insecure) {
+    if (!IsLoopbackListenAddress(options.listen)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--insecure serves plaintext and is allowed only on a loopback address (127.0.0.1, "
+          "::1, localhost), not ",
+          options.listen, "; give --tls-cert, --tls-key, --client-ca and --principals instead"));
+    }
+    server->authenticator_ = auth::Authenticator::ForInsecureLoopback();
+  } else {
+    if (options.principals_file.empty()) {
+      return absl::InvalidArgumentError(
+          "--principals is required with mTLS (or use --insecure on a loopback address)");
+    }
+    PSC_ASSIGN_OR_RETURN(server->authenticator_,
+                         auth::Authenticator::ForMutualTls(options.principals_file));
+  }
+  PSC_ASSIGN_OR_RETURN(auto credentials, MakeServerCredentials(options.security));
   storage::StoreOptions store_options;
   store_options.path = options.data_dir;
   store_options.sync = options.sync;
   PSC_ASSIGN_OR_RETURN(server->store_, storage::Store::Open(store_options));
   PSC_ASSIGN_OR_RETURN(server->registry_, registry::Registry::Open(server->store_.get()));
-  server->service_ = std::make_unique<RegistryService>(server->registry_.get());
+  server->service_ =
+      std::make_unique<RegistryService>(server->registry_.get(), server->authenticator_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen, MakeServerCredentials(), &port);
+  builder.AddListeningPort(options.listen, credentials, &port);
   builder.RegisterService(server->service_.get());
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   server->grpc_server_ = builder.BuildAndStart();

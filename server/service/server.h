@@ -7,7 +7,9 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
 #include "grpcpp/server.h"
+#include "server/auth/authenticator.h"
 #include "server/registry/registry.h"
+#include "server/service/credentials.h"
 #include "server/service/registry_service.h"
 #include "server/storage/store.h"
 
@@ -18,13 +20,16 @@ struct ServerOptions {
   std::string data_dir = "var/data";
   bool sync = true;                 // fsync each group commit
   int max_message_bytes = 1 << 20;  // larger requests get RESOURCE_EXHAUSTED
+  TransportSecurity security;       // mTLS unless security.insecure
+  std::string principals_file;      // required with mTLS
 };
 
 // pscd: the store, the registry and the gRPC server with the Registry and health services.
 class Server {
  public:
-  // Opens the store and starts serving. FAILED_PRECONDITION when the data dir is in use;
-  // UNAVAILABLE when the address cannot be bound.
+  // Opens the store and starts serving. INVALID_ARGUMENT for bad security settings (missing
+  // TLS files or principals, --insecure off loopback); FAILED_PRECONDITION when the data dir
+  // is in use; UNAVAILABLE when the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerOptions& options);
   ~Server();
 
@@ -35,12 +40,16 @@ class Server {
   // what is queued and closes the store. Idempotent.
   void Shutdown(absl::Duration grace);
 
+  // Rereads the principals file; on error the old one stays in force and the error says why.
+  absl::Status ReloadPrincipals() { return authenticator_->Reload(); }
+
   // Blocks until Shutdown() has completed.
   void Wait();
 
  private:
   Server() = default;
 
+  std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<registry::Registry> registry_;
   std::unique_ptr<RegistryService> service_;

@@ -1,7 +1,6 @@
 #include "server/service/standard_methods.h"
 
 #include "google/protobuf/field_mask.pb.h"
-#include "server/service/caller.h"
 #include "server/service/grpc_status.h"
 
 namespace psc::service {
@@ -36,10 +35,17 @@ registry::ResourceCallback FinishWith(grpc::ServerUnaryReactor* reactor, Message
 
 }  // namespace
 
+// Authenticates the caller of `context` into `caller`, or finishes the call with the error.
+#define PSC_AUTHENTICATE_OR_FINISH(caller)                                              \
+  auto caller##_or = authenticator_->Authenticate(*context->auth_context());           \
+  if (!caller##_or.ok()) return Finish(context, caller##_or.status());                 \
+  const registry::Caller& caller = *caller##_or
+
 grpc::ServerUnaryReactor* StandardMethods::Get(grpc::CallbackServerContext* context,
                                                const registry::ResourceKind& kind,
                                                const Message& request, Message* response) {
-  auto result = registry_->Get(kind, StringAt(request, 1));
+  PSC_AUTHENTICATE_OR_FINISH(caller);
+  auto result = registry_->Get(caller, kind, StringAt(request, 1));
   if (result.ok()) response->CopyFrom(**result);
   return Finish(context, result.status());
 }
@@ -47,12 +53,13 @@ grpc::ServerUnaryReactor* StandardMethods::Get(grpc::CallbackServerContext* cont
 grpc::ServerUnaryReactor* StandardMethods::List(grpc::CallbackServerContext* context,
                                                 const registry::ResourceKind& kind,
                                                 const Message& request, Message* response) {
+  PSC_AUTHENTICATE_OR_FINISH(caller);
   registry::ListParams params;
   params.page_size = request.GetReflection()->GetInt32(request, FieldOf(request, 1));
   params.page_token = StringAt(request, 2);
   params.filter = StringAt(request, 3);
   params.order_by = StringAt(request, 4);
-  auto page = registry_->List(kind, params);
+  auto page = registry_->List(caller, kind, params);
   if (page.ok()) {
     const auto* reflection = response->GetReflection();
     for (registry::ResourcePtr& r : page->resources) {
@@ -67,11 +74,12 @@ grpc::ServerUnaryReactor* StandardMethods::List(grpc::CallbackServerContext* con
 grpc::ServerUnaryReactor* StandardMethods::Create(grpc::CallbackServerContext* context,
                                                   const registry::ResourceKind& kind,
                                                   const Message& request, Message* response) {
+  PSC_AUTHENTICATE_OR_FINISH(caller);
   registry::ResourcePtr resource(kind.prototype().New());
   resource->CopyFrom(MessageAt(request, 1));
   registry::CreateParams params{StringAt(request, 2), StringAt(request, 3)};
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  registry_->Create(kind, std::move(resource), std::move(params), CallerIdentity(*context),
+  registry_->Create(caller, kind, std::move(resource), std::move(params),
                     FinishWith(reactor, response));
   return reactor;
 }
@@ -79,13 +87,14 @@ grpc::ServerUnaryReactor* StandardMethods::Create(grpc::CallbackServerContext* c
 grpc::ServerUnaryReactor* StandardMethods::Update(grpc::CallbackServerContext* context,
                                                   const registry::ResourceKind& kind,
                                                   const Message& request, Message* response) {
+  PSC_AUTHENTICATE_OR_FINISH(caller);
   registry::ResourcePtr patch(kind.prototype().New());
   patch->CopyFrom(MessageAt(request, 1));
   FieldMask mask;
   mask.CopyFrom(MessageAt(request, 2));
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  registry_->Update(kind, std::move(patch), std::move(mask), StringAt(request, 3),
-                    CallerIdentity(*context), FinishWith(reactor, response));
+  registry_->Update(caller, kind, std::move(patch), std::move(mask), StringAt(request, 3),
+                    FinishWith(reactor, response));
   return reactor;
 }
 
@@ -93,10 +102,25 @@ grpc::ServerUnaryReactor* StandardMethods::Delete(grpc::CallbackServerContext* c
                                                   const registry::ResourceKind& kind,
                                                   const Message& request,
                                                   google::protobuf::Empty* response) {
+  PSC_AUTHENTICATE_OR_FINISH(caller);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  registry_->Delete(kind, StringAt(request, 1), StringAt(request, 2), CallerIdentity(*context),
+  registry_->Delete(caller, kind, StringAt(request, 1), StringAt(request, 2),
                     [reactor](absl::Status s) { reactor->Finish(ToGrpcStatus(s)); });
   return reactor;
 }
+
+grpc::ServerUnaryReactor* StandardMethods::History(
+    grpc::CallbackServerContext* context, const registry::v1::ListResourceHistoryRequest& request,
+    registry::v1::ListResourceHistoryResponse* response) {
+  PSC_AUTHENTICATE_OR_FINISH(caller);
+  auto page = registry_->History(caller, request.name(), request.page_size(), request.page_token());
+  if (page.ok()) {
+    for (auto& change : page->changes) *response->add_changes() = std::move(change);
+    response->set_next_page_token(page->next_page_token);
+  }
+  return Finish(context, page.status());
+}
+
+#undef PSC_AUTHENTICATE_OR_FINISH
 
 }  // namespace psc::service

@@ -8,17 +8,21 @@
 //   Create: resource = 1, resource_id = 2, request_id = 3
 //   Update: resource = 1, update_mask = 2, etag = 3
 //   Delete: name = 1, etag = 2
+// Every handler first authenticates the caller (auth::Authenticator).
 
 #include "google/protobuf/empty.pb.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
+#include "psc/registry/v1/registry_service.pb.h"
+#include "server/auth/authenticator.h"
 #include "server/registry/registry.h"
 
 namespace psc::service {
 
 class StandardMethods {
  public:
-  explicit StandardMethods(registry::Registry* registry) : registry_(registry) {}
+  StandardMethods(registry::Registry* registry, const auth::Authenticator* authenticator)
+      : registry_(registry), authenticator_(authenticator) {}
 
   grpc::ServerUnaryReactor* Get(grpc::CallbackServerContext* context,
                                 const registry::ResourceKind& kind,
@@ -40,9 +44,13 @@ class StandardMethods {
                                    const registry::ResourceKind& kind,
                                    const google::protobuf::Message& request,
                                    google::protobuf::Empty* response);
+  grpc::ServerUnaryReactor* History(grpc::CallbackServerContext* context,
+                                    const registry::v1::ListResourceHistoryRequest& request,
+                                    registry::v1::ListResourceHistoryResponse* response);
 
  private:
   registry::Registry* registry_;
+  const auth::Authenticator* authenticator_;
 };
 
 }  // namespace psc::service

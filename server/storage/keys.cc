@@ -56,6 +56,8 @@ bool KeyReader::ReadInt64(int64_t* out) {
   return true;
 }
 
+std::string ChangeLogKey(uint64_t sequence) { return KeyBuilder().AddUint64(sequence).Release(); }
+
 std::string PrefixSuccessor(absl::string_view prefix) {
   std::string s(prefix);
   while (!s.empty()) {

@@ -44,6 +44,9 @@ class KeyReader {
   absl::string_view rest_;
 };
 
+// The key of change-log entry `sequence` in Family::kChangeLog.
+std::string ChangeLogKey(uint64_t sequence);
+
 // The smallest key greater than every key that starts with `prefix` ("" if there is none).
 std::string PrefixSuccessor(absl::string_view prefix);
 

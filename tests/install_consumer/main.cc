@@ -7,6 +7,7 @@ int main(int argc, char** argv) {
   psc::client::ClientOptions options;
   if (argc > 1) options.target = argv[1];
   options.deadline = absl::Seconds(5);
+  options.insecure = true;  // the test runs pscd --insecure on 127.0.0.1
   psc::client::RegistryClient client(options);
   auto all = client.ListAllCollaboratives();
   if (!all.ok()) {

@@ -12,8 +12,21 @@ namespace psc::testing {
 class CliTest : public RegistryTest {
  protected:
   ProcessResult Psc(std::vector<std::string> args, const std::string& input = "") {
+    return PscAs("admin", std::move(args), input);
+  }
+
+  // Runs psc as the test principal `who`, with its certificate in PSC_CA/PSC_CERT/PSC_KEY.
+  ProcessResult PscAs(const std::string& who, std::vector<std::string> args,
+                      const std::string& input = "") {
     args.insert(args.begin(), PSC_CLI_PATH);
-    return RunProcess(args, {"PSC_TARGET=" + pscd_->target()}, input);
+    return RunProcess(args, CliEnv(pscd_->target(), who), input);
+  }
+
+  static std::vector<std::string> CliEnv(const std::string& target, const std::string& who) {
+    const std::string certs = TestCertsDir();
+    return {"PSC_TARGET=" + target, "PSC_CA=" + certs + "/ca.crt",
+            "PSC_CERT=" + certs + "/" + who + ".crt", "PSC_KEY=" + certs + "/" + who + ".key",
+            "HOME=/nonexistent"};
   }
 
   // Loads the demo data through `psc import`, failing the test on error.

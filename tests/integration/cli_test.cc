@@ -161,7 +161,7 @@ TEST_F(CliTest, ExitCodesTellFailuresApart) {
   std::string target = pscd_->target();
   StopServer();
   ProcessResult down = RunProcess({PSC_CLI_PATH, "--deadline", "2", "experts", "list"},
-                                  {"PSC_TARGET=" + target});
+                                  CliEnv(target, "admin"));
   EXPECT_EQ(down.exit_code, 5) << down.err;
 }
 
@@ -217,7 +217,7 @@ TEST_F(CliTest, ExportImportRoundTrip) {
   TempDir other_dir;
   auto other = PscdProcess::Start({.data_dir = other_dir.Sub("data")});
   ASSERT_TRUE(other.ok());
-  std::vector<std::string> env = {"PSC_TARGET=" + (*other)->target()};
+  std::vector<std::string> env = CliEnv((*other)->target(), "admin");
   ASSERT_EQ(RunProcess({PSC_CLI_PATH, "import", file}, env).exit_code, 0);
   ProcessResult second = RunProcess({PSC_CLI_PATH, "export"}, env);
   ASSERT_EQ(second.exit_code, 0);

@@ -11,6 +11,17 @@
 
 namespace psc::testing {
 
+// Client options for `target` over mTLS as the test principal `who` (admin, lead-wessex, ...).
+inline client::ClientOptions ClientOptionsAs(const std::string& target, const std::string& who) {
+  client::ClientOptions options;
+  options.target = target;
+  options.deadline = absl::Seconds(20);
+  options.ca_file = TestCertsDir() + "/ca.crt";
+  options.cert_file = TestCertsDir() + "/" + who + ".crt";
+  options.key_file = TestCertsDir() + "/" + who + ".key";
+  return options;
+}
+
 // A real pscd on 127.0.0.1:0 with a fresh data dir, and a client of it.
 class RegistryTest : public ::testing::Test {
  protected:
@@ -20,13 +31,15 @@ class RegistryTest : public ::testing::Test {
     auto process = PscdProcess::Start({.data_dir = data_dir_.Sub("data"), .fsync = fsync});
     ASSERT_TRUE(process.ok()) << process.status();
     pscd_ = *std::move(process);
-    client::ClientOptions options;
-    options.target = pscd_->target();
-    options.deadline = absl::Seconds(20);
-    client_ = std::make_unique<client::RegistryClient>(options);
+    client_ = std::make_unique<client::RegistryClient>(ClientOptionsAs(pscd_->target(), "admin"));
   }
 
   void StopServer() { pscd_.reset(); }
+
+  // A client of the running server as the test principal `who`.
+  std::unique_ptr<client::RegistryClient> ClientAs(const std::string& who) {
+    return std::make_unique<client::RegistryClient>(ClientOptionsAs(pscd_->target(), who));
+  }
 
   // Creates collaboratives/{id}, failing the test on error.
   std::string AddCollaborative(const std::string& id) {

@@ -88,8 +88,7 @@ TEST_F(ServerTest, SigintDrainsInFlightWrites) {
 TEST_F(ServerTest, ClientReportsUnavailableWhenNoServerListens) {
   std::string target = pscd_->target();
   StopServer();
-  client::ClientOptions options;
-  options.target = target;
+  client::ClientOptions options = ClientOptionsAs(target, "admin");
   options.deadline = absl::Seconds(3);
   options.retry.max_attempts = 2;
   client::RegistryClient client(options);

@@ -11,11 +11,22 @@
 namespace psc::testing {
 
 std::string PscdPath() { return PSC_PSCD_PATH; }
+std::string TestCertsDir() { return PSC_TEST_CERTS_DIR; }
 
 absl::StatusOr<std::unique_ptr<PscdProcess>> PscdProcess::Start(const Options& options) {
   std::vector<std::string> args = {PscdPath(), "--listen", "127.0.0.1:0", "--data-dir",
                                    options.data_dir};
   if (!options.fsync) args.push_back("--unsafe-no-fsync");
+  if (options.insecure) {
+    args.push_back("--insecure");
+  } else {
+    const std::string certs = TestCertsDir();
+    std::string principals =
+        options.principals_file.empty() ? certs + "/principals.json" : options.principals_file;
+    args.insert(args.end(), {"--tls-cert", certs + "/server.crt", "--tls-key",
+                             certs + "/server.key", "--client-ca", certs + "/ca.crt",
+                             "--principals", principals});
+  }
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
 
   int pipe_fds[2];
@@ -82,6 +93,19 @@ int PscdProcess::Stop(int signal) {
 }
 
 PscdProcess::~PscdProcess() { Stop(SIGTERM); }
+
+void PscdProcess::Signal(int signal) {
+  if (pid_ > 0) ::kill(pid_, signal);
+}
+
+bool PscdProcess::WaitForLog(const std::string& text, absl::Duration timeout) const {
+  const absl::Time give_up = absl::Now() + timeout;
+  while (Log().find(text) == std::string::npos) {
+    if (absl::Now() > give_up) return false;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return true;
+}
 
 std::string PscdProcess::Log() const {
   std::lock_guard<std::mutex> lock(mu_);

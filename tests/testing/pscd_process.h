@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace psc::testing {
 
@@ -18,6 +19,8 @@ class PscdProcess {
   struct Options {
     std::string data_dir;                 // required
     bool fsync = false;                   // tests run without fsync unless durability matters
+    bool insecure = false;                // plaintext instead of mTLS with the test certificates
+    std::string principals_file;          // default: the test certificates' principals.json
     std::vector<std::string> extra_args;  // more flags
   };
 
@@ -33,6 +36,12 @@ class PscdProcess {
 
   // Sends `signal` and waits for the exit; returns the wait(2) status.
   int Stop(int signal);
+
+  // Sends `signal` without waiting, e.g. SIGHUP.
+  void Signal(int signal);
+
+  // Waits up to `timeout` until pscd's log contains `text`; whether it did.
+  bool WaitForLog(const std::string& text, absl::Duration timeout = absl::Seconds(10)) const;
 
   // Everything pscd has written to stderr so far.
   std::string Log() const;
@@ -50,5 +59,10 @@ class PscdProcess {
 
 // The path of the built pscd binary.
 std::string PscdPath();
+
+// The directory of the test certificates (tests/testing/make-test-certs): ca.crt, server.*,
+// and NAME.crt / NAME.key for admin, lead-wessex, lead-oxford, member-wessex, atlas, reader,
+// stranger, expired and other-ca.
+std::string TestCertsDir();
 
 }  // namespace psc::testing

@@ -53,13 +53,17 @@ int main(int argc, char** argv) {
   app.add_option("--seconds", seconds, "How long to run")
       ->check(CLI::Range(0.5, 120.0))
       ->capture_default_str();
+  psc::client::ClientOptions options;
+  app.add_option("--ca", options.ca_file, "PEM CA of pscd's certificate");
+  app.add_option("--cert", options.cert_file, "PEM client certificate (an admin's)");
+  app.add_option("--key", options.key_file, "PEM client key");
+  app.add_flag("--insecure", options.insecure, "Plaintext, for pscd --insecure");
   CLI11_PARSE(app, argc, argv);
   if (!IsLoopback(target)) {
     std::fprintf(stderr, "psc-load: refusing non-loopback target %s\n", target.c_str());
     return 2;
   }
 
-  psc::client::ClientOptions options;
   options.target = target;
   psc::client::RegistryClient client(options);
   const std::string lead = "collaboratives/load-test";

@@ -4,35 +4,52 @@
 #include <memory>
 #include <string>
 
+#include "CLI/CLI.hpp"
+#include "absl/status/statusor.h"
 #include "psc/client/registry_client.h"
 #include "tools/cli/output.h"
 
 namespace psc::cli {
 
 // What every command shares: the global flags, the client built from them, and the exit code
-// the command chose.
-struct Context {
-  std::string target = "127.0.0.1:50051";
-  double deadline_seconds = 30;
-  std::string output = "table";
+// the command chose. Connection settings come from, in order of precedence: flags, environment
+// variables (PSC_TARGET, PSC_CA, PSC_CERT, PSC_KEY, PSC_INSECURE), the config file
+// (--config, default ~/.config/psc/config; keys target, ca, cert, key, insecure), defaults.
+class Context {
+ public:
+  // Adds the global flags to `app`.
+  void AddGlobalFlags(CLI::App& app);
+
+  OutputFormat format() const {
+    return output_ == "json" ? OutputFormat::kJson : OutputFormat::kTable;
+  }
+
+  // The client for the resolved settings, made on first use. A bad --config file or missing
+  // credentials show up as errors of the first call.
+  client::RegistryClient& Client();
+
   int exit_code = 0;
   std::ostream& out = std::cout;
   std::ostream& err = std::cerr;
 
-  OutputFormat format() const { return output == "json" ? OutputFormat::kJson : OutputFormat::kTable; }
-
-  // The client for `target`, made on first use.
-  client::RegistryClient& Client() {
-    if (client_ == nullptr) {
-      client::ClientOptions options;
-      options.target = target;
-      options.deadline = absl::Seconds(deadline_seconds);
-      client_ = std::make_unique<client::RegistryClient>(options);
-    }
-    return *client_;
-  }
-
  private:
+  // The value of a setting: flag, then environment, then config file, then `fallback`.
+  std::string Resolve(const std::string& key, const CLI::Option* flag, const std::string& flag_value,
+                      const char* env, const std::string& fallback);
+
+  std::string target_ = "127.0.0.1:50051";
+  std::string ca_, cert_, key_;
+  bool insecure_ = false;
+  double deadline_seconds_ = 30;
+  std::string output_ = "table";
+  std::string config_path_;
+  CLI::Option* target_flag_ = nullptr;
+  CLI::Option* ca_flag_ = nullptr;
+  CLI::Option* cert_flag_ = nullptr;
+  CLI::Option* key_flag_ = nullptr;
+  CLI::Option* insecure_flag_ = nullptr;
+  CLI::Option* config_flag_ = nullptr;
+  std::vector<CLI::ConfigItem> config_;
   std::unique_ptr<client::RegistryClient> client_;
 };
 

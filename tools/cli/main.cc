@@ -5,6 +5,7 @@
 #include "tools/cli/context.h"
 #include "tools/cli/exit_codes.h"
 #include "tools/cli/resource_commands.h"
+#include "tools/cli/history_command.h"
 #include "tools/cli/transfer.h"
 
 namespace {
@@ -15,9 +16,13 @@ constexpr char kFooter[] = R"(Examples:
   psc initiatives update huddles --status ACTIVE --etag 42
   psc experts list --skill human-factors --shareable true --output json
   psc experts get experts/ab12
+  psc history initiatives/news2-acute-woe
   psc export --out registry.jsonl && psc import registry.jsonl
 
 Names may be given in full (initiatives/huddles) or as the id alone (huddles).
+
+Connections use mTLS: give --ca, --cert and --key, or PSC_CA, PSC_CERT and PSC_KEY, or put
+ca = "...", cert = "...", key = "..." and target = "..." in ~/.config/psc/config.
 
 Exit codes: 0 ok; 1 other failure; 2 usage error (nothing sent); 3 not found;
 4 rejected by the server (invalid, conflicting, stale etag, or import lines rejected);
@@ -30,19 +35,13 @@ int main(int argc, char** argv) {
   CLI::App app{"psc: the PSC Registry command line"};
   app.fallthrough();
   app.require_subcommand(1);
-  app.add_option("--target", ctx.target, "pscd address")
-      ->envname("PSC_TARGET")
-      ->capture_default_str();
-  app.add_option("--output", ctx.output, "table (for people) or json (one document a line)")
-      ->check(CLI::IsMember({"table", "json"}))
-      ->capture_default_str();
-  app.add_option("--deadline", ctx.deadline_seconds, "Seconds each call may take, retries included")
-      ->capture_default_str();
+  ctx.AddGlobalFlags(app);
   for (const psc::cli::CliKind& kind : psc::cli::CliKinds()) {
     psc::cli::AddResourceCommands(app, kind, ctx);
   }
   psc::cli::AddExportCommand(app, ctx);
   psc::cli::AddImportCommand(app, ctx);
+  psc::cli::AddHistoryCommand(app, ctx);
   app.footer(kFooter);
   try {
     app.parse(argc, argv);

@@ -18,6 +18,13 @@ struct RetryPolicy {
 struct ClientOptions {
   // gRPC target of pscd, e.g. "127.0.0.1:50051" or "dns:///registry.example:443".
   std::string target = "127.0.0.1:50051";
+  // mTLS (the default): PEM files of the CA that signed pscd's certificate, and of this client's
+  // certificate and private key. The certificate's URI SAN is the caller's identity.
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
+  // Plaintext instead of mTLS, for a pscd started with --insecure on a loopback address.
+  bool insecure = false;
   // Deadline of each call, spanning all of its retries.
   absl::Duration deadline = absl::Seconds(30);
   RetryPolicy retry;

@@ -41,6 +41,10 @@ struct CreateOptions {
 class RegistryClient {
  public:
   // A client of the server at `options.target`. Connects lazily: errors show on the first call.
+  // When the TLS files cannot be read, every call fails with FAILED_PRECONDITION saying which.
+  // A server that refuses the handshake (unknown CA, expired or missing certificate) shows as
+  // UNAVAILABLE; one that does not know the caller's identity as PERMISSION_DENIED with reason
+  // UNKNOWN_PRINCIPAL.
   explicit RegistryClient(ClientOptions options = {});
   ~RegistryClient();
 
@@ -176,6 +180,14 @@ class RegistryClient {
   // Deletes `name`. FAILED_PRECONDITION while other resources refer to it; with a non-empty
   // `etag`, ABORTED unless it is current.
   absl::Status DeleteResource(const std::string& name, const std::string& etag = "");
+
+  // ---- Audit ----
+
+  // The change history of the resource `name` (which may since have been deleted), oldest
+  // first: sequence, time, actor, change type and the resource after each change. Admins only:
+  // PERMISSION_DENIED for other roles.
+  absl::StatusOr<v1::ListResourceHistoryResponse> ListResourceHistory(
+      const v1::ListResourceHistoryRequest& request);
 
  private:
   ClientOptions options_;

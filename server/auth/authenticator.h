@@ -1,0 +1,44 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "grpc/grpc_security_constants.h"
+#include "grpcpp/security/auth_context.h"
+#include "server/auth/principals.h"
+#include "server/registry/caller.h"
+
+namespace psc::auth {
+
+// Turns a call's transport identity into a registry::Caller. Thread-safe; Reload may run
+// while calls are being authenticated.
+class Authenticator {
+ public:
+  // mTLS: the identity is the URI SAN of the verified client certificate, the role comes from
+  // the principals file at `principals_path` (an error if it does not load).
+  static absl::StatusOr<std::unique_ptr<Authenticator>> ForMutualTls(std::string principals_path);
+
+  // Plaintext on loopback, for local development: every caller is an admin with the identity
+  // "insecure-loopback".
+  static std::unique_ptr<Authenticator> ForInsecureLoopback();
+
+  // Rereads the principals file. On error the current principals stay in force and the error
+  // says why. A no-op for ForInsecureLoopback.
+  absl::Status Reload();
+
+  // The caller of a call. PERMISSION_DENIED, reason UNKNOWN_PRINCIPAL, when the certificate has
+  // no URI SAN or its identity is not in the principals file.
+  absl::StatusOr<registry::Caller> Authenticate(const grpc::AuthContext& context) const;
+
+ private:
+  Authenticator() = default;
+
+  std::string principals_path_;  // empty: insecure loopback
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const Principals> principals_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace psc::auth

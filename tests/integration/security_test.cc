@@ -1,0 +1,123 @@
+// mTLS, identities, roles and per-object authorization, against a real pscd.
+
+#include <signal.h>
+
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/create_channel.h"
+#include "psc/registry/v1/registry_service.grpc.pb.h"
+#include "tests/integration/registry_fixture.h"
+#include "tests/testing/run_process.h"
+
+namespace psc::testing {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// A raw call with the given channel credentials, bypassing the client library's checks.
+grpc::Status RawGet(const std::string& target,
+                    std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  auto stub = v1::Registry::NewStub(grpc::CreateChannel(target, credentials));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  v1::GetCollaborativeRequest request;
+  request.set_name("collaboratives/wessex");
+  v1::Collaborative response;
+  return stub->GetCollaborative(&context, request, &response);
+}
+
+std::shared_ptr<grpc::ChannelCredentials> TlsAs(const std::string& who) {
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = ReadFile(TestCertsDir() + "/ca.crt");
+  if (!who.empty()) {
+    ssl.pem_cert_chain = ReadFile(TestCertsDir() + "/" + who + ".crt");
+    ssl.pem_private_key = ReadFile(TestCertsDir() + "/" + who + ".key");
+  }
+  return grpc::SslCredentials(ssl);
+}
+
+class TlsTest : public RegistryTest {};
+
+TEST_F(TlsTest, HandshakeNeedsAValidClientCertificateFromTheNetworksCa) {
+  AddCollaborative("wessex");
+  EXPECT_TRUE(RawGet(pscd_->target(), TlsAs("admin")).ok());
+  EXPECT_EQ(RawGet(pscd_->target(), TlsAs("")).error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(RawGet(pscd_->target(), TlsAs("other-ca")).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(RawGet(pscd_->target(), TlsAs("expired")).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(RawGet(pscd_->target(), grpc::InsecureChannelCredentials()).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(TlsTest, VerifiedButUnknownIdentityIsDenied) {
+  auto result = ClientAs("stranger")->ListAllCollaboratives();
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Reason(result.status()), "UNKNOWN_PRINCIPAL");
+  EXPECT_NE(result.status().message().find("spiffe://psc-registry/people/stranger"),
+            absl::string_view::npos);
+}
+
+TEST_F(TlsTest, ClientReportsUnreadableCredentials) {
+  client::ClientOptions options = ClientOptionsAs(pscd_->target(), "admin");
+  options.key_file = "/nonexistent/key.pem";
+  auto result = client::RegistryClient(options).ListAllCollaboratives();
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(result.status().message().find("/nonexistent/key.pem"), absl::string_view::npos);
+}
+
+TEST(PscdFlagsTest, InsecureIsRefusedOffLoopbackAndTlsNeedsItsFiles) {
+  TempDir dir;
+  ProcessResult open = RunProcess({PscdPath(), "--insecure", "--listen", "0.0.0.0:0",
+                                   "--data-dir", dir.Sub("data")});
+  EXPECT_EQ(open.exit_code, 1);
+  EXPECT_NE(open.err.find("--insecure serves plaintext and is allowed only on a loopback address"),
+            std::string::npos)
+      << open.err;
+  ProcessResult bare = RunProcess({PscdPath(), "--listen", "127.0.0.1:0", "--data-dir",
+                                   dir.Sub("data")});
+  EXPECT_EQ(bare.exit_code, 1);
+  EXPECT_NE(bare.err.find("--principals is required"), std::string::npos) << bare.err;
+  const std::string certs = TestCertsDir();
+  ProcessResult no_key = RunProcess({PscdPath(), "--listen", "127.0.0.1:0", "--data-dir",
+                                     dir.Sub("data"), "--principals", certs + "/principals.json",
+                                     "--tls-cert", certs + "/server.crt", "--client-ca",
+                                     certs + "/ca.crt"});
+  EXPECT_EQ(no_key.exit_code, 1);
+  EXPECT_NE(no_key.err.find("--tls-key is required"), std::string::npos) << no_key.err;
+}
+
+class PrincipalsReloadTest : public ::testing::Test {};
+
+TEST_F(PrincipalsReloadTest, SighupReloadsAndABadFileIsRejected) {
+  TempDir dir;
+  std::string principals = dir.Sub("principals.json");
+  std::string original = ReadFile(TestCertsDir() + "/principals.json");
+  std::ofstream(principals) << original;
+  auto pscd = PscdProcess::Start({.data_dir = dir.Sub("data"), .principals_file = principals});
+  ASSERT_TRUE(pscd.ok()) << pscd.status();
+  client::RegistryClient stranger(ClientOptionsAs((*pscd)->target(), "stranger"));
+  EXPECT_EQ(Reason(stranger.ListAllCollaboratives().status()), "UNKNOWN_PRINCIPAL");
+
+  std::string with_stranger = original;
+  with_stranger.insert(with_stranger.find("\"principals\": [") + 15,
+                       "\n    {\"identity\": \"spiffe://psc-registry/people/stranger\", \"role\": "
+                       "\"READER\"},");
+  std::ofstream(principals, std::ios::trunc) << with_stranger;
+  (*pscd)->Signal(SIGHUP);
+  ASSERT_TRUE((*pscd)->WaitForLog("principals reloaded")) << (*pscd)->Log();
+  EXPECT_TRUE(stranger.ListAllCollaboratives().ok());
+
+  std::ofstream(principals, std::ios::trunc) << "{\"principals\": [{\"role\": \"ADMIN\"}]}";
+  (*pscd)->Signal(SIGHUP);
+  ASSERT_TRUE((*pscd)->WaitForLog("principals not reloaded")) << (*pscd)->Log();
+  EXPECT_NE((*pscd)->Log().find("identity is required"), std::string::npos);
+  EXPECT_TRUE(stranger.ListAllCollaboratives().ok());  // the old file is still in force
+}
+
+}  // namespace
+}  // namespace psc::testing
