@@ -46,9 +46,12 @@ int main(int argc, char** argv) {
                "Acknowledge writes before they reach the disk. For tests and benchmarks only: "
                "a crash can lose acknowledged writes");
   app.footer(
-      "mTLS by default: give --tls-cert, --tls-key, --client-ca and --principals (certs/make-dev-certs "
-      "mints a development set).\nSIGHUP rereads the principals file (a bad file is rejected and the "
-      "old one kept).\nSIGINT or SIGTERM stop cleanly: in-flight calls finish, the store is flushed.");
+      "mTLS by default: give --tls-cert, --tls-key, --client-ca and --principals "
+      "(certs/make-dev-certs "
+      "mints a development set).\nSIGHUP rereads the principals file (a bad file is rejected and "
+      "the "
+      "old one kept).\nSIGINT or SIGTERM stop cleanly: in-flight calls finish, the store is "
+      "flushed.");
   CLI11_PARSE(app, argc, argv);
   options.sync = !no_fsync;
 

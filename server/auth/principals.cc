@@ -32,8 +32,8 @@ absl::StatusOr<std::shared_ptr<const Principals>> Principals::Parse(absl::string
   for (int i = 0; i < file.principals_size(); ++i) {
     const v1::Principal& p = file.principals(i);
     auto bad = [&](absl::string_view why) {
-      return absl::InvalidArgumentError(absl::StrCat(source, ": principals[", i, "] (\"",
-                                                     p.identity(), "\"): ", why));
+      return absl::InvalidArgumentError(
+          absl::StrCat(source, ": principals[", i, "] (\"", p.identity(), "\"): ", why));
     };
     if (p.identity().empty()) return bad("identity is required");
     if (p.role() == v1::ROLE_UNSPECIFIED) return bad("role is required");

@@ -47,10 +47,10 @@ bool IsLeadOf(const Caller& caller, absl::string_view collaborative) {
 }
 
 absl::Status NotOwner(const Caller& caller, const ResourceKind& kind, const Message& resource) {
-  return Denied("NOT_OWNER", absl::StrCat(RoleName(caller), " may not change ", GetName(resource),
-                                          ", which belongs to ",
-                                          kind.Owner(resource).empty() ? "nobody"
-                                                                       : kind.Owner(resource)));
+  return Denied(
+      "NOT_OWNER",
+      absl::StrCat(RoleName(caller), " may not change ", GetName(resource), ", which belongs to ",
+                   kind.Owner(resource).empty() ? "nobody" : kind.Owner(resource)));
 }
 
 }  // namespace
@@ -78,10 +78,11 @@ absl::Status CheckOperation(const Caller& caller, const ResourceKind& kind, Oper
       break;
   }
   if (allowed) return absl::OkStatus();
-  static constexpr const char* kVerbs[] = {"read", "create", "update", "delete", "read the history of"};
-  return Denied("ROLE_NOT_ALLOWED", absl::StrCat(RoleName(caller), " may not ",
-                                                 kVerbs[static_cast<int>(op)], " ",
-                                                 kind.collection()));
+  static constexpr const char* kVerbs[] = {"read", "create", "update", "delete",
+                                           "read the history of"};
+  return Denied("ROLE_NOT_ALLOWED",
+                absl::StrCat(RoleName(caller), " may not ", kVerbs[static_cast<int>(op)], " ",
+                             kind.collection()));
 }
 
 bool CanSee(const Caller& caller, const ResourceKind& kind, const Message& resource) {
@@ -117,9 +118,9 @@ absl::Status AuthorizeCreate(const Caller& caller, const ResourceKind& kind, Mes
   if (owner.empty()) {
     resource->GetReflection()->SetString(resource, field, caller.collaborative);
   } else if (owner != caller.collaborative) {
-    return Denied("NOT_OWNER", absl::StrCat(RoleName(caller), " may only create ",
-                                            kind.collection(), " whose ", owner_field, " is ",
-                                            caller.collaborative));
+    return Denied("NOT_OWNER",
+                  absl::StrCat(RoleName(caller), " may only create ", kind.collection(), " whose ",
+                               owner_field, " is ", caller.collaborative));
   }
   if (caller.role == v1::MEMBER && !kind.IsDraft(*resource)) {
     return Denied("NOT_A_DRAFT",

@@ -21,7 +21,8 @@ absl::Status CheckOperation(const Caller& caller, const ResourceKind& kind, Oper
 
 // Whether the caller may see `resource` (ATLAS: published case studies only). Records a caller
 // may not see are reported as not found.
-bool CanSee(const Caller& caller, const ResourceKind& kind, const google::protobuf::Message& resource);
+bool CanSee(const Caller& caller, const ResourceKind& kind,
+            const google::protobuf::Message& resource);
 
 // Index terms every List by the caller must match, so that invisible records never appear.
 std::vector<IndexTerm> VisibilityTerms(const Caller& caller, const ResourceKind& kind);

@@ -66,8 +66,8 @@ class Registry {
                                 const ListParams& params) const;
 
   // The change-log entries of the resource `name`, oldest first. Admins only.
-  absl::StatusOr<HistoryPage> History(const Caller& caller, absl::string_view name,
-                                      int page_size, absl::string_view page_token) const;
+  absl::StatusOr<HistoryPage> History(const Caller& caller, absl::string_view name, int page_size,
+                                      absl::string_view page_token) const;
 
   // Creates `resource` (output-only fields are ignored). Retries with the same request_id and
   // request get the original result; with a different request, INVALID_ARGUMENT

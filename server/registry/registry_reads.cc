@@ -130,8 +130,7 @@ absl::StatusOr<ListPage> Registry::List(const Caller& caller, const ResourceKind
 }
 
 absl::StatusOr<HistoryPage> Registry::History(const Caller& caller, absl::string_view name,
-                                              int page_size,
-                                              absl::string_view page_token) const {
+                                              int page_size, absl::string_view page_token) const {
   const ResourceKind* kind = KindForCollection(name.substr(0, name.find('/')));
   if (kind == nullptr) {
     return Error(absl::StatusCode::kInvalidArgument, "INVALID_NAME",
@@ -151,22 +150,24 @@ absl::StatusOr<HistoryPage> Registry::History(const Caller& caller, absl::string
   std::string last_key;
   bool more = false;
   absl::Status status;
-  PSC_RETURN_IF_ERROR(view->Scan(Family::kIndex, scan, [&](absl::string_view key, absl::string_view) {
-    if (static_cast<int>(page.changes.size()) == size) {
-      more = true;
-      return false;
-    }
-    uint64_t sequence = SequenceFromHistoryKey(key, scan.prefix);
-    auto entry = view->Get(Family::kChangeLog, storage::ChangeLogKey(sequence));
-    v1::ChangeEvent event;
-    if (!entry.ok() || !*entry || !event.ParseFromString(**entry)) {
-      status = entry.ok() ? absl::InternalError("history names a missing change") : entry.status();
-      return false;
-    }
-    page.changes.push_back(std::move(event));
-    last_key = std::string(key);
-    return true;
-  }));
+  PSC_RETURN_IF_ERROR(
+      view->Scan(Family::kIndex, scan, [&](absl::string_view key, absl::string_view) {
+        if (static_cast<int>(page.changes.size()) == size) {
+          more = true;
+          return false;
+        }
+        uint64_t sequence = SequenceFromHistoryKey(key, scan.prefix);
+        auto entry = view->Get(Family::kChangeLog, storage::ChangeLogKey(sequence));
+        v1::ChangeEvent event;
+        if (!entry.ok() || !*entry || !event.ParseFromString(**entry)) {
+          status =
+              entry.ok() ? absl::InternalError("history names a missing change") : entry.status();
+          return false;
+        }
+        page.changes.push_back(std::move(event));
+        last_key = std::string(key);
+        return true;
+      }));
   PSC_RETURN_IF_ERROR(status);
   if (more) page.next_page_token = page_tokens_.Encode(query, last_key);
   return page;

@@ -196,7 +196,8 @@ void Registry::Delete(const Caller& caller, const ResourceKind& kind, std::strin
   }
   auto id = ParseName(name, kind.collection(), "name");
   if (!id.ok()) return std::move(done)(id.status());
-  storage::Mutation mutation = [&kind, name, id = *id, etag, caller](WriteTxn& txn) -> absl::Status {
+  storage::Mutation mutation = [&kind, name, id = *id, etag,
+                                caller](WriteTxn& txn) -> absl::Status {
     PSC_ASSIGN_OR_RETURN(ResourcePtr current, LoadForWrite(txn, kind, id));
     if (current == nullptr || !CanSee(caller, kind, *current)) return NotFound(name);
     PSC_RETURN_IF_ERROR(AuthorizeDelete(caller, kind, *current));

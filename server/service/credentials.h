@@ -11,9 +11,9 @@
 namespace psc::service {
 
 struct TransportSecurity {
-  bool insecure = false;   // plaintext: loopback addresses only
-  std::string cert_file;   // PEM server certificate (chain)
-  std::string key_file;    // PEM private key
+  bool insecure = false;       // plaintext: loopback addresses only
+  std::string cert_file;       // PEM server certificate (chain)
+  std::string key_file;        // PEM private key
   std::string client_ca_file;  // PEM CA that client certificates must chain to
 };
 

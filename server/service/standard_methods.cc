@@ -36,9 +36,9 @@ registry::ResourceCallback FinishWith(grpc::ServerUnaryReactor* reactor, Message
 }  // namespace
 
 // Authenticates the caller of `context` into `caller`, or finishes the call with the error.
-#define PSC_AUTHENTICATE_OR_FINISH(caller)                                              \
-  auto caller##_or = authenticator_->Authenticate(*context->auth_context());           \
-  if (!caller##_or.ok()) return Finish(context, caller##_or.status());                 \
+#define PSC_AUTHENTICATE_OR_FINISH(caller)                                   \
+  auto caller##_or = authenticator_->Authenticate(*context->auth_context()); \
+  if (!caller##_or.ok()) return Finish(context, caller##_or.status());       \
   const registry::Caller& caller = *caller##_or
 
 grpc::ServerUnaryReactor* StandardMethods::Get(grpc::CallbackServerContext* context,

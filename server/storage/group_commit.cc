@@ -73,8 +73,7 @@ void GroupCommitter::CommitGroup(std::deque<Pending>& group) {
     if (txn.wrote_any_) dirty = true;
     if (!txn.change_) continue;  // nothing logged: no sequence taken
     ++sequence;
-    batch.batch().Put(handles_->cf(Family::kChangeLog), ChangeLogKey(sequence),
-                      *txn.change_);
+    batch.batch().Put(handles_->cf(Family::kChangeLog), ChangeLogKey(sequence), *txn.change_);
     p.result = sequence;
   }
   if (!dirty && sequence == first) return;

@@ -29,19 +29,20 @@ class AuthorizationTest : public RegistryTest {
     shared.add_participant_collaboratives("collaboratives/oxford");
     shared.set_status(v1::ACTIVE);
     ASSERT_TRUE(client_->CreateInitiative(shared, {.id = "w-shared"}).ok());
-    ASSERT_TRUE(client_->CreateInitiative(MakeInitiative("collaboratives/oxford"), {.id = "o-init"})
-                    .ok());
-    ASSERT_TRUE(client_->CreateInitiative(MakeInitiative("collaboratives/wessex"), {.id = "w-draft"})
-                    .ok());
+    ASSERT_TRUE(
+        client_->CreateInitiative(MakeInitiative("collaboratives/oxford"), {.id = "o-init"}).ok());
+    ASSERT_TRUE(
+        client_->CreateInitiative(MakeInitiative("collaboratives/wessex"), {.id = "w-draft"}).ok());
     v1::CaseStudy draft = MakeCaseStudy("collaboratives/wessex");
     draft.mutable_contact()->set_email("owner@example.org");
     ASSERT_TRUE(client_->CreateCaseStudy(draft, {.id = "cs-draft"}).ok());
     ASSERT_TRUE(client_->CreateCaseStudy(draft, {.id = "cs-to-publish"}).ok());
     draft.set_publication_state(v1::PUBLISHED);
     ASSERT_TRUE(client_->CreateCaseStudy(draft, {.id = "cs-published"}).ok());
-    ASSERT_TRUE(client_->CreateExpert(MakeExpert("collaboratives/wessex"), {.id = "w-expert"}).ok());
-    for (const char* who : {"admin", "lead-wessex", "lead-oxford", "member-wessex", "atlas",
-                            "reader"}) {
+    ASSERT_TRUE(
+        client_->CreateExpert(MakeExpert("collaboratives/wessex"), {.id = "w-expert"}).ok());
+    for (const char* who :
+         {"admin", "lead-wessex", "lead-oxford", "member-wessex", "atlas", "reader"}) {
       as_[who] = ClientAs(who);
     }
   }
@@ -140,8 +141,8 @@ TEST_F(AuthorizationTest, RoleByOperationMatrix) {
        [](C& c) { return c.DeleteInitiative("initiatives/o-init"); }, kDenied, "NOT_OWNER"},
       {"lead-wessex", "update own collaborative", rename_collaborative("collaboratives/wessex"),
        kOk, ""},
-      {"lead-wessex", "update another collaborative",
-       rename_collaborative("collaboratives/oxford"), kDenied, "NOT_OWNER"},
+      {"lead-wessex", "update another collaborative", rename_collaborative("collaboratives/oxford"),
+       kDenied, "NOT_OWNER"},
       {"lead-wessex", "create a collaborative", create_collaborative, kDenied, "ROLE_NOT_ALLOWED"},
       {"lead-wessex", "read history", history, kDenied, "ROLE_NOT_ALLOWED"},
       {"lead-wessex", "publish own case study", publish("caseStudies/cs-to-publish"), kOk, ""},
@@ -182,8 +183,7 @@ TEST_F(AuthorizationTest, RoleByOperationMatrix) {
       {"atlas", "list initiatives", [](C& c) { return c.ListAllInitiatives().status(); }, kDenied,
        "ROLE_NOT_ALLOWED"},
       {"atlas", "get an expert that exists",
-       [](C& c) { return c.GetExpert("experts/w-expert").status(); }, kDenied,
-       "ROLE_NOT_ALLOWED"},
+       [](C& c) { return c.GetExpert("experts/w-expert").status(); }, kDenied, "ROLE_NOT_ALLOWED"},
       {"atlas", "get an expert that does not exist",
        [](C& c) { return c.GetExpert("experts/nobody").status(); }, kDenied, "ROLE_NOT_ALLOWED"},
       {"atlas", "update a case study", publish("caseStudies/cs-draft"), kDenied,
@@ -199,13 +199,15 @@ TEST_F(AuthorizationTest, RoleByOperationMatrix) {
   std::cout << "role           operation                                  result\n";
   for (const Row& row : rows) {
     absl::Status status = row.call(As(row.who));
-    std::string got = status.ok() ? "OK" : absl::StrCat(absl::StatusCodeToString(status.code()),
-                                                        " ", Reason(status));
+    std::string got =
+        status.ok() ? "OK"
+                    : absl::StrCat(absl::StatusCodeToString(status.code()), " ", Reason(status));
     std::cout << row.who << std::string(15 - row.who.size(), ' ') << row.operation
-              << std::string(row.operation.size() < 43 ? 43 - row.operation.size() : 1, ' ')
-              << got << "\n";
+              << std::string(row.operation.size() < 43 ? 43 - row.operation.size() : 1, ' ') << got
+              << "\n";
     EXPECT_EQ(status.code(), row.code) << row.who << ": " << row.operation << ": " << status;
-    if (!row.reason.empty()) EXPECT_EQ(Reason(status), row.reason) << row.who << ": " << row.operation;
+    if (!row.reason.empty())
+      EXPECT_EQ(Reason(status), row.reason) << row.who << ": " << row.operation;
   }
 }
 

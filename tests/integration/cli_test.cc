@@ -76,7 +76,8 @@ TEST_F(CliTest, CreateAndUpdateFromJsonFiles) {
     "homeCollaborative": "collaboratives/wessex",
     "skills": [{"skill": "HUMAN_FACTORS", "level": "EXPERT"}],
     "regions": ["SOUTH_EAST"], "shareable": true, "daysPerMonthOffered": 2})json");
-  ProcessResult created = Psc({"experts", "create", "-f", file, "--id", "rowan", "--output", "json"});
+  ProcessResult created =
+      Psc({"experts", "create", "-f", file, "--id", "rowan", "--output", "json"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   // -f on update sends only the fields the file has.
   std::string patch = WriteFile("patch.json", R"json({"daysPerMonthOffered": 4})json");
@@ -87,10 +88,11 @@ TEST_F(CliTest, CreateAndUpdateFromJsonFiles) {
   EXPECT_EQ(expert.days_per_month_offered(), 4);
   EXPECT_EQ(expert.display_name(), "Rowan Example (demo data)");
   // Flags override the file's values.
-  std::string from_stdin = R"json({"displayName": "From stdin", "homeCollaborative": "collaboratives/oxford",
+  std::string from_stdin =
+      R"json({"displayName": "From stdin", "homeCollaborative": "collaboratives/oxford",
     "skills": [{"skill": "DATA_ANALYSIS", "level": "PRACTITIONER"}]})json";
-  ProcessResult piped = Psc({"experts", "create", "-f", "-", "--home", "kss", "--output", "json"},
-                            from_stdin);
+  ProcessResult piped =
+      Psc({"experts", "create", "-f", "-", "--home", "kss", "--output", "json"}, from_stdin);
   ASSERT_EQ(piped.exit_code, 0) << piped.err;
   EXPECT_NE(piped.out.find("collaboratives/kss"), std::string::npos);
 }
@@ -141,15 +143,15 @@ TEST_F(CliTest, ExitCodesTellFailuresApart) {
   EXPECT_NE(missing.err.find("NOT_FOUND"), std::string::npos);
   EXPECT_NE(missing.err.find("[RESOURCE_NOT_FOUND]"), std::string::npos);
 
-  ProcessResult invalid = Psc({"initiatives", "create", "--title", "", "--lead", "wessex",
-                               "--workstream", "LOCAL"});
+  ProcessResult invalid =
+      Psc({"initiatives", "create", "--title", "", "--lead", "wessex", "--workstream", "LOCAL"});
   EXPECT_EQ(invalid.exit_code, 4);
   EXPECT_NE(invalid.err.find("initiative.title: is required"), std::string::npos);
   EXPECT_NE(invalid.err.find("initiative.local_priority: is required"), std::string::npos);
 
-  EXPECT_EQ(Psc({"initiatives", "update", "falls-wessex", "--status", "paused", "--etag", "1"})
-                .exit_code,
-            4);
+  EXPECT_EQ(
+      Psc({"initiatives", "update", "falls-wessex", "--status", "paused", "--etag", "1"}).exit_code,
+      4);
   EXPECT_EQ(Psc({"collaboratives", "delete", "wessex"}).exit_code, 4);  // still referenced
 
   ProcessResult help = Psc({"initiatives", "create", "--help"});
@@ -160,8 +162,8 @@ TEST_F(CliTest, ExitCodesTellFailuresApart) {
 
   std::string target = pscd_->target();
   StopServer();
-  ProcessResult down = RunProcess({PSC_CLI_PATH, "--deadline", "2", "experts", "list"},
-                                  CliEnv(target, "admin"));
+  ProcessResult down =
+      RunProcess({PSC_CLI_PATH, "--deadline", "2", "experts", "list"}, CliEnv(target, "admin"));
   EXPECT_EQ(down.exit_code, 5) << down.err;
 }
 
@@ -178,8 +180,9 @@ TEST_F(CliTest, ImportIsIdempotent) {
 
 TEST_F(CliTest, ImportReportsBadLinesByNumberAndLoadsTheRest) {
   AddCollaborative("wessex");
-  std::string file = WriteFile("mixed.jsonl",
-                               R"json({"expert": {"name": "experts/good", "displayName": "Good (demo data)", "homeCollaborative": "collaboratives/wessex", "skills": [{"skill": "HUMAN_FACTORS", "level": "EXPERT"}]}}
+  std::string file = WriteFile(
+      "mixed.jsonl",
+      R"json({"expert": {"name": "experts/good", "displayName": "Good (demo data)", "homeCollaborative": "collaboratives/wessex", "skills": [{"skill": "HUMAN_FACTORS", "level": "EXPERT"}]}}
 this is not json
 {"expert": {"name": "experts/bad", "homeCollaborative": "collaboratives/wessex"}}
 {"expert": {"name": "experts/orphan", "displayName": "Orphan", "homeCollaborative": "collaboratives/atlantis", "skills": [{"skill": "DATA_ANALYSIS", "level": "EXPERT"}]}}

@@ -56,9 +56,9 @@ TEST_F(DemoDataTest, IsWholeAndEveryReferenceResolves) {
     EXPECT_EQ(c.publication_state(), v1::PUBLISHED);
     titles.insert(c.title());
   }
-  for (const char* title : {"Safety huddles", "Suspicion of sepsis dashboard",
-                            "National early warning score", "Emergency department checklist",
-                            "Emergency laparotomy"}) {
+  for (const char* title :
+       {"Safety huddles", "Suspicion of sepsis dashboard", "National early warning score",
+        "Emergency department checklist", "Emergency laparotomy"}) {
     EXPECT_TRUE(titles.contains(title)) << title;
   }
 

@@ -46,10 +46,8 @@ TEST_F(TlsTest, HandshakeNeedsAValidClientCertificateFromTheNetworksCa) {
   AddCollaborative("wessex");
   EXPECT_TRUE(RawGet(pscd_->target(), TlsAs("admin")).ok());
   EXPECT_EQ(RawGet(pscd_->target(), TlsAs("")).error_code(), grpc::StatusCode::UNAVAILABLE);
-  EXPECT_EQ(RawGet(pscd_->target(), TlsAs("other-ca")).error_code(),
-            grpc::StatusCode::UNAVAILABLE);
-  EXPECT_EQ(RawGet(pscd_->target(), TlsAs("expired")).error_code(),
-            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(RawGet(pscd_->target(), TlsAs("other-ca")).error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(RawGet(pscd_->target(), TlsAs("expired")).error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(RawGet(pscd_->target(), grpc::InsecureChannelCredentials()).error_code(),
             grpc::StatusCode::UNAVAILABLE);
 }
@@ -72,21 +70,21 @@ TEST_F(TlsTest, ClientReportsUnreadableCredentials) {
 
 TEST(PscdFlagsTest, InsecureIsRefusedOffLoopbackAndTlsNeedsItsFiles) {
   TempDir dir;
-  ProcessResult open = RunProcess({PscdPath(), "--insecure", "--listen", "0.0.0.0:0",
-                                   "--data-dir", dir.Sub("data")});
+  ProcessResult open = RunProcess(
+      {PscdPath(), "--insecure", "--listen", "0.0.0.0:0", "--data-dir", dir.Sub("data")});
   EXPECT_EQ(open.exit_code, 1);
   EXPECT_NE(open.err.find("--insecure serves plaintext and is allowed only on a loopback address"),
             std::string::npos)
       << open.err;
-  ProcessResult bare = RunProcess({PscdPath(), "--listen", "127.0.0.1:0", "--data-dir",
-                                   dir.Sub("data")});
+  ProcessResult bare =
+      RunProcess({PscdPath(), "--listen", "127.0.0.1:0", "--data-dir", dir.Sub("data")});
   EXPECT_EQ(bare.exit_code, 1);
   EXPECT_NE(bare.err.find("--principals is required"), std::string::npos) << bare.err;
   const std::string certs = TestCertsDir();
-  ProcessResult no_key = RunProcess({PscdPath(), "--listen", "127.0.0.1:0", "--data-dir",
-                                     dir.Sub("data"), "--principals", certs + "/principals.json",
-                                     "--tls-cert", certs + "/server.crt", "--client-ca",
-                                     certs + "/ca.crt"});
+  ProcessResult no_key =
+      RunProcess({PscdPath(), "--listen", "127.0.0.1:0", "--data-dir", dir.Sub("data"),
+                  "--principals", certs + "/principals.json", "--tls-cert", certs + "/server.crt",
+                  "--client-ca", certs + "/ca.crt"});
   EXPECT_EQ(no_key.exit_code, 1);
   EXPECT_NE(no_key.err.find("--tls-key is required"), std::string::npos) << no_key.err;
 }

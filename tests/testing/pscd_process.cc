@@ -23,9 +23,9 @@ absl::StatusOr<std::unique_ptr<PscdProcess>> PscdProcess::Start(const Options& o
     const std::string certs = TestCertsDir();
     std::string principals =
         options.principals_file.empty() ? certs + "/principals.json" : options.principals_file;
-    args.insert(args.end(), {"--tls-cert", certs + "/server.crt", "--tls-key",
-                             certs + "/server.key", "--client-ca", certs + "/ca.crt",
-                             "--principals", principals});
+    args.insert(args.end(),
+                {"--tls-cert", certs + "/server.crt", "--tls-key", certs + "/server.key",
+                 "--client-ca", certs + "/ca.crt", "--principals", principals});
   }
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
 

@@ -28,7 +28,8 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const std::vector
   ::close(in[0]);
   ::close(out[1]);
   ::close(err[1]);
-  if (!input.empty()) [[maybe_unused]] auto n = ::write(in[1], input.data(), input.size());
+  if (!input.empty()) [[maybe_unused]]
+    auto n = ::write(in[1], input.data(), input.size());
   ::close(in[1]);
   ProcessResult result;
   pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};

@@ -67,7 +67,9 @@ std::vector<CliKind> MakeKinds() {
               {"lead-name", "patient_safety_lead.name", "Patient safety lead's name"},
               {"lead-email", "patient_safety_lead.email", "Patient safety lead's email"}};
   c.filters = {{"region", "region", "Only this NHS region"}};
-  c.columns = {{"NAME", "name"}, {"DISPLAY NAME", "display_name"}, {"HOST AHSN", "host_ahsn"},
+  c.columns = {{"NAME", "name"},
+               {"DISPLAY NAME", "display_name"},
+               {"HOST AHSN", "host_ahsn"},
                {"REGION", "region"}};
   BindRpcs(c, &RegistryClient::GetCollaborative, &RegistryClient::ListCollaboratives,
            &RegistryClient::CreateCollaborative, &RegistryClient::UpdateCollaborative,
@@ -92,15 +94,18 @@ std::vector<CliKind> MakeKinds() {
               {"end", "end_date", "End date, YYYY-MM-DD"},
               {"qi-method", "qi_method", "Quality improvement method"},
               {"adopted-from", "adopted_from", "The initiative this spread from", "initiatives"}};
-  i.filters = {{"collaborative", "collaborative", "Led by or joined by this collaborative",
-                kCollaboratives},
-               {"workstream", "workstream", "Only this workstream"},
-               {"status", "status", "Only this status"},
-               {"topic", "topic", "Only this topic"},
-               {"plan", "measurement_plan_status", "COMPLETE or INCOMPLETE measurement plans"}};
-  i.columns = {{"NAME", "name"},           {"TITLE", "title"},
-               {"LEAD", "lead_collaborative"}, {"WORKSTREAM", "workstream"},
-               {"STATUS", "status"},       {"PLAN", "measurement_plan_status"}};
+  i.filters = {
+      {"collaborative", "collaborative", "Led by or joined by this collaborative", kCollaboratives},
+      {"workstream", "workstream", "Only this workstream"},
+      {"status", "status", "Only this status"},
+      {"topic", "topic", "Only this topic"},
+      {"plan", "measurement_plan_status", "COMPLETE or INCOMPLETE measurement plans"}};
+  i.columns = {{"NAME", "name"},
+               {"TITLE", "title"},
+               {"LEAD", "lead_collaborative"},
+               {"WORKSTREAM", "workstream"},
+               {"STATUS", "status"},
+               {"PLAN", "measurement_plan_status"}};
   BindRpcs(i, &RegistryClient::GetInitiative, &RegistryClient::ListInitiatives,
            &RegistryClient::CreateInitiative, &RegistryClient::UpdateInitiative,
            &RegistryClient::DeleteInitiative);
@@ -142,14 +147,17 @@ std::vector<CliKind> MakeKinds() {
               {"shareable", "shareable", "true if other PSCs may request their time"},
               {"days", "days_per_month_offered", "Days per month offered to other PSCs"},
               {"email", "contact.email", "Contact email (personal data)"}};
-  e.filters = {{"home", "home_collaborative", "Only experts based in this collaborative",
-                kCollaboratives},
-               {"skill", "skill", "Only experts with this skill"},
-               {"shareable", "shareable", "true: only experts other PSCs can request"},
-               {"region", "region", "Only experts covering this region"}};
-  e.columns = {{"NAME", "name"},   {"DISPLAY NAME", "display_name"},
-               {"HOME", "home_collaborative"}, {"SKILLS", "skills"},
-               {"SHAREABLE", "shareable"},     {"DAYS/MONTH", "days_per_month_offered"}};
+  e.filters = {
+      {"home", "home_collaborative", "Only experts based in this collaborative", kCollaboratives},
+      {"skill", "skill", "Only experts with this skill"},
+      {"shareable", "shareable", "true: only experts other PSCs can request"},
+      {"region", "region", "Only experts covering this region"}};
+  e.columns = {{"NAME", "name"},
+               {"DISPLAY NAME", "display_name"},
+               {"HOME", "home_collaborative"},
+               {"SKILLS", "skills"},
+               {"SHAREABLE", "shareable"},
+               {"DAYS/MONTH", "days_per_month_offered"}};
   BindRpcs(e, &RegistryClient::GetExpert, &RegistryClient::ListExperts,
            &RegistryClient::CreateExpert, &RegistryClient::UpdateExpert,
            &RegistryClient::DeleteExpert);

@@ -19,8 +19,8 @@ using MessagePtr = std::unique_ptr<google::protobuf::Message>;
 
 // A flag that sets a field on create and update, e.g. --title or --participant.
 struct FieldFlag {
-  std::string flag;        // without dashes
-  std::string path;        // field path in the resource
+  std::string flag;  // without dashes
+  std::string path;  // field path in the resource
   std::string help;
   std::string collection;  // values may be bare ids of this collection
 };
@@ -52,9 +52,9 @@ struct Page {
 };
 
 struct CliKind {
-  std::string command;     // CLI command and collection id, e.g. "caseStudies"
-  std::string alias;       // another accepted command name, e.g. "case-studies"
-  std::string singular;    // e.g. "case study"
+  std::string command;   // CLI command and collection id, e.g. "caseStudies"
+  std::string alias;     // another accepted command name, e.g. "case-studies"
+  std::string singular;  // e.g. "case study"
   const google::protobuf::Message* prototype;
   std::vector<FieldFlag> fields;
   std::vector<FilterFlag> filters;
@@ -62,9 +62,8 @@ struct CliKind {
 
   std::function<absl::StatusOr<MessagePtr>(client::RegistryClient&, const std::string& name)> get;
   std::function<absl::StatusOr<Page>(client::RegistryClient&, const ListArgs&)> list;
-  std::function<absl::StatusOr<MessagePtr>(client::RegistryClient&,
-                                           const google::protobuf::Message&,
-                                           const client::CreateOptions&)>
+  std::function<absl::StatusOr<MessagePtr>(
+      client::RegistryClient&, const google::protobuf::Message&, const client::CreateOptions&)>
       create;
   std::function<absl::StatusOr<MessagePtr>(client::RegistryClient&,
                                            const google::protobuf::Message&,

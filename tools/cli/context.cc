@@ -19,13 +19,14 @@ std::string DefaultConfigPath() {
 }  // namespace
 
 void Context::AddGlobalFlags(CLI::App& app) {
-  target_flag_ = app.add_option("--target", target_, "pscd address (env PSC_TARGET)")
-                     ->capture_default_str();
+  target_flag_ =
+      app.add_option("--target", target_, "pscd address (env PSC_TARGET)")->capture_default_str();
   ca_flag_ = app.add_option("--ca", ca_, "PEM CA certificate that signed pscd's (env PSC_CA)");
   cert_flag_ = app.add_option("--cert", cert_, "PEM client certificate (env PSC_CERT)");
   key_flag_ = app.add_option("--key", key_, "PEM client private key (env PSC_KEY)");
-  insecure_flag_ = app.add_flag("--insecure", insecure_,
-                                "Plaintext, for a pscd started with --insecure (env PSC_INSECURE=1)");
+  insecure_flag_ =
+      app.add_flag("--insecure", insecure_,
+                   "Plaintext, for a pscd started with --insecure (env PSC_INSECURE=1)");
   config_flag_ = app.add_option("--config", config_path_,
                                 "Config file with target, ca, cert, key, insecure "
                                 "(default ~/.config/psc/config)");
@@ -64,9 +65,8 @@ client::RegistryClient& Context::Client() {
   options.ca_file = Resolve("ca", ca_flag_, ca_, "PSC_CA", "");
   options.cert_file = Resolve("cert", cert_flag_, cert_, "PSC_CERT", "");
   options.key_file = Resolve("key", key_flag_, key_, "PSC_KEY", "");
-  std::string insecure =
-      absl::AsciiStrToLower(Resolve("insecure", insecure_flag_, insecure_ ? "true" : "false",
-                                    "PSC_INSECURE", "false"));
+  std::string insecure = absl::AsciiStrToLower(
+      Resolve("insecure", insecure_flag_, insecure_ ? "true" : "false", "PSC_INSECURE", "false"));
   options.insecure = insecure == "true" || insecure == "1" || insecure == "yes";
   options.deadline = absl::Seconds(deadline_seconds_);
   client_ = std::make_unique<client::RegistryClient>(options);

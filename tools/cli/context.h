@@ -34,8 +34,8 @@ class Context {
 
  private:
   // The value of a setting: flag, then environment, then config file, then `fallback`.
-  std::string Resolve(const std::string& key, const CLI::Option* flag, const std::string& flag_value,
-                      const char* env, const std::string& fallback);
+  std::string Resolve(const std::string& key, const CLI::Option* flag,
+                      const std::string& flag_value, const char* env, const std::string& fallback);
 
   std::string target_ = "127.0.0.1:50051";
   std::string ca_, cert_, key_;

@@ -27,7 +27,7 @@ absl::Status Bad(const FieldDescriptor* f, const std::string& value, const std::
 }
 
 const google::protobuf::EnumValueDescriptor* EnumByText(const EnumDescriptor* type,
-                                                         const std::string& text) {
+                                                        const std::string& text) {
   std::string name = absl::AsciiStrToUpper(absl::StrReplaceAll(text, {{"-", "_"}, {" ", "_"}}));
   const auto* value = type->FindValueByName(name);
   if (value == nullptr && type == registry::v1::Skill_descriptor()) {

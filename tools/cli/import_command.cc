@@ -29,8 +29,8 @@ struct Line {
 
 // The server-owned fields an import neither sends nor compares.
 void ClearServerOwned(Message* m) {
-  for (const char* name : {"create_time", "update_time", "etag", "measurement_plan_status",
-                           "measurement_plan_gaps"}) {
+  for (const char* name :
+       {"create_time", "update_time", "etag", "measurement_plan_status", "measurement_plan_gaps"}) {
     if (const auto* f = m->GetDescriptor()->FindFieldByName(name)) {
       m->GetReflection()->ClearField(m, f);
     }
@@ -53,8 +53,8 @@ absl::StatusOr<Outcome> Upsert(client::RegistryClient& client, const Message& in
       wanted->GetReflection()->GetString(*wanted, wanted->GetDescriptor()->FindFieldByName("name"));
   const CliKind* kind = KindOfName(name);
   if (kind == nullptr || kind->prototype->GetDescriptor() != wanted->GetDescriptor()) {
-    return absl::InvalidArgumentError(absl::StrCat("name \"", name, "\" is not a ",
-                                                   wanted->GetDescriptor()->name(), " name"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("name \"", name, "\" is not a ", wanted->GetDescriptor()->name(), " name"));
   }
   auto current = kind->get(client, name);
   if (current.status().code() == absl::StatusCode::kNotFound) {
@@ -95,7 +95,8 @@ absl::Status Import(Context& ctx, const ImportFlags& flags) {
       ctx.err << flags.file << ":" << number << ": not a registry record: "
               << (parsed.ok() ? "no resource in it" : std::string(parsed.message())) << "\n";
       ++rejected;
-      if (flags.strict) return absl::InvalidArgumentError("stopped at the first bad line (--strict)");
+      if (flags.strict)
+        return absl::InvalidArgumentError("stopped at the first bad line (--strict)");
       continue;
     }
     lines.push_back(std::move(line));
@@ -126,7 +127,8 @@ absl::Status Import(Context& ctx, const ImportFlags& flags) {
         ctx.err << flags.file << ":" << line.number << ": " << Describe(outcome.status()) << "\n";
         ++rejected;
         ++done;
-        if (flags.strict) return absl::InvalidArgumentError("stopped at the first bad line (--strict)");
+        if (flags.strict)
+          return absl::InvalidArgumentError("stopped at the first bad line (--strict)");
       }
       if (total >= 1000 && absl::Now() - last_progress > absl::Seconds(1)) {
         ctx.err << "import: " << done << "/" << total << " records\n";
@@ -137,7 +139,8 @@ absl::Status Import(Context& ctx, const ImportFlags& flags) {
       for (const auto& [number, status] : failures) {
         ctx.err << flags.file << ":" << number << ": " << Describe(status) << "\n";
         ++rejected;
-        if (flags.strict) return absl::InvalidArgumentError("stopped at the first bad line (--strict)");
+        if (flags.strict)
+          return absl::InvalidArgumentError("stopped at the first bad line (--strict)");
       }
       break;
     }

@@ -4,8 +4,8 @@
 #include "tools/cli/cli_kind.h"
 #include "tools/cli/context.h"
 #include "tools/cli/exit_codes.h"
-#include "tools/cli/resource_commands.h"
 #include "tools/cli/history_command.h"
+#include "tools/cli/resource_commands.h"
 #include "tools/cli/transfer.h"
 
 namespace {

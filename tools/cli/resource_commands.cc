@@ -87,8 +87,8 @@ void Run(Context& ctx, Action action) {
   if (s.ok()) return;
   int code = ReportError(s, ctx.err);
   // Bad input caught here, before anything was sent, carries no server reason.
-  bool local = s.code() == absl::StatusCode::kInvalidArgument &&
-               client::GetErrorDetails(s).reason.empty();
+  bool local =
+      s.code() == absl::StatusCode::kInvalidArgument && client::GetErrorDetails(s).reason.empty();
   ctx.exit_code = local ? kExitUsage : code;
 }
 
@@ -110,7 +110,8 @@ void AddList(CLI::App& parent, const CliKind& kind, Context& ctx) {
       if (!flags->filter.empty()) terms.push_back(flags->filter);
       for (const FilterFlag& f : kind.filters) {
         const std::string& v = flags->values[f.flag];
-        if (!v.empty()) terms.push_back(absl::StrCat(f.field, " = ", Quote(ExpandName(f.collection, v))));
+        if (!v.empty())
+          terms.push_back(absl::StrCat(f.field, " = ", Quote(ExpandName(f.collection, v))));
       }
       ListArgs args{flags->page_size, flags->page_token, absl::StrJoin(terms, " AND "),
                     flags->order_by};
@@ -153,7 +154,8 @@ void AddGet(CLI::App& parent, const CliKind& kind, Context& ctx) {
 }
 
 void AddCreate(CLI::App& parent, const CliKind& kind, Context& ctx) {
-  auto* cmd = parent.add_subcommand("create", "Create a " + kind.singular + " from flags or -f FILE");
+  auto* cmd =
+      parent.add_subcommand("create", "Create a " + kind.singular + " from flags or -f FILE");
   auto flags = std::make_shared<WriteFlags>();
   AddFieldFlags(cmd, kind, *flags);
   cmd->add_option("--id", flags->id, "The new " + kind.singular + "'s id (random when omitted)");
@@ -184,8 +186,10 @@ void AddUpdate(CLI::App& parent, const CliKind& kind, Context& ctx) {
       MessagePtr patch(kind.prototype->New());
       auto paths = BuildResource(kind, *flags, patch.get());
       if (!paths.ok()) return paths.status();
-      if (paths->empty()) return absl::InvalidArgumentError("nothing to update: give field flags or -f FILE");
-      patch->GetReflection()->SetString(patch.get(), patch->GetDescriptor()->FindFieldByName("name"),
+      if (paths->empty())
+        return absl::InvalidArgumentError("nothing to update: give field flags or -f FILE");
+      patch->GetReflection()->SetString(patch.get(),
+                                        patch->GetDescriptor()->FindFieldByName("name"),
                                         ExpandName(kind.command, flags->name));
       google::protobuf::FieldMask mask;
       for (const std::string& p : *paths) mask.add_paths(p);
@@ -228,9 +232,9 @@ absl::StatusOr<std::vector<std::string>> ReadResourceFile(const std::string& pat
   auto status = google::protobuf::util::JsonStringToMessage(text.str(), &top);
   if (status.ok()) status = google::protobuf::util::JsonStringToMessage(text.str(), message);
   if (!status.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": not a ", message->GetDescriptor()->name(), " in JSON: ",
-                     std::string(status.message())));
+    return absl::InvalidArgumentError(absl::StrCat(path, ": not a ",
+                                                   message->GetDescriptor()->name(),
+                                                   " in JSON: ", std::string(status.message())));
   }
   std::vector<std::string> paths;
   for (const auto& [key, value] : top.fields()) {

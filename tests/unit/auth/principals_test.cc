@@ -24,17 +24,21 @@ TEST(PrincipalsTest, RejectsBadFilesNamingTheEntry) {
     const char* json;
     const char* error;
   };
-  for (const Case& c : {
-           Case{"not json", "not a principals file"},
-           Case{R"({"principals": [{"role": "ADMIN"}]})", "identity is required"},
-           Case{R"({"principals": [{"identity": "a"}]})", "role is required"},
-           Case{R"({"principals": [{"identity": "a", "role": "LEAD"}]})", "need a collaborative"},
-           Case{R"({"principals": [{"identity": "a", "role": "READER", "collaborative": "collaboratives/x"}]})",
-                "only LEAD and MEMBER"},
-           Case{R"({"principals": [{"identity": "a", "role": "ADMIN"}, {"identity": "a", "role": "READER"}]})",
-                "identity appears twice"},
-           Case{R"({"principals": [{"identity": "a", "role": "EMPEROR"}]})", "not a principals file"},
-       }) {
+  for (
+      const Case& c : {
+          Case{"not json", "not a principals file"},
+          Case{R"({"principals": [{"role": "ADMIN"}]})", "identity is required"},
+          Case{R"({"principals": [{"identity": "a"}]})", "role is required"},
+          Case{R"({"principals": [{"identity": "a", "role": "LEAD"}]})", "need a collaborative"},
+          Case{
+              R"({"principals": [{"identity": "a", "role": "READER", "collaborative": "collaboratives/x"}]})",
+              "only LEAD and MEMBER"},
+          Case{
+              R"({"principals": [{"identity": "a", "role": "ADMIN"}, {"identity": "a", "role": "READER"}]})",
+              "identity appears twice"},
+          Case{R"({"principals": [{"identity": "a", "role": "EMPEROR"}]})",
+               "not a principals file"},
+      }) {
     auto principals = Principals::Parse(c.json, "p.json");
     ASSERT_FALSE(principals.ok()) << c.json;
     EXPECT_NE(principals.status().message().find(c.error), absl::string_view::npos)

@@ -19,7 +19,8 @@ TEST(ParseFilterTest, AndJoinedTerms) {
 }
 
 TEST(ParseFilterTest, EnumAndBooleanValuesAreCanonicalised) {
-  auto terms = ParseFilter("skill = human-factors AND shareable = TRUE", ExpertKind().filter_fields());
+  auto terms =
+      ParseFilter("skill = human-factors AND shareable = TRUE", ExpertKind().filter_fields());
   ASSERT_TRUE(terms.ok()) << terms.status();
   EXPECT_EQ(*terms, (std::vector<IndexTerm>{{"skill", "HUMAN_FACTORS"}, {"shareable", "true"}}));
 }
