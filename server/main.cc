@@ -42,6 +42,23 @@ int main(int argc, char** argv) {
   app.add_flag("--insecure", options.security.insecure,
                "Serve plaintext with every caller an admin: local development on a loopback "
                "address only");
+  double retention_days = 30, trim_seconds = 60, progress_seconds = 10;
+  app.add_option("--retention-days", retention_days, "Keep change-log entries this many days")
+      ->capture_default_str();
+  app.add_option("--retention-count", options.retention.max_count,
+                 "Keep at most this many change-log entries (0: no limit)")
+      ->capture_default_str();
+  app.add_option("--trim-interval-seconds", trim_seconds, "How often to trim the change log")
+      ->capture_default_str();
+  app.add_option("--watch-progress-seconds", progress_seconds,
+                 "Interval of progress messages on change-feed watches")
+      ->capture_default_str();
+  app.add_option("--watch-max-lag", options.watch.max_lag,
+                 "End a caught-up watch that falls this many changes behind")
+      ->capture_default_str();
+  app.add_option("--max-watchers-per-identity", options.watch.max_per_identity,
+                 "Open watches allowed per client identity")
+      ->capture_default_str();
   app.add_flag("--unsafe-no-fsync", no_fsync,
                "Acknowledge writes before they reach the disk. For tests and benchmarks only: "
                "a crash can lose acknowledged writes");
@@ -54,6 +71,9 @@ int main(int argc, char** argv) {
       "flushed.");
   CLI11_PARSE(app, argc, argv);
   options.sync = !no_fsync;
+  options.retention.max_age = absl::Seconds(retention_days * 86400);
+  options.retention.interval = absl::Seconds(trim_seconds);
+  options.watch.progress_interval = absl::Seconds(progress_seconds);
 
   sigset_t signals = BlockHandledSignals();
   auto server = psc::service::Server::Start(options);

@@ -29,6 +29,26 @@ Call::Call(const ClientOptions& options) : options_(options) {
   health_stub_ = grpc::health::v1::Health::NewStub(channel_);
 }
 
+absl::Status Call::Watch(
+    const registry::v1::WatchChangesRequest& request,
+    const std::function<bool(const registry::v1::WatchChangesResponse&)>& on_message) {
+  if (!credentials_error_.ok()) return credentials_error_;
+  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientReader<registry::v1::WatchChangesResponse>> reader =
+      stub_->WatchChanges(&context, request);
+  registry::v1::WatchChangesResponse message;
+  while (reader->Read(&message)) {
+    if (!on_message(message)) {
+      context.TryCancel();
+      reader->Finish();
+      return absl::OkStatus();
+    }
+  }
+  grpc::Status status = reader->Finish();
+  if (status.ok()) return absl::UnavailableError("the server ended the watch");
+  return FromGrpcStatus(status);
+}
+
 absl::Duration Call::Jitter(absl::Duration d) {
   absl::MutexLock lock(&mu_);
   return d * absl::Uniform(gen_, 0.8, 1.2);

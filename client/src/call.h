@@ -2,6 +2,7 @@
 
 // Client-internal: one unary call with deadline, retries and status conversion.
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -35,6 +36,12 @@ class Call {
                                  const Request& request, Retry retry) {
     return Invoke(stub_.get(), method, request, retry);
   }
+
+  // Runs one WatchChanges stream, passing each message to `on_message` until it returns false
+  // (then OK) or the stream ends (its status; OK from the server is reported as UNAVAILABLE,
+  // since a watch never ends by itself).
+  absl::Status Watch(const registry::v1::WatchChangesRequest& request,
+                     const std::function<bool(const registry::v1::WatchChangesResponse&)>& on_message);
 
   absl::StatusOr<grpc::health::v1::HealthCheckResponse> Health(
       const grpc::health::v1::HealthCheckRequest& request) {

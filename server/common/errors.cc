@@ -7,10 +7,12 @@
 namespace psc {
 namespace {
 
-void AddErrorInfo(absl::string_view reason, google::rpc::Status* rpc) {
+void AddErrorInfo(absl::string_view reason, google::rpc::Status* rpc,
+                  const std::map<std::string, std::string>& metadata = {}) {
   google::rpc::ErrorInfo info;
   info.set_reason(std::string(reason));
   info.set_domain(std::string(kErrorDomain));
+  info.mutable_metadata()->insert(metadata.begin(), metadata.end());
   rpc->add_details()->PackFrom(info);
 }
 
@@ -24,11 +26,12 @@ absl::Status WithDetails(absl::StatusCode code, absl::string_view message,
 }  // namespace
 
 absl::Status Error(absl::StatusCode code, absl::string_view reason, absl::string_view message,
-                   const std::vector<FieldViolation>& violations) {
+                   const std::vector<FieldViolation>& violations,
+                   const std::map<std::string, std::string>& metadata) {
   google::rpc::Status rpc;
   rpc.set_code(static_cast<int>(code));
   rpc.set_message(std::string(message));
-  AddErrorInfo(reason, &rpc);
+  AddErrorInfo(reason, &rpc, metadata);
   if (!violations.empty()) {
     google::rpc::BadRequest bad_request;
     for (const FieldViolation& v : violations) {

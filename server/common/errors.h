@@ -4,6 +4,7 @@
 // reason, and for validation errors a BadRequest with field violations. The details travel as
 // a serialized google.rpc.Status payload, which service/ copies into the gRPC trailer.
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,8 @@ struct FieldViolation {
 // A status with `code`, `message`, an ErrorInfo of `reason` and, when `violations` is not
 // empty, a BadRequest holding them.
 absl::Status Error(absl::StatusCode code, absl::string_view reason, absl::string_view message,
-                   const std::vector<FieldViolation>& violations = {});
+                   const std::vector<FieldViolation>& violations = {},
+                   const std::map<std::string, std::string>& metadata = {});
 
 // INVALID_ARGUMENT, reason VALIDATION_FAILED, with one BadRequest violation per entry.
 // The message lists the violations too, for humans reading logs.

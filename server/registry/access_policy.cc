@@ -107,6 +107,49 @@ void Redact(const Caller& caller, const ResourceKind& kind, Message* resource) {
   }
 }
 
+std::optional<v1::ChangeEvent> FeedEventFor(const Caller& caller, const ResourceKind& kind,
+                                            const v1::StoredChange& change) {
+  if (!CheckOperation(caller, kind, Operation::kRead).ok()) return std::nullopt;
+  v1::ChangeEvent event = change.event();
+  const auto* oneof = event.GetDescriptor()->FindOneofByName("after");
+  const auto* field = event.GetReflection()->GetOneofFieldDescriptor(event, oneof);
+  if (field == nullptr) return std::nullopt;
+  Message* resource = event.GetReflection()->MutableMessage(&event, field);
+  const std::vector<IndexTerm> needed = VisibilityTerms(caller, kind);
+  if (needed.empty()) {
+    Redact(caller, kind, resource);
+    return event;
+  }
+  auto has_all = [&](const std::vector<std::string>& terms) {
+    for (const IndexTerm& t : needed) {
+      if (std::find(terms.begin(), terms.end(), absl::StrCat(t.field, "=", t.value)) ==
+          terms.end()) {
+        return false;
+      }
+    }
+    return true;
+  };
+  std::vector<std::string> after_terms;
+  if (event.change_type() != v1::DELETED) {
+    for (const IndexTerm& t : kind.IndexTerms(*resource)) {
+      after_terms.push_back(absl::StrCat(t.field, "=", t.value));
+    }
+  }
+  const std::vector<std::string> before_terms(change.previous_terms().begin(),
+                                              change.previous_terms().end());
+  if (has_all(after_terms)) {
+    Redact(caller, kind, resource);
+    return event;
+  }
+  if (!has_all(before_terms)) return std::nullopt;
+  // Visible before, hidden now: for this caller the resource is gone.
+  std::string name = GetName(*resource);
+  resource->Clear();
+  SetName(resource, name);
+  event.set_change_type(v1::DELETED);
+  return event;
+}
+
 absl::Status AuthorizeCreate(const Caller& caller, const ResourceKind& kind, Message* resource) {
   if (caller.role == v1::ADMIN) return absl::OkStatus();
   const std::string owner_field = kind.owner_field();

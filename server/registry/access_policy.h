@@ -4,11 +4,13 @@
 // PERMISSION_DENIED with a reason; none looks at storage. Permission checks come before
 // existence checks: CheckOperation needs no record at all.
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "google/protobuf/message.h"
+#include "psc/registry/v1/change.pb.h"
 #include "server/registry/caller.h"
 #include "server/registry/resource_kind.h"
 
@@ -29,6 +31,13 @@ std::vector<IndexTerm> VisibilityTerms(const Caller& caller, const ResourceKind&
 
 // Removes the personal data the caller may not see (READER and ATLAS).
 void Redact(const Caller& caller, const ResourceKind& kind, google::protobuf::Message* resource);
+
+// The event of `change` as `caller` may receive it from the change feed, or nullopt when the
+// caller may see neither the resource before nor after the change. A change that hides a
+// resource from the caller (a published case study withdrawn, for ATLAS) becomes a removal:
+// a DELETED tombstone. Personal data is redacted as for reads.
+std::optional<v1::ChangeEvent> FeedEventFor(const Caller& caller, const ResourceKind& kind,
+                                            const v1::StoredChange& change);
 
 // Create: a LEAD or MEMBER creates records owned by their collaborative (an empty owner field
 // is filled with it; another is NOT_OWNER); a MEMBER only drafts (NOT_A_DRAFT).

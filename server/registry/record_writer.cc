@@ -127,7 +127,14 @@ void WriteChange(storage::WriteTxn& txn, const ResourceKind& kind, const Message
     txn.Delete(Family::kRecords, key);
   }
   txn.Put(Family::kIndex, HistoryKey(GetName(subject), txn.sequence()), "");
-  txn.SetChange(MakeEvent(kind, before, after, actor, now, txn.sequence()).SerializeAsString());
+  v1::StoredChange stored;
+  *stored.mutable_event() = MakeEvent(kind, before, after, actor, now, txn.sequence());
+  if (before != nullptr) {
+    for (const IndexTerm& t : kind.IndexTerms(*before)) {
+      stored.add_previous_terms(absl::StrCat(t.field, "=", t.value));
+    }
+  }
+  txn.SetChange(stored.SerializeAsString());
 }
 
 }  // namespace psc::registry

@@ -1,1 +1,51 @@
 #include "server/service/registry_service.h"
+
+#include "server/common/errors.h"
+#include "server/registry/list_query.h"
+#include "server/service/grpc_status.h"
+
+namespace psc::service {
+
+namespace v1 = registry::v1;
+
+grpc::ServerUnaryReactor* RegistryService::ListChanges(grpc::CallbackServerContext* context,
+                                                       const v1::ListChangesRequest* request,
+                                                       v1::ListChangesResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto caller = authenticator_->Authenticate(*context->auth_context());
+  if (!caller.ok()) {
+    reactor->Finish(ToGrpcStatus(caller.status()));
+    return reactor;
+  }
+  auto page_size = registry::EffectivePageSize(request->page_size());
+  if (!page_size.ok()) {
+    reactor->Finish(ToGrpcStatus(page_size.status()));
+    return reactor;
+  }
+  std::vector<std::string> kinds(request->kinds().begin(), request->kinds().end());
+  auto page = feed_->Read(*caller, request->after_sequence(), kinds, *page_size);
+  if (page.ok()) {
+    for (auto& event : page->events) *response->add_changes() = std::move(event);
+    response->set_next_after_sequence(page->scanned_to);
+    response->set_current_sequence(page->current);
+  }
+  reactor->Finish(ToGrpcStatus(page.status()));
+  return reactor;
+}
+
+grpc::ServerWriteReactor<v1::WatchChangesResponse>* RegistryService::WatchChanges(
+    grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) {
+  auto caller = authenticator_->Authenticate(*context->auth_context());
+  if (!caller.ok()) {
+    // A reactor that only reports the error.
+    class Refusal : public grpc::ServerWriteReactor<v1::WatchChangesResponse> {
+     public:
+      explicit Refusal(const grpc::Status& status) { Finish(status); }
+      void OnDone() override { delete this; }
+    };
+    return new Refusal(ToGrpcStatus(caller.status()));
+  }
+  return hub_->Open(context, *caller, *request);
+}
+
+}  // namespace psc::service

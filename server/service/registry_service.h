@@ -1,7 +1,9 @@
 #pragma once
 
 #include "psc/registry/v1/registry_service.grpc.pb.h"
+#include "server/registry/change_feed.h"
 #include "server/service/standard_methods.h"
+#include "server/service/watch_hub.h"
 
 namespace psc::service {
 
@@ -9,8 +11,16 @@ namespace psc::service {
 // waiting on storage: writes finish their reactor from the store's committer thread.
 class RegistryService final : public registry::v1::Registry::CallbackService {
  public:
-  RegistryService(registry::Registry* registry, const auth::Authenticator* authenticator)
-      : methods_(registry, authenticator) {}
+  RegistryService(registry::Registry* registry, const auth::Authenticator* authenticator,
+                  const registry::ChangeFeed* feed, WatchHub* hub)
+      : methods_(registry, authenticator), authenticator_(authenticator), feed_(feed), hub_(hub) {}
+
+  grpc::ServerUnaryReactor* ListChanges(grpc::CallbackServerContext* context,
+                                        const registry::v1::ListChangesRequest* request,
+                                        registry::v1::ListChangesResponse* response) override;
+  grpc::ServerWriteReactor<registry::v1::WatchChangesResponse>* WatchChanges(
+      grpc::CallbackServerContext* context,
+      const registry::v1::WatchChangesRequest* request) override;
 
   grpc::ServerUnaryReactor* ListResourceHistory(
       grpc::CallbackServerContext* c, const registry::v1::ListResourceHistoryRequest* request,
@@ -55,6 +65,9 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
 
  private:
   StandardMethods methods_;
+  const auth::Authenticator* authenticator_;
+  const registry::ChangeFeed* feed_;
+  WatchHub* hub_;
 };
 
 }  // namespace psc::service

@@ -34,8 +34,15 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   store_options.sync = options.sync;
   PSC_ASSIGN_OR_RETURN(server->store_, storage::Store::Open(store_options));
   PSC_ASSIGN_OR_RETURN(server->registry_, registry::Registry::Open(server->store_.get()));
-  server->service_ =
-      std::make_unique<RegistryService>(server->registry_.get(), server->authenticator_.get());
+  server->feed_ = std::make_unique<registry::ChangeFeed>(server->store_.get());
+  server->hub_ = std::make_unique<WatchHub>(server->feed_.get(), options.watch);
+  server->store_->SetCommitListener(
+      [hub = server->hub_.get()](uint64_t last) { hub->OnCommit(last); });
+  server->trimmer_ =
+      std::make_unique<registry::ChangeLogTrimmer>(server->store_.get(), options.retention);
+  server->service_ = std::make_unique<RegistryService>(
+      server->registry_.get(), server->authenticator_.get(), server->feed_.get(),
+      server->hub_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -57,11 +64,15 @@ Server::~Server() { Shutdown(absl::Seconds(5)); }
 
 void Server::Shutdown(absl::Duration grace) {
   std::call_once(shutdown_once_, [&] {
+    if (hub_ != nullptr) hub_->Shutdown();  // watches are endless: end them first
     if (grpc_server_ != nullptr) {
       grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
       grpc_server_->Wait();
       grpc_server_.reset();
     }
+    trimmer_.reset();
+    hub_.reset();
+    feed_.reset();
     registry_.reset();
     store_.reset();  // commits what is queued, joins the committer and closes RocksDB
     stopped_.Notify();

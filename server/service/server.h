@@ -8,6 +8,7 @@
 #include "absl/synchronization/notification.h"
 #include "grpcpp/server.h"
 #include "server/auth/authenticator.h"
+#include "server/registry/change_log_trimmer.h"
 #include "server/registry/registry.h"
 #include "server/service/credentials.h"
 #include "server/service/registry_service.h"
@@ -22,6 +23,8 @@ struct ServerOptions {
   int max_message_bytes = 1 << 20;  // larger requests get RESOURCE_EXHAUSTED
   TransportSecurity security;       // mTLS unless security.insecure
   std::string principals_file;      // required with mTLS
+  WatchOptions watch;               // change-feed watches
+  registry::RetentionOptions retention;  // how long the change log is kept
 };
 
 // pscd: the store, the registry and the gRPC server with the Registry and health services.
@@ -52,6 +55,9 @@ class Server {
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<registry::Registry> registry_;
+  std::unique_ptr<registry::ChangeFeed> feed_;
+  std::unique_ptr<WatchHub> hub_;
+  std::unique_ptr<registry::ChangeLogTrimmer> trimmer_;
   std::unique_ptr<RegistryService> service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::string address_;

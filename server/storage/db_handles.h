@@ -24,5 +24,7 @@ absl::Status FromRocks(const rocksdb::Status& s);
 
 // The meta key that holds the last committed sequence (uint64, big-endian).
 inline constexpr char kLastSequenceKey[] = "last_sequence";
+// The meta key that holds the oldest retained change-log sequence (uint64, big-endian).
+inline constexpr char kFirstSequenceKey[] = "first_sequence";
 
 }  // namespace psc::storage

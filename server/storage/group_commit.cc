@@ -93,6 +93,7 @@ void GroupCommitter::CommitGroup(std::deque<Pending>& group) {
     return;
   }
   last_sequence_.store(sequence, std::memory_order_release);
+  if (listener_ && sequence != first) listener_(sequence);
 }
 
 }  // namespace psc::storage

@@ -39,6 +39,9 @@ class GroupCommitter {
   void Enqueue(Mutation mutation, CommitCallback done);
   void Shutdown();
   uint64_t last_sequence() const { return last_sequence_.load(std::memory_order_acquire); }
+  void SetCommitListener(std::function<void(uint64_t)> listener) {
+    listener_ = std::move(listener);
+  }
 
  private:
   struct Pending {
@@ -53,6 +56,7 @@ class GroupCommitter {
   const DbHandles* handles_;
   const StoreOptions options_;
   std::atomic<uint64_t> last_sequence_;
+  std::function<void(uint64_t)> listener_;  // set before writes start
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <future>
+#include <mutex>
 
 #include "absl/strings/match.h"
 #include "server/storage/db_handles.h"
@@ -79,5 +80,28 @@ std::unique_ptr<ReadView> Store::Snapshot() const {
 uint64_t Store::last_sequence() const { return committer_->last_sequence(); }
 
 void Store::Shutdown() { committer_->Shutdown(); }
+
+void Store::SetCommitListener(std::function<void(uint64_t)> listener) {
+  committer_->SetCommitListener(std::move(listener));
+}
+
+uint64_t Store::first_retained_sequence() const {
+  std::string value;
+  rocksdb::Status s =
+      handles_->db->Get(rocksdb::ReadOptions(), handles_->cf(Family::kMeta), kFirstSequenceKey, &value);
+  uint64_t first = 1;
+  if (s.ok()) KeyReader(value).ReadUint64(&first);
+  return first;
+}
+
+absl::Status Store::TrimChangeLog(uint64_t first_kept) {
+  std::lock_guard<std::mutex> lock(trim_mu_);
+  if (first_kept <= first_retained_sequence()) return absl::OkStatus();
+  first_kept = std::min(first_kept, last_sequence() + 1);
+  rocksdb::WriteBatch batch;
+  batch.DeleteRange(handles_->cf(Family::kChangeLog), ChangeLogKey(0), ChangeLogKey(first_kept));
+  batch.Put(handles_->cf(Family::kMeta), kFirstSequenceKey, KeyBuilder().AddUint64(first_kept).key());
+  return FromRocks(handles_->db->Write(rocksdb::WriteOptions(), &batch));
+}
 
 }  // namespace psc::storage

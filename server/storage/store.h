@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <memory>
 #include <string>
 
@@ -54,6 +55,19 @@ class Store {
   // The last committed sequence.
   uint64_t last_sequence() const;
 
+  // Called on the committer thread after each group that took sequences, with the last one.
+  // Must be cheap and must not block (e.g. notify a condition variable). Set before writes
+  // start; at most one listener.
+  void SetCommitListener(std::function<void(uint64_t last_sequence)> listener);
+
+  // Deletes change-log entries below `first_kept` and records `first_kept` as the oldest
+  // retained sequence. Runs beside the committer, never through it, so it does not delay
+  // writes. A no-op when `first_kept` is not above the current oldest.
+  absl::Status TrimChangeLog(uint64_t first_kept);
+
+  // The oldest retained change-log sequence (1 until anything is trimmed).
+  uint64_t first_retained_sequence() const;
+
   // Commits what is queued, then refuses new mutations. Idempotent.
   void Shutdown();
 
@@ -62,6 +76,7 @@ class Store {
 
   std::unique_ptr<DbHandles> handles_;
   std::unique_ptr<GroupCommitter> committer_;
+  std::mutex trim_mu_;  // one trim at a time
 };
 
 }  // namespace psc::storage

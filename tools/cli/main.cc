@@ -2,6 +2,7 @@
 
 #include "CLI/CLI.hpp"
 #include "tools/cli/cli_kind.h"
+#include "tools/cli/changes_command.h"
 #include "tools/cli/context.h"
 #include "tools/cli/exit_codes.h"
 #include "tools/cli/history_command.h"
@@ -17,6 +18,7 @@ constexpr char kFooter[] = R"(Examples:
   psc experts list --skill human-factors --shareable true --output json
   psc experts get experts/ab12
   psc history initiatives/news2-acute-woe
+  psc changes watch --after 0 --kind caseStudies
   psc export --out registry.jsonl && psc import registry.jsonl
 
 Names may be given in full (initiatives/huddles) or as the id alone (huddles).
@@ -42,6 +44,7 @@ int main(int argc, char** argv) {
   psc::cli::AddExportCommand(app, ctx);
   psc::cli::AddImportCommand(app, ctx);
   psc::cli::AddHistoryCommand(app, ctx);
+  psc::cli::AddChangesCommands(app, ctx);
   app.footer(kFooter);
   try {
     app.parse(argc, argv);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -8,6 +9,7 @@
 #include "google/protobuf/field_mask.pb.h"
 #include "psc/client/error_details.h"
 #include "psc/client/options.h"
+#include "psc/registry/v1/record.pb.h"
 #include "psc/registry/v1/registry_service.grpc.pb.h"
 
 namespace psc::client {
@@ -180,6 +182,39 @@ class RegistryClient {
   // Deletes `name`. FAILED_PRECONDITION while other resources refer to it; with a non-empty
   // `etag`, ABORTED unless it is current.
   absl::Status DeleteResource(const std::string& name, const std::string& etag = "");
+
+  // ---- Change feed ----
+
+  // One page of changes after `request.after_sequence()`, as the caller's role may see them.
+  // Continue from `next_after_sequence`. OUT_OF_RANGE with reason CURSOR_EXPIRED when the
+  // cursor is older than the retained history (relist, then continue from the list's
+  // sequence); INVALID_ARGUMENT with reason CURSOR_AHEAD when it is beyond the newest.
+  absl::StatusOr<v1::ListChangesResponse> ListChanges(const v1::ListChangesRequest& request);
+
+  struct WatchHandlers {
+    // Each change, in sequence order, each exactly once; return false to stop watching.
+    std::function<bool(const v1::ChangeEvent&)> on_change;
+    // Optional: each progress message (every change up to `sequence` has been delivered or
+    // filtered out); return false to stop watching.
+    std::function<bool(uint64_t sequence)> on_progress;
+  };
+
+  // Watches the changes after `after_sequence` (of `kinds`, e.g. {"caseStudies"}; all when
+  // empty), calling the handlers on this thread until one returns false (then OK). When the
+  // stream breaks (UNAVAILABLE, the server restarting, WATCHER_TOO_SLOW) it reconnects with the
+  // retry policy's backoff from the last sequence delivered, so no change is missed or repeated;
+  // the attempt count restarts whenever a message arrives. Returns CURSOR_EXPIRED (OUT_OF_RANGE)
+  // for the caller to relist, and any other error that retrying cannot fix. No deadline applies.
+  absl::Status WatchChanges(uint64_t after_sequence, const std::vector<std::string>& kinds,
+                            const WatchHandlers& handlers);
+
+  // Lists every resource of `collection` (e.g. "caseStudies"), calling `on_listed` for each,
+  // then watches that collection from the sequence the listing reflects: a copy built from
+  // on_listed and kept current from the handlers is exactly the server's. Errors as for List
+  // and WatchChanges.
+  absl::Status ListThenWatch(const std::string& collection,
+                             const std::function<void(const v1::RegistryRecord&)>& on_listed,
+                             const WatchHandlers& handlers);
 
   // ---- Audit ----
 

@@ -1,0 +1,297 @@
+// The change feed: ordering, no gaps or duplicates, resumption, retention, roles and watches.
+
+#include <atomic>
+#include <map>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "tests/integration/registry_fixture.h"
+
+namespace psc::testing {
+namespace {
+
+class ChangeFeedTest : public RegistryTest {
+ protected:
+  // A pscd with fast progress messages and the given extra flags.
+  void Restart(std::vector<std::string> flags) {
+    StopServer();
+    flags.insert(flags.end(), {"--watch-progress-seconds", "0.2"});
+    auto process = PscdProcess::Start({.data_dir = data_dir_.Sub("feed"), .extra_args = flags});
+    ASSERT_TRUE(process.ok()) << process.status();
+    pscd_ = *std::move(process);
+    client_ = ClientAs("admin");
+  }
+
+  uint64_t CurrentSequence() { return client_->ListChanges({})->current_sequence(); }
+
+  // Every change after `after` that `who` may see, through ListChanges pages of `page_size`.
+  std::vector<v1::ChangeEvent> AllChanges(const std::string& who, uint64_t after = 0,
+                                          int page_size = 100) {
+    auto client = ClientAs(who);
+    std::vector<v1::ChangeEvent> out;
+    v1::ListChangesRequest request;
+    request.set_after_sequence(after);
+    request.set_page_size(page_size);
+    while (true) {
+      auto page = client->ListChanges(request);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) return out;
+      out.insert(out.end(), page->changes().begin(), page->changes().end());
+      if (page->next_after_sequence() >= page->current_sequence()) return out;
+      request.set_after_sequence(page->next_after_sequence());
+    }
+  }
+};
+
+std::string Key(const v1::ChangeEvent& e) { return e.resource_name(); }
+
+TEST_F(ChangeFeedTest, WatchersSeeEveryCommittedChangeInOrderWhileTenWritersRun) {
+  Restart({});
+  AddCollaborative("wessex");
+  const uint64_t start = CurrentSequence();
+  std::atomic<uint64_t> target{UINT64_MAX};
+  constexpr int kWatchers = 3, kWriters = 10, kOpsPerWriter = 100;
+  std::vector<std::vector<v1::ChangeEvent>> seen(kWatchers);
+  std::vector<absl::Status> watch_status(kWatchers);
+  std::vector<std::thread> watchers;
+  for (int w = 0; w < kWatchers; ++w) {
+    watchers.emplace_back([&, w] {
+      auto client = ClientAs("admin");
+      client::RegistryClient::WatchHandlers handlers;
+      handlers.on_change = [&](const v1::ChangeEvent& e) {
+        seen[w].push_back(e);
+        return e.sequence() < target.load();
+      };
+      handlers.on_progress = [&](uint64_t sequence) { return sequence < target.load(); };
+      watch_status[w] = client->WatchChanges(0, {}, handlers);
+    });
+  }
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kWriters; ++t) {
+    writers.emplace_back([&, t] {
+      std::vector<v1::Expert> mine;
+      for (int i = 0; i < kOpsPerWriter; ++i) {
+        if (mine.empty() || i % 3 == 0) {
+          auto e = client_->CreateExpert(MakeExpert("collaboratives/wessex"),
+                                         {.id = absl::StrCat("w", t, "-", i)});
+          ASSERT_TRUE(e.ok()) << e.status();
+          mine.push_back(*e);
+        } else if (i % 3 == 1) {
+          v1::Expert patch;
+          patch.set_name(mine.back().name());
+          patch.set_days_per_month_offered(i % 31);
+          google::protobuf::FieldMask mask;
+          mask.add_paths("days_per_month_offered");
+          ASSERT_TRUE(client_->UpdateExpert(patch, mask).ok());
+        } else {
+          ASSERT_TRUE(client_->DeleteExpert(mine.back().name()).ok());
+          mine.pop_back();
+        }
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  const uint64_t last = CurrentSequence();
+  target = last;
+  for (auto& t : watchers) t.join();
+
+  auto experts = client_->ListAllExperts();
+  ASSERT_TRUE(experts.ok());
+  for (int w = 0; w < kWatchers; ++w) {
+    EXPECT_TRUE(watch_status[w].ok()) << watch_status[w];
+    ASSERT_EQ(seen[w].size(), last) << "watcher " << w;
+    std::map<std::string, v1::Expert> state;
+    for (size_t i = 0; i < seen[w].size(); ++i) {
+      const v1::ChangeEvent& e = seen[w][i];
+      ASSERT_EQ(e.sequence(), i + 1) << "watcher " << w << ": a gap or duplicate";
+      if (e.sequence() <= start || !e.has_expert()) continue;
+      if (e.change_type() == v1::DELETED) {
+        state.erase(Key(e));
+      } else {
+        state[Key(e)] = e.expert();
+      }
+    }
+    ASSERT_EQ(state.size(), experts->size());
+    for (const v1::Expert& e : *experts) {
+      EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(state[e.name()], e));
+    }
+  }
+}
+
+TEST_F(ChangeFeedTest, ResumesFromTheLastDeliveredSequence) {
+  Restart({});
+  AddCollaborative("wessex");
+  for (int i = 0; i < 30; ++i) {
+    ASSERT_TRUE(client_->CreateExpert(MakeExpert("collaboratives/wessex")).ok());
+  }
+  std::vector<uint64_t> sequences;
+  client::RegistryClient::WatchHandlers stop_after_ten;
+  stop_after_ten.on_change = [&](const v1::ChangeEvent& e) {
+    sequences.push_back(e.sequence());
+    return sequences.size() < 10;  // drop the stream mid-way
+  };
+  ASSERT_TRUE(client_->WatchChanges(0, {}, stop_after_ten).ok());
+  client::RegistryClient::WatchHandlers rest;
+  rest.on_change = [&](const v1::ChangeEvent& e) {
+    sequences.push_back(e.sequence());
+    return e.sequence() < 31;
+  };
+  ASSERT_TRUE(client_->WatchChanges(sequences.back(), {}, rest).ok());
+  ASSERT_EQ(sequences.size(), 31u);
+  for (size_t i = 0; i < sequences.size(); ++i) EXPECT_EQ(sequences[i], i + 1);
+  // ListChanges pages resume the same way.
+  EXPECT_EQ(AllChanges("admin", 0, 7).size(), 31u);
+  EXPECT_EQ(AllChanges("admin", 25).size(), 6u);
+}
+
+TEST_F(ChangeFeedTest, TrimmedCursorsExpireAndCursorsAheadAreRefused) {
+  Restart({"--retention-count", "5", "--trim-interval-seconds", "0.1"});
+  AddCollaborative("wessex");
+  for (int i = 0; i < 19; ++i) {
+    ASSERT_TRUE(client_->CreateExpert(MakeExpert("collaboratives/wessex")).ok());
+  }
+  ASSERT_TRUE(pscd_->WaitForLog("oldest retained sequence is now 16")) << pscd_->Log();
+  v1::ListChangesRequest request;
+  auto expired = client_->ListChanges(request);
+  EXPECT_EQ(expired.status().code(), absl::StatusCode::kOutOfRange);
+  auto details = client::GetErrorDetails(expired.status());
+  EXPECT_EQ(details.reason, "CURSOR_EXPIRED");
+  EXPECT_EQ(details.metadata["oldest_retained_sequence"], "16");
+  client::RegistryClient::WatchHandlers handlers;
+  handlers.on_change = [](const v1::ChangeEvent&) { return false; };
+  EXPECT_EQ(Reason(client_->WatchChanges(3, {}, handlers)), "CURSOR_EXPIRED");
+  EXPECT_EQ(AllChanges("admin", 15).size(), 5u);
+
+  request.set_after_sequence(1000);
+  EXPECT_EQ(Reason(client_->ListChanges(request).status()), "CURSOR_AHEAD");
+  request.set_after_sequence(20);
+  request.add_kinds("widgets");
+  EXPECT_EQ(Reason(client_->ListChanges(request).status()), "INVALID_KIND");
+}
+
+TEST_F(ChangeFeedTest, AtlasGetsPublishedCaseStudiesAndRemovalsOnly) {
+  Restart({});
+  AddCollaborative("wessex");
+  ASSERT_TRUE(client_->CreateExpert(MakeExpert("collaboratives/wessex")).ok());
+  v1::CaseStudy draft = MakeCaseStudy("collaboratives/wessex");
+  draft.mutable_contact()->set_email("private@example.org");
+  ASSERT_TRUE(client_->CreateCaseStudy(draft, {.id = "a"}).ok());   // draft: invisible
+  v1::CaseStudy patch;
+  patch.set_name("caseStudies/a");
+  patch.set_publication_state(v1::PUBLISHED);
+  ASSERT_TRUE(client_->UpdateCaseStudy(patch).ok());                 // published: visible
+  patch.set_publication_state(v1::WITHDRAWN);
+  ASSERT_TRUE(client_->UpdateCaseStudy(patch).ok());                 // withdrawn: a removal
+  draft.set_publication_state(v1::PUBLISHED);
+  ASSERT_TRUE(client_->CreateCaseStudy(draft, {.id = "b"}).ok());   // visible
+  ASSERT_TRUE(client_->DeleteCaseStudy("caseStudies/b").ok());      // a removal
+  ASSERT_TRUE(client_->CreateCaseStudy(MakeCaseStudy("collaboratives/wessex"), {.id = "c"}).ok());
+  ASSERT_TRUE(client_->DeleteCaseStudy("caseStudies/c").ok());      // never visible: nothing
+
+  std::vector<v1::ChangeEvent> atlas = AllChanges("atlas");
+  ASSERT_EQ(atlas.size(), 4u);
+  EXPECT_EQ(atlas[0].resource_name(), "caseStudies/a");
+  EXPECT_EQ(atlas[0].change_type(), v1::UPDATED);
+  EXPECT_EQ(atlas[0].case_study().publication_state(), v1::PUBLISHED);
+  EXPECT_FALSE(atlas[0].case_study().has_contact());
+  EXPECT_EQ(atlas[1].change_type(), v1::DELETED);  // the withdrawal, as a removal
+  EXPECT_EQ(atlas[1].case_study().title(), "");
+  EXPECT_EQ(atlas[2].change_type(), v1::CREATED);
+  EXPECT_EQ(atlas[3].resource_name(), "caseStudies/b");
+  EXPECT_EQ(atlas[3].change_type(), v1::DELETED);
+  EXPECT_TRUE(AllChanges("atlas", 0).size() == 4);
+
+  // A reader sees every event, without personal data.
+  std::vector<v1::ChangeEvent> reader = AllChanges("reader");
+  EXPECT_EQ(reader.size(), CurrentSequence());
+  for (const auto& e : reader) {
+    EXPECT_FALSE(e.expert().has_contact());
+    EXPECT_FALSE(e.case_study().has_contact());
+  }
+}
+
+TEST_F(ChangeFeedTest, IdleWatchesGetProgressWithTheCurrentSequence) {
+  Restart({});
+  AddCollaborative("wessex");
+  std::vector<uint64_t> progress;
+  client::RegistryClient::WatchHandlers handlers;
+  handlers.on_change = [](const v1::ChangeEvent&) { return true; };
+  handlers.on_progress = [&](uint64_t sequence) {
+    progress.push_back(sequence);
+    return progress.size() < 3;
+  };
+  ASSERT_TRUE(client_->WatchChanges(0, {"initiatives"}, handlers).ok());
+  ASSERT_EQ(progress.size(), 3u);
+  EXPECT_EQ(progress.back(), 1u);  // the collaborative, considered and filtered out
+}
+
+TEST_F(ChangeFeedTest, WatchesPerIdentityAreLimited) {
+  Restart({"--max-watchers-per-identity", "2"});
+  std::vector<std::thread> open;
+  std::atomic<bool> stop{false};
+  std::atomic<int> started{0};
+  for (int i = 0; i < 2; ++i) {
+    open.emplace_back([&] {
+      auto client = ClientAs("reader");
+      client::RegistryClient::WatchHandlers h;
+      h.on_change = [&](const v1::ChangeEvent&) { return !stop; };
+      h.on_progress = [&](uint64_t) {
+        ++started;
+        return !stop;
+      };
+      client->WatchChanges(0, {}, h);
+    });
+  }
+  while (started < 2) absl::SleepFor(absl::Milliseconds(20));
+  client::RegistryClient::WatchHandlers h;
+  h.on_change = [](const v1::ChangeEvent&) { return false; };
+  EXPECT_EQ(Reason(ClientAs("reader")->WatchChanges(0, {}, h)), "TOO_MANY_WATCHERS");
+  // Another identity is not affected.
+  h.on_progress = [](uint64_t) { return false; };
+  EXPECT_TRUE(ClientAs("admin")->WatchChanges(0, {}, h).ok());
+  stop = true;
+  for (auto& t : open) t.join();
+}
+
+TEST_F(ChangeFeedTest, ASlowWatcherNeverStallsWriters) {
+  Restart({});
+  AddCollaborative("wessex");
+  client::RegistryClient writer(ClientOptionsAs(pscd_->target(), "admin"));
+  std::atomic<uint64_t> target{UINT64_MAX};
+  std::vector<uint64_t> sequences;
+  absl::Notification first;
+  std::thread slow([&] {
+    client::RegistryClient::WatchHandlers h;
+    h.on_change = [&](const v1::ChangeEvent& e) {
+      sequences.push_back(e.sequence());
+      if (sequences.size() == 1) {
+        first.Notify();
+        absl::SleepFor(absl::Seconds(2));  // stall while the writers run
+      }
+      return e.sequence() < target;
+    };
+    h.on_progress = [&](uint64_t sequence) { return sequence < target; };
+    ClientAs("reader")->WatchChanges(0, {}, h);
+  });
+  first.WaitForNotification();
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 4; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < 750; ++i) {
+        ASSERT_TRUE(writer.CreateExpert(MakeExpert("collaboratives/wessex"),
+                                        {.id = absl::StrCat("s", t, "-", i)})
+                        .ok());
+      }
+    });
+  }
+  for (auto& t : writers) t.join();  // all 3,000 writes were acknowledged, watcher or not
+  target = CurrentSequence();
+  slow.join();
+  ASSERT_EQ(sequences.size(), 3001u);
+  for (size_t i = 0; i < sequences.size(); ++i) ASSERT_EQ(sequences[i], i + 1);
+}
+
+}  // namespace
+}  // namespace psc::testing
