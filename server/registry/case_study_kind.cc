@@ -12,7 +12,7 @@ class CaseStudyKindImpl final : public TypedKind<v1::CaseStudy> {
   const std::vector<FilterField>& filter_fields() const override {
     static const auto* fields = new std::vector<FilterField>{
         NameFilter("collaborative"), EnumFilter<v1::PublicationState>("publication_state"),
-        NameFilter("initiative"), FoldedFilter("topic")};
+        NameFilter("initiative"), FoldedFilter("topic"), NameFilter("atlas_id")};
     return *fields;
   }
 
@@ -67,6 +67,9 @@ class CaseStudyKindImpl final : public TypedKind<v1::CaseStudy> {
     AddEnumTerm<v1::PublicationState>(&terms, "publication_state", c.publication_state());
     AddTerm(&terms, "initiative", c.initiative());
     for (const std::string& t : c.topics()) AddFoldedTerm(&terms, "topic", t);
+    for (const v1::ExternalReference& r : c.external_references()) {
+      if (r.system() == "ahsn-atlas") AddTerm(&terms, "atlas_id", r.id());
+    }
     return terms;
   }
 

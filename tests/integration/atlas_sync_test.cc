@@ -1,0 +1,172 @@
+// psc-atlas-sync against a real pscd: export as the atlas principal, crash safety, import.
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "tests/integration/registry_fixture.h"
+#include "tests/testing/run_process.h"
+
+namespace psc::testing {
+namespace {
+
+// Every file in `dir` by name, with its contents.
+std::map<std::string, std::string> Files(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  if (!std::filesystem::exists(dir)) return files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().filename().string().starts_with(".")) continue;  // temporaries
+    std::ifstream in(entry.path());
+    files[entry.path().filename().string()] = std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  return files;
+}
+
+class AtlasSyncTest : public RegistryTest {
+ protected:
+  std::vector<std::string> SyncArgs(const std::string& who) {
+    const std::string certs = TestCertsDir();
+    return {PSC_ATLAS_SYNC_PATH, "--target", pscd_->target(), "--ca", certs + "/ca.crt",
+            "--cert", certs + "/" + who + ".crt", "--key", certs + "/" + who + ".key"};
+  }
+
+  ProcessResult Export(const std::string& state, const std::string& outbox, int page_size = 200) {
+    std::vector<std::string> args = SyncArgs("atlas");
+    args.insert(args.end(), {"export", "--state", state, "--outbox", outbox, "--once",
+                             "--page-size", absl::StrCat(page_size)});
+    return RunProcess(args);
+  }
+
+  // Case-study changes of every sort: drafts, publications, edits, withdrawals, deletions.
+  void MakeHistory(int count) {
+    AddCollaborative("wessex");
+    for (int i = 0; i < count; ++i) {
+      std::string id = absl::StrCat("cs", i);
+      v1::CaseStudy c = MakeCaseStudy("collaboratives/wessex", absl::StrCat("Case study ", i));
+      c.set_publication_state(i % 4 == 0 ? v1::DRAFT : v1::PUBLISHED);
+      ASSERT_TRUE(client_->CreateCaseStudy(c, {.id = id}).ok());
+      v1::CaseStudy patch;
+      patch.set_name("caseStudies/" + id);
+      patch.set_summary(absl::StrCat("Edited summary ", i));
+      ASSERT_TRUE(client_->UpdateCaseStudy(patch).ok());
+      if (i % 5 == 1) {
+        patch.Clear();
+        patch.set_name("caseStudies/" + id);
+        patch.set_publication_state(v1::WITHDRAWN);
+        ASSERT_TRUE(client_->UpdateCaseStudy(patch).ok());
+      }
+      if (i % 7 == 2) ASSERT_TRUE(client_->DeleteCaseStudy("caseStudies/" + id).ok());
+      ASSERT_TRUE(client_->CreateExpert(MakeExpert("collaboratives/wessex")).ok());  // noise
+    }
+  }
+};
+
+TEST_F(AtlasSyncTest, ExportsPublishedCaseStudiesAndRemovalsFromItsCursor) {
+  MakeHistory(8);
+  std::string state = data_dir_.Sub("state"), outbox = data_dir_.Sub("outbox");
+  ProcessResult first = Export(state, outbox);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  auto files = Files(outbox);
+  int posts = 0, removals = 0;
+  for (const auto& [name, doc] : files) {
+    EXPECT_EQ(doc.find("Edited summary 0"), std::string::npos) << "a draft leaked: " << name;
+    if (doc.find("\"status\": \"trash\"") != std::string::npos) {
+      ++removals;
+    } else {
+      ++posts;
+      EXPECT_NE(doc.find("\"title\": {"), std::string::npos);
+      EXPECT_NE(doc.find("\"rendered\""), std::string::npos);
+      EXPECT_NE(doc.find("\"modified_gmt\""), std::string::npos);
+      EXPECT_NE(doc.find("\"registry_name\": \"caseStudies/"), std::string::npos);
+    }
+  }
+  EXPECT_GT(posts, 8);
+  EXPECT_GE(removals, 2);  // the withdrawn and the deleted published ones
+  // A second run starts from the saved cursor: nothing new to write.
+  ProcessResult second = Export(state, outbox);
+  ASSERT_EQ(second.exit_code, 0);
+  EXPECT_NE(second.err.find("(0 documents written)"), std::string::npos) << second.err;
+  EXPECT_EQ(Files(outbox), files);
+}
+
+TEST_F(AtlasSyncTest, KilledAtRandomPointsItEndsWithTheSameOutbox) {
+  MakeHistory(40);
+  std::string reference = data_dir_.Sub("reference");
+  ASSERT_EQ(Export(data_dir_.Sub("reference.state"), reference, 5).exit_code, 0);
+
+  std::string outbox = data_dir_.Sub("crashy"), state = data_dir_.Sub("crashy.state");
+  std::vector<std::string> args = SyncArgs("atlas");
+  args.insert(args.end(), {"export", "--state", state, "--outbox", outbox, "--once",
+                           "--page-size", "5"});
+  std::mt19937 rng(7);
+  int kills = 0;
+  bool finished = false;
+  for (int attempt = 0; attempt < 300 && !finished; ++attempt) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      int devnull = ::open("/dev/null", O_WRONLY);
+      ::dup2(devnull, STDERR_FILENO);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    ::usleep(std::uniform_int_distribution<int>(0, 40000)(rng));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+      finished = true;
+    } else {
+      ++kills;
+    }
+  }
+  ASSERT_TRUE(finished) << "never completed in 300 attempts";
+  EXPECT_GT(kills, 0);
+  // Whatever the last killed run left, a final uninterrupted run completes the outbox.
+  ASSERT_EQ(Export(state, outbox, 5).exit_code, 0);
+  EXPECT_EQ(Files(outbox), Files(reference)) << kills << " kills";
+  std::cout << "psc-atlas-sync export survived " << kills << " SIGKILLs\n";
+}
+
+TEST_F(AtlasSyncTest, ImportUpsertsWordPressPostsByAtlasId) {
+  AddCollaborative("wessex");
+  std::string file = data_dir_.Sub("posts.json");
+  std::ofstream(file) << R"json([
+    {"id": 501, "title": {"rendered": "Falls &amp; frailty"},
+     "content": {"rendered": "<p>Fewer <b>falls</b> on older people's wards.</p>"},
+     "status": "publish", "link": "https://atlas.example.org/501", "author": 3},
+    {"id": 502, "title": {"rendered": "Safer discharge"}, "content": {"rendered": "<p>Draft.</p>"},
+     "status": "draft"}])json";
+  std::vector<std::string> args = SyncArgs("lead-wessex");
+  args.insert(args.end(), {"import", file, "--owner", "collaboratives/wessex"});
+  ProcessResult first = RunProcess(args);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.err.find("2 created"), std::string::npos) << first.err;
+  auto c = client_->ListAllCaseStudies("atlas_id = \"501\"");
+  ASSERT_TRUE(c.ok());
+  ASSERT_EQ(c->size(), 1u);
+  EXPECT_EQ((*c)[0].title(), "Falls & frailty");
+  EXPECT_EQ((*c)[0].summary(), "Fewer falls on older people's wards.");
+  EXPECT_EQ((*c)[0].publication_state(), v1::PUBLISHED);
+
+  ProcessResult again = RunProcess(args);
+  EXPECT_NE(again.err.find("0 created, 0 updated, 2 unchanged"), std::string::npos) << again.err;
+
+  std::ofstream(file, std::ios::trunc)
+      << R"json([{"id": 502, "title": {"rendered": "Safer discharge"}, "status": "publish"}])json";
+  ProcessResult changed = RunProcess(args);
+  EXPECT_NE(changed.err.find("1 updated"), std::string::npos) << changed.err;
+  EXPECT_EQ(client_->GetCaseStudy("caseStudies/atlas-502")->publication_state(), v1::PUBLISHED);
+}
+
+}  // namespace
+}  // namespace psc::testing
