@@ -40,8 +40,9 @@ class Call {
   // Runs one WatchChanges stream, passing each message to `on_message` until it returns false
   // (then OK) or the stream ends (its status; OK from the server is reported as UNAVAILABLE,
   // since a watch never ends by itself).
-  absl::Status Watch(const registry::v1::WatchChangesRequest& request,
-                     const std::function<bool(const registry::v1::WatchChangesResponse&)>& on_message);
+  absl::Status Watch(
+      const registry::v1::WatchChangesRequest& request,
+      const std::function<bool(const registry::v1::WatchChangesResponse&)>& on_message);
 
   absl::StatusOr<grpc::health::v1::HealthCheckResponse> Health(
       const grpc::health::v1::HealthCheckRequest& request) {

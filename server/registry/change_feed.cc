@@ -43,8 +43,7 @@ absl::Status ChangeFeed::CheckCursor(uint64_t after, const std::vector<std::stri
 }
 
 absl::StatusOr<FeedPage> ChangeFeed::Read(const Caller& caller, uint64_t after,
-                                          const std::vector<std::string>& kinds,
-                                          int limit) const {
+                                          const std::vector<std::string>& kinds, int limit) const {
   PSC_RETURN_IF_ERROR(CheckCursor(after, kinds));
   std::unique_ptr<storage::ReadView> view = store_->Snapshot();
   FeedPage page;
@@ -70,10 +69,11 @@ absl::StatusOr<FeedPage> ChangeFeed::Read(const Caller& caller, uint64_t after,
         const std::string collection =
             change.event().resource_name().substr(0, change.event().resource_name().find('/'));
         const ResourceKind* kind = KindForCollection(collection);
-        bool wanted = kind != nullptr &&
-                      (kinds.empty() || std::find(kinds.begin(), kinds.end(), collection) != kinds.end());
+        bool wanted = kind != nullptr && (kinds.empty() || std::find(kinds.begin(), kinds.end(),
+                                                                     collection) != kinds.end());
         if (wanted) {
-          if (auto event = FeedEventFor(caller, *kind, change)) page.events.push_back(*std::move(event));
+          if (auto event = FeedEventFor(caller, *kind, change))
+            page.events.push_back(*std::move(event));
         }
         page.scanned_to = sequence;
         return static_cast<int>(page.events.size()) < limit && ++scanned < kScanLimit;

@@ -40,9 +40,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       [hub = server->hub_.get()](uint64_t last) { hub->OnCommit(last); });
   server->trimmer_ =
       std::make_unique<registry::ChangeLogTrimmer>(server->store_.get(), options.retention);
-  server->service_ = std::make_unique<RegistryService>(
-      server->registry_.get(), server->authenticator_.get(), server->feed_.get(),
-      server->hub_.get());
+  server->service_ =
+      std::make_unique<RegistryService>(server->registry_.get(), server->authenticator_.get(),
+                                        server->feed_.get(), server->hub_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

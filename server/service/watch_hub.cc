@@ -19,7 +19,9 @@ class Watch : public std::enable_shared_from_this<Watch> {
    public:
     explicit Reactor(std::shared_ptr<Watch> watch) : watch_(std::move(watch)) {}
     void OnWriteDone(bool ok) override { watch_->OnWriteDone(ok); }
-    void OnCancel() override { watch_->End(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled")); }
+    void OnCancel() override {
+      watch_->End(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
+    }
     void OnDone() override {
       watch_->OnDone();
       delete this;
@@ -52,7 +54,8 @@ class Watch : public std::enable_shared_from_this<Watch> {
     }
     if (!end_.ok()) return FinishLocked(lock);
     const registry::ChangeFeed& feed = hub_->feed();
-    for (int pages = 0; pending_.empty() && read_pos_ < feed.last_sequence() && pages < 4; ++pages) {
+    for (int pages = 0; pending_.empty() && read_pos_ < feed.last_sequence() && pages < 4;
+         ++pages) {
       auto page = feed.Read(caller_, read_pos_, kinds_, 64);
       if (!page.ok()) {
         end_ = ToGrpcStatus(page.status());
@@ -69,10 +72,10 @@ class Watch : public std::enable_shared_from_this<Watch> {
     const uint64_t delivered =
         pending_.empty() ? read_pos_ : pending_.front().change().sequence() - 1;
     if (caught_up_ && feed.last_sequence() - delivered > hub_->options().max_lag) {
-      end_ = ToGrpcStatus(Error(
-          absl::StatusCode::kResourceExhausted, "WATCHER_TOO_SLOW",
-          absl::StrCat("this watch fell ", feed.last_sequence() - delivered,
-                       " changes behind; watch again from sequence ", delivered)));
+      end_ = ToGrpcStatus(
+          Error(absl::StatusCode::kResourceExhausted, "WATCHER_TOO_SLOW",
+                absl::StrCat("this watch fell ", feed.last_sequence() - delivered,
+                             " changes behind; watch again from sequence ", delivered)));
       return FinishLocked(lock);
     }
     if (!pending_.empty()) {
@@ -128,11 +131,11 @@ class Watch : public std::enable_shared_from_this<Watch> {
   Reactor* reactor_ = nullptr;
 
   std::mutex mu_;
-  uint64_t read_pos_;            // every change up to here is buffered, sent or filtered out
+  uint64_t read_pos_;  // every change up to here is buffered, sent or filtered out
   bool caught_up_ = false;
-  bool writing_ = false;         // a StartWrite is in flight
-  bool finishing_ = false;       // Finish was called: the reactor is off limits
-  grpc::Status end_;             // not OK once the call should end
+  bool writing_ = false;    // a StartWrite is in flight
+  bool finishing_ = false;  // Finish was called: the reactor is off limits
+  grpc::Status end_;        // not OK once the call should end
   absl::Time next_progress_;
   absl::Time write_started_;
   std::deque<v1::WatchChangesResponse> pending_;
@@ -205,12 +208,12 @@ void WatchHub::Shutdown() {
 
 void WatchHub::Run() {
   // Progress and stall checks need a tick finer than the progress interval.
-  const absl::Duration tick =
-      std::min(absl::Milliseconds(200), options_.progress_interval / 4);
+  const absl::Duration tick = std::min(absl::Milliseconds(200), options_.progress_interval / 4);
   uint64_t seen = 0;
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
-    wake_.wait_for(lock, absl::ToChronoNanoseconds(tick), [&] { return stopping_ || notified_ != seen; });
+    wake_.wait_for(lock, absl::ToChronoNanoseconds(tick),
+                   [&] { return stopping_ || notified_ != seen; });
     if (stopping_) break;
     seen = notified_;
     std::vector<std::shared_ptr<Watch>> watches(watches_.begin(), watches_.end());

@@ -60,10 +60,10 @@ class WatchHub {
   const WatchOptions options_;
   std::mutex mu_;
   std::condition_variable wake_;
-  bool stopping_ = false;                                      // guarded by mu_
-  uint64_t notified_ = 0;                                      // guarded by mu_
-  absl::flat_hash_set<std::shared_ptr<Watch>> watches_;        // guarded by mu_
-  absl::flat_hash_map<std::string, int> per_identity_;         // guarded by mu_
+  bool stopping_ = false;                                // guarded by mu_
+  uint64_t notified_ = 0;                                // guarded by mu_
+  absl::flat_hash_set<std::shared_ptr<Watch>> watches_;  // guarded by mu_
+  absl::flat_hash_map<std::string, int> per_identity_;   // guarded by mu_
   std::thread thread_;
 };
 

@@ -87,8 +87,8 @@ void Store::SetCommitListener(std::function<void(uint64_t)> listener) {
 
 uint64_t Store::first_retained_sequence() const {
   std::string value;
-  rocksdb::Status s =
-      handles_->db->Get(rocksdb::ReadOptions(), handles_->cf(Family::kMeta), kFirstSequenceKey, &value);
+  rocksdb::Status s = handles_->db->Get(rocksdb::ReadOptions(), handles_->cf(Family::kMeta),
+                                        kFirstSequenceKey, &value);
   uint64_t first = 1;
   if (s.ok()) KeyReader(value).ReadUint64(&first);
   return first;
@@ -100,7 +100,8 @@ absl::Status Store::TrimChangeLog(uint64_t first_kept) {
   first_kept = std::min(first_kept, last_sequence() + 1);
   rocksdb::WriteBatch batch;
   batch.DeleteRange(handles_->cf(Family::kChangeLog), ChangeLogKey(0), ChangeLogKey(first_kept));
-  batch.Put(handles_->cf(Family::kMeta), kFirstSequenceKey, KeyBuilder().AddUint64(first_kept).key());
+  batch.Put(handles_->cf(Family::kMeta), kFirstSequenceKey,
+            KeyBuilder().AddUint64(first_kept).key());
   return FromRocks(handles_->db->Write(rocksdb::WriteOptions(), &batch));
 }
 

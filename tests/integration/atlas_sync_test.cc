@@ -1,8 +1,8 @@
 // psc-atlas-sync against a real pscd: export as the atlas principal, crash safety, import.
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -33,8 +33,15 @@ class AtlasSyncTest : public RegistryTest {
  protected:
   std::vector<std::string> SyncArgs(const std::string& who) {
     const std::string certs = TestCertsDir();
-    return {PSC_ATLAS_SYNC_PATH, "--target", pscd_->target(), "--ca", certs + "/ca.crt",
-            "--cert", certs + "/" + who + ".crt", "--key", certs + "/" + who + ".key"};
+    return {PSC_ATLAS_SYNC_PATH,
+            "--target",
+            pscd_->target(),
+            "--ca",
+            certs + "/ca.crt",
+            "--cert",
+            certs + "/" + who + ".crt",
+            "--key",
+            certs + "/" + who + ".key"};
   }
 
   ProcessResult Export(const std::string& state, const std::string& outbox, int page_size = 200) {
@@ -103,8 +110,8 @@ TEST_F(AtlasSyncTest, KilledAtRandomPointsItEndsWithTheSameOutbox) {
 
   std::string outbox = data_dir_.Sub("crashy"), state = data_dir_.Sub("crashy.state");
   std::vector<std::string> args = SyncArgs("atlas");
-  args.insert(args.end(), {"export", "--state", state, "--outbox", outbox, "--once",
-                           "--page-size", "5"});
+  args.insert(args.end(),
+              {"export", "--state", state, "--outbox", outbox, "--once", "--page-size", "5"});
   std::mt19937 rng(7);
   int kills = 0;
   bool finished = false;

@@ -177,18 +177,18 @@ TEST_F(ChangeFeedTest, AtlasGetsPublishedCaseStudiesAndRemovalsOnly) {
   ASSERT_TRUE(client_->CreateExpert(MakeExpert("collaboratives/wessex")).ok());
   v1::CaseStudy draft = MakeCaseStudy("collaboratives/wessex");
   draft.mutable_contact()->set_email("private@example.org");
-  ASSERT_TRUE(client_->CreateCaseStudy(draft, {.id = "a"}).ok());   // draft: invisible
+  ASSERT_TRUE(client_->CreateCaseStudy(draft, {.id = "a"}).ok());  // draft: invisible
   v1::CaseStudy patch;
   patch.set_name("caseStudies/a");
   patch.set_publication_state(v1::PUBLISHED);
-  ASSERT_TRUE(client_->UpdateCaseStudy(patch).ok());                 // published: visible
+  ASSERT_TRUE(client_->UpdateCaseStudy(patch).ok());  // published: visible
   patch.set_publication_state(v1::WITHDRAWN);
-  ASSERT_TRUE(client_->UpdateCaseStudy(patch).ok());                 // withdrawn: a removal
+  ASSERT_TRUE(client_->UpdateCaseStudy(patch).ok());  // withdrawn: a removal
   draft.set_publication_state(v1::PUBLISHED);
-  ASSERT_TRUE(client_->CreateCaseStudy(draft, {.id = "b"}).ok());   // visible
-  ASSERT_TRUE(client_->DeleteCaseStudy("caseStudies/b").ok());      // a removal
+  ASSERT_TRUE(client_->CreateCaseStudy(draft, {.id = "b"}).ok());  // visible
+  ASSERT_TRUE(client_->DeleteCaseStudy("caseStudies/b").ok());     // a removal
   ASSERT_TRUE(client_->CreateCaseStudy(MakeCaseStudy("collaboratives/wessex"), {.id = "c"}).ok());
-  ASSERT_TRUE(client_->DeleteCaseStudy("caseStudies/c").ok());      // never visible: nothing
+  ASSERT_TRUE(client_->DeleteCaseStudy("caseStudies/c").ok());  // never visible: nothing
 
   std::vector<v1::ChangeEvent> atlas = AllChanges("atlas");
   ASSERT_EQ(atlas.size(), 4u);
@@ -280,8 +280,9 @@ TEST_F(ChangeFeedTest, ASlowWatcherNeverStallsWriters) {
   for (int t = 0; t < 4; ++t) {
     writers.emplace_back([&, t] {
       for (int i = 0; i < 750; ++i) {
-        ASSERT_TRUE(writer.CreateExpert(MakeExpert("collaboratives/wessex"),
-                                        {.id = absl::StrCat("s", t, "-", i)})
+        ASSERT_TRUE(writer
+                        .CreateExpert(MakeExpert("collaboratives/wessex"),
+                                      {.id = absl::StrCat("s", t, "-", i)})
                         .ok());
       }
     });

@@ -29,7 +29,8 @@ absl::Status SyncDirectory(const std::string& dir) {
 absl::Status WriteFileDurably(const std::string& path, const std::string& contents) {
   std::filesystem::path target(path);
   std::string dir = target.parent_path().empty() ? "." : target.parent_path().string();
-  std::string tmp = (std::filesystem::path(dir) / ("." + target.filename().string() + ".tmp")).string();
+  std::string tmp =
+      (std::filesystem::path(dir) / ("." + target.filename().string() + ".tmp")).string();
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) return Errno("create " + tmp);
   size_t done = 0;

@@ -28,15 +28,14 @@ absl::Status SaveCursor(const std::string& path, uint64_t cursor) {
   return WriteFileDurably(path, absl::StrCat(cursor, "\n"));
 }
 
-std::string DocumentPath(const ExportOptions& options, uint64_t sequence,
-                         const std::string& name) {
+std::string DocumentPath(const ExportOptions& options, uint64_t sequence, const std::string& name) {
   return absl::StrFormat("%s/%012d-%s.json", options.outbox, sequence,
                          name.substr(name.find('/') + 1));
 }
 
 absl::Status WriteEvent(const ExportOptions& options, const rv1::ChangeEvent& event) {
   std::string doc = event.change_type() == rv1::DELETED ? RemovalJson(event.resource_name())
-                                                       : PostJson(event.case_study());
+                                                        : PostJson(event.case_study());
   return WriteFileDurably(DocumentPath(options, event.sequence(), event.resource_name()), doc);
 }
 

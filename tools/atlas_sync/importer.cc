@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/struct.pb.h"
-#include "psc/atlas/v1/wordpress_post.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "psc/atlas/v1/wordpress_post.pb.h"
 #include "tools/atlas_sync/wordpress.h"
 
 namespace psc::atlas {
@@ -16,8 +16,7 @@ namespace rv1 = registry::v1;
 
 // The fields an Atlas post sets; only these are compared and updated.
 const std::vector<std::string>& PostFields() {
-  static const auto* fields = new std::vector<std::string>{"title", "summary",
-                                                           "publication_state"};
+  static const auto* fields = new std::vector<std::string>{"title", "summary", "publication_state"};
   return *fields;
 }
 
@@ -45,7 +44,8 @@ absl::Status RunImport(client::RegistryClient& client, const std::string& file,
             ? CaseStudyFromPost(wp)
             : absl::InvalidArgumentError("not a post object");
     if (!post.ok()) {
-      std::fprintf(stderr, "%s: post %d: %s\n", file.c_str(), i, std::string(post.status().message()).c_str());
+      std::fprintf(stderr, "%s: post %d: %s\n", file.c_str(), i,
+                   std::string(post.status().message()).c_str());
       ++rejected;
       continue;
     }
@@ -72,8 +72,8 @@ absl::Status RunImport(client::RegistryClient& client, const std::string& file,
       updated += status.ok();
     }
     if (!status.ok()) {
-      std::fprintf(stderr, "%s: post %d (Atlas id %s): %s [%s]\n", file.c_str(), i, atlas_id.c_str(),
-                   std::string(status.message()).c_str(),
+      std::fprintf(stderr, "%s: post %d (Atlas id %s): %s [%s]\n", file.c_str(), i,
+                   atlas_id.c_str(), std::string(status.message()).c_str(),
                    client::GetErrorDetails(status).reason.c_str());
       ++rejected;
     }

@@ -10,9 +10,12 @@ int main(int argc, char** argv) {
   CLI::App app{"psc-atlas-sync: keep the AHSN Atlas in step with the registry's case studies"};
   app.require_subcommand(1);
   psc::client::ClientOptions client;
-  app.add_option("--target", client.target, "pscd address")->envname("PSC_TARGET")->capture_default_str();
+  app.add_option("--target", client.target, "pscd address")
+      ->envname("PSC_TARGET")
+      ->capture_default_str();
   app.add_option("--ca", client.ca_file, "PEM CA of pscd's certificate")->envname("PSC_CA");
-  app.add_option("--cert", client.cert_file, "PEM client certificate (the atlas principal's for export)")
+  app.add_option("--cert", client.cert_file,
+                 "PEM client certificate (the atlas principal's for export)")
       ->envname("PSC_CERT");
   app.add_option("--key", client.key_file, "PEM client key")->envname("PSC_KEY");
   app.add_flag("--insecure", client.insecure, "Plaintext, for pscd --insecure");
@@ -22,9 +25,11 @@ int main(int argc, char** argv) {
   auto* exp = app.add_subcommand(
       "export", "Write published case studies and removals to an outbox, from a saved cursor");
   exp->add_option("--state", export_options.state_file, "File holding the cursor")->required();
-  exp->add_option("--outbox", export_options.outbox, "Directory for the post documents")->required();
+  exp->add_option("--outbox", export_options.outbox, "Directory for the post documents")
+      ->required();
   exp->add_flag("--once", export_options.once, "Stop when caught up instead of watching");
-  exp->add_option("--page-size", export_options.page_size, "Changes per request")->capture_default_str();
+  exp->add_option("--page-size", export_options.page_size, "Changes per request")
+      ->capture_default_str();
 
   std::string file, owner;
   auto* imp = app.add_subcommand(

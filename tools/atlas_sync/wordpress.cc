@@ -12,7 +12,8 @@ namespace {
 namespace rv1 = registry::v1;
 
 std::string Html(const std::string& text) {
-  return absl::StrReplaceAll(text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
+  return absl::StrReplaceAll(text,
+                             {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
 }
 
 void Section(std::string* html, const char* heading, const std::string& text) {
@@ -54,8 +55,12 @@ std::string PlainText(const std::string& html) {
     if (block && !out.empty() && out.back() != ' ') out.push_back(' ');
     i = end;
   }
-  out = absl::StrReplaceAll(out, {{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""},
-                                  {"&#8217;", "'"}, {"&nbsp;", " "}, {"&amp;", "&"}});
+  out = absl::StrReplaceAll(out, {{"&lt;", "<"},
+                                  {"&gt;", ">"},
+                                  {"&quot;", "\""},
+                                  {"&#8217;", "'"},
+                                  {"&nbsp;", " "},
+                                  {"&amp;", "&"}});
   return std::string(absl::StripAsciiWhitespace(out));
 }
 

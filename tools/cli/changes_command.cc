@@ -39,7 +39,8 @@ void AddCommonFlags(CLI::App* cmd, ChangesFlags& flags) {
 }  // namespace
 
 void AddChangesCommands(CLI::App& app, Context& ctx) {
-  auto* changes = app.add_subcommand("changes", "The change feed: every committed change, in order");
+  auto* changes =
+      app.add_subcommand("changes", "The change feed: every committed change, in order");
   changes->require_subcommand(1);
   auto flags = std::make_shared<ChangesFlags>();
 

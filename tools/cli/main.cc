@@ -1,8 +1,8 @@
 // psc: the command-line client of the PSC Registry.
 
 #include "CLI/CLI.hpp"
-#include "tools/cli/cli_kind.h"
 #include "tools/cli/changes_command.h"
+#include "tools/cli/cli_kind.h"
 #include "tools/cli/context.h"
 #include "tools/cli/exit_codes.h"
 #include "tools/cli/history_command.h"
