@@ -158,13 +158,14 @@ absl::StatusOr<HistoryPage> Registry::History(const Caller& caller, absl::string
         }
         uint64_t sequence = SequenceFromHistoryKey(key, scan.prefix);
         auto entry = view->Get(Family::kChangeLog, storage::ChangeLogKey(sequence));
-        v1::ChangeEvent event;
-        if (!entry.ok() || !*entry || !event.ParseFromString(**entry)) {
-          status =
-              entry.ok() ? absl::InternalError("history names a missing change") : entry.status();
+        if (!entry.ok()) {
+          status = entry.status();
           return false;
         }
-        page.changes.push_back(std::move(event));
+        v1::StoredChange stored;
+        if (*entry && stored.ParseFromString(**entry)) {
+          page.changes.push_back(std::move(*stored.mutable_event()));
+        }  // else trimmed by retention: the history keeps what the log still holds
         last_key = std::string(key);
         return true;
       }));
