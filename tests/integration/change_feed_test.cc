@@ -294,5 +294,50 @@ TEST_F(ChangeFeedTest, ASlowWatcherNeverStallsWriters) {
   for (size_t i = 0; i < sequences.size(); ++i) ASSERT_EQ(sequences[i], i + 1);
 }
 
+TEST_F(ChangeFeedTest, ListThenWatchBuildsAnExactCopy) {
+  Restart({});
+  AddCollaborative("wessex");
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(
+        client_
+            ->CreateCaseStudy(MakeCaseStudy("collaboratives/wessex"), {.id = absl::StrCat("cs", i)})
+            .ok());
+  }
+  std::map<std::string, v1::CaseStudy> copy;
+  std::atomic<uint64_t> target{UINT64_MAX};
+  absl::Notification listed;
+  client::RegistryClient::WatchHandlers handlers;
+  handlers.on_change = [&](const v1::ChangeEvent& e) {
+    if (e.change_type() == v1::DELETED) {
+      copy.erase(e.resource_name());
+    } else {
+      copy[e.resource_name()] = e.case_study();
+    }
+    return e.sequence() < target;
+  };
+  handlers.on_progress = [&](uint64_t sequence) {
+    if (!listed.HasBeenNotified()) listed.Notify();
+    return sequence < target;
+  };
+  absl::Status status;
+  std::thread follower([&] {
+    status = ClientAs("admin")->ListThenWatch(
+        "caseStudies",
+        [&](const v1::RegistryRecord& r) { copy[r.case_study().name()] = r.case_study(); },
+        handlers);
+  });
+  listed.WaitForNotification();
+  ASSERT_TRUE(client_->DeleteCaseStudy("caseStudies/cs0").ok());
+  ASSERT_TRUE(client_->CreateCaseStudy(MakeCaseStudy("collaboratives/wessex"), {.id = "new"}).ok());
+  target = CurrentSequence();
+  follower.join();
+  ASSERT_TRUE(status.ok()) << status;
+  auto all = client_->ListAllCaseStudies();
+  ASSERT_EQ(copy.size(), all->size());
+  for (const auto& c : *all) {
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(copy[c.name()], c)) << c.name();
+  }
+}
+
 }  // namespace
 }  // namespace psc::testing

@@ -255,5 +255,19 @@ TEST_F(CliTest, ExportImportRoundTrip) {
   EXPECT_EQ(Psc({"export", "--kind", "widgets"}).exit_code, 4);
 }
 
+TEST_F(CliTest, ChangesListPrintsTheFeed) {
+  LoadDemoData();
+  ProcessResult all = Psc({"changes", "list", "--after", "0", "--all", "--output", "json"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_EQ(Lines(all.out).size(), 99u);
+  ProcessResult cases = Psc({"changes", "list", "--kind", "caseStudies", "--all"});
+  EXPECT_EQ(Lines(cases.out).size(), 6u);
+  EXPECT_NE(cases.out.find("CREATED  caseStudies/"), std::string::npos);
+  ProcessResult page = Psc({"changes", "list", "--page-size", "10"});
+  EXPECT_EQ(Lines(page.out).size(), 10u);
+  EXPECT_NE(page.err.find("more changes: --after 10"), std::string::npos) << page.err;
+  EXPECT_EQ(Psc({"changes", "list", "--after", "5000"}).exit_code, 4);  // CURSOR_AHEAD
+}
+
 }  // namespace
 }  // namespace psc::testing
