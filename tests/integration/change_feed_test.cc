@@ -1,12 +1,15 @@
 // The change feed: ordering, no gaps or duplicates, resumption, retention, roles and watches.
 
 #include <atomic>
+#include <fstream>
 #include <map>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "grpcpp/create_channel.h"
+#include "psc/registry/v1/registry_service.grpc.pb.h"
 #include "tests/integration/registry_fixture.h"
 
 namespace psc::testing {
@@ -292,6 +295,55 @@ TEST_F(ChangeFeedTest, ASlowWatcherNeverStallsWriters) {
   slow.join();
   ASSERT_EQ(sequences.size(), 3001u);
   for (size_t i = 0; i < sequences.size(); ++i) ASSERT_EQ(sequences[i], i + 1);
+}
+
+std::string ReadPem(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST_F(ChangeFeedTest, AWatcherThatFallsBehindIsEndedClearlyAndResumes) {
+  Restart({"--watch-max-lag", "50"});
+  AddCollaborative("wessex");
+  // A raw stream with a small flow-control window and no window growth, so that a client that
+  // does not read soon stops the server's writes for this stream.
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = ReadPem(TestCertsDir() + "/ca.crt");
+  ssl.pem_cert_chain = ReadPem(TestCertsDir() + "/reader.crt");
+  ssl.pem_private_key = ReadPem(TestCertsDir() + "/reader.key");
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 4096);
+  auto stub = v1::Registry::NewStub(
+      grpc::CreateCustomChannel(pscd_->target(), grpc::SslCredentials(ssl), args));
+  grpc::ClientContext context;
+  v1::WatchChangesRequest request;
+  request.set_after_sequence(1);
+  auto reader = stub->WatchChanges(&context, request);
+  for (int i = 0; i < 600; ++i) {  // ~300 KB of changes the client does not read
+    ASSERT_TRUE(client_->CreateExpert(MakeExpert("collaboratives/wessex")).ok());
+  }
+  absl::SleepFor(absl::Milliseconds(500));
+  std::vector<uint64_t> sequences;
+  v1::WatchChangesResponse message;
+  while (reader->Read(&message)) {
+    if (message.has_change()) sequences.push_back(message.change().sequence());
+  }
+  grpc::Status status = reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+  EXPECT_NE(status.error_message().find("watch again from sequence"), std::string::npos);
+  ASSERT_FALSE(sequences.empty());
+  ASSERT_LT(sequences.size(), 600u);
+  for (size_t i = 0; i < sequences.size(); ++i) ASSERT_EQ(sequences[i], i + 2);
+  // Resuming from the last sequence received delivers the rest, without gaps.
+  client::RegistryClient::WatchHandlers handlers;
+  handlers.on_change = [&](const v1::ChangeEvent& e) {
+    sequences.push_back(e.sequence());
+    return e.sequence() < 601;
+  };
+  ASSERT_TRUE(ClientAs("reader")->WatchChanges(sequences.back(), {}, handlers).ok());
+  ASSERT_EQ(sequences.size(), 600u);
+  for (size_t i = 0; i < sequences.size(); ++i) ASSERT_EQ(sequences[i], i + 2);
 }
 
 TEST_F(ChangeFeedTest, ListThenWatchBuildsAnExactCopy) {
