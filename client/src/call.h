@@ -69,6 +69,9 @@ class Call {
         return FromGrpcStatus(status);
       }
       absl::SleepFor(Jitter(backoff));
+      // Our backoff governs: without this gRPC waits out its own reconnect backoff, which
+      // after a few refused connections outlasts the call's retries.
+      grpc::experimental::ChannelResetConnectionBackoff(channel_.get());
       backoff = std::min(backoff * options_.retry.backoff_multiplier, options_.retry.max_backoff);
     }
   }

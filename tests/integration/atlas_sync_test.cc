@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "tests/integration/registry_fixture.h"
@@ -142,6 +143,46 @@ TEST_F(AtlasSyncTest, KilledAtRandomPointsItEndsWithTheSameOutbox) {
   ASSERT_EQ(Export(state, outbox, 5).exit_code, 0);
   EXPECT_EQ(Files(outbox), Files(reference)) << kills << " kills";
   std::cout << "psc-atlas-sync export survived " << kills << " SIGKILLs\n";
+}
+
+TEST_F(AtlasSyncTest, ResyncsInFullWhenItsCursorHasExpired) {
+  StopServer();
+  auto trimmed = PscdProcess::Start(
+      {.data_dir = data_dir_.Sub("trimmed"),
+       .extra_args = {"--retention-count", "3", "--trim-interval-seconds", "0.1"}});
+  ASSERT_TRUE(trimmed.ok());
+  pscd_ = *std::move(trimmed);
+  client_ = ClientAs("admin");
+  MakeHistory(8);
+  ASSERT_TRUE(pscd_->WaitForLog("oldest retained sequence")) << pscd_->Log();
+  std::string outbox = data_dir_.Sub("outbox");
+  ProcessResult r = Export(data_dir_.Sub("state"), outbox);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("expired"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("resyncing in full"), std::string::npos) << r.err;
+  auto published = client_->ListAllCaseStudies("publication_state = PUBLISHED");
+  ASSERT_TRUE(published.ok());
+  EXPECT_EQ(Files(outbox).size(), published->size());
+}
+
+TEST_F(AtlasSyncTest, ContinuousExportFollowsLiveChanges) {
+  AddCollaborative("wessex");
+  std::string outbox = data_dir_.Sub("live");
+  std::vector<std::string> args = SyncArgs("atlas");
+  args.insert(args.end(), {"export", "--state", data_dir_.Sub("live.state"), "--outbox", outbox});
+  std::thread follower([&] { RunProcess(args); });
+  absl::SleepFor(absl::Milliseconds(500));
+  v1::CaseStudy c = MakeCaseStudy("collaboratives/wessex");
+  c.set_publication_state(v1::PUBLISHED);
+  ASSERT_TRUE(client_->CreateCaseStudy(c, {.id = "live"}).ok());
+  bool seen = false;
+  for (int i = 0; i < 100 && !seen; ++i) {
+    for (const auto& [name, doc] : Files(outbox)) seen = seen || name.ends_with("-live.json");
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_TRUE(seen);
+  StopServer();  // the follower's watch ends when the server goes away
+  follower.join();
 }
 
 TEST_F(AtlasSyncTest, ImportUpsertsWordPressPostsByAtlasId) {

@@ -174,6 +174,15 @@ TEST_F(ChangeFeedTest, TrimmedCursorsExpireAndCursorsAheadAreRefused) {
   EXPECT_EQ(Reason(client_->ListChanges(request).status()), "INVALID_KIND");
 }
 
+TEST_F(ChangeFeedTest, ChangesOlderThanTheRetentionAgeAreTrimmed) {
+  Restart({"--retention-days", "0.00002", "--trim-interval-seconds", "0.2"});  // ~1.7 s
+  AddCollaborative("wessex");
+  ASSERT_TRUE(client_->CreateExpert(MakeExpert("collaboratives/wessex")).ok());
+  ASSERT_TRUE(pscd_->WaitForLog("oldest retained sequence is now 3")) << pscd_->Log();
+  EXPECT_EQ(Reason(client_->ListChanges({}).status()), "CURSOR_EXPIRED");
+  EXPECT_TRUE(AllChanges("admin", 2).empty());  // the newest cursor is still valid
+}
+
 TEST_F(ChangeFeedTest, AtlasGetsPublishedCaseStudiesAndRemovalsOnly) {
   Restart({});
   AddCollaborative("wessex");

@@ -1,5 +1,6 @@
 // The psc CLI, run as a process against a real pscd.
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -253,6 +254,29 @@ TEST_F(CliTest, ExportImportRoundTrip) {
   ProcessResult one_kind = Psc({"export", "--kind", "caseStudies"});
   EXPECT_EQ(Lines(one_kind.out).size(), 6u);
   EXPECT_EQ(Psc({"export", "--kind", "widgets"}).exit_code, 4);
+}
+
+TEST_F(CliTest, ConnectionSettingsComeFromTheConfigFile) {
+  AddCollaborative("wessex");
+  const std::string certs = TestCertsDir();
+  std::filesystem::create_directories(data_dir_.Sub("home/.config/psc"));
+  std::ofstream(data_dir_.Sub("home/.config/psc/config"))
+      << "target = \"" << pscd_->target() << "\"\nca = \"" << certs << "/ca.crt\"\ncert = \""
+      << certs << "/reader.crt\"\nkey = \"" << certs << "/reader.key\"\n";
+  ProcessResult r = RunProcess({PSC_CLI_PATH, "collaboratives", "list", "--output", "json"},
+                               {"HOME=" + data_dir_.Sub("home")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("collaboratives/wessex"), std::string::npos);
+  EXPECT_EQ(r.out.find("patientSafetyLead"), std::string::npos);  // the config's reader identity
+  // Environment variables win over the config file.
+  ProcessResult env =
+      RunProcess({PSC_CLI_PATH, "collaboratives", "list", "--output", "json"},
+                 {"HOME=" + data_dir_.Sub("home"), "PSC_CERT=" + certs + "/admin.crt",
+                  "PSC_KEY=" + certs + "/admin.key"});
+  ASSERT_EQ(env.exit_code, 0) << env.err;
+  EXPECT_NE(env.out.find("patientSafetyLead"), std::string::npos);
+  ProcessResult help = Psc({"experts", "--help"});
+  EXPECT_NE(help.out.find("Examples:"), std::string::npos);
 }
 
 TEST_F(CliTest, ChangesListPrintsTheFeed) {

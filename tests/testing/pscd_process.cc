@@ -2,6 +2,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,7 +15,7 @@ std::string PscdPath() { return PSC_PSCD_PATH; }
 std::string TestCertsDir() { return PSC_TEST_CERTS_DIR; }
 
 absl::StatusOr<std::unique_ptr<PscdProcess>> PscdProcess::Start(const Options& options) {
-  std::vector<std::string> args = {PscdPath(), "--listen", "127.0.0.1:0", "--data-dir",
+  std::vector<std::string> args = {PscdPath(), "--listen", options.listen, "--data-dir",
                                    options.data_dir};
   if (!options.fsync) args.push_back("--unsafe-no-fsync");
   if (options.insecure) {
@@ -31,17 +32,20 @@ absl::StatusOr<std::unique_ptr<PscdProcess>> PscdProcess::Start(const Options& o
 
   int pipe_fds[2];
   if (::pipe(pipe_fds) != 0) return absl::InternalError("pipe failed");
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(pipe_fds[1], STDERR_FILENO);
-    ::close(pipe_fds[0]);
-    ::close(pipe_fds[1]);
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
+  // posix_spawn, not fork: fork runs gRPC's fork handlers, which break the channels the test
+  // process already has open.
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
+  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+  posix_spawn_file_actions_addclose(&actions, pipe_fds[1]);
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  int spawned = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) return absl::InternalError("cannot start pscd");
   ::close(pipe_fds[1]);
   std::unique_ptr<PscdProcess> process(new PscdProcess);
   process->pid_ = pid;

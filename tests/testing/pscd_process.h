@@ -19,6 +19,7 @@ class PscdProcess {
   struct Options {
     std::string data_dir;                 // required
     bool fsync = false;                   // tests run without fsync unless durability matters
+    std::string listen = "127.0.0.1:0";   // a fixed port to come back on after a restart
     bool insecure = false;                // plaintext instead of mTLS with the test certificates
     std::string principals_file;          // default: the test certificates' principals.json
     std::vector<std::string> extra_args;  // more flags

@@ -249,6 +249,15 @@ void AddResourceCommands(CLI::App& app, const CliKind& kind, Context& context) {
   auto* cmd = app.add_subcommand(kind.command, "Work with " + kind.command);
   if (!kind.alias.empty()) cmd->alias(kind.alias);
   cmd->require_subcommand(1);
+  std::string id_example = kind.command == "caseStudies" ? "precept" : "wessex";
+  std::string filter_example = kind.filters.empty() ? ""
+                                                    : "  psc " + kind.command + " list --" +
+                                                          kind.filters[0].flag + " VALUE\n";
+  cmd->footer("Examples:\n  psc " + kind.command + " list --all --output json\n" + filter_example +
+              "  psc " + kind.command + " get ID\n  psc " + kind.command + " create -f " +
+              kind.singular.substr(0, kind.singular.find(' ')) + ".json\n  psc " + kind.command +
+              " update ID --" + kind.fields[0].flag + " VALUE --etag ETAG\n  psc " + kind.command +
+              " delete ID");
   AddList(*cmd, kind, context);
   AddGet(*cmd, kind, context);
   AddCreate(*cmd, kind, context);
