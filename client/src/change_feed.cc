@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/src/call.h"
+#include "psc/client/records.h"
 #include "psc/client/registry_client.h"
 
 namespace psc::client {
@@ -35,15 +36,7 @@ absl::StatusOr<uint64_t> ListRecords(
     const auto* items = page->GetDescriptor()->FindFieldByNumber(1);
     const auto* reflection = page->GetReflection();
     for (int i = 0; i < reflection->FieldSize(*page, items); ++i) {
-      const google::protobuf::Message& item = reflection->GetRepeatedMessage(*page, items, i);
-      v1::RegistryRecord record;
-      const auto* oneof = record.GetDescriptor()->FindOneofByName("kind");
-      for (int f = 0; f < oneof->field_count(); ++f) {
-        if (oneof->field(f)->message_type() == item.GetDescriptor()) {
-          record.GetReflection()->MutableMessage(&record, oneof->field(f))->CopyFrom(item);
-        }
-      }
-      on_listed(record);
+      on_listed(ToRegistryRecord(reflection->GetRepeatedMessage(*page, items, i)));
     }
     if (page->next_page_token().empty()) return *first_sequence;
     request.set_page_token(page->next_page_token());

@@ -1,7 +1,7 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
-#include "psc/registry/v1/record.pb.h"
+#include "psc/client/records.h"
 #include "tools/cli/cli_kind.h"
 #include "tools/cli/exit_codes.h"
 #include "tools/cli/output.h"
@@ -9,18 +9,6 @@
 
 namespace psc::cli {
 namespace {
-
-// Wraps `resource` in a RegistryRecord, whose oneof member has the resource's type.
-registry::v1::RegistryRecord Wrap(const google::protobuf::Message& resource) {
-  registry::v1::RegistryRecord record;
-  const auto* oneof = record.GetDescriptor()->FindOneofByName("kind");
-  for (int i = 0; i < oneof->field_count(); ++i) {
-    if (oneof->field(i)->message_type() == resource.GetDescriptor()) {
-      record.GetReflection()->MutableMessage(&record, oneof->field(i))->CopyFrom(resource);
-    }
-  }
-  return record;
-}
 
 struct ExportFlags {
   std::string kind;
@@ -45,7 +33,8 @@ absl::Status Export(Context& ctx, const ExportFlags& flags) {
     do {
       auto page = kind.list(ctx.Client(), args);
       if (!page.ok()) return page.status();
-      for (const auto& item : page->items) out << ToJsonLine(Wrap(*item)) << "\n";
+      for (const auto& item : page->items)
+        out << ToJsonLine(client::ToRegistryRecord(*item)) << "\n";
       count += page->items.size();
       args.page_token = page->next_page_token;
     } while (!args.page_token.empty());
