@@ -70,7 +70,9 @@ class AtlasSyncTest : public RegistryTest {
         patch.set_publication_state(v1::WITHDRAWN);
         ASSERT_TRUE(client_->UpdateCaseStudy(patch).ok());
       }
-      if (i % 7 == 2) ASSERT_TRUE(client_->DeleteCaseStudy("caseStudies/" + id).ok());
+      if (i % 7 == 2) {
+        ASSERT_TRUE(client_->DeleteCaseStudy("caseStudies/" + id).ok());
+      }
       ASSERT_TRUE(client_->CreateExpert(MakeExpert("collaboratives/wessex")).ok());  // noise
     }
   }

@@ -206,8 +206,9 @@ TEST_F(AuthorizationTest, RoleByOperationMatrix) {
               << std::string(row.operation.size() < 43 ? 43 - row.operation.size() : 1, ' ') << got
               << "\n";
     EXPECT_EQ(status.code(), row.code) << row.who << ": " << row.operation << ": " << status;
-    if (!row.reason.empty())
+    if (!row.reason.empty()) {
       EXPECT_EQ(Reason(status), row.reason) << row.who << ": " << row.operation;
+    }
   }
 }
 

@@ -61,8 +61,12 @@ TEST_F(ListTest, PagingThrough2500InitiativesReturnsEachExactlyOnce) {
     ASSERT_EQ(names.size(), static_cast<size_t>(kCount)) << order;
     EXPECT_EQ(std::set<std::string>(names.begin(), names.end()).size(), static_cast<size_t>(kCount))
         << order;
-    if (order == "") EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
-    if (order == "name desc") EXPECT_TRUE(std::is_sorted(names.rbegin(), names.rend()));
+    if (order == "") {
+      EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+    }
+    if (order == "name desc") {
+      EXPECT_TRUE(std::is_sorted(names.rbegin(), names.rend()));
+    }
   }
   // The client's helper walks every page too.
   EXPECT_EQ(client_->ListAllInitiatives()->size(), static_cast<size_t>(kCount));
