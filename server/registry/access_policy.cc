@@ -87,8 +87,8 @@ absl::Status CheckOperation(const Caller& caller, const ResourceKind& kind, Oper
 
 bool CanSee(const Caller& caller, const ResourceKind& kind, const Message& resource) {
   if (caller.role != v1::ATLAS) return true;
+  const std::vector<IndexTerm> terms = kind.IndexTerms(resource);
   for (const IndexTerm& term : VisibilityTerms(caller, kind)) {
-    std::vector<IndexTerm> terms = kind.IndexTerms(resource);
     if (std::find(terms.begin(), terms.end(), term) == terms.end()) return false;
   }
   return true;

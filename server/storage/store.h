@@ -28,7 +28,8 @@ struct StoreOptions {
 // commit or an error to roll back its own writes (others in the group are unaffected).
 using Mutation = std::function<absl::Status(WriteTxn& txn)>;
 // Called once, on the committer thread, after the group's write is durable: the sequence the
-// mutation committed under, 0 when it wrote nothing, or the error. Must not block.
+// mutation committed under, 0 when it logged no change
+// (wrote nothing, or metadata only), or the error. Must not block.
 using CommitCallback = absl::AnyInvocable<void(absl::StatusOr<uint64_t>) &&>;
 
 // The registry's embedded RocksDB store: records, secondary indexes, the change log and
