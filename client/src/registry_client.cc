@@ -14,6 +14,20 @@ absl::StatusOr<v1::ListResourceHistoryResponse> RegistryClient::ListResourceHist
   return call_->Unary(&Stub::ListResourceHistory, request, Retry::kYes);
 }
 
+absl::StatusOr<v1::SearchResponse> RegistryClient::Search(const v1::SearchRequest& request) {
+  return call_->Unary(&Stub::Search, request, Retry::kYes);
+}
+
+absl::StatusOr<v1::FindExpertsResponse> RegistryClient::FindExperts(
+    const v1::FindExpertsRequest& request) {
+  return call_->Unary(&Stub::FindExperts, request, Retry::kYes);
+}
+
+absl::StatusOr<v1::FindSimilarInitiativesResponse> RegistryClient::FindSimilarInitiatives(
+    const v1::FindSimilarInitiativesRequest& request) {
+  return call_->Unary(&Stub::FindSimilarInitiatives, request, Retry::kYes);
+}
+
 absl::StatusOr<bool> RegistryClient::IsServing() {
   auto response = call_->Health(grpc::health::v1::HealthCheckRequest());
   if (!response.ok()) return response.status();

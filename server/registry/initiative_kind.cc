@@ -27,7 +27,7 @@ class InitiativeKindImpl final : public TypedKind<v1::Initiative> {
     return *fields;
   }
   std::vector<std::string> derived_fields() const override {
-    return {"measurement_plan_status", "measurement_plan_gaps"};
+    return {"measurement_plan_status", "measurement_plan_gaps", "similar_initiatives"};
   }
 
  protected:

@@ -86,6 +86,9 @@ class Registry {
   void Delete(const Caller& caller, const ResourceKind& kind, std::string name, std::string etag,
               StatusCallback done);
 
+  // Signs page tokens; other read paths (search) share it.
+  const PageTokens& page_tokens() const { return page_tokens_; }
+
  private:
   Registry(storage::Store* store, std::string page_token_secret)
       : store_(store), page_tokens_(std::move(page_token_secret)) {}

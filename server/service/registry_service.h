@@ -2,6 +2,7 @@
 
 #include "psc/registry/v1/registry_service.grpc.pb.h"
 #include "server/registry/change_feed.h"
+#include "server/service/discovery_methods.h"
 #include "server/service/standard_methods.h"
 #include "server/service/watch_hub.h"
 
@@ -12,8 +13,13 @@ namespace psc::service {
 class RegistryService final : public registry::v1::Registry::CallbackService {
  public:
   RegistryService(registry::Registry* registry, const auth::Authenticator* authenticator,
-                  const registry::ChangeFeed* feed, WatchHub* hub)
-      : methods_(registry, authenticator), authenticator_(authenticator), feed_(feed), hub_(hub) {}
+                  const registry::ChangeFeed* feed, WatchHub* hub,
+                  const registry::Discovery* discovery)
+      : methods_(registry, authenticator),
+        discovery_(discovery, authenticator),
+        authenticator_(authenticator),
+        feed_(feed),
+        hub_(hub) {}
 
   grpc::ServerUnaryReactor* ListChanges(grpc::CallbackServerContext* context,
                                         const registry::v1::ListChangesRequest* request,
@@ -28,8 +34,25 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
     return methods_.History(c, *request, response);
   }
 
-// The five standard methods of one kind, each forwarding to the generic handler.
-#define PSC_STANDARD_METHODS(Type, Plural, KindFn)                                           \
+  grpc::ServerUnaryReactor* Search(grpc::CallbackServerContext* c,
+                                   const registry::v1::SearchRequest* request,
+                                   registry::v1::SearchResponse* response) override {
+    return discovery_.Search(c, *request, response);
+  }
+  grpc::ServerUnaryReactor* FindExperts(grpc::CallbackServerContext* c,
+                                        const registry::v1::FindExpertsRequest* request,
+                                        registry::v1::FindExpertsResponse* response) override {
+    return discovery_.FindExperts(c, *request, response);
+  }
+  grpc::ServerUnaryReactor* FindSimilarInitiatives(
+      grpc::CallbackServerContext* c, const registry::v1::FindSimilarInitiativesRequest* request,
+      registry::v1::FindSimilarInitiativesResponse* response) override {
+    return discovery_.FindSimilar(c, *request, response);
+  }
+
+// The five standard methods of one kind, each forwarding to the generic handler; `hook` runs
+// after a successful Create or Update.
+#define PSC_STANDARD_METHODS(Type, Plural, KindFn, hook)                                     \
   grpc::ServerUnaryReactor* Get##Type(grpc::CallbackServerContext* c,                        \
                                       const registry::v1::Get##Type##Request* request,       \
                                       registry::v1::Type* response) override {               \
@@ -43,12 +66,12 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
   grpc::ServerUnaryReactor* Create##Type(grpc::CallbackServerContext* c,                     \
                                          const registry::v1::Create##Type##Request* request, \
                                          registry::v1::Type* response) override {            \
-    return methods_.Create(c, registry::KindFn(), *request, response);                       \
+    return methods_.Create(c, registry::KindFn(), *request, response, hook);                 \
   }                                                                                          \
   grpc::ServerUnaryReactor* Update##Type(grpc::CallbackServerContext* c,                     \
                                          const registry::v1::Update##Type##Request* request, \
                                          registry::v1::Type* response) override {            \
-    return methods_.Update(c, registry::KindFn(), *request, response);                       \
+    return methods_.Update(c, registry::KindFn(), *request, response, hook);                 \
   }                                                                                          \
   grpc::ServerUnaryReactor* Delete##Type(grpc::CallbackServerContext* c,                     \
                                          const registry::v1::Delete##Type##Request* request, \
@@ -56,15 +79,16 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
     return methods_.Delete(c, registry::KindFn(), *request, response);                       \
   }
 
-  PSC_STANDARD_METHODS(Collaborative, Collaboratives, CollaborativeKind)
-  PSC_STANDARD_METHODS(Initiative, Initiatives, InitiativeKind)
-  PSC_STANDARD_METHODS(CaseStudy, CaseStudies, CaseStudyKind)
-  PSC_STANDARD_METHODS(Expert, Experts, ExpertKind)
-  PSC_STANDARD_METHODS(Resource, Resources, SharedResourceKind)
+  PSC_STANDARD_METHODS(Collaborative, Collaboratives, CollaborativeKind, nullptr)
+  PSC_STANDARD_METHODS(Initiative, Initiatives, InitiativeKind, discovery_.InitiativeHint())
+  PSC_STANDARD_METHODS(CaseStudy, CaseStudies, CaseStudyKind, nullptr)
+  PSC_STANDARD_METHODS(Expert, Experts, ExpertKind, nullptr)
+  PSC_STANDARD_METHODS(Resource, Resources, SharedResourceKind, nullptr)
 #undef PSC_STANDARD_METHODS
 
  private:
   StandardMethods methods_;
+  DiscoveryMethods discovery_;
   const auth::Authenticator* authenticator_;
   const registry::ChangeFeed* feed_;
   WatchHub* hub_;

@@ -36,13 +36,22 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   PSC_ASSIGN_OR_RETURN(server->registry_, registry::Registry::Open(server->store_.get()));
   server->feed_ = std::make_unique<registry::ChangeFeed>(server->store_.get());
   server->hub_ = std::make_unique<WatchHub>(server->feed_.get(), options.watch);
+  PSC_ASSIGN_OR_RETURN(server->search_index_,
+                       index::SearchIndex::Open(options.data_dir + "/search"));
+  server->indexer_ = std::make_unique<registry::SearchIndexer>(
+      server->registry_.get(), server->feed_.get(), server->search_index_.get());
+  server->discovery_ = std::make_unique<registry::Discovery>(
+      server->registry_.get(), server->store_.get(), server->search_index_.get());
   server->store_->SetCommitListener(
-      [hub = server->hub_.get()](uint64_t last) { hub->OnCommit(last); });
+      [hub = server->hub_.get(), indexer = server->indexer_.get()](uint64_t last) {
+        hub->OnCommit(last);
+        indexer->OnCommit(last);
+      });
   server->trimmer_ =
       std::make_unique<registry::ChangeLogTrimmer>(server->store_.get(), options.retention);
-  server->service_ =
-      std::make_unique<RegistryService>(server->registry_.get(), server->authenticator_.get(),
-                                        server->feed_.get(), server->hub_.get());
+  server->service_ = std::make_unique<RegistryService>(
+      server->registry_.get(), server->authenticator_.get(), server->feed_.get(),
+      server->hub_.get(), server->discovery_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -70,7 +79,12 @@ void Server::Shutdown(absl::Duration grace) {
       grpc_server_->Wait();
       grpc_server_.reset();
     }
+    service_.reset();  // runs the similar-initiative hints still queued
     trimmer_.reset();
+    store_->SetCommitListener(nullptr);
+    indexer_.reset();
+    discovery_.reset();
+    search_index_.reset();
     hub_.reset();
     feed_.reset();
     registry_.reset();

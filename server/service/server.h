@@ -8,8 +8,11 @@
 #include "absl/synchronization/notification.h"
 #include "grpcpp/server.h"
 #include "server/auth/authenticator.h"
+#include "server/index/search_index.h"
 #include "server/registry/change_log_trimmer.h"
+#include "server/registry/discovery.h"
 #include "server/registry/registry.h"
+#include "server/registry/search_indexer.h"
 #include "server/service/credentials.h"
 #include "server/service/registry_service.h"
 #include "server/storage/store.h"
@@ -56,6 +59,9 @@ class Server {
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<registry::Registry> registry_;
   std::unique_ptr<registry::ChangeFeed> feed_;
+  std::unique_ptr<index::SearchIndex> search_index_;
+  std::unique_ptr<registry::SearchIndexer> indexer_;
+  std::unique_ptr<registry::Discovery> discovery_;
   std::unique_ptr<WatchHub> hub_;
   std::unique_ptr<registry::ChangeLogTrimmer> trimmer_;
   std::unique_ptr<RegistryService> service_;

@@ -26,10 +26,14 @@ grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context, const abs
 }
 
 // A callback that copies the written resource into `response` and finishes the call.
-registry::ResourceCallback FinishWith(grpc::ServerUnaryReactor* reactor, Message* response) {
-  return [reactor, response](absl::StatusOr<registry::ResourcePtr> result) {
-    if (result.ok()) response->CopyFrom(**result);
-    reactor->Finish(ToGrpcStatus(result.status()));
+// With a hook, a successful write is handed to it instead.
+registry::ResourceCallback FinishWith(grpc::ServerUnaryReactor* reactor, Message* response,
+                                      WriteHook hook) {
+  return [reactor, response, hook = std::move(hook)](absl::StatusOr<registry::ResourcePtr> result) {
+    if (!result.ok()) return reactor->Finish(ToGrpcStatus(result.status()));
+    response->CopyFrom(**result);
+    if (hook) return hook(response, reactor);
+    reactor->Finish(grpc::Status::OK);
   };
 }
 
@@ -73,20 +77,22 @@ grpc::ServerUnaryReactor* StandardMethods::List(grpc::CallbackServerContext* con
 
 grpc::ServerUnaryReactor* StandardMethods::Create(grpc::CallbackServerContext* context,
                                                   const registry::ResourceKind& kind,
-                                                  const Message& request, Message* response) {
+                                                  const Message& request, Message* response,
+                                                  WriteHook hook) {
   PSC_AUTHENTICATE_OR_FINISH(caller);
   registry::ResourcePtr resource(kind.prototype().New());
   resource->CopyFrom(MessageAt(request, 1));
   registry::CreateParams params{StringAt(request, 2), StringAt(request, 3)};
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   registry_->Create(caller, kind, std::move(resource), std::move(params),
-                    FinishWith(reactor, response));
+                    FinishWith(reactor, response, std::move(hook)));
   return reactor;
 }
 
 grpc::ServerUnaryReactor* StandardMethods::Update(grpc::CallbackServerContext* context,
                                                   const registry::ResourceKind& kind,
-                                                  const Message& request, Message* response) {
+                                                  const Message& request, Message* response,
+                                                  WriteHook hook) {
   PSC_AUTHENTICATE_OR_FINISH(caller);
   registry::ResourcePtr patch(kind.prototype().New());
   patch->CopyFrom(MessageAt(request, 1));
@@ -94,7 +100,7 @@ grpc::ServerUnaryReactor* StandardMethods::Update(grpc::CallbackServerContext* c
   mask.CopyFrom(MessageAt(request, 2));
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   registry_->Update(caller, kind, std::move(patch), std::move(mask), StringAt(request, 3),
-                    FinishWith(reactor, response));
+                    FinishWith(reactor, response, std::move(hook)));
   return reactor;
 }
 

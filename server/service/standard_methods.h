@@ -10,6 +10,8 @@
 //   Delete: name = 1, etag = 2
 // Every handler first authenticates the caller (auth::Authenticator).
 
+#include <functional>
+
 #include "google/protobuf/empty.pb.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
@@ -18,6 +20,11 @@
 #include "server/registry/registry.h"
 
 namespace psc::service {
+
+// Called instead of finishing a successful Create or Update, with the written resource in
+// `response`; it must finish `reactor` (from any thread).
+using WriteHook =
+    std::function<void(google::protobuf::Message* response, grpc::ServerUnaryReactor* reactor)>;
 
 class StandardMethods {
  public:
@@ -35,11 +42,11 @@ class StandardMethods {
   grpc::ServerUnaryReactor* Create(grpc::CallbackServerContext* context,
                                    const registry::ResourceKind& kind,
                                    const google::protobuf::Message& request,
-                                   google::protobuf::Message* response);
+                                   google::protobuf::Message* response, WriteHook hook = nullptr);
   grpc::ServerUnaryReactor* Update(grpc::CallbackServerContext* context,
                                    const registry::ResourceKind& kind,
                                    const google::protobuf::Message& request,
-                                   google::protobuf::Message* response);
+                                   google::protobuf::Message* response, WriteHook hook = nullptr);
   grpc::ServerUnaryReactor* Delete(grpc::CallbackServerContext* context,
                                    const registry::ResourceKind& kind,
                                    const google::protobuf::Message& request,

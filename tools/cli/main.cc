@@ -7,6 +7,7 @@
 #include "tools/cli/exit_codes.h"
 #include "tools/cli/history_command.h"
 #include "tools/cli/resource_commands.h"
+#include "tools/cli/search_commands.h"
 #include "tools/cli/transfer.h"
 
 namespace {
@@ -17,6 +18,9 @@ constexpr char kFooter[] = R"(Examples:
   psc initiatives update huddles --status ACTIVE --etag 42
   psc experts list --skill human-factors --shareable true --output json
   psc experts get experts/ab12
+  psc search "sepsis dashboard" --kind caseStudies
+  psc experts find --skill human-factors --region "South West" --min-days 2
+  psc initiatives similar safety-huddles-yh
   psc history initiatives/news2-acute-woe
   psc changes watch --after 0 --kind caseStudies
   psc export --out registry.jsonl && psc import registry.jsonl
@@ -45,6 +49,7 @@ int main(int argc, char** argv) {
   psc::cli::AddImportCommand(app, ctx);
   psc::cli::AddHistoryCommand(app, ctx);
   psc::cli::AddChangesCommands(app, ctx);
+  psc::cli::AddSearchCommands(app, ctx);
   app.footer(kFooter);
   try {
     app.parse(argc, argv);

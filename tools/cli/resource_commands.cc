@@ -10,6 +10,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "tools/cli/exit_codes.h"
 #include "tools/cli/field_text.h"
+#include "tools/cli/search_commands.h"
 
 namespace psc::cli {
 namespace {
@@ -75,9 +76,17 @@ absl::StatusOr<std::vector<std::string>> BuildResource(const CliKind& kind, Writ
 void PrintResource(Context& ctx, const Message& m) {
   if (ctx.format() == OutputFormat::kJson) {
     ctx.out << ToJsonLine(m) << "\n";
-  } else {
-    PrintDetails(m, ctx.out);
+    return;
   }
+  const auto* initiative = dynamic_cast<const registry::v1::Initiative*>(&m);
+  if (initiative == nullptr || initiative->similar_initiatives().empty()) {
+    PrintDetails(m, ctx.out);
+    return;
+  }
+  registry::v1::Initiative shown = *initiative;
+  shown.clear_similar_initiatives();
+  PrintDetails(shown, ctx.out);
+  PrintSimilarHint(initiative->similar_initiatives(), ctx.err);
 }
 
 // Runs `action` and turns its status into the exit code.

@@ -216,6 +216,25 @@ class RegistryClient {
                              const std::function<void(const v1::RegistryRecord&)>& on_listed,
                              const WatchHandlers& handlers);
 
+  // ---- Discovery ----
+  // Served from the server's full-text index, which follows commits a few milliseconds behind:
+  // to see your own write, pass the write's sequence (or a List's `sequence`) as
+  // min_sequence. Each returns only what the caller's role may read. Errors: INVALID_ARGUMENT
+  // (INVALID_QUERY, VALIDATION_FAILED, INVALID_PAGE_TOKEN), PERMISSION_DENIED
+  // (ROLE_NOT_ALLOWED), DEADLINE_EXCEEDED (INDEX_BEHIND). Reads: retried per RetryPolicy.
+
+  // Full-text search across kinds, with filters, facet counts and snippets (search.proto).
+  absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request);
+
+  // Experts by skill and level, region, shareability and free days, best first, each with the
+  // reasons it matched.
+  absl::StatusOr<v1::FindExpertsResponse> FindExperts(const v1::FindExpertsRequest& request);
+
+  // Initiatives of other PSCs that look like the same work as an initiative (`name`) or a
+  // text, most similar first. NOT_FOUND when `name` does not exist.
+  absl::StatusOr<v1::FindSimilarInitiativesResponse> FindSimilarInitiatives(
+      const v1::FindSimilarInitiativesRequest& request);
+
   // ---- Audit ----
 
   // The change history of the resource `name` (which may since have been deleted), oldest

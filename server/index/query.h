@@ -1,0 +1,50 @@
+#pragma once
+// A search over the index, and what it finds.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "server/index/document.h"
+
+namespace psc::index {
+
+struct Query {
+  // User syntax: words, "phrases", title:/topic:/skill: prefixes, AND/OR/NOT, +/-.
+  // Empty matches every document that passes the filters.
+  std::string text;
+  bool match_any_word = false;  // words without operators: OR (similarity) instead of AND
+  bool literal = false;         // `text` is prose: no operators, prefixes or phrases
+  // Every group must match at least one of its terms (AND of ORs): user filters.
+  std::vector<std::vector<Term>> all_of;
+  // When non-empty, at least one group must match all of its terms (OR of ANDs): visibility.
+  std::vector<std::vector<Term>> visible_if;
+  std::vector<Term> exclude;                     // documents with any of these never match
+  std::vector<std::pair<int, double>> at_least;  // {slot, minimum}
+  std::vector<std::pair<int, double>> boost;     // {slot, factor}: weight += value * factor
+  int min_percent = 0;  // leave out hits below this share (0..100) of the best possible match
+  int offset = 0;
+  int limit = 20;
+  bool facets = false;
+  bool snippets = true;
+};
+
+struct Hit {
+  std::string id;
+  std::string title;
+  std::string snippet;  // matched terms wrapped in <mark></mark>; empty without snippets
+  double score = 0;     // Xapian's weight: comparable only within one result
+  int percent = 0;      // 0..100, relative to the best possible match of the query
+};
+
+struct Result {
+  std::vector<Hit> hits;
+  uint64_t total = 0;  // exact number of matching documents
+  // facet field -> (value, count), most frequent first; only with Query::facets.
+  std::map<std::string, std::vector<std::pair<std::string, uint64_t>>> facets;
+  uint64_t sequence = 0;  // the change-log sequence the index reflected
+};
+
+}  // namespace psc::index

@@ -1,0 +1,32 @@
+#pragma once
+// How documents map onto Xapian terms and value slots. Internal to server/index.
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace psc::index::schema {
+
+// Bump when the mapping changes: an index written with another version is rebuilt.
+inline constexpr absl::string_view kVersion = "1";
+inline constexpr const char* kVersionKey = "schema_version";
+inline constexpr const char* kSequenceKey = "last_sequence";
+
+inline constexpr int kTitleSlot = 10;
+inline constexpr int kIdSlot = 11;
+inline constexpr int kFirstNumberSlot = 100;
+
+inline std::string IdTerm(absl::string_view id) { return absl::StrCat("Q", id); }
+inline std::string FilterTerm(absl::string_view field, absl::string_view value) {
+  return absl::StrCat("XF", field, "=", value);
+}
+// The Xapian prefix of a prefixed text field, or "" for plain text.
+inline std::string TextPrefix(absl::string_view field) {
+  if (field == "title") return "S";
+  if (field == "topic") return "XTOPIC";
+  if (field == "skill") return "XSKILL";
+  return "";
+}
+
+}  // namespace psc::index::schema

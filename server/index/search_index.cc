@@ -1,0 +1,228 @@
+#include "server/index/search_index.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "server/common/errors.h"
+#include "server/index/facet_counter.h"
+#include "server/index/schema.h"
+#include "server/index/writer.h"
+#include "xapian.h"
+
+namespace psc::index {
+
+// Open read handles, reused across searches; each is brought to the newest commit before use.
+class ReaderPool {
+ public:
+  explicit ReaderPool(std::string path) : path_(std::move(path)) {}
+
+  std::unique_ptr<Xapian::Database> Acquire() {
+    std::unique_ptr<Xapian::Database> db;
+    {
+      std::lock_guard lock(mu_);
+      if (!free_.empty()) {
+        db = std::move(free_.back());
+        free_.pop_back();
+      }
+    }
+    if (db == nullptr) return std::make_unique<Xapian::Database>(path_);
+    db->reopen();
+    return db;
+  }
+  void Release(std::unique_ptr<Xapian::Database> db) {
+    std::lock_guard lock(mu_);
+    free_.push_back(std::move(db));
+  }
+
+ private:
+  const std::string path_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Xapian::Database>> free_;
+};
+
+namespace {
+
+Xapian::Query AnyOf(const std::vector<Term>& terms) {
+  std::vector<Xapian::Query> parts;
+  for (const auto& [field, value] : terms) parts.emplace_back(schema::FilterTerm(field, value));
+  return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+}
+
+Xapian::Query AllOf(const std::vector<Term>& terms) {
+  std::vector<Xapian::Query> parts;
+  for (const auto& [field, value] : terms) parts.emplace_back(schema::FilterTerm(field, value));
+  return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+}
+
+// Common English words, left out of prose queries so that they do not count as shared content.
+const Xapian::SimpleStopper& Stopwords() {
+  static const auto* stopper = [] {
+    static const char* const kWords[] = {
+        "a",     "an",   "and",  "are", "as",   "at",   "be",   "by",    "for", "from", "has",
+        "have",  "in",   "into", "is",  "it",   "its",  "of",   "on",    "or",  "that", "the",
+        "their", "this", "to",   "was", "were", "will", "with", "which", "we",  "our",  "all"};
+    return new Xapian::SimpleStopper(std::begin(kWords), std::end(kWords));
+  }();
+  return *stopper;
+}
+
+Xapian::Query ParseText(const Query& query, const Xapian::Database& db, Xapian::QueryParser* qp) {
+  if (query.text.empty()) return Xapian::Query::MatchAll;
+  qp->set_database(db);
+  qp->set_stemmer(Xapian::Stem("english"));
+  qp->set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+  qp->set_default_op(query.match_any_word ? Xapian::Query::OP_OR : Xapian::Query::OP_AND);
+  if (query.literal) qp->set_stopper(&Stopwords());
+  for (const char* field : kPrefixedTextFields) qp->add_prefix(field, schema::TextPrefix(field));
+  const unsigned flags =
+      query.literal ? 0u
+                    : Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+                          Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD;
+  Xapian::Query parsed = qp->parse_query(query.text, flags);
+  // A query of stopwords alone parses to nothing; it matches nothing rather than everything.
+  return parsed.empty() ? Xapian::Query::MatchNothing : parsed;
+}
+
+Xapian::Query Build(const Query& query, const Xapian::Database& db, Xapian::QueryParser* qp) {
+  Xapian::Query q = ParseText(query, db, qp);
+  for (const std::vector<Term>& group : query.all_of) {
+    q = Xapian::Query(Xapian::Query::OP_FILTER, q, AnyOf(group));
+  }
+  if (!query.visible_if.empty()) {
+    std::vector<Xapian::Query> groups;
+    for (const std::vector<Term>& group : query.visible_if) groups.push_back(AllOf(group));
+    q = Xapian::Query(Xapian::Query::OP_FILTER, q,
+                      Xapian::Query(Xapian::Query::OP_OR, groups.begin(), groups.end()));
+  }
+  if (!query.exclude.empty()) q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, AnyOf(query.exclude));
+  for (const auto& [slot, minimum] : query.at_least) {
+    q = Xapian::Query(Xapian::Query::OP_FILTER, q,
+                      Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kFirstNumberSlot + slot,
+                                    Xapian::sortable_serialise(minimum)));
+  }
+  for (const auto& [slot, factor] : query.boost) {
+    auto* source = new Xapian::ValueWeightPostingSource(schema::kFirstNumberSlot + slot);
+    Xapian::Query weight(source->release());
+    q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q,
+                      Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, weight, factor));
+  }
+  return q;
+}
+
+absl::StatusOr<Result> Run(const Query& query, const Xapian::Database& db) {
+  Xapian::QueryParser qp;
+  Xapian::Query q;
+  try {
+    q = Build(query, db, &qp);
+  } catch (const Xapian::QueryParserError& e) {
+    return Error(absl::StatusCode::kInvalidArgument, "INVALID_QUERY",
+                 absl::StrCat("query: ", e.get_msg()),
+                 {{"query", absl::StrCat("does not parse: ", e.get_msg())}});
+  }
+  Xapian::Enquire enquire(db);
+  enquire.set_query(q);
+  if (query.min_percent > 0) enquire.set_cutoff(query.min_percent);
+  // Ties go by name, not by insertion order, so that a rebuilt index answers identically.
+  enquire.set_sort_by_relevance_then_value(schema::kIdSlot, false);
+  std::vector<std::unique_ptr<FacetCounter>> counters;
+  if (query.facets) {
+    for (size_t i = 0; i < std::size(kFacetFields); ++i) {
+      counters.push_back(std::make_unique<FacetCounter>(i));
+      enquire.add_matchspy(counters.back().get());
+    }
+  }
+  // Checking every match makes the total (and the facet counts) exact, not estimates.
+  Xapian::MSet mset = enquire.get_mset(query.offset, query.limit, db.get_doccount());
+  Result result;
+  result.total = mset.get_matches_estimated();
+  for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
+    Xapian::Document doc = it.get_document();
+    Hit hit;
+    hit.id = doc.get_value(schema::kIdSlot);
+    hit.title = doc.get_value(schema::kTitleSlot);
+    hit.score = it.get_weight();
+    hit.percent = it.get_percent();
+    if (query.snippets && !query.text.empty()) {
+      hit.snippet =
+          mset.snippet(doc.get_data(), 240, Xapian::Stem("english"),
+                       Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                       "<mark>", "</mark>", "...");
+    } else if (query.snippets) {
+      hit.snippet = doc.get_data().substr(0, 240);
+    }
+    result.hits.push_back(std::move(hit));
+  }
+  for (size_t i = 0; i < counters.size(); ++i) {
+    auto& out = result.facets[kFacetFields[i]];
+    out.assign(counters[i]->counts().begin(), counters[i]->counts().end());
+    std::stable_sort(out.begin(), out.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+  }
+  return result;
+}
+
+}  // namespace
+
+SearchIndex::SearchIndex(std::string path, std::unique_ptr<Writer> writer)
+    : path_(std::move(path)),
+      writer_(std::move(writer)),
+      readers_(std::make_unique<ReaderPool>(path_)),
+      applied_(writer_->last_sequence()) {}
+
+SearchIndex::~SearchIndex() = default;
+
+absl::StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& path) {
+  auto writer = Writer::Open(path);
+  if (!writer.ok()) return writer.status();
+  return std::unique_ptr<SearchIndex>(new SearchIndex(path, *std::move(writer)));
+}
+
+absl::Status SearchIndex::Apply(const std::vector<Change>& changes, uint64_t sequence) {
+  absl::Status status = writer_->Apply(changes, sequence);
+  if (!status.ok()) return status;
+  {
+    std::lock_guard lock(mu_);
+    applied_ = sequence;
+  }
+  applied_cv_.notify_all();
+  return absl::OkStatus();
+}
+
+absl::Status SearchIndex::Reset() {
+  absl::Status status = writer_->Reset();
+  std::lock_guard lock(mu_);
+  applied_ = 0;
+  return status;
+}
+
+uint64_t SearchIndex::last_sequence() const {
+  std::lock_guard lock(mu_);
+  return applied_;
+}
+
+uint64_t SearchIndex::document_count() const { return writer_->document_count(); }
+
+bool SearchIndex::WaitFor(uint64_t sequence, absl::Time deadline) const {
+  std::unique_lock lock(mu_);
+  return applied_cv_.wait_until(lock, absl::ToChronoTime(deadline),
+                                [&] { return applied_ >= sequence; });
+}
+
+absl::StatusOr<Result> SearchIndex::Search(const Query& query) const {
+  const uint64_t sequence = last_sequence();
+  for (int attempt = 0;; ++attempt) {
+    try {
+      std::unique_ptr<Xapian::Database> db = readers_->Acquire();
+      absl::StatusOr<Result> result = Run(query, *db);
+      readers_->Release(std::move(db));
+      if (result.ok()) result->sequence = sequence;
+      return result;
+    } catch (const Xapian::DatabaseModifiedError&) {
+      if (attempt == 3) return absl::UnavailableError("the search index is busy; retry");
+    } catch (const Xapian::Error& e) {
+      return absl::InternalError(absl::StrCat("search: ", e.get_description()));
+    }
+  }
+}
+
+}  // namespace psc::index

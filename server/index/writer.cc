@@ -1,0 +1,123 @@
+#include "server/index/writer.h"
+
+#include <filesystem>
+#include <set>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "server/common/log.h"
+#include "server/index/schema.h"
+
+namespace psc::index {
+namespace {
+
+Xapian::WritableDatabase Create(const std::string& path) {
+  Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OVERWRITE);
+  db.set_metadata(schema::kVersionKey, std::string(schema::kVersion));
+  db.commit();
+  return db;
+}
+
+// Opens `path`, or recreates it when it is unreadable or was written with another schema.
+Xapian::WritableDatabase OpenOrRecreate(const std::string& path) {
+  try {
+    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN);
+    const std::string version = db.get_metadata(schema::kVersionKey);
+    if (version == schema::kVersion) return db;
+    if (!version.empty() || db.get_doccount() > 0) {
+      LogWarning(absl::StrCat("search index ", path, " has schema version \"", version, "\", not ",
+                              schema::kVersion, ": rebuilding it"));
+    }
+    db.close();
+  } catch (const Xapian::DatabaseLockError&) {
+    throw;  // another process has it: recreating would not help
+  } catch (const Xapian::Error& e) {
+    LogWarning(absl::StrCat("search index ", path, " cannot be opened (", e.get_description(),
+                            "): rebuilding it"));
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+  return Create(path);
+}
+
+}  // namespace
+
+Writer::Writer(std::string path, Xapian::WritableDatabase db)
+    : path_(std::move(path)), db_(std::move(db)) {
+  generator_.set_stemmer(Xapian::Stem("english"));
+  generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+}
+
+absl::StatusOr<std::unique_ptr<Writer>> Writer::Open(const std::string& path) {
+  try {
+    return std::unique_ptr<Writer>(new Writer(path, OpenOrRecreate(path)));
+  } catch (const Xapian::Error& e) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot open the search index ", path, ": ", e.get_description()));
+  }
+}
+
+uint64_t Writer::last_sequence() const {
+  uint64_t sequence = 0;
+  if (!absl::SimpleAtoi(db_.get_metadata(schema::kSequenceKey), &sequence)) return 0;
+  return sequence;
+}
+
+Xapian::Document Writer::Build(const Document& document) {
+  Xapian::Document doc;
+  generator_.set_document(doc);
+  for (const TextField& field : document.text) {
+    const std::string prefix = schema::TextPrefix(field.field);
+    if (!prefix.empty()) generator_.index_text(field.text, field.weight, prefix);
+    generator_.index_text(field.text, field.weight);
+    generator_.increase_termpos();  // no phrase spans two fields
+  }
+  doc.add_boolean_term(schema::IdTerm(document.id));
+  std::vector<std::set<std::string>> facet_values(std::size(kFacetFields));
+  for (const auto& [field, value] : document.terms) {
+    doc.add_boolean_term(schema::FilterTerm(field, value));
+    for (size_t i = 0; i < std::size(kFacetFields); ++i) {
+      if (field == kFacetFields[i]) facet_values[i].insert(value);
+    }
+  }
+  for (size_t i = 0; i < facet_values.size(); ++i) {
+    if (!facet_values[i].empty()) doc.add_value(i, absl::StrJoin(facet_values[i], "\n"));
+  }
+  doc.add_value(schema::kTitleSlot, document.title);
+  doc.add_value(schema::kIdSlot, document.id);
+  for (const auto& [slot, value] : document.numbers) {
+    doc.add_value(schema::kFirstNumberSlot + slot, Xapian::sortable_serialise(value));
+  }
+  doc.set_data(document.snippet_source);
+  return doc;
+}
+
+absl::Status Writer::Apply(const std::vector<Change>& changes, uint64_t sequence) {
+  try {
+    for (const Change& change : changes) {
+      if (change.document.has_value()) {
+        db_.replace_document(schema::IdTerm(change.id), Build(*change.document));
+      } else {
+        db_.delete_document(schema::IdTerm(change.id));
+      }
+    }
+    db_.set_metadata(schema::kSequenceKey, absl::StrCat(sequence));
+    db_.commit();
+    return absl::OkStatus();
+  } catch (const Xapian::Error& e) {
+    return absl::InternalError(absl::StrCat("search index write: ", e.get_description()));
+  }
+}
+
+absl::Status Writer::Reset() {
+  try {
+    db_.close();
+    db_ = Create(path_);
+    return absl::OkStatus();
+  } catch (const Xapian::Error& e) {
+    return absl::InternalError(absl::StrCat("search index reset: ", e.get_description()));
+  }
+}
+
+}  // namespace psc::index

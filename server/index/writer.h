@@ -1,0 +1,35 @@
+#pragma once
+// The index's single Xapian writer. Internal to server/index; not thread-safe (SearchIndex
+// serialises its use).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "server/index/search_index.h"
+#include "xapian.h"
+
+namespace psc::index {
+
+class Writer {
+ public:
+  // Opens or creates the database at `path`; an unreadable or outdated one is recreated.
+  static absl::StatusOr<std::unique_ptr<Writer>> Open(const std::string& path);
+
+  absl::Status Apply(const std::vector<Change>& changes, uint64_t sequence);
+  absl::Status Reset();
+  uint64_t last_sequence() const;
+  uint64_t document_count() const { return db_.get_doccount(); }
+
+ private:
+  Writer(std::string path, Xapian::WritableDatabase db);
+  Xapian::Document Build(const Document& document);
+
+  std::string path_;
+  Xapian::WritableDatabase db_;
+  Xapian::TermGenerator generator_;
+};
+
+}  // namespace psc::index

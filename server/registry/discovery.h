@@ -1,0 +1,64 @@
+#pragma once
+// Discovery over the search index (issue 5): search across kinds, the expert finder and
+// similar initiatives. Every call is authorized for its caller like a read: it finds only
+// what the caller may read (access_policy.h), and errors carry AIP-193 details.
+// Thread-safe.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "psc/registry/v1/search.pb.h"
+#include "server/index/search_index.h"
+#include "server/registry/caller.h"
+#include "server/registry/registry.h"
+
+namespace psc::registry {
+
+class Discovery {
+ public:
+  // All must outlive the Discovery.
+  Discovery(const Registry* registry, const storage::Store* store, const index::SearchIndex* index)
+      : registry_(registry), store_(store), index_(index) {}
+
+  // Search RPC (search.proto). INVALID_ARGUMENT for a bad query, filter value, page size or
+  // token; PERMISSION_DENIED (ROLE_NOT_ALLOWED) when `kinds` names a kind the caller may not
+  // read; DEADLINE_EXCEEDED (INDEX_BEHIND) when min_sequence is not indexed by `deadline`.
+  absl::StatusOr<v1::SearchResponse> Search(const Caller& caller, const v1::SearchRequest& request,
+                                            absl::Time deadline) const;
+
+  // FindExperts RPC: errors as for Search; PERMISSION_DENIED for roles that may not read experts.
+  absl::StatusOr<v1::FindExpertsResponse> FindExperts(const Caller& caller,
+                                                      const v1::FindExpertsRequest& request,
+                                                      absl::Time deadline) const;
+
+  // FindSimilarInitiatives RPC: errors as for Search; NOT_FOUND when `name` does not exist.
+  absl::StatusOr<v1::FindSimilarInitiativesResponse> FindSimilarInitiatives(
+      const Caller& caller, const v1::FindSimilarInitiativesRequest& request,
+      absl::Time deadline) const;
+
+  // Up to `limit` initiatives of PSCs other than its lead that look like `initiative`: the hint
+  // Create and Update return. Empty when the index cannot answer (a hint never fails a write).
+  std::vector<v1::SimilarInitiative> SimilarTo(const v1::Initiative& initiative, int limit) const;
+
+ private:
+  // Waits until the index has applied `min_sequence`.
+  absl::Status AwaitIndex(uint64_t min_sequence, absl::Time deadline) const;
+  // The offset a page token stands for (0 without one), bound to the request's `fingerprint`.
+  absl::StatusOr<int> Offset(absl::string_view fingerprint, absl::string_view token) const;
+  std::string NextPageToken(absl::string_view fingerprint, int offset, int page_size,
+                            uint64_t total) const;
+  absl::StatusOr<std::vector<v1::SimilarInitiative>> Similar(const Caller& caller,
+                                                             const std::string& text,
+                                                             const std::string& exclude_lead,
+                                                             const std::string& exclude_name,
+                                                             int limit) const;
+
+  const Registry* registry_;
+  const storage::Store* store_;
+  const index::SearchIndex* index_;
+};
+
+}  // namespace psc::registry

@@ -1,0 +1,136 @@
+#include "server/registry/search_indexer.h"
+
+#include "absl/strings/str_cat.h"
+#include "server/common/errors.h"
+#include "server/common/log.h"
+#include "server/common/status_macros.h"
+#include "server/registry/resource_fields.h"
+#include "server/registry/search_documents.h"
+
+namespace psc::registry {
+namespace {
+
+constexpr int kBatch = 1000;
+constexpr uint64_t kProgressEvery = 20000;
+
+// The index change for one change-log event.
+index::Change ChangeOf(const v1::ChangeEvent& event) {
+  index::Change change{event.resource_name(), std::nullopt};
+  if (event.change_type() == v1::DELETED) return change;
+  const auto* oneof = event.GetDescriptor()->FindOneofByName("after");
+  const auto* field = event.GetReflection()->GetOneofFieldDescriptor(event, oneof);
+  if (field != nullptr) {
+    change.document = SearchDocumentOf(event.GetReflection()->GetMessage(event, field));
+  }
+  return change;
+}
+
+}  // namespace
+
+SearchIndexer::SearchIndexer(const Registry* registry, const ChangeFeed* feed,
+                             index::SearchIndex* index)
+    : registry_(registry), feed_(feed), index_(index), committed_(feed->last_sequence()) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+SearchIndexer::~SearchIndexer() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void SearchIndexer::OnCommit(uint64_t last_sequence) {
+  {
+    std::lock_guard lock(mu_);
+    committed_ = last_sequence;
+  }
+  wake_.notify_one();
+}
+
+bool SearchIndexer::NeedsRebuild() const {
+  const uint64_t applied = index_->last_sequence();
+  if (applied > feed_->last_sequence()) return true;  // an index of some other data
+  if (applied == 0) return feed_->last_sequence() > 0;
+  return !feed_->CheckCursor(applied, {}).ok();  // the log has been trimmed past it
+}
+
+void SearchIndexer::Run() {
+  absl::Status status = NeedsRebuild() ? Rebuild() : CatchUp();
+  while (true) {
+    {
+      std::unique_lock lock(mu_);
+      if (!status.ok()) {
+        LogError(absl::StrCat("search index: ", status.ToString(), "; retrying in 1 s"));
+        wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stop_; });
+      } else {
+        wake_.wait(lock, [&] { return stop_ || committed_ > index_->last_sequence(); });
+      }
+      if (stop_) return;
+    }
+    status = CatchUp();
+    if (ErrorReason(status) == "CURSOR_EXPIRED") status = Rebuild();
+  }
+}
+
+absl::Status SearchIndexer::CatchUp() {
+  const uint64_t start = index_->last_sequence();
+  const uint64_t target = feed_->last_sequence();
+  const bool log_progress = target - start > kProgressEvery;
+  if (log_progress) {
+    LogInfo(absl::StrCat("search index: catching up from sequence ", start, " to ", target));
+  }
+  uint64_t next_report = start + kProgressEvery;
+  while (true) {
+    const uint64_t applied = index_->last_sequence();
+    PSC_ASSIGN_OR_RETURN(FeedPage page, feed_->Read(Caller::Admin(), applied, {}, kBatch));
+    if (page.scanned_to == applied) break;
+    std::vector<index::Change> changes;
+    changes.reserve(page.events.size());
+    for (const v1::ChangeEvent& event : page.events) changes.push_back(ChangeOf(event));
+    PSC_RETURN_IF_ERROR(index_->Apply(changes, page.scanned_to));
+    if (log_progress && page.scanned_to >= next_report) {
+      LogInfo(
+          absl::StrCat("search index: applied up to sequence ", page.scanned_to, " of ", target));
+      next_report += kProgressEvery;
+    }
+    std::lock_guard lock(mu_);
+    if (stop_) break;
+  }
+  if (log_progress) LogInfo(absl::StrCat("search index: caught up at ", index_->last_sequence()));
+  return absl::OkStatus();
+}
+
+absl::Status SearchIndexer::Rebuild() {
+  const uint64_t from = feed_->last_sequence();
+  LogInfo(absl::StrCat("search index: rebuilding from the records at sequence ", from));
+  PSC_RETURN_IF_ERROR(index_->Reset());
+  uint64_t indexed = 0;
+  for (const ResourceKind* kind : AllKinds()) {
+    ListParams params;
+    params.page_size = kBatch;
+    do {
+      PSC_ASSIGN_OR_RETURN(ListPage page, registry_->List(Caller::Admin(), *kind, params));
+      std::vector<index::Change> changes;
+      for (const ResourcePtr& resource : page.resources) {
+        changes.push_back({GetName(*resource), SearchDocumentOf(*resource)});
+      }
+      // Sequence 0 until the end: a rebuild cut short starts again from scratch.
+      PSC_RETURN_IF_ERROR(index_->Apply(changes, 0));
+      indexed += changes.size();
+      if (indexed % kProgressEvery < changes.size()) {
+        LogInfo(absl::StrCat("search index: rebuilt ", indexed, " records"));
+      }
+      params.page_token = page.next_page_token;
+      std::lock_guard lock(mu_);
+      if (stop_) return absl::OkStatus();
+    } while (!params.page_token.empty());
+  }
+  PSC_RETURN_IF_ERROR(index_->Apply({}, from));
+  LogInfo(absl::StrCat("search index: rebuilt ", indexed, " records; catching up from ", from));
+  return CatchUp();
+}
+
+}  // namespace psc::registry

@@ -1,0 +1,71 @@
+#include "server/service/discovery_methods.h"
+
+#include "absl/time/clock.h"
+#include "server/service/grpc_status.h"
+
+namespace psc::service {
+namespace {
+
+constexpr int kHintCount = 5;
+
+absl::Time DeadlineOf(const grpc::CallbackServerContext& context) {
+  return absl::FromChrono(context.deadline());
+}
+
+// Authenticates the caller, runs `call` and finishes with its result.
+template <typename Response, typename Call>
+grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
+                                const auth::Authenticator& authenticator, Response* response,
+                                Call call) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto caller = authenticator.Authenticate(*context->auth_context());
+  if (!caller.ok()) {
+    reactor->Finish(ToGrpcStatus(caller.status()));
+    return reactor;
+  }
+  absl::StatusOr<Response> result = call(*caller);
+  if (result.ok()) *response = *std::move(result);
+  reactor->Finish(ToGrpcStatus(result.status()));
+  return reactor;
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* DiscoveryMethods::Search(grpc::CallbackServerContext* context,
+                                                   const registry::v1::SearchRequest& request,
+                                                   registry::v1::SearchResponse* response) {
+  return Serve(context, *authenticator_, response, [&](const registry::Caller& caller) {
+    return discovery_->Search(caller, request, DeadlineOf(*context));
+  });
+}
+
+grpc::ServerUnaryReactor* DiscoveryMethods::FindExperts(
+    grpc::CallbackServerContext* context, const registry::v1::FindExpertsRequest& request,
+    registry::v1::FindExpertsResponse* response) {
+  return Serve(context, *authenticator_, response, [&](const registry::Caller& caller) {
+    return discovery_->FindExperts(caller, request, DeadlineOf(*context));
+  });
+}
+
+grpc::ServerUnaryReactor* DiscoveryMethods::FindSimilar(
+    grpc::CallbackServerContext* context,
+    const registry::v1::FindSimilarInitiativesRequest& request,
+    registry::v1::FindSimilarInitiativesResponse* response) {
+  return Serve(context, *authenticator_, response, [&](const registry::Caller& caller) {
+    return discovery_->FindSimilarInitiatives(caller, request, DeadlineOf(*context));
+  });
+}
+
+WriteHook DiscoveryMethods::InitiativeHint() {
+  return [this](google::protobuf::Message* response, grpc::ServerUnaryReactor* reactor) {
+    hints_.Post([this, response, reactor] {
+      auto* initiative = static_cast<registry::v1::Initiative*>(response);
+      for (auto& s : discovery_->SimilarTo(*initiative, kHintCount)) {
+        *initiative->add_similar_initiatives() = std::move(s);
+      }
+      reactor->Finish(grpc::Status::OK);
+    });
+  };
+}
+
+}  // namespace psc::service

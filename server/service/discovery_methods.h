@@ -1,0 +1,41 @@
+#pragma once
+// gRPC handlers for discovery (search.proto), and the similar-initiative hint that Create and
+// Update of an initiative return.
+
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/server_callback.h"
+#include "psc/registry/v1/search.pb.h"
+#include "server/auth/authenticator.h"
+#include "server/common/work_queue.h"
+#include "server/registry/discovery.h"
+#include "server/service/standard_methods.h"
+
+namespace psc::service {
+
+class DiscoveryMethods {
+ public:
+  DiscoveryMethods(const registry::Discovery* discovery, const auth::Authenticator* authenticator)
+      : discovery_(discovery), authenticator_(authenticator) {}
+
+  // These run on the calling gRPC thread; one with a min_sequence the index has not reached
+  // waits there, for a few milliseconds normally and never past its deadline or 10 s.
+  grpc::ServerUnaryReactor* Search(grpc::CallbackServerContext* context,
+                                   const registry::v1::SearchRequest& request,
+                                   registry::v1::SearchResponse* response);
+  grpc::ServerUnaryReactor* FindExperts(grpc::CallbackServerContext* context,
+                                        const registry::v1::FindExpertsRequest& request,
+                                        registry::v1::FindExpertsResponse* response);
+  grpc::ServerUnaryReactor* FindSimilar(grpc::CallbackServerContext* context,
+                                        const registry::v1::FindSimilarInitiativesRequest& request,
+                                        registry::v1::FindSimilarInitiativesResponse* response);
+
+  // Fills an initiative response's similar_initiatives, off the store's committer thread.
+  WriteHook InitiativeHint();
+
+ private:
+  const registry::Discovery* discovery_;
+  const auth::Authenticator* authenticator_;
+  WorkQueue hints_;
+};
+
+}  // namespace psc::service
