@@ -25,6 +25,12 @@ class WorkQueue {
   WorkQueue(const WorkQueue&) = delete;
   WorkQueue& operator=(const WorkQueue&) = delete;
 
+  // Tasks posted and not yet finished.
+  size_t pending() const {
+    std::lock_guard lock(mu_);
+    return tasks_.size() + (running_ ? 1 : 0);
+  }
+
   void Post(std::function<void()> task) {
     {
       std::lock_guard lock(mu_);
@@ -41,16 +47,19 @@ class WorkQueue {
       if (tasks_.empty()) return;  // stopping, and nothing left
       std::function<void()> task = std::move(tasks_.front());
       tasks_.pop_front();
+      running_ = true;
       lock.unlock();
       task();
       lock.lock();
+      running_ = false;
     }
   }
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> tasks_;
   bool stop_ = false;
+  bool running_ = false;
   std::thread thread_;  // last: starts after the members it uses
 };
 

@@ -28,6 +28,7 @@ struct Query {
   int offset = 0;
   int limit = 20;
   bool facets = false;
+  bool exact_total = true;  // count every match (Result::total exact); false: top hits only
   bool snippets = true;
 };
 
@@ -41,7 +42,7 @@ struct Hit {
 
 struct Result {
   std::vector<Hit> hits;
-  uint64_t total = 0;  // exact number of matching documents
+  uint64_t total = 0;  // matching documents: exact with Query::exact_total, else an estimate
   // facet field -> (value, count), most frequent first; only with Query::facets.
   std::map<std::string, std::vector<std::pair<std::string, uint64_t>>> facets;
   uint64_t sequence = 0;  // the change-log sequence the index reflected

@@ -1,9 +1,16 @@
 #include "server/index/search_index.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "server/common/errors.h"
+#include "server/common/log.h"
+#include "server/common/status_macros.h"
 #include "server/index/facet_counter.h"
 #include "server/index/schema.h"
 #include "server/index/writer.h"
@@ -131,8 +138,10 @@ absl::StatusOr<Result> Run(const Query& query, const Xapian::Database& db) {
       enquire.add_matchspy(counters.back().get());
     }
   }
-  // Checking every match makes the total (and the facet counts) exact, not estimates.
-  Xapian::MSet mset = enquire.get_mset(query.offset, query.limit, db.get_doccount());
+  // Checking every match makes the total (and the facet counts) exact, not estimates; without
+  // that, Xapian stops early once no other document can reach the top hits.
+  const bool exact = query.exact_total || query.facets;
+  Xapian::MSet mset = enquire.get_mset(query.offset, query.limit, exact ? db.get_doccount() : 0);
   Result result;
   result.total = mset.get_matches_estimated();
   for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
@@ -169,11 +178,41 @@ SearchIndex::SearchIndex(std::string path, std::unique_ptr<Writer> writer)
       readers_(std::make_unique<ReaderPool>(path_)),
       applied_(writer_->last_sequence()) {}
 
-SearchIndex::~SearchIndex() = default;
+// Written on a clean close and removed on open: the index commits without fsync (it is derived
+// and rebuildable), so after any other stop its files may be incomplete and it is rebuilt.
+constexpr const char* kCleanMarker = "/psc-closed-cleanly";
+
+namespace {
+
+void SyncFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
+SearchIndex::~SearchIndex() {
+  readers_.reset();
+  writer_.reset();  // closes the database, writing what it holds
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(path_, ec)) {
+    SyncFile(entry.path());
+  }
+  std::ofstream(path_ + kCleanMarker) << "closed\n";
+  SyncFile(path_ + kCleanMarker);
+  SyncFile(path_);
+}
 
 absl::StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& path) {
+  const bool clean = std::filesystem::remove(path + kCleanMarker);
   auto writer = Writer::Open(path);
   if (!writer.ok()) return writer.status();
+  if (!clean && (*writer)->last_sequence() > 0) {
+    LogWarning(absl::StrCat("search index ", path, " was not closed cleanly: rebuilding it"));
+    PSC_RETURN_IF_ERROR((*writer)->Reset());
+  }
   return std::unique_ptr<SearchIndex>(new SearchIndex(path, *std::move(writer)));
 }
 

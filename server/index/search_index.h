@@ -32,9 +32,11 @@ class Writer;
 class SearchIndex {
  public:
   // Opens the index at `path`, creating it when missing. An index that cannot be opened
-  // (corrupt, another format, or written by an older schema) is discarded and recreated
-  // empty, with a warning; last_sequence() is then 0 and the caller rebuilds it.
+  // (corrupt, another format, written by an older schema, or not closed cleanly: it commits
+  // without fsync) is discarded and recreated empty, with a warning; last_sequence() is then 0
+  // and the caller rebuilds it.
   static absl::StatusOr<std::unique_ptr<SearchIndex>> Open(const std::string& path);
+  // Closes the index and marks it closed cleanly.
   ~SearchIndex();
 
   // Writes `changes` and records `sequence` as applied, atomically. INTERNAL on a Xapian error.

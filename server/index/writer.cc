@@ -13,7 +13,7 @@ namespace psc::index {
 namespace {
 
 Xapian::WritableDatabase Create(const std::string& path) {
-  Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OVERWRITE);
+  Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
   db.set_metadata(schema::kVersionKey, std::string(schema::kVersion));
   db.commit();
   return db;
@@ -22,7 +22,7 @@ Xapian::WritableDatabase Create(const std::string& path) {
 // Opens `path`, or recreates it when it is unreadable or was written with another schema.
 Xapian::WritableDatabase OpenOrRecreate(const std::string& path) {
   try {
-    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN);
+    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_NO_SYNC);
     const std::string version = db.get_metadata(schema::kVersionKey);
     if (version == schema::kVersion) return db;
     if (!version.empty() || db.get_doccount() > 0) {

@@ -86,6 +86,7 @@ absl::StatusOr<std::vector<v1::SimilarInitiative>> Discovery::Similar(
   query.limit = limit;
   query.min_percent = kMinSimilarPercent;
   query.snippets = false;
+  query.exact_total = false;
   PSC_ASSIGN_OR_RETURN(index::Result result, index_->Search(query));
   std::vector<v1::SimilarInitiative> similar;
   for (const index::Hit& hit : result.hits) {

@@ -29,7 +29,8 @@ class DiscoveryMethods {
                                         const registry::v1::FindSimilarInitiativesRequest& request,
                                         registry::v1::FindSimilarInitiativesResponse* response);
 
-  // Fills an initiative response's similar_initiatives, off the store's committer thread.
+  // Fills an initiative response's similar_initiatives, off the store's committer thread; under
+  // a burst of writes (hints queued up) the response goes without, rather than wait.
   WriteHook InitiativeHint();
 
  private:

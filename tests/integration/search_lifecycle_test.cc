@@ -1,5 +1,7 @@
 // The index's life across restarts (rebuild, catch-up) and similar-initiative detection.
 
+#include <signal.h>
+
 #include <filesystem>
 
 #include "absl/strings/str_format.h"
@@ -50,6 +52,19 @@ TEST_F(SearchLifecycleTest, CorruptIndexIsRebuilt) {
   StartServer();
   EXPECT_TRUE(pscd_->WaitForLog("rebuilding")) << pscd_->Log();
   EXPECT_EQ(Snapshot(), before);
+}
+
+TEST_F(SearchLifecycleTest, AKilledServerRebuildsTheIndexItDidNotSync) {
+  std::vector<std::string> before = Snapshot();
+  pscd_->Stop(SIGKILL);
+  StartServer();
+  EXPECT_TRUE(pscd_->WaitForLog("was not closed cleanly: rebuilding it")) << pscd_->Log();
+  EXPECT_EQ(Snapshot(), before);
+  // A clean stop needs no rebuild.
+  StopServer();
+  StartServer();
+  EXPECT_EQ(Snapshot(), before);
+  EXPECT_EQ(pscd_->Log().find("rebuilding"), std::string::npos) << pscd_->Log();
 }
 
 TEST_F(SearchLifecycleTest, CatchesUpWithWritesMadeWhileTheIndexLagged) {

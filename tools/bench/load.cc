@@ -2,6 +2,9 @@
 // throughput and latency percentiles. Loopback targets only; bounded in time.
 //
 //   psc-load --target 127.0.0.1:50051 --op create --clients 64 --seconds 5
+//   psc-load --op generate --count 100000 --clients 32   (varied records, tools/bench/generator)
+//   psc-load --op search --clients 1 --seconds 10         (search latency over what is there)
+//   psc-load --op search-lag --count 200                  (commit-to-searchable time)
 
 #include <algorithm>
 #include <atomic>
@@ -14,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "psc/client/registry_client.h"
+#include "tools/bench/generator.h"
 
 namespace {
 
@@ -27,6 +31,51 @@ v1::Initiative BenchInitiative(const std::string& lead, int n) {
   i.set_workstream(v1::DETERIORATING_PATIENT);
   i.add_topics("deterioration");
   return i;
+}
+
+absl::Status CreateRecord(psc::client::RegistryClient& client, const v1::RegistryRecord& r) {
+  switch (r.kind_case()) {
+    case v1::RegistryRecord::kInitiative:
+      return client.CreateInitiative(r.initiative()).status();
+    case v1::RegistryRecord::kCaseStudy:
+      return client.CreateCaseStudy(r.case_study()).status();
+    case v1::RegistryRecord::kExpert:
+      return client.CreateExpert(r.expert()).status();
+    case v1::RegistryRecord::kResource:
+      return client.CreateResource(r.resource()).status();
+    default:
+      return absl::InvalidArgumentError("unexpected record kind");
+  }
+}
+
+// Searches once, with facets, as the benchmark's query number `n`.
+absl::Status BenchSearch(psc::client::RegistryClient& client, int n) {
+  const auto& q = psc::bench::BenchQueries()[n % psc::bench::BenchQueries().size()];
+  v1::SearchRequest request;
+  request.set_query(q.text);
+  if (!q.kind.empty()) request.add_kinds(q.kind);
+  request.set_page_size(20);
+  return client.Search(request).status();
+}
+
+// Creates an initiative with a unique word, then searches for it until it shows; returns the
+// microseconds from the create's acknowledgement to the first search that finds it.
+absl::StatusOr<double> SearchLag(psc::client::RegistryClient& client, const std::string& lead,
+                                 int n) {
+  const std::string word = absl::StrCat("lagprobe", n, "x");
+  v1::Initiative i = BenchInitiative(lead, n);
+  i.set_title(absl::StrCat("Search lag probe ", word));
+  auto created = client.CreateInitiative(i);
+  if (!created.ok()) return created.status();
+  const absl::Time committed = absl::Now();
+  v1::SearchRequest request;
+  request.set_query(word);
+  for (int tries = 0; tries < 100000; ++tries) {
+    auto found = client.Search(request);
+    if (!found.ok()) return found.status();
+    if (found->total_size() > 0) return absl::ToDoubleMicroseconds(absl::Now() - committed);
+  }
+  return absl::DeadlineExceededError("never became searchable");
 }
 
 bool IsLoopback(const std::string& target) {
@@ -46,7 +95,8 @@ int main(int argc, char** argv) {
                  "create (Initiative creates), create-case-study (published case studies), get "
                  "(Get of one initiative), health (the empty health-check RPC, the floor), or "
                  "watch-lag (creates while a watcher measures commit-to-delivery lag)")
-      ->check(CLI::IsMember({"create", "create-case-study", "get", "health", "watch-lag"}))
+      ->check(CLI::IsMember({"create", "create-case-study", "get", "health", "watch-lag",
+                             "generate", "search", "search-lag"}))
       ->capture_default_str();
   app.add_option("--clients", clients, "Concurrent clients (threads, one call in flight each)")
       ->check(CLI::Range(1, 512))
@@ -79,6 +129,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "psc-load: %s\n", made.status().ToString().c_str());
     return 1;
   }
+  if (op == "generate") {
+    for (const v1::Collaborative& g : psc::bench::GeneratedCollaboratives()) {
+      auto id = g.name().substr(g.name().find('/') + 1);
+      auto made_g = client.CreateCollaborative(g, {.id = id});
+      if (!made_g.ok() && made_g.status().code() != absl::StatusCode::kAlreadyExists) {
+        std::fprintf(stderr, "psc-load: %s\n", made_g.status().ToString().c_str());
+        return 1;
+      }
+    }
+  }
   auto probe = client.CreateInitiative(BenchInitiative(lead, -1));
   if (!probe.ok()) {
     std::fprintf(stderr, "psc-load: %s\n", probe.status().ToString().c_str());
@@ -110,10 +170,23 @@ int main(int argc, char** argv) {
   for (int t = 0; t < clients; ++t) {
     threads.emplace_back([&, t] {
       for (int n = 0; !stop.load(std::memory_order_relaxed); ++n) {
-        if (count > 0 && issued.fetch_add(1) >= count) break;
+        const long number = issued.fetch_add(1);
+        if (count > 0 && number >= count) break;
         absl::Time begin = absl::Now();
         absl::Status s;
-        if (op == "create-case-study") {
+        if (op == "generate") {
+          s = CreateRecord(client, psc::bench::GenerateRecord(static_cast<int>(number)));
+          if (number > 0 && number % 20000 == 0) std::fprintf(stderr, "generated %ld\n", number);
+        } else if (op == "search") {
+          s = BenchSearch(client, static_cast<int>(number));
+        } else if (op == "search-lag") {
+          auto lag = SearchLag(client, lead, static_cast<int>(number));
+          s = lag.status();
+          if (lag.ok()) {
+            latencies[t].push_back(*lag);  // the lag, not the call's own latency
+            continue;
+          }
+        } else if (op == "create-case-study") {
           v1::CaseStudy c;
           c.set_title(absl::StrCat("Generated case study ", t, "-", n));
           c.set_summary("Generated by psc-load for the feed and resync benchmarks.");
@@ -127,7 +200,9 @@ int main(int argc, char** argv) {
         } else {
           s = client.IsServing().status();
         }
-        if (!s.ok()) ++errors;
+        if (!s.ok() && errors.fetch_add(1) == 0) {
+          std::fprintf(stderr, "psc-load: first error: %s\n", s.ToString().c_str());
+        }
         latencies[t].push_back(absl::ToDoubleMicroseconds(absl::Now() - begin));
       }
     });

@@ -1,0 +1,125 @@
+// The search index on its own: documents in, queries out, persistence and recovery.
+
+#include "server/index/search_index.h"
+
+#include <filesystem>
+
+#include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
+
+namespace psc::index {
+namespace {
+
+Document Doc(const std::string& id, const std::string& kind, const std::string& title,
+             const std::string& body, std::vector<Term> terms = {}) {
+  Document d;
+  d.id = id;
+  d.title = title;
+  d.snippet_source = body;
+  d.text = {{"title", title, 3}, {"", body, 1}};
+  d.terms = std::move(terms);
+  d.terms.push_back({"kind", kind});
+  return d;
+}
+
+std::vector<std::string> Ids(const Result& r) {
+  std::vector<std::string> ids;
+  for (const Hit& h : r.hits) ids.push_back(h.id);
+  return ids;
+}
+
+class SearchIndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto index = SearchIndex::Open(Path());
+    ASSERT_TRUE(index.ok()) << index.status();
+    index_ = *std::move(index);
+    ASSERT_TRUE(index_
+                    ->Apply({{"a", Doc("a", "initiatives", "Sepsis screening",
+                                       "Screening for sepsis on acute wards.",
+                                       {{"workstream", "DETERIORATING_PATIENT"}})},
+                             {"b", Doc("b", "initiatives", "Safety huddles",
+                                       "Daily huddles on wards.", {{"workstream", "LOCAL"}})},
+                             {"c", Doc("c", "caseStudies", "Sepsis dashboard",
+                                       "A dashboard for sepsis screening.")}},
+                            7)
+                    .ok());
+  }
+  std::string Path() { return dir_.Sub("index"); }
+  Result Run(Query q) {
+    auto r = index_->Search(q);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : Result();
+  }
+
+  psc::testing::TempDir dir_;
+  std::unique_ptr<SearchIndex> index_;
+};
+
+TEST_F(SearchIndexTest, FindsWordsPhrasesPrefixesAndFilters) {
+  EXPECT_EQ(Run({.text = "sepsis"}).total, 2u);
+  EXPECT_EQ(Ids(Run({.text = "\"sepsis dashboard\""})), std::vector<std::string>{"c"});
+  EXPECT_EQ(Ids(Run({.text = "title:huddles"})), std::vector<std::string>{"b"});
+  EXPECT_EQ(Run({.text = "huddle"}).total, 1u);  // stemmed
+  EXPECT_EQ(Run({.text = "sepsis OR huddles"}).total, 3u);
+  EXPECT_EQ(Ids(Run({.text = "sepsis NOT dashboard"})), std::vector<std::string>{"a"});
+  EXPECT_EQ(Ids(Run({.text = "sepsis", .all_of = {{{"kind", "caseStudies"}}}})),
+            std::vector<std::string>{"c"});
+  EXPECT_EQ(Run({.text = "", .visible_if = {{{"kind", "initiatives"}}}}).total, 2u);
+  EXPECT_EQ(Ids(Run({.text = "", .exclude = {{"kind", "initiatives"}}})),
+            std::vector<std::string>{"c"});
+  Result r = Run({.text = "sepsis"});
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_NE(r.hits[0].snippet.find("<mark>"), std::string::npos);
+}
+
+TEST_F(SearchIndexTest, CountsFacetsOverEveryMatch) {
+  Result r = Run({.text = "", .limit = 1, .facets = true});
+  EXPECT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.total, 3u);
+  std::vector<std::pair<std::string, uint64_t>> kinds = {{"initiatives", 2}, {"caseStudies", 1}};
+  EXPECT_EQ(r.facets["kind"], kinds);
+  EXPECT_EQ(r.facets["workstream"].size(), 2u);
+}
+
+TEST_F(SearchIndexTest, ReplacesDeletesAndKeepsItsSequenceAcrossReopen) {
+  EXPECT_EQ(index_->last_sequence(), 7u);
+  ASSERT_TRUE(
+      index_->Apply({{"a", std::nullopt}, {"b", Doc("b", "initiatives", "Falls", "x")}}, 9).ok());
+  EXPECT_EQ(Run({.text = "sepsis"}).total, 1u);
+  EXPECT_EQ(Run({.text = "huddles"}).total, 0u);
+  index_.reset();
+  auto reopened = SearchIndex::Open(Path());
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ((*reopened)->last_sequence(), 9u);
+  EXPECT_EQ((*reopened)->document_count(), 2u);
+}
+
+TEST_F(SearchIndexTest, WaitForReturnsOnceApplied) {
+  EXPECT_TRUE(index_->WaitFor(7, absl::Now()));
+  EXPECT_FALSE(index_->WaitFor(8, absl::Now() + absl::Milliseconds(20)));
+}
+
+TEST_F(SearchIndexTest, AnUnreadableOrUncleanIndexStartsEmpty) {
+  index_.reset();
+  std::filesystem::remove(Path() + "/psc-closed-cleanly");  // as after a crash
+  auto unclean = SearchIndex::Open(Path());
+  ASSERT_TRUE(unclean.ok());
+  EXPECT_EQ((*unclean)->last_sequence(), 0u);
+  EXPECT_EQ((*unclean)->document_count(), 0u);
+  unclean->reset();
+  for (const auto& entry : std::filesystem::directory_iterator(Path())) {
+    std::filesystem::resize_file(entry.path(), 0);
+  }
+  auto corrupt = SearchIndex::Open(Path());
+  ASSERT_TRUE(corrupt.ok()) << corrupt.status();
+  EXPECT_EQ((*corrupt)->last_sequence(), 0u);
+}
+
+TEST_F(SearchIndexTest, AQueryThatDoesNotParseIsInvalid) {
+  auto r = index_->Search({.text = "sepsis AND"});
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace psc::index
