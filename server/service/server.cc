@@ -81,7 +81,7 @@ void Server::Shutdown(absl::Duration grace) {
     }
     service_.reset();  // runs the similar-initiative hints still queued
     trimmer_.reset();
-    store_->SetCommitListener(nullptr);
+    if (store_ != nullptr) store_->SetCommitListener(nullptr);  // the indexer goes next
     indexer_.reset();
     discovery_.reset();
     search_index_.reset();
