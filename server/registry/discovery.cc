@@ -2,8 +2,6 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "server/common/errors.h"
 #include "server/common/status_macros.h"
 #include "server/registry/access_policy.h"
@@ -14,21 +12,6 @@ namespace {
 
 constexpr size_t kMaxQueryLength = 1000;
 constexpr absl::Duration kMaxIndexWait = absl::Seconds(10);
-
-// The request without its paging fields: a page token is valid only for the same request.
-template <typename Request>
-std::string Fingerprint(Request request) {
-  request.clear_page_size();
-  request.clear_page_token();
-  request.clear_min_sequence();
-  std::string out;
-  google::protobuf::io::StringOutputStream stream(&out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  request.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return absl::StrCat(Request::descriptor()->name(), ":", out);
-}
 
 }  // namespace
 
@@ -74,7 +57,7 @@ absl::StatusOr<v1::SearchResponse> Discovery::Search(const Caller& caller,
   }
   query.text = request.query();
   PSC_ASSIGN_OR_RETURN(int page_size, EffectivePageSize(request.page_size()));
-  const std::string fingerprint = Fingerprint(request);
+  const std::string fingerprint = PagingFingerprint(request);
   PSC_ASSIGN_OR_RETURN(int offset, Offset(fingerprint, request.page_token()));
   PSC_RETURN_IF_ERROR(AwaitIndex(request.min_sequence(), deadline));
   query.offset = offset;

@@ -9,7 +9,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "psc/registry/v1/search.pb.h"
 #include "server/index/search_index.h"
 #include "server/registry/caller.h"
@@ -44,6 +47,23 @@ class Discovery {
   std::vector<v1::SimilarInitiative> SimilarTo(const v1::Initiative& initiative, int limit) const;
 
  private:
+  // The request without its paging fields, to which a page token is bound: a token is valid
+  // only for the same request.
+  template <typename Request>
+  static std::string PagingFingerprint(Request request) {
+    request.clear_page_size();
+    request.clear_page_token();
+    request.clear_min_sequence();
+    std::string out;
+    google::protobuf::io::StringOutputStream stream(&out);
+    {
+      google::protobuf::io::CodedOutputStream coded(&stream);
+      coded.SetSerializationDeterministic(true);
+      request.SerializeToCodedStream(&coded);
+    }
+    return absl::StrCat(Request::descriptor()->name(), ":", out);
+  }
+
   // Waits until the index has applied `min_sequence`.
   absl::Status AwaitIndex(uint64_t min_sequence, absl::Time deadline) const;
   // The offset a page token stands for (0 without one), bound to the request's `fingerprint`.

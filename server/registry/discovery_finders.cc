@@ -44,11 +44,7 @@ absl::StatusOr<v1::FindExpertsResponse> Discovery::FindExperts(
     const Caller& caller, const v1::FindExpertsRequest& request, absl::Time deadline) const {
   PSC_ASSIGN_OR_RETURN(index::Query query, ExpertFilters(caller, request));
   PSC_ASSIGN_OR_RETURN(int page_size, EffectivePageSize(request.page_size()));
-  v1::FindExpertsRequest unpaged = request;
-  unpaged.clear_page_size();
-  unpaged.clear_page_token();
-  unpaged.clear_min_sequence();
-  const std::string fingerprint = absl::StrCat("experts:", unpaged.SerializeAsString());
+  const std::string fingerprint = PagingFingerprint(request);
   PSC_ASSIGN_OR_RETURN(int offset, Offset(fingerprint, request.page_token()));
   PSC_RETURN_IF_ERROR(AwaitIndex(request.min_sequence(), deadline));
   query.offset = offset;

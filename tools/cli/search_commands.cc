@@ -64,6 +64,27 @@ absl::Status SetFields(const FlagValues& values, google::protobuf::Message* requ
   return absl::OkStatus();
 }
 
+// Reports a flag value that does not parse; nothing was sent.
+bool UsageError(const absl::Status& s, Context& ctx) {
+  if (s.ok()) return false;
+  ReportError(s, ctx.err);
+  ctx.exit_code = kExitUsage;
+  return true;
+}
+
+// Prints a response as JSON or through `print_table`, or reports its error.
+template <typename Response, typename PrintTableFn>
+void PrintResponse(const absl::StatusOr<Response>& response, Context& ctx,
+                   PrintTableFn print_table) {
+  if (!response.ok()) {
+    ctx.exit_code = ReportError(response.status(), ctx.err);
+  } else if (ctx.format() == OutputFormat::kJson) {
+    ctx.out << ToJsonLine(*response) << "\n";
+  } else {
+    print_table(*response);
+  }
+}
+
 // "<mark>x</mark>" as "*x*" for a terminal.
 std::string PlainSnippet(const std::string& snippet) {
   return absl::StrReplaceAll(snippet, {{"<mark>", "*"}, {"</mark>", "*"}, {"\n", " "}});
@@ -113,26 +134,13 @@ void AddSearch(CLI::App& app, Context& ctx) {
   cmd->callback([&ctx, query, values, shareable, page_size, page_token, min_sequence] {
     v1::SearchRequest request;
     request.set_query(*query);
-    absl::Status s = SetFields(*values, &request);
-    if (!s.ok()) {
-      ReportError(s, ctx.err);
-      ctx.exit_code = kExitUsage;  // bad flag values: nothing was sent
-      return;
-    }
+    if (UsageError(SetFields(*values, &request), ctx)) return;
     if (!shareable->empty()) request.set_shareable(*shareable == "true");
     request.set_page_size(*page_size);
     request.set_page_token(*page_token);
     request.set_min_sequence(*min_sequence);
-    auto response = ctx.Client().Search(request);
-    if (!response.ok()) {
-      ctx.exit_code = ReportError(response.status(), ctx.err);
-      return;
-    }
-    if (ctx.format() == OutputFormat::kJson) {
-      ctx.out << ToJsonLine(*response) << "\n";
-    } else {
-      PrintSearch(*response, ctx.out);
-    }
+    PrintResponse(ctx.Client().Search(request), ctx,
+                  [&](const v1::SearchResponse& r) { PrintSearch(r, ctx.out); });
   });
 }
 
@@ -153,31 +161,19 @@ void AddExpertsFind(CLI::App& experts, Context& ctx) {
       "--shareable-only\n  psc experts find --query \"maternity simulation\"");
   cmd->callback([&ctx, values, shareable_only, min_days, page_size] {
     v1::FindExpertsRequest request;
-    absl::Status s = SetFields(*values, &request);
-    if (!s.ok()) {
-      ReportError(s, ctx.err);
-      ctx.exit_code = kExitUsage;  // bad flag values: nothing was sent
-      return;
-    }
+    if (UsageError(SetFields(*values, &request), ctx)) return;
     request.set_shareable_only(*shareable_only);
     request.set_min_free_days(*min_days);
     request.set_page_size(*page_size);
-    auto response = ctx.Client().FindExperts(request);
-    if (!response.ok()) {
-      ctx.exit_code = ReportError(response.status(), ctx.err);
-      return;
-    }
-    if (ctx.format() == OutputFormat::kJson) {
-      ctx.out << ToJsonLine(*response) << "\n";
-      return;
-    }
-    for (const v1::ExpertMatch& m : response->experts()) {
-      ctx.out << m.expert().name() << "  " << m.expert().display_name() << "  ("
-              << m.expert().home_collaborative() << ")"
-              << absl::StrFormat("  score %.2f", m.score()) << "\n    "
-              << absl::StrJoin(m.reasons(), "; ") << "\n";
-    }
-    ctx.out << response->experts_size() << " of " << response->total_size() << " experts\n";
+    PrintResponse(ctx.Client().FindExperts(request), ctx, [&](const v1::FindExpertsResponse& r) {
+      for (const v1::ExpertMatch& m : r.experts()) {
+        ctx.out << m.expert().name() << "  " << m.expert().display_name() << "  ("
+                << m.expert().home_collaborative() << ")"
+                << absl::StrFormat("  score %.2f", m.score()) << "\n    "
+                << absl::StrJoin(m.reasons(), "; ") << "\n";
+      }
+      ctx.out << r.experts_size() << " of " << r.total_size() << " experts\n";
+    });
   });
 }
 
@@ -198,23 +194,17 @@ void AddInitiativesSimilar(CLI::App& initiatives, Context& ctx) {
     if (!name->empty()) request.set_name(ExpandName("initiatives", *name));
     request.set_text(*text);
     request.set_page_size(*limit);
-    auto response = ctx.Client().FindSimilarInitiatives(request);
-    if (!response.ok()) {
-      ctx.exit_code = ReportError(response.status(), ctx.err);
-      return;
-    }
-    if (ctx.format() == OutputFormat::kJson) {
-      ctx.out << ToJsonLine(*response) << "\n";
-      return;
-    }
-    std::vector<const google::protobuf::Message*> rows;
-    for (const auto& s : response->initiatives()) rows.push_back(&s);
-    PrintTable({{"NAME", "name"},
-                {"TITLE", "title"},
-                {"LEAD", "lead_collaborative"},
-                {"STATUS", "status"},
-                {"SIMILARITY", "similarity"}},
-               rows, ctx.out);
+    PrintResponse(ctx.Client().FindSimilarInitiatives(request), ctx,
+                  [&](const v1::FindSimilarInitiativesResponse& r) {
+                    std::vector<const google::protobuf::Message*> rows;
+                    for (const auto& s : r.initiatives()) rows.push_back(&s);
+                    PrintTable({{"NAME", "name"},
+                                {"TITLE", "title"},
+                                {"LEAD", "lead_collaborative"},
+                                {"STATUS", "status"},
+                                {"SIMILARITY", "similarity"}},
+                               rows, ctx.out);
+                  });
   });
 }
 
