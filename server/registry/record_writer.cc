@@ -134,7 +134,7 @@ void WriteChange(storage::WriteTxn& txn, const ResourceKind& kind, const Message
       stored.add_previous_terms(absl::StrCat(t.field, "=", t.value));
     }
   }
-  txn.SetChange(stored.SerializeAsString());
+  txn.AddChange(stored.SerializeAsString());
 }
 
 }  // namespace psc::registry

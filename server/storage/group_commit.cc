@@ -61,7 +61,7 @@ void GroupCommitter::CommitGroup(std::deque<Pending>& group) {
     batch.batch().SetSavePoint();
     WriteTxn txn(&batch, sequence + 1);
     absl::Status status = p.mutation(txn);
-    if (status.ok() && txn.wrote_logged_ && !txn.change_) {
+    if (status.ok() && txn.wrote_logged_ && txn.changes_.empty()) {
       status = absl::InternalError("mutation wrote without a change-log entry");
     }
     if (!status.ok()) {
@@ -71,10 +71,11 @@ void GroupCommitter::CommitGroup(std::deque<Pending>& group) {
     }
     batch.batch().PopSavePoint();
     if (txn.wrote_any_) dirty = true;
-    if (!txn.change_) continue;  // nothing logged: no sequence taken
-    ++sequence;
-    batch.batch().Put(handles_->cf(Family::kChangeLog), ChangeLogKey(sequence), *txn.change_);
-    p.result = sequence;
+    if (txn.changes_.empty()) continue;  // nothing logged: no sequence taken
+    for (const std::string& change : txn.changes_) {
+      batch.batch().Put(handles_->cf(Family::kChangeLog), ChangeLogKey(++sequence), change);
+    }
+    p.result = sequence;  // the mutation's last sequence
   }
   if (!dirty && sequence == first) return;
   if (sequence != first) {

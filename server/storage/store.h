@@ -27,8 +27,8 @@ struct StoreOptions {
 // A mutation runs on the committer thread, reads and writes through `txn`, and returns OK to
 // commit or an error to roll back its own writes (others in the group are unaffected).
 using Mutation = std::function<absl::Status(WriteTxn& txn)>;
-// Called once, on the committer thread, after the group's write is durable: the sequence the
-// mutation committed under, 0 when it logged no change
+// Called once, on the committer thread, after the group's write is durable: the (last) sequence
+// the mutation committed under, 0 when it logged no change
 // (wrote nothing, or metadata only), or the error. Must not block.
 using CommitCallback = absl::AnyInvocable<void(absl::StatusOr<uint64_t>) &&>;
 

@@ -43,6 +43,24 @@ void WriteTxn::NoteWrite(Family family) {
   if (family != Family::kMeta) wrote_logged_ = true;
 }
 
-void WriteTxn::SetChange(std::string serialized_entry) { change_ = std::move(serialized_entry); }
+void WriteTxn::AddChange(std::string serialized_entry) {
+  changes_.push_back(std::move(serialized_entry));
+}
+
+absl::Status WriteTxn::Scan(
+    Family family, absl::string_view prefix,
+    absl::FunctionRef<bool(absl::string_view key, absl::string_view value)> visit) {
+  const DbHandles* h = batch_->handles();
+  std::unique_ptr<rocksdb::Iterator> it(batch_->batch().NewIteratorWithBase(
+      h->cf(family), h->db->NewIterator(rocksdb::ReadOptions(), h->cf(family))));
+  const rocksdb::Slice start(prefix.data(), prefix.size());
+  for (it->Seek(start); it->Valid() && it->key().starts_with(start); it->Next()) {
+    if (!visit(absl::string_view(it->key().data(), it->key().size()),
+               absl::string_view(it->value().data(), it->value().size()))) {
+      break;
+    }
+  }
+  return it->status().ok() ? absl::OkStatus() : FromRocks(it->status());
+}
 
 }  // namespace psc::storage

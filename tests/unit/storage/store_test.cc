@@ -24,7 +24,7 @@ Mutation WriteAll(const std::string& id) {
   return [id](WriteTxn& txn) {
     txn.Put(Family::kRecords, "r/" + id, "record " + id);
     txn.Put(Family::kIndex, "i/" + id, "");
-    txn.SetChange("change " + id);
+    txn.AddChange("change " + id);
     return absl::OkStatus();
   };
 }
@@ -49,13 +49,54 @@ TEST(StoreTest, RecordIndexAndLogEntryCommitTogether) {
   EXPECT_EQ(store->Snapshot()->sequence(), 1u);
 }
 
+TEST(StoreTest, AMutationChangingTwoRecordsTakesConsecutiveSequences) {
+  testing::TempDir dir;
+  auto store = OpenStore(dir.path());
+  ASSERT_TRUE(store->CommitAndWait(WriteAll("a")).ok());
+  std::vector<uint64_t> seen;
+  auto last = store->CommitAndWait([&](WriteTxn& txn) {
+    for (const char* id : {"b", "c"}) {
+      seen.push_back(txn.sequence());
+      txn.Put(Family::kRecords, std::string("r/") + id, id);
+      txn.AddChange(std::string("change ") + id);
+    }
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_EQ(*last, 3u);
+  EXPECT_EQ(seen, (std::vector<uint64_t>{2, 3}));
+  EXPECT_EQ(Read(*store, Family::kChangeLog, LogKey(2)), "change b");
+  EXPECT_EQ(Read(*store, Family::kChangeLog, LogKey(3)), "change c");
+  EXPECT_EQ(store->last_sequence(), 3u);
+}
+
+TEST(StoreTest, TxnScanSeesEveryEarlierWrite) {
+  testing::TempDir dir;
+  auto store = OpenStore(dir.path());
+  ASSERT_TRUE(store->CommitAndWait(WriteAll("a")).ok());
+  // Whether or not the two land in one group, the scan sees the write queued before it.
+  std::atomic<int> done{0};
+  std::vector<std::string> keys;
+  store->Commit(WriteAll("b"), [&](absl::StatusOr<uint64_t>) { ++done; });
+  store->Commit(
+      [&](WriteTxn& txn) {
+        return txn.Scan(Family::kRecords, "r/", [&](absl::string_view key, absl::string_view) {
+          keys.emplace_back(key);
+          return true;
+        });
+      },
+      [&](absl::StatusOr<uint64_t>) { ++done; });
+  while (done.load() < 2) std::this_thread::yield();
+  EXPECT_EQ(keys, (std::vector<std::string>{"r/a", "r/b"}));
+}
+
 TEST(StoreTest, FailedMutationWritesNothingAndTakesNoSequence) {
   testing::TempDir dir;
   auto store = OpenStore(dir.path());
   auto failed = store->CommitAndWait([](WriteTxn& txn) {
     txn.Put(Family::kRecords, "r/x", "record");
     txn.Put(Family::kIndex, "i/x", "");
-    txn.SetChange("change");
+    txn.AddChange("change");
     return absl::FailedPreconditionError("rule broken after writing");
   });
   EXPECT_EQ(failed.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -106,7 +147,7 @@ TEST(StoreTest, FailureInsideAGroupLeavesTheOthersIntact) {
   store->Commit(
       [](WriteTxn& txn) {
         txn.Put(Family::kRecords, "r/bad", "x");
-        txn.SetChange("bad");
+        txn.AddChange("bad");
         return absl::AbortedError("no");
       },
       record(1));
@@ -132,7 +173,7 @@ TEST(StoreTest, MutationsSeeEarlierWritesOfTheirGroup) {
           if (!existing.ok()) return existing.status();
           if (*existing) return absl::AlreadyExistsError("taken");
           txn.Put(Family::kRecords, "r/k", "v");
-          txn.SetChange("c");
+          txn.AddChange("c");
           return absl::OkStatus();
         },
         [&](absl::StatusOr<uint64_t> r) {
@@ -191,7 +232,7 @@ TEST(StoreTest, ScanHonoursPrefixResumeAndReverse) {
                     for (const char* k : {"a/1", "a/2", "a/3", "b/1"}) {
                       txn.Put(Family::kIndex, k, "");
                     }
-                    txn.SetChange("c");
+                    txn.AddChange("c");
                     return absl::OkStatus();
                   })
                   .ok());
