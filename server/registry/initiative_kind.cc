@@ -1,5 +1,6 @@
 #include "psc/registry/v1/initiative.pb.h"
 #include "server/registry/index_terms.h"
+#include "server/registry/initiative_lifecycle.h"
 #include "server/registry/measurement_plan.h"
 #include "server/registry/validator.h"
 
@@ -64,6 +65,7 @@ class InitiativeKindImpl final : public TypedKind<v1::Initiative> {
     v.Date("end_date", end);
     v.DateOrder("end_date", start, end);
     v.Text("qi_method", i.qi_method(), 200);
+    v.Text("status_override_reason", i.status_override_reason(), 2000);
     v.Text("patient_public_involvement", i.patient_public_involvement(), 2000);
     v.Range("resourcing.wte", i.resourcing().wte(), 0, 1000);
     v.Range("resourcing.budget_gbp", static_cast<double>(i.resourcing().budget_gbp()), 0, 1e9);
@@ -91,6 +93,12 @@ class InitiativeKindImpl final : public TypedKind<v1::Initiative> {
   }
 
   void DeriveFields(v1::Initiative* i) const override { DeriveMeasurementPlan(i); }
+
+  absl::Status CheckWrite(const Caller& caller, const google::protobuf::Message* before,
+                          const google::protobuf::Message& after) const override {
+    return CheckInitiativeLifecycle(caller, static_cast<const v1::Initiative*>(before),
+                                    static_cast<const v1::Initiative&>(after));
+  }
 
   std::vector<IndexTerm> TermsOf(const v1::Initiative& i) const override {
     std::vector<IndexTerm> terms;

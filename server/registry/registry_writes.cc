@@ -119,6 +119,9 @@ void Registry::Create(const Caller& caller, const ResourceKind& kind, ResourcePt
   std::string id = params.id.empty() ? RandomId() : params.id;
   SetName(resource.get(), ResourceName(kind.collection(), id));
   kind.Derive(resource.get());
+  if (absl::Status s = kind.CheckWrite(caller, nullptr, *resource); !s.ok()) {
+    return std::move(done)(s);
+  }
 
   auto input = std::shared_ptr<Message>(std::move(resource));
   auto result = std::make_shared<ResourcePtr>();
@@ -178,6 +181,7 @@ void Registry::Update(const Caller& caller, const ResourceKind& kind, ResourcePt
     std::vector<FieldViolation> violations = Violations(kind, *updated);
     if (!violations.empty()) return ValidationError(violations);
     kind.Derive(updated.get());
+    PSC_RETURN_IF_ERROR(kind.CheckWrite(caller, current.get(), *updated));
     PSC_RETURN_IF_ERROR(CheckReferences(txn, kind, *updated));
     absl::Time now = absl::Now();
     Stamp(updated.get(), now, txn.sequence(), /*created=*/false);

@@ -6,6 +6,7 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
 #include "server/common/errors.h"
+#include "server/registry/caller.h"
 
 namespace psc::registry {
 
@@ -56,6 +57,12 @@ class ResourceKind {
                         std::vector<FieldViolation>* violations) const = 0;
   // Recomputes derived fields; called on every write after validation.
   virtual void Derive(google::protobuf::Message* resource) const {}
+  // Rules that depend on the previous state or the caller (lifecycle transitions), checked on
+  // every write after derivation; `before` is null on create.
+  virtual absl::Status CheckWrite(const Caller& caller, const google::protobuf::Message* before,
+                                  const google::protobuf::Message& after) const {
+    return absl::OkStatus();
+  }
   // The values `resource` is indexed under, one per (field, value), without duplicates.
   virtual std::vector<IndexTerm> IndexTerms(const google::protobuf::Message& resource) const = 0;
   // The resource names `resource` refers to; each must exist when it is written.

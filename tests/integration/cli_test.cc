@@ -50,9 +50,16 @@ TEST_F(CliTest, InitiativeLifecycle) {
   // Columns line up: every row has its second column at the same offset.
   EXPECT_EQ(rows[0].find("TITLE"), rows[1].find("Safety huddles"));
 
+  // Without a complete measurement plan it cannot become active, unless an admin says why.
+  ProcessResult refused = Psc({"initiatives", "update", "huddles", "--status", "active"});
+  EXPECT_EQ(refused.exit_code, 4);
+  EXPECT_NE(refused.err.find("MEASUREMENT_PLAN_INCOMPLETE"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("no outcome measure"), std::string::npos) << refused.err;
+
   // Update sends only the flags given; the rest is untouched.
-  ProcessResult updated = Psc({"initiatives", "update", "huddles", "--status", "active", "--etag",
-                               initiative.etag(), "--output", "json"});
+  ProcessResult updated =
+      Psc({"initiatives", "update", "huddles", "--status", "active", "--override-reason",
+           "Pilot agreed by the board", "--etag", initiative.etag(), "--output", "json"});
   ASSERT_EQ(updated.exit_code, 0) << updated.err;
   v1::Initiative after;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(updated.out, &after).ok());

@@ -96,6 +96,7 @@ TEST_F(ListTest, EveryFilterIsServed) {
   b.set_local_priority("Falls prevention");
   b.set_status(v1::ACTIVE);
   b.clear_milestones();
+  b.set_status_override_reason("Started before its plan was complete");
   ASSERT_TRUE(client_->CreateInitiative(a, {.id = "a"}).ok());
   ASSERT_TRUE(client_->CreateInitiative(b, {.id = "b"}).ok());
   using Names = std::vector<std::string>;

@@ -88,6 +88,8 @@ std::vector<CliKind> MakeKinds() {
               {"local-priority", "local_priority", "The local priority (LOCAL workstream)"},
               {"status", "status", "PROPOSED, ACTIVE, SPREADING, COMPLETED, PAUSED or STOPPED"},
               {"status-reason", "status_reason", "Why it is paused or stopped"},
+              {"override-reason", "status_override_reason",
+               "Admins: why it may be active without a complete measurement plan"},
               {"topic", "topics", "Topic (repeat for several)"},
               {"care-setting", "care_settings", "Care setting (repeat for several)"},
               {"start", "start_date", "Start date, YYYY-MM-DD"},
