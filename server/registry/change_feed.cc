@@ -29,7 +29,7 @@ absl::Status ChangeFeed::CheckCursor(uint64_t after, const std::vector<std::stri
       return Error(absl::StatusCode::kInvalidArgument, "INVALID_KIND",
                    absl::StrCat("kinds: \"", kind.substr(0, 100),
                                 "\" is not one of collaboratives, initiatives, caseStudies, "
-                                "experts, resources"));
+                                "experts, resources, joinRequests, requests"));
     }
   }
   const uint64_t last = store_->last_sequence();
@@ -66,11 +66,10 @@ absl::StatusOr<FeedPage> ChangeFeed::Read(const Caller& caller, uint64_t after,
           status = absl::InternalError(absl::StrCat("corrupt change ", sequence));
           return false;
         }
-        const std::string collection =
-            change.event().resource_name().substr(0, change.event().resource_name().find('/'));
-        const ResourceKind* kind = KindForCollection(collection);
-        bool wanted = kind != nullptr && (kinds.empty() || std::find(kinds.begin(), kinds.end(),
-                                                                     collection) != kinds.end());
+        const ResourceKind* kind = KindOfName(change.event().resource_name());
+        bool wanted = kind != nullptr &&
+                      (kinds.empty() ||
+                       std::find(kinds.begin(), kinds.end(), kind->collection()) != kinds.end());
         if (wanted) {
           if (auto event = FeedEventFor(caller, *kind, change))
             page.events.push_back(*std::move(event));

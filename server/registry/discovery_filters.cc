@@ -59,7 +59,7 @@ absl::StatusOr<index::Query> SearchFilters(const Caller& caller, const v1::Searc
   std::vector<const ResourceKind*> kinds;
   for (int i = 0; i < request.kinds_size(); ++i) {
     const ResourceKind* kind = KindForCollection(request.kinds(i));
-    if (kind == nullptr) {
+    if (std::find(AllKinds().begin(), AllKinds().end(), kind) == AllKinds().end()) {
       violations.push_back({absl::StrCat("kinds[", i, "]"),
                             "must be one of collaboratives, initiatives, caseStudies, experts, "
                             "resources"});

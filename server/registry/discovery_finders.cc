@@ -9,6 +9,7 @@
 #include "server/registry/discovery.h"
 #include "server/registry/discovery_filters.h"
 #include "server/registry/search_documents.h"
+#include "server/registry/sharing_capacity.h"
 
 namespace psc::registry {
 namespace {
@@ -20,7 +21,8 @@ constexpr size_t kMaxSimilarText = 8000;
 constexpr int kMinSimilarPercent = 25;
 
 // Why `expert` matched `request`, in words a lead can check.
-std::vector<std::string> Reasons(const v1::FindExpertsRequest& request, const v1::Expert& expert) {
+std::vector<std::string> Reasons(const v1::FindExpertsRequest& request, const v1::Expert& expert,
+                                 int free_days) {
   std::vector<std::string> reasons;
   for (const v1::ExpertSkill& s : expert.skills()) {
     if (s.skill() == request.skill()) {
@@ -28,7 +30,8 @@ std::vector<std::string> Reasons(const v1::FindExpertsRequest& request, const v1
           absl::StrCat(SkillLabel(s.skill()), " at ", v1::SkillLevel_Name(s.level()), " level"));
     }
   }
-  reasons.push_back(absl::StrCat(FreeDays(expert), " free days a month"));
+  reasons.push_back(absl::StrCat(free_days, " free days this month (of ",
+                                 expert.days_per_month_offered(), " offered)"));
   if (request.region() != v1::REGION_UNSPECIFIED) {
     reasons.push_back(absl::StrCat("covers ", v1::Region_Name(request.region())));
   }
@@ -59,8 +62,9 @@ absl::StatusOr<v1::FindExpertsResponse> Discovery::FindExperts(
     v1::ExpertMatch* match = response.add_experts();
     match->mutable_expert()->CopyFrom(**expert);
     match->set_score(hit.score);
-    match->set_free_days(FreeDays(match->expert()));
-    for (std::string& reason : Reasons(request, match->expert())) {
+    PSC_ASSIGN_OR_RETURN(int free_days, FreeDaysNow(*registry_, match->expert(), absl::Now()));
+    match->set_free_days(free_days);
+    for (std::string& reason : Reasons(request, match->expert(), free_days)) {
       match->add_reasons(std::move(reason));
     }
   }

@@ -1,8 +1,11 @@
 #include "server/registry/names.h"
 
+#include <vector>
+
 #include "absl/random/random.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "server/common/errors.h"
 
 namespace psc::registry {
@@ -42,6 +45,24 @@ absl::StatusOr<std::string> ParseName(absl::string_view name, absl::string_view 
                               "\" is not a resource name of the form ", collection, "/{id}"));
   }
   return std::string(name.substr(collection.size() + 1));
+}
+
+absl::StatusOr<std::string> ParseChildName(absl::string_view name, absl::string_view parent,
+                                           absl::string_view child, absl::string_view field) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 4 || parts[0] != parent || parts[2] != child || !IsValidId(parts[1]) ||
+      !IsValidId(parts[3])) {
+    return Error(
+        absl::StatusCode::kInvalidArgument, "INVALID_NAME",
+        absl::StrCat(field, ": \"", name.substr(0, 200), "\" is not a resource name of the form ",
+                     parent, "/{id}/", child, "/{id}"));
+  }
+  return absl::StrCat(parts[1], "/", parts[3]);
+}
+
+std::string ParentName(absl::string_view child_name) {
+  std::vector<absl::string_view> parts = absl::StrSplit(child_name, '/');
+  return parts.size() == 4 ? absl::StrCat(parts[0], "/", parts[1]) : "";
 }
 
 }  // namespace psc::registry

@@ -25,4 +25,12 @@ absl::StatusOr<std::string> ParseName(absl::string_view name, absl::string_view 
 // Whether `name` is `collection/{valid id}`.
 bool IsNameIn(absl::string_view name, absl::string_view collection);
 
+// The storage id "{parent id}/{id}" of a child resource `parent/{id}/child/{id}`, else
+// INVALID_ARGUMENT reason INVALID_NAME naming `field`.
+absl::StatusOr<std::string> ParseChildName(absl::string_view name, absl::string_view parent,
+                                           absl::string_view child, absl::string_view field);
+
+// "initiatives/x" for "initiatives/x/joinRequests/y"; "" for a name that is not a child's.
+std::string ParentName(absl::string_view child_name);
+
 }  // namespace psc::registry

@@ -15,7 +15,7 @@ using google::protobuf::Message;
 using storage::Family;
 
 std::string IdOf(const ResourceKind& kind, const Message& m) {
-  return GetName(m).substr(kind.collection().size() + 1);
+  return kind.IdOfName(GetName(m), "name").value_or("");  // names are checked before writes
 }
 
 // Every index key of `m`, including the "_all" entry, in both orders.
@@ -135,6 +135,43 @@ void WriteChange(storage::WriteTxn& txn, const ResourceKind& kind, const Message
     }
   }
   txn.AddChange(stored.SerializeAsString());
+}
+
+std::vector<FieldViolation> Violations(const ResourceKind& kind, const Message& resource) {
+  std::vector<FieldViolation> violations;
+  kind.Validate(resource, &violations);
+  for (FieldViolation& v : violations) v.field = Sub(kind.singular(), v.field);
+  return violations;
+}
+
+absl::Status NotFound(absl::string_view name) {
+  return Error(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND",
+               absl::StrCat(name, " does not exist"));
+}
+
+absl::Status CheckEtag(const Message& current, absl::string_view etag) {
+  if (etag.empty() || etag == GetEtag(current)) return absl::OkStatus();
+  return Error(
+      absl::StatusCode::kAborted, "ETAG_MISMATCH",
+      absl::StrCat(GetName(current), " has changed: etag \"", etag.substr(0, 64),
+                   "\" is not the current \"", GetEtag(current), "\"; read it again and retry"));
+}
+
+void StampAndWrite(storage::WriteTxn& txn, const ResourceKind& kind, const Message* before,
+                   Message* after, absl::string_view actor, absl::Time now) {
+  Stamp(after, now, txn.sequence(), /*created=*/before == nullptr);
+  WriteChange(txn, kind, before, after, actor, now);
+}
+
+storage::CommitCallback Deliver(std::shared_ptr<ResourcePtr> result, ResourceCallback done) {
+  return [result = std::move(result),
+          done = std::move(done)](absl::StatusOr<uint64_t> committed) mutable {
+    if (!committed.ok()) {
+      std::move(done)(committed.status());
+    } else {
+      std::move(done)(std::move(*result));
+    }
+  };
 }
 
 }  // namespace psc::registry

@@ -10,7 +10,9 @@
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
 #include "psc/registry/v1/change.pb.h"
+#include "server/registry/callbacks.h"
 #include "server/registry/resource_kind.h"
+#include "server/storage/store.h"
 #include "server/storage/write_txn.h"
 
 namespace psc::registry {
@@ -30,5 +32,25 @@ absl::Status CheckReferences(storage::WriteTxn& txn, const ResourceKind& kind,
 void WriteChange(storage::WriteTxn& txn, const ResourceKind& kind,
                  const google::protobuf::Message* before, const google::protobuf::Message* after,
                  absl::string_view actor, absl::Time now);
+
+// Validation failures of `resource`, with paths under the request field (kind.singular()).
+std::vector<FieldViolation> Violations(const ResourceKind& kind,
+                                       const google::protobuf::Message& resource);
+
+// NOT_FOUND, reason RESOURCE_NOT_FOUND: "`name` does not exist".
+absl::Status NotFound(absl::string_view name);
+
+// OK when `etag` is empty or current; else ABORTED, reason ETAG_MISMATCH.
+absl::Status CheckEtag(const google::protobuf::Message& current, absl::string_view etag);
+
+// Stamps `after` (times, etag = this change's sequence) and writes the change from `before`
+// (null on create), as `actor`.
+void StampAndWrite(storage::WriteTxn& txn, const ResourceKind& kind,
+                   const google::protobuf::Message* before, google::protobuf::Message* after,
+                   absl::string_view actor, absl::Time now);
+
+// A commit callback that completes `done` with `*result` once the store has committed, or
+// with the commit's error.
+storage::CommitCallback Deliver(std::shared_ptr<ResourcePtr> result, ResourceCallback done);
 
 }  // namespace psc::registry

@@ -11,17 +11,13 @@
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/message.h"
 #include "psc/registry/v1/change.pb.h"
+#include "server/registry/callbacks.h"
 #include "server/registry/caller.h"
 #include "server/registry/list_query.h"
 #include "server/registry/resource_kind.h"
 #include "server/storage/store.h"
 
 namespace psc::registry {
-
-using ResourcePtr = std::unique_ptr<google::protobuf::Message>;
-// Write callbacks run on the store's committer thread and must not block.
-using ResourceCallback = absl::AnyInvocable<void(absl::StatusOr<ResourcePtr>) &&>;
-using StatusCallback = absl::AnyInvocable<void(absl::Status) &&>;
 
 struct ListParams {
   int page_size = 0;

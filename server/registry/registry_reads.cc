@@ -63,7 +63,7 @@ absl::StatusOr<std::unique_ptr<Registry>> Registry::Open(storage::Store* store) 
 absl::StatusOr<ResourcePtr> Registry::Get(const Caller& caller, const ResourceKind& kind,
                                           absl::string_view name) const {
   PSC_RETURN_IF_ERROR(CheckOperation(caller, kind, Operation::kRead));
-  PSC_ASSIGN_OR_RETURN(std::string id, ParseName(name, kind.collection(), "name"));
+  PSC_ASSIGN_OR_RETURN(std::string id, kind.IdOfName(name, "name"));
   PSC_ASSIGN_OR_RETURN(ResourcePtr m, LoadRecord(*store_->Snapshot(), kind, id));
   // What the caller may not see is reported exactly like what does not exist.
   if (m == nullptr || !CanSee(caller, kind, *m)) {
@@ -131,13 +131,13 @@ absl::StatusOr<ListPage> Registry::List(const Caller& caller, const ResourceKind
 
 absl::StatusOr<HistoryPage> Registry::History(const Caller& caller, absl::string_view name,
                                               int page_size, absl::string_view page_token) const {
-  const ResourceKind* kind = KindForCollection(name.substr(0, name.find('/')));
+  const ResourceKind* kind = KindOfName(name);
   if (kind == nullptr) {
     return Error(absl::StatusCode::kInvalidArgument, "INVALID_NAME",
                  absl::StrCat("name: \"", name.substr(0, 200), "\" is not a resource name"));
   }
   PSC_RETURN_IF_ERROR(CheckOperation(caller, *kind, Operation::kHistory));
-  PSC_RETURN_IF_ERROR(ParseName(name, kind->collection(), "name").status());
+  PSC_RETURN_IF_ERROR(kind->IdOfName(name, "name").status());
   PSC_ASSIGN_OR_RETURN(int size, EffectivePageSize(page_size));
   ReadView::ScanOptions scan;
   scan.prefix = HistoryPrefix(name);

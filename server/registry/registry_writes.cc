@@ -27,14 +27,6 @@ using storage::WriteTxn;
 
 constexpr size_t kMaxRequestIdLength = 64;
 
-// Validation failures of `resource`, with paths under the request field.
-std::vector<FieldViolation> Violations(const ResourceKind& kind, const Message& resource) {
-  std::vector<FieldViolation> violations;
-  kind.Validate(resource, &violations);
-  for (FieldViolation& v : violations) v.field = Sub(kind.singular(), v.field);
-  return violations;
-}
-
 std::string Fingerprint(const Message& resource, absl::string_view id) {
   std::string bytes;
   google::protobuf::io::StringOutputStream stream(&bytes);
@@ -47,31 +39,6 @@ std::string Fingerprint(const Message& resource, absl::string_view id) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
   return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
-}
-
-absl::Status NotFound(absl::string_view name) {
-  return Error(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND",
-               absl::StrCat(name, " does not exist"));
-}
-
-absl::Status CheckEtag(const Message& current, absl::string_view etag) {
-  if (etag.empty() || etag == GetEtag(current)) return absl::OkStatus();
-  return Error(
-      absl::StatusCode::kAborted, "ETAG_MISMATCH",
-      absl::StrCat(GetName(current), " has changed: etag \"", etag.substr(0, 64),
-                   "\" is not the current \"", GetEtag(current), "\"; read it again and retry"));
-}
-
-// Completes `done` with `*result` once the store has committed.
-storage::CommitCallback Deliver(std::shared_ptr<ResourcePtr> result, ResourceCallback done) {
-  return [result = std::move(result),
-          done = std::move(done)](absl::StatusOr<uint64_t> committed) mutable {
-    if (!committed.ok()) {
-      std::move(done)(committed.status());
-    } else {
-      std::move(done)(std::move(*result));
-    }
-  };
 }
 
 // Looks up a request id: the original result when `fingerprint` matches, nullptr when the id

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
 #include "server/common/errors.h"
@@ -38,8 +39,13 @@ class ResourceKind {
  public:
   virtual ~ResourceKind() = default;
 
-  // The collection id in resource names, e.g. "caseStudies".
+  // The collection id in resource names, e.g. "caseStudies" (for a child resource such as
+  // `initiatives/{i}/joinRequests/{j}`, the child collection "joinRequests").
   virtual absl::string_view collection() const = 0;
+  // The storage id of the resource `name`: "{id}" for `collection/{id}`, "{parent}/{id}" for a
+  // child. INVALID_ARGUMENT (INVALID_NAME, naming `field`) for a name of another form.
+  virtual absl::StatusOr<std::string> IdOfName(absl::string_view name,
+                                               absl::string_view field) const;
   // The request field holding the resource, e.g. "case_study"; prefixes violation paths.
   virtual absl::string_view singular() const = 0;
   // An empty message of the kind's type.
@@ -126,16 +132,23 @@ class TypedKind : public ResourceKind {
   virtual bool IsDraftResource(const T& resource) const { return false; }
 };
 
-// The five kinds. References stay valid for the life of the program.
+// The five kinds, and the two workflow kinds (children of initiatives and experts).
+// References stay valid for the life of the program.
 const ResourceKind& CollaborativeKind();
 const ResourceKind& InitiativeKind();
 const ResourceKind& CaseStudyKind();
 const ResourceKind& ExpertKind();
 const ResourceKind& SharedResourceKind();  // the `resources` collection
+const ResourceKind& JoinRequestKind();     // initiatives/{i}/joinRequests/{j}
+const ResourceKind& SharingRequestKind();  // experts/{e}/requests/{r}
 
-// The kind whose collection is `collection`, or nullptr.
+// The kind whose collection is `collection` (any of the seven), or nullptr.
 const ResourceKind* KindForCollection(absl::string_view collection);
-// All kinds, in a fixed order.
+// The kind of a resource name (`c/{id}` or `p/{id}/c/{id}`), or nullptr.
+const ResourceKind* KindOfName(absl::string_view name);
+// The five top-level kinds, in a fixed order.
 const std::vector<const ResourceKind*>& AllKinds();
+// The two workflow kinds.
+const std::vector<const ResourceKind*>& WorkflowKinds();
 
 }  // namespace psc::registry

@@ -81,7 +81,7 @@ Document OfCaseStudy(const v1::CaseStudy& c) {
   return doc;
 }
 
-Document OfExpert(const v1::Expert& e) {
+Document OfExpert(const v1::Expert& e, int free_days) {
   Document doc;
   Start("experts", e.name(), e.display_name(), &doc);
   Add(&doc, e.job_title());
@@ -102,7 +102,7 @@ Document OfExpert(const v1::Expert& e) {
   for (int r : e.regions()) doc.terms.push_back({"region", v1::Region_Name(r)});
   doc.terms.push_back({"collaborative", e.home_collaborative()});
   doc.terms.push_back({"shareable", e.shareable() ? "true" : "false"});
-  doc.numbers.push_back({kFreeDaysSlot, static_cast<double>(FreeDays(e))});
+  doc.numbers.push_back({kFreeDaysSlot, static_cast<double>(free_days)});
   doc.snippet_source =
       absl::StrCat(e.job_title(), ". Skills: ", absl::StrJoin(skills, ", "), ". ", e.bio());
   return doc;
@@ -128,8 +128,6 @@ std::string SkillLabel(v1::Skill skill) {
   return absl::AsciiStrToLower(absl::StrReplaceAll(v1::Skill_Name(skill), {{"_", " "}}));
 }
 
-int FreeDays(const v1::Expert& expert) { return expert.days_per_month_offered(); }
-
 std::string SimilarityText(const v1::Initiative& i) {
   std::string text = absl::StrCat(i.title(), ". ", i.title(), ". ", i.summary(), ". ",
                                   absl::StrJoin(i.topics(), ". "), ". ", i.local_priority());
@@ -137,10 +135,10 @@ std::string SimilarityText(const v1::Initiative& i) {
   return text;
 }
 
-index::Document SearchDocumentOf(const google::protobuf::Message& resource) {
+index::Document SearchDocumentOf(const google::protobuf::Message& resource, int free_days) {
   if (auto* m = dynamic_cast<const v1::Initiative*>(&resource)) return OfInitiative(*m);
   if (auto* m = dynamic_cast<const v1::CaseStudy*>(&resource)) return OfCaseStudy(*m);
-  if (auto* m = dynamic_cast<const v1::Expert*>(&resource)) return OfExpert(*m);
+  if (auto* m = dynamic_cast<const v1::Expert*>(&resource)) return OfExpert(*m, free_days);
   if (auto* m = dynamic_cast<const v1::Resource*>(&resource)) return OfResource(*m);
   return OfCollaborative(dynamic_cast<const v1::Collaborative&>(resource));
 }

@@ -19,15 +19,12 @@ inline int SkillLevelSlot(v1::Skill skill) { return 1 + static_cast<int>(skill);
 // "HUMAN_FACTORS" -> "human factors".
 std::string SkillLabel(v1::Skill skill);
 
-// The index document of `resource`, a message of one of the five kinds.
-index::Document SearchDocumentOf(const google::protobuf::Message& resource);
+// The index document of `resource`, a message of one of the five kinds. `free_days` is an
+// expert's free days this month (sharing_capacity.h); ignored for other kinds.
+index::Document SearchDocumentOf(const google::protobuf::Message& resource, int free_days = 0);
 
 // The text that says what an initiative is about (title, summary, topics, measures), which
 // similarity is judged on.
 std::string SimilarityText(const v1::Initiative& initiative);
-
-// The free days a month an expert offers (days committed to accepted requests are not yet
-// tracked by the registry, so this is what they offer).
-int FreeDays(const v1::Expert& expert);
 
 }  // namespace psc::registry

@@ -4,8 +4,10 @@
 #include "server/common/errors.h"
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
+#include "server/registry/names.h"
 #include "server/registry/resource_fields.h"
 #include "server/registry/search_documents.h"
+#include "server/registry/sharing_capacity.h"
 
 namespace psc::registry {
 namespace {
@@ -13,19 +15,35 @@ namespace {
 constexpr int kBatch = 1000;
 constexpr uint64_t kProgressEvery = 20000;
 
-// The index change for one change-log event.
-index::Change ChangeOf(const v1::ChangeEvent& event) {
+}  // namespace
+
+index::Document SearchIndexer::DocumentOf(const google::protobuf::Message& resource) const {
+  int free_days = 0;
+  if (const auto* expert = dynamic_cast<const v1::Expert*>(&resource)) {
+    // A failed read leaves the days offered; the next change to the expert corrects it.
+    free_days =
+        FreeDaysNow(*registry_, *expert, absl::Now()).value_or(expert->days_per_month_offered());
+  }
+  return SearchDocumentOf(resource, free_days);
+}
+
+std::optional<index::Change> SearchIndexer::ChangeOf(const v1::ChangeEvent& event) const {
+  const ResourceKind* kind = KindOfName(event.resource_name());
+  if (kind == &JoinRequestKind()) return std::nullopt;  // not searchable
+  if (kind == &SharingRequestKind()) {
+    // Accepting or ending a request changes the expert's free days: index the expert again.
+    auto expert = registry_->Get(Caller::Admin(), ExpertKind(), ParentName(event.resource_name()));
+    if (!expert.ok()) return std::nullopt;
+    return index::Change{GetName(**expert), DocumentOf(**expert)};
+  }
   index::Change change{event.resource_name(), std::nullopt};
   if (event.change_type() == v1::DELETED) return change;
   const auto* oneof = event.GetDescriptor()->FindOneofByName("after");
   const auto* field = event.GetReflection()->GetOneofFieldDescriptor(event, oneof);
-  if (field != nullptr) {
-    change.document = SearchDocumentOf(event.GetReflection()->GetMessage(event, field));
-  }
+  if (field != nullptr)
+    change.document = DocumentOf(event.GetReflection()->GetMessage(event, field));
   return change;
 }
-
-}  // namespace
 
 SearchIndexer::SearchIndexer(const Registry* registry, const ChangeFeed* feed,
                              index::SearchIndex* index)
@@ -89,7 +107,9 @@ absl::Status SearchIndexer::CatchUp() {
     if (page.scanned_to == applied) break;
     std::vector<index::Change> changes;
     changes.reserve(page.events.size());
-    for (const v1::ChangeEvent& event : page.events) changes.push_back(ChangeOf(event));
+    for (const v1::ChangeEvent& event : page.events) {
+      if (auto change = ChangeOf(event)) changes.push_back(*std::move(change));
+    }
     PSC_RETURN_IF_ERROR(index_->Apply(changes, page.scanned_to));
     if (log_progress && page.scanned_to >= next_report) {
       LogInfo(
@@ -115,7 +135,7 @@ absl::Status SearchIndexer::Rebuild() {
       PSC_ASSIGN_OR_RETURN(ListPage page, registry_->List(Caller::Admin(), *kind, params));
       std::vector<index::Change> changes;
       for (const ResourcePtr& resource : page.resources) {
-        changes.push_back({GetName(*resource), SearchDocumentOf(*resource)});
+        changes.push_back({GetName(*resource), DocumentOf(*resource)});
       }
       // Sequence 0 until the end: a rebuild cut short starts again from scratch.
       PSC_RETURN_IF_ERROR(index_->Apply(changes, 0));

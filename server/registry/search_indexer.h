@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "absl/status/status.h"
@@ -33,6 +34,10 @@ class SearchIndexer {
   // Re-indexes every record, then catches up from the sequence the listing started at.
   absl::Status Rebuild();
   bool NeedsRebuild() const;
+  // The index document of a resource (an expert's with its free days this month).
+  index::Document DocumentOf(const google::protobuf::Message& resource) const;
+  // The index change for one change-log event, or nullopt when it changes nothing searchable.
+  std::optional<index::Change> ChangeOf(const v1::ChangeEvent& event) const;
 
   const Registry* registry_;
   const ChangeFeed* feed_;

@@ -5,6 +5,7 @@
 #include "server/service/discovery_methods.h"
 #include "server/service/standard_methods.h"
 #include "server/service/watch_hub.h"
+#include "server/service/workflow_methods.h"
 
 namespace psc::service {
 
@@ -14,9 +15,10 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
  public:
   RegistryService(registry::Registry* registry, const auth::Authenticator* authenticator,
                   const registry::ChangeFeed* feed, WatchHub* hub,
-                  const registry::Discovery* discovery)
+                  const registry::Discovery* discovery, registry::Workflows* workflows)
       : methods_(registry, authenticator),
         discovery_(discovery, authenticator),
+        workflows_(workflows, registry, authenticator),
         authenticator_(authenticator),
         feed_(feed),
         hub_(hub) {}
@@ -49,6 +51,43 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
       registry::v1::FindSimilarInitiativesResponse* response) override {
     return discovery_.FindSimilar(c, *request, response);
   }
+
+  // ---- Workflows: each forwards to WorkflowMethods ----
+#define PSC_FORWARD(Method, Request, Response, ...)                             \
+  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* c,              \
+                                   const registry::v1::Request* request,        \
+                                   registry::v1::Response* response) override { \
+    return workflows_.__VA_ARGS__;                                              \
+  }
+  PSC_FORWARD(CreateJoinRequest, CreateJoinRequestRequest, JoinRequest,
+              CreateJoinRequest(c, *request, response))
+  PSC_FORWARD(ListJoinRequests, ListJoinRequestsRequest, ListJoinRequestsResponse,
+              ListJoinRequests(c, *request, response))
+  PSC_FORWARD(ApproveJoinRequest, DecideRequest, JoinRequest,
+              DecideJoinRequest(c, registry::JoinDecision::kApprove, *request, response))
+  PSC_FORWARD(DeclineJoinRequest, DecideRequest, JoinRequest,
+              DecideJoinRequest(c, registry::JoinDecision::kDecline, *request, response))
+  PSC_FORWARD(WithdrawJoinRequest, DecideRequest, JoinRequest,
+              DecideJoinRequest(c, registry::JoinDecision::kWithdraw, *request, response))
+  PSC_FORWARD(LeaveInitiative, LeaveInitiativeRequest, Initiative,
+              LeaveInitiative(c, *request, response))
+  PSC_FORWARD(ReviewInitiative, ReviewInitiativeRequest, Initiative,
+              ReviewInitiative(c, *request, response))
+  PSC_FORWARD(CreateSharingRequest, CreateSharingRequestRequest, SharingRequest,
+              CreateSharingRequest(c, *request, response))
+  PSC_FORWARD(ListSharingRequests, ListSharingRequestsRequest, ListSharingRequestsResponse,
+              ListSharingRequests(c, *request, response))
+  PSC_FORWARD(AcceptSharingRequest, DecideRequest, SharingRequest,
+              DecideSharingRequest(c, registry::SharingDecision::kAccept, *request, response))
+  PSC_FORWARD(DeclineSharingRequest, DecideRequest, SharingRequest,
+              DecideSharingRequest(c, registry::SharingDecision::kDecline, *request, response))
+  PSC_FORWARD(CancelSharingRequest, DecideRequest, SharingRequest,
+              DecideSharingRequest(c, registry::SharingDecision::kCancel, *request, response))
+  PSC_FORWARD(CompleteSharingRequest, CompleteSharingRequestRequest, SharingRequest,
+              CompleteSharingRequest(c, *request, response))
+  PSC_FORWARD(GetNetworkReport, GetNetworkReportRequest, NetworkReport,
+              GetNetworkReport(c, *request, response))
+#undef PSC_FORWARD
 
 // The five standard methods of one kind, each forwarding to the generic handler; `hook` runs
 // after a successful Create or Update.
@@ -89,6 +128,7 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
  private:
   StandardMethods methods_;
   DiscoveryMethods discovery_;
+  WorkflowMethods workflows_;
   const auth::Authenticator* authenticator_;
   const registry::ChangeFeed* feed_;
   WatchHub* hub_;

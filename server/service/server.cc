@@ -42,6 +42,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       server->registry_.get(), server->feed_.get(), server->search_index_.get());
   server->discovery_ = std::make_unique<registry::Discovery>(
       server->registry_.get(), server->store_.get(), server->search_index_.get());
+  server->workflows_ =
+      std::make_unique<registry::Workflows>(server->store_.get(), server->registry_.get());
   server->store_->SetCommitListener(
       [hub = server->hub_.get(), indexer = server->indexer_.get()](uint64_t last) {
         hub->OnCommit(last);
@@ -51,7 +53,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       std::make_unique<registry::ChangeLogTrimmer>(server->store_.get(), options.retention);
   server->service_ = std::make_unique<RegistryService>(
       server->registry_.get(), server->authenticator_.get(), server->feed_.get(),
-      server->hub_.get(), server->discovery_.get());
+      server->hub_.get(), server->discovery_.get(), server->workflows_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -84,6 +86,7 @@ void Server::Shutdown(absl::Duration grace) {
     if (store_ != nullptr) store_->SetCommitListener(nullptr);  // the indexer goes next
     indexer_.reset();
     discovery_.reset();
+    workflows_.reset();
     search_index_.reset();
     hub_.reset();
     feed_.reset();

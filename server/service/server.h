@@ -13,6 +13,7 @@
 #include "server/registry/discovery.h"
 #include "server/registry/registry.h"
 #include "server/registry/search_indexer.h"
+#include "server/registry/workflows.h"
 #include "server/service/credentials.h"
 #include "server/service/registry_service.h"
 #include "server/storage/store.h"
@@ -62,6 +63,7 @@ class Server {
   std::unique_ptr<index::SearchIndex> search_index_;
   std::unique_ptr<registry::SearchIndexer> indexer_;
   std::unique_ptr<registry::Discovery> discovery_;
+  std::unique_ptr<registry::Workflows> workflows_;
   std::unique_ptr<WatchHub> hub_;
   std::unique_ptr<registry::ChangeLogTrimmer> trimmer_;
   std::unique_ptr<RegistryService> service_;

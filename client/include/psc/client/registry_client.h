@@ -235,6 +235,55 @@ class RegistryClient {
   absl::StatusOr<v1::FindSimilarInitiativesResponse> FindSimilarInitiatives(
       const v1::FindSimilarInitiativesRequest& request);
 
+  // ---- Collaboration workflows (workflow.proto) ----
+  // Requesters act as a LEAD of the requesting collaborative (default: their own; an admin
+  // names one); deciders as a LEAD of the collaborative owning the parent (the initiative's
+  // lead, the expert's home); admins may do anything. Others get PERMISSION_DENIED
+  // (ROLE_NOT_ALLOWED or NOT_OWNER). A decision the request's state does not allow gets
+  // FAILED_PRECONDITION (INVALID_STATE); a stale `etag` ABORTED (ETAG_MISMATCH). Writes are
+  // not retried; lists and the report are.
+
+  // Asks to join `initiative` (`initiatives/{id}`); returns the pending request.
+  // ALREADY_EXISTS (REQUEST_PENDING) while one is pending for the same collaborative;
+  // FAILED_PRECONDITION (ALREADY_PARTICIPANT) when it leads or takes part already.
+  absl::StatusOr<v1::JoinRequest> CreateJoinRequest(const std::string& initiative,
+                                                    const v1::JoinRequest& join_request);
+  // Join requests of an initiative (`parent` = `initiatives/{id}`), or a collaborative's
+  // OUTGOING or INCOMING ones (`parent` = `collaboratives/{id}` and `direction`), oldest first.
+  absl::StatusOr<v1::ListJoinRequestsResponse> ListJoinRequests(
+      const v1::ListJoinRequestsRequest& request);
+  // Approve (the requester becomes a participant in the same write), decline (reason
+  // required, else INVALID_ARGUMENT) or withdraw (by the requester) a pending request.
+  absl::StatusOr<v1::JoinRequest> ApproveJoinRequest(const v1::DecideRequest& request);
+  absl::StatusOr<v1::JoinRequest> DeclineJoinRequest(const v1::DecideRequest& request);
+  absl::StatusOr<v1::JoinRequest> WithdrawJoinRequest(const v1::DecideRequest& request);
+  // A participant leaves; returns the initiative. FAILED_PRECONDITION (NOT_A_PARTICIPANT).
+  absl::StatusOr<v1::Initiative> LeaveInitiative(const v1::LeaveInitiativeRequest& request);
+  // Records a review decision (lead of the initiative or admin); STOP needs a rationale and
+  // moves the initiative to STOPPED (FAILED_PRECONDITION, INVALID_TRANSITION, when it cannot).
+  absl::StatusOr<v1::Initiative> ReviewInitiative(const v1::ReviewInitiativeRequest& request);
+
+  // Asks for days of `expert` (`experts/{id}`); returns the pending request.
+  // FAILED_PRECONDITION (NOT_SHAREABLE) for another collaborative's unshareable expert.
+  absl::StatusOr<v1::SharingRequest> CreateSharingRequest(
+      const std::string& expert, const v1::SharingRequest& sharing_request);
+  // Sharing requests of an expert, or a collaborative's OUTGOING or INCOMING ones.
+  absl::StatusOr<v1::ListSharingRequestsResponse> ListSharingRequests(
+      const v1::ListSharingRequestsRequest& request);
+  // Accept (FAILED_PRECONDITION, OVERBOOKED, with ErrorInfo metadata `month` and `free_days`,
+  // when a month of the period would exceed the days the expert offers; never overbooked, even
+  // under concurrent accepts), decline (reason required) or cancel (by the requester).
+  absl::StatusOr<v1::SharingRequest> AcceptSharingRequest(const v1::DecideRequest& request);
+  absl::StatusOr<v1::SharingRequest> DeclineSharingRequest(const v1::DecideRequest& request);
+  absl::StatusOr<v1::SharingRequest> CancelSharingRequest(const v1::DecideRequest& request);
+  // Records the days delivered and feedback of an accepted request (requester or home).
+  absl::StatusOr<v1::SharingRequest> CompleteSharingRequest(
+      const v1::CompleteSharingRequestRequest& request);
+
+  // The oversight report for `collaborative` (`collaboratives/{id}`), or national with a row
+  // per collaborative when empty. Every role but ATLAS; NOT_FOUND for an unknown collaborative.
+  absl::StatusOr<v1::NetworkReport> GetNetworkReport(const std::string& collaborative = "");
+
   // ---- Audit ----
 
   // The change history of the resource `name` (which may since have been deleted), oldest

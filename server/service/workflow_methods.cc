@@ -1,0 +1,150 @@
+#include "server/service/workflow_methods.h"
+
+#include "server/registry/network_report.h"
+#include "server/service/grpc_status.h"
+
+namespace psc::service {
+namespace {
+
+using Reactor = grpc::ServerUnaryReactor;
+
+// Authenticates the caller of `context`, or finishes the call with the error.
+#define PSC_CALLER_OR_FINISH(caller)                                                     \
+  auto caller##_or = authenticator_->Authenticate(*context->auth_context());             \
+  if (!caller##_or.ok()) return Finish(context->DefaultReactor(), caller##_or.status()); \
+  const registry::Caller& caller = *caller##_or
+
+Reactor* Finish(Reactor* reactor, const absl::Status& status) {
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+// A write callback that copies the written resource into `response` and finishes.
+template <typename T>
+registry::ResourceCallback Written(Reactor* reactor, T* response) {
+  return [reactor, response](absl::StatusOr<registry::ResourcePtr> result) {
+    if (result.ok()) response->CopyFrom(**result);
+    reactor->Finish(ToGrpcStatus(result.status()));
+  };
+}
+
+// Copies a page of requests into a List response.
+template <typename Response, typename Add>
+Reactor* FinishPage(Reactor* reactor, absl::StatusOr<registry::ListPage> page, Response* response,
+                    Add add) {
+  if (page.ok()) {
+    for (const registry::ResourcePtr& r : page->resources) add(*r);
+    response->set_next_page_token(page->next_page_token);
+  }
+  return Finish(reactor, page.status());
+}
+
+}  // namespace
+
+Reactor* WorkflowMethods::CreateJoinRequest(Context* context,
+                                            const v1::CreateJoinRequestRequest& request,
+                                            v1::JoinRequest* response) {
+  PSC_CALLER_OR_FINISH(caller);
+  Reactor* reactor = context->DefaultReactor();
+  workflows_->CreateJoinRequest(caller, request.parent(), request.join_request(),
+                                Written(reactor, response));
+  return reactor;
+}
+
+Reactor* WorkflowMethods::DecideJoinRequest(Context* context, registry::JoinDecision decision,
+                                            const v1::DecideRequest& request,
+                                            v1::JoinRequest* response) {
+  PSC_CALLER_OR_FINISH(caller);
+  Reactor* reactor = context->DefaultReactor();
+  workflows_->DecideJoinRequest(caller, decision, request.name(), request.reason(), request.etag(),
+                                Written(reactor, response));
+  return reactor;
+}
+
+Reactor* WorkflowMethods::ListJoinRequests(Context* context,
+                                           const v1::ListJoinRequestsRequest& request,
+                                           v1::ListJoinRequestsResponse* response) {
+  PSC_CALLER_OR_FINISH(caller);
+  return FinishPage(context->DefaultReactor(),
+                    workflows_->ListJoinRequests(caller, request.parent(), request.direction(),
+                                                 request.page_size(), request.page_token()),
+                    response, [&](const google::protobuf::Message& m) {
+                      response->add_join_requests()->CopyFrom(m);
+                    });
+}
+
+Reactor* WorkflowMethods::LeaveInitiative(Context* context,
+                                          const v1::LeaveInitiativeRequest& request,
+                                          v1::Initiative* response) {
+  PSC_CALLER_OR_FINISH(caller);
+  Reactor* reactor = context->DefaultReactor();
+  workflows_->LeaveInitiative(caller, request.name(), request.collaborative(),
+                              Written(reactor, response));
+  return reactor;
+}
+
+Reactor* WorkflowMethods::ReviewInitiative(Context* context,
+                                           const v1::ReviewInitiativeRequest& request,
+                                           v1::Initiative* response) {
+  PSC_CALLER_OR_FINISH(caller);
+  Reactor* reactor = context->DefaultReactor();
+  workflows_->ReviewInitiative(caller, request.name(), request.outcome(), request.rationale(),
+                               Written(reactor, response));
+  return reactor;
+}
+
+Reactor* WorkflowMethods::CreateSharingRequest(Context* context,
+                                               const v1::CreateSharingRequestRequest& request,
+                                               v1::SharingRequest* response) {
+  PSC_CALLER_OR_FINISH(caller);
+  Reactor* reactor = context->DefaultReactor();
+  workflows_->CreateSharingRequest(caller, request.parent(), request.sharing_request(),
+                                   Written(reactor, response));
+  return reactor;
+}
+
+Reactor* WorkflowMethods::DecideSharingRequest(Context* context, registry::SharingDecision decision,
+                                               const v1::DecideRequest& request,
+                                               v1::SharingRequest* response) {
+  PSC_CALLER_OR_FINISH(caller);
+  Reactor* reactor = context->DefaultReactor();
+  workflows_->DecideSharingRequest(caller, decision, request.name(), request.reason(),
+                                   request.etag(), Written(reactor, response));
+  return reactor;
+}
+
+Reactor* WorkflowMethods::CompleteSharingRequest(Context* context,
+                                                 const v1::CompleteSharingRequestRequest& request,
+                                                 v1::SharingRequest* response) {
+  PSC_CALLER_OR_FINISH(caller);
+  Reactor* reactor = context->DefaultReactor();
+  workflows_->CompleteSharingRequest(caller, request.name(), request.days_delivered(),
+                                     request.feedback(), request.etag(),
+                                     Written(reactor, response));
+  return reactor;
+}
+
+Reactor* WorkflowMethods::ListSharingRequests(Context* context,
+                                              const v1::ListSharingRequestsRequest& request,
+                                              v1::ListSharingRequestsResponse* response) {
+  PSC_CALLER_OR_FINISH(caller);
+  return FinishPage(context->DefaultReactor(),
+                    workflows_->ListSharingRequests(caller, request.parent(), request.direction(),
+                                                    request.page_size(), request.page_token()),
+                    response, [&](const google::protobuf::Message& m) {
+                      response->add_sharing_requests()->CopyFrom(m);
+                    });
+}
+
+Reactor* WorkflowMethods::GetNetworkReport(Context* context,
+                                           const v1::GetNetworkReportRequest& request,
+                                           v1::NetworkReport* response) {
+  PSC_CALLER_OR_FINISH(caller);
+  auto report = registry::BuildNetworkReport(*registry_, caller, request.collaborative());
+  if (report.ok()) *response = *std::move(report);
+  return Finish(context->DefaultReactor(), report.status());
+}
+
+#undef PSC_CALLER_OR_FINISH
+
+}  // namespace psc::service
