@@ -30,8 +30,8 @@ std::vector<std::string> Reasons(const v1::FindExpertsRequest& request, const v1
           absl::StrCat(SkillLabel(s.skill()), " at ", v1::SkillLevel_Name(s.level()), " level"));
     }
   }
-  reasons.push_back(absl::StrCat(free_days, " free days this month (of ",
-                                 expert.days_per_month_offered(), " offered)"));
+  reasons.push_back(absl::StrCat(free_days, free_days == 1 ? " free day" : " free days",
+                                 " this month (of ", expert.days_per_month_offered(), " offered)"));
   if (request.region() != v1::REGION_UNSPECIFIED) {
     reasons.push_back(absl::StrCat("covers ", v1::Region_Name(request.region())));
   }

@@ -30,8 +30,9 @@ void Context::AddGlobalFlags(CLI::App& app) {
   config_flag_ = app.add_option("--config", config_path_,
                                 "Config file with target, ca, cert, key, insecure "
                                 "(default ~/.config/psc/config)");
-  app.add_option("--output", output_, "table (for people) or json (one document a line)")
-      ->check(CLI::IsMember({"table", "json"}))
+  app.add_option("--output", output_,
+                 "table (for people), json (one document a line) or csv (tables as CSV)")
+      ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();
   app.add_option("--deadline", deadline_seconds_, "Seconds each call may take, retries included")
       ->capture_default_str();

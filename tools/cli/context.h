@@ -21,7 +21,8 @@ class Context {
   void AddGlobalFlags(CLI::App& app);
 
   OutputFormat format() const {
-    return output_ == "json" ? OutputFormat::kJson : OutputFormat::kTable;
+    if (output_ == "json") return OutputFormat::kJson;
+    return output_ == "csv" ? OutputFormat::kCsv : OutputFormat::kTable;
   }
 
   // The client for the resolved settings, made on first use. A bad --config file or missing

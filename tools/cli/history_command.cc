@@ -35,7 +35,7 @@ void AddHistoryCommand(CLI::App& app, Context& ctx) {
                 {"TIME", "commit_time"},
                 {"CHANGE", "change_type"},
                 {"ACTOR", "actor"}},
-               rows, ctx.out);
+               rows, ctx.out, ctx.format());
   });
 }
 

@@ -9,6 +9,7 @@
 #include "tools/cli/resource_commands.h"
 #include "tools/cli/search_commands.h"
 #include "tools/cli/transfer.h"
+#include "tools/cli/workflow_commands.h"
 
 namespace {
 
@@ -21,6 +22,10 @@ constexpr char kFooter[] = R"(Examples:
   psc search "sepsis dashboard" --kind caseStudies
   psc experts find --skill human-factors --region "South West" --min-days 2
   psc initiatives similar safety-huddles-yh
+  psc initiatives join safety-huddles-yh --message "We run huddles in two trusts"
+  psc requests list collaboratives/wessex --incoming
+  psc experts request noel-mockford --initiative falls-wessex --days 2 --start 2027-01
+  psc report --output csv
   psc history initiatives/news2-acute-woe
   psc changes watch --after 0 --kind caseStudies
   psc export --out registry.jsonl && psc import registry.jsonl
@@ -29,6 +34,8 @@ Names may be given in full (initiatives/huddles) or as the id alone (huddles).
 
 Connections use mTLS: give --ca, --cert and --key, or PSC_CA, PSC_CERT and PSC_KEY, or put
 ca = "...", cert = "...", key = "..." and target = "..." in ~/.config/psc/config.
+
+Tables print as CSV with --output csv.
 
 Exit codes: 0 ok; 1 other failure; 2 usage error (nothing sent); 3 not found;
 4 rejected by the server (invalid, conflicting, stale etag, or import lines rejected);
@@ -50,6 +57,7 @@ int main(int argc, char** argv) {
   psc::cli::AddHistoryCommand(app, ctx);
   psc::cli::AddChangesCommands(app, ctx);
   psc::cli::AddSearchCommands(app, ctx);
+  psc::cli::AddWorkflowCommands(app, ctx);
   app.footer(kFooter);
   try {
     app.parse(argc, argv);

@@ -19,15 +19,33 @@ std::string Cell(std::string text) {
 
 }  // namespace
 
-void PrintTable(const std::vector<Column>& columns,
-                const std::vector<const google::protobuf::Message*>& rows, std::ostream& out) {
-  std::vector<std::vector<std::string>> cells;
+void PrintCells(const std::vector<std::string>& headers,
+                const std::vector<std::vector<std::string>>& rows, std::ostream& out,
+                OutputFormat format) {
+  if (format == OutputFormat::kCsv) {
+    auto quoted = [](const std::string& cell) {
+      if (cell.find_first_of(",\"\n\r") == std::string::npos) return cell;
+      std::string q = "\"";
+      for (char c : cell) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+      return q + "\"";
+    };
+    auto write = [&](const std::vector<std::string>& line) {
+      for (size_t i = 0; i < line.size(); ++i) out << (i ? "," : "") << quoted(line[i]);
+      out << "\r\n";
+    };
+    write(headers);
+    for (const auto& line : rows) write(line);
+    return;
+  }
   std::vector<size_t> widths;
-  for (const Column& c : columns) widths.push_back(c.header.size());
-  for (const auto* row : rows) {
+  for (const std::string& h : headers) widths.push_back(h.size());
+  std::vector<std::vector<std::string>> cells;
+  for (const auto& row : rows) {
     std::vector<std::string> line;
-    for (size_t i = 0; i < columns.size(); ++i) {
-      line.push_back(Cell(FieldText(*row, columns[i].path)));
+    for (size_t i = 0; i < headers.size(); ++i) {
+      // The first column names the row: never cut it.
+      std::string cell = i < row.size() ? row[i] : "";
+      line.push_back(i == 0 ? cell : Cell(cell));
       widths[i] = std::max(widths[i], line.back().size());
     }
     cells.push_back(std::move(line));
@@ -40,10 +58,22 @@ void PrintTable(const std::vector<Column>& columns,
     }
     out << text << "\n";
   };
-  std::vector<std::string> headers;
-  for (const Column& c : columns) headers.push_back(c.header);
   print(headers);
   for (const auto& line : cells) print(line);
+}
+
+void PrintTable(const std::vector<Column>& columns,
+                const std::vector<const google::protobuf::Message*>& rows, std::ostream& out,
+                OutputFormat format) {
+  std::vector<std::string> headers;
+  for (const Column& c : columns) headers.push_back(c.header);
+  std::vector<std::vector<std::string>> cells;
+  for (const auto* row : rows) {
+    std::vector<std::string> line;
+    for (const Column& c : columns) line.push_back(FieldText(*row, c.path));
+    cells.push_back(std::move(line));
+  }
+  PrintCells(headers, cells, out, format);
 }
 
 void PrintDetails(const google::protobuf::Message& message, std::ostream& out) {

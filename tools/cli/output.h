@@ -9,11 +9,18 @@
 
 namespace psc::cli {
 
-enum class OutputFormat { kTable, kJson };
+enum class OutputFormat { kTable, kJson, kCsv };
 
-// An aligned table with a header row; cells longer than 48 characters are cut with "...".
+// An aligned table with a header row (cells but the first longer than 48 characters cut with
+// "..."), or with kCsv the same rows as RFC 4180 CSV, uncut.
+void PrintCells(const std::vector<std::string>& headers,
+                const std::vector<std::vector<std::string>>& rows, std::ostream& out,
+                OutputFormat format = OutputFormat::kTable);
+
+// PrintCells of the fields at each column's path.
 void PrintTable(const std::vector<Column>& columns,
-                const std::vector<const google::protobuf::Message*>& rows, std::ostream& out);
+                const std::vector<const google::protobuf::Message*>& rows, std::ostream& out,
+                OutputFormat format = OutputFormat::kTable);
 
 // One "field  value" line per field that is set, in declaration order.
 void PrintDetails(const google::protobuf::Message& message, std::ostream& out);

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "tools/cli/command_support.h"
 #include "tools/cli/exit_codes.h"
 #include "tools/cli/field_text.h"
 #include "tools/cli/search_commands.h"
@@ -73,34 +74,6 @@ absl::StatusOr<std::vector<std::string>> BuildResource(const CliKind& kind, Writ
   return paths;
 }
 
-void PrintResource(Context& ctx, const Message& m) {
-  if (ctx.format() == OutputFormat::kJson) {
-    ctx.out << ToJsonLine(m) << "\n";
-    return;
-  }
-  const auto* initiative = dynamic_cast<const registry::v1::Initiative*>(&m);
-  if (initiative == nullptr || initiative->similar_initiatives().empty()) {
-    PrintDetails(m, ctx.out);
-    return;
-  }
-  registry::v1::Initiative shown = *initiative;
-  shown.clear_similar_initiatives();
-  PrintDetails(shown, ctx.out);
-  PrintSimilarHint(initiative->similar_initiatives(), ctx.err);
-}
-
-// Runs `action` and turns its status into the exit code.
-template <typename Action>
-void Run(Context& ctx, Action action) {
-  absl::Status s = action();
-  if (s.ok()) return;
-  int code = ReportError(s, ctx.err);
-  // Bad input caught here, before anything was sent, carries no server reason.
-  bool local =
-      s.code() == absl::StatusCode::kInvalidArgument && client::GetErrorDetails(s).reason.empty();
-  ctx.exit_code = local ? kExitUsage : code;
-}
-
 void AddList(CLI::App& parent, const CliKind& kind, Context& ctx) {
   auto* cmd = parent.add_subcommand("list", "List " + kind.command + ", one page or --all");
   auto flags = std::make_shared<ListFlags>();
@@ -140,7 +113,7 @@ void AddList(CLI::App& parent, const CliKind& kind, Context& ctx) {
       if (ctx.format() == OutputFormat::kTable) {
         std::vector<const Message*> rows;
         for (const auto& i : items) rows.push_back(i.get());
-        PrintTable(kind.columns, rows, ctx.out);
+        PrintTable(kind.columns, rows, ctx.out, ctx.format());
       }
       if (!next.empty()) ctx.err << "more results: --page-token " << next << " (or --all)\n";
       return absl::OkStatus();

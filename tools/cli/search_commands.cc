@@ -203,7 +203,7 @@ void AddInitiativesSimilar(CLI::App& initiatives, Context& ctx) {
                                 {"LEAD", "lead_collaborative"},
                                 {"STATUS", "status"},
                                 {"SIMILARITY", "similarity"}},
-                               rows, ctx.out);
+                               rows, ctx.out, ctx.format());
                   });
   });
 }
