@@ -42,10 +42,10 @@ absl::StatusOr<int> Discovery::Offset(absl::string_view fingerprint,
   return offset;
 }
 
-std::string Discovery::NextPageToken(absl::string_view fingerprint, int offset, int page_size,
-                                     uint64_t total) const {
-  if (static_cast<uint64_t>(offset) + page_size >= total) return "";
-  return registry_->page_tokens().Encode(fingerprint, absl::StrCat(offset + page_size));
+std::string Discovery::NextPageToken(const Paging& paging, uint64_t total) const {
+  const int next = paging.offset + paging.page_size;
+  if (static_cast<uint64_t>(next) >= total) return "";
+  return registry_->page_tokens().Encode(paging.fingerprint, absl::StrCat(next));
 }
 
 absl::StatusOr<v1::SearchResponse> Discovery::Search(const Caller& caller,
@@ -56,12 +56,7 @@ absl::StatusOr<v1::SearchResponse> Discovery::Search(const Caller& caller,
     return ValidationError({{"query", absl::StrCat("at most ", kMaxQueryLength, " characters")}});
   }
   query.text = request.query();
-  PSC_ASSIGN_OR_RETURN(int page_size, EffectivePageSize(request.page_size()));
-  const std::string fingerprint = PagingFingerprint(request);
-  PSC_ASSIGN_OR_RETURN(int offset, Offset(fingerprint, request.page_token()));
-  PSC_RETURN_IF_ERROR(AwaitIndex(request.min_sequence(), deadline));
-  query.offset = offset;
-  query.limit = page_size;
+  PSC_ASSIGN_OR_RETURN(Paging paging, StartPage(request, deadline, &query));
   query.facets = true;
   PSC_ASSIGN_OR_RETURN(index::Result result, index_->Search(query));
 
@@ -85,7 +80,7 @@ absl::StatusOr<v1::SearchResponse> Discovery::Search(const Caller& caller,
     }
   }
   response.set_total_size(static_cast<int64_t>(result.total));
-  response.set_next_page_token(NextPageToken(fingerprint, offset, page_size, result.total));
+  response.set_next_page_token(NextPageToken(paging, result.total));
   response.set_sequence(result.sequence);
   return response;
 }

@@ -16,6 +16,7 @@
 #include "psc/registry/v1/search.pb.h"
 #include "server/index/search_index.h"
 #include "server/registry/caller.h"
+#include "server/registry/list_query.h"
 #include "server/registry/registry.h"
 
 namespace psc::registry {
@@ -64,12 +65,36 @@ class Discovery {
     return absl::StrCat(Request::descriptor()->name(), ":", out);
   }
 
+  // Where a page starts, and the request its token is bound to.
+  struct Paging {
+    std::string fingerprint;
+    int offset = 0;
+    int page_size = 0;
+  };
+
+  // Checks the paging fields of `request`, waits for its min_sequence, and points `query` at
+  // the page.
+  template <typename Request>
+  absl::StatusOr<Paging> StartPage(const Request& request, absl::Time deadline,
+                                   index::Query* query) const {
+    absl::StatusOr<int> page_size = EffectivePageSize(request.page_size());
+    if (!page_size.ok()) return page_size.status();
+    Paging paging{PagingFingerprint(request), 0, *page_size};
+    absl::StatusOr<int> offset = Offset(paging.fingerprint, request.page_token());
+    if (!offset.ok()) return offset.status();
+    paging.offset = *offset;
+    if (absl::Status s = AwaitIndex(request.min_sequence(), deadline); !s.ok()) return s;
+    query->offset = paging.offset;
+    query->limit = paging.page_size;
+    return paging;
+  }
+
   // Waits until the index has applied `min_sequence`.
   absl::Status AwaitIndex(uint64_t min_sequence, absl::Time deadline) const;
   // The offset a page token stands for (0 without one), bound to the request's `fingerprint`.
   absl::StatusOr<int> Offset(absl::string_view fingerprint, absl::string_view token) const;
-  std::string NextPageToken(absl::string_view fingerprint, int offset, int page_size,
-                            uint64_t total) const;
+  // The token of the page after `paging`, or "" when it was the last of `total` hits.
+  std::string NextPageToken(const Paging& paging, uint64_t total) const;
   absl::StatusOr<std::vector<v1::SimilarInitiative>> Similar(const Caller& caller,
                                                              const std::string& text,
                                                              const std::string& exclude_lead,

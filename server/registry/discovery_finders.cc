@@ -46,12 +46,7 @@ std::vector<std::string> Reasons(const v1::FindExpertsRequest& request, const v1
 absl::StatusOr<v1::FindExpertsResponse> Discovery::FindExperts(
     const Caller& caller, const v1::FindExpertsRequest& request, absl::Time deadline) const {
   PSC_ASSIGN_OR_RETURN(index::Query query, ExpertFilters(caller, request));
-  PSC_ASSIGN_OR_RETURN(int page_size, EffectivePageSize(request.page_size()));
-  const std::string fingerprint = PagingFingerprint(request);
-  PSC_ASSIGN_OR_RETURN(int offset, Offset(fingerprint, request.page_token()));
-  PSC_RETURN_IF_ERROR(AwaitIndex(request.min_sequence(), deadline));
-  query.offset = offset;
-  query.limit = page_size;
+  PSC_ASSIGN_OR_RETURN(Paging paging, StartPage(request, deadline, &query));
   query.snippets = false;
   PSC_ASSIGN_OR_RETURN(index::Result result, index_->Search(query));
 
@@ -69,7 +64,7 @@ absl::StatusOr<v1::FindExpertsResponse> Discovery::FindExperts(
     }
   }
   response.set_total_size(static_cast<int64_t>(result.total));
-  response.set_next_page_token(NextPageToken(fingerprint, offset, page_size, result.total));
+  response.set_next_page_token(NextPageToken(paging, result.total));
   response.set_sequence(result.sequence);
   return response;
 }
