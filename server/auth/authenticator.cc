@@ -28,9 +28,9 @@ absl::Status Authenticator::Reload() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<registry::Caller> Authenticator::Authenticate(
+absl::StatusOr<Caller> Authenticator::Authenticate(
     const grpc::AuthContext& context) const {
-  if (principals_path_.empty()) return registry::Caller::Admin("insecure-loopback");
+  if (principals_path_.empty()) return Caller::Admin("insecure-loopback");
   std::vector<grpc::string_ref> uris = context.FindPropertyValues(GRPC_PEER_URI_PROPERTY_NAME);
   if (uris.size() != 1) {
     return Error(absl::StatusCode::kPermissionDenied, "UNKNOWN_PRINCIPAL",
@@ -42,7 +42,7 @@ absl::StatusOr<registry::Caller> Authenticator::Authenticate(
     absl::MutexLock lock(&mu_);
     principals = principals_;
   }
-  std::optional<registry::Caller> caller = principals->Find(identity);
+  std::optional<Caller> caller = principals->Find(identity);
   if (!caller) {
     return Error(absl::StatusCode::kPermissionDenied, "UNKNOWN_PRINCIPAL",
                  absl::StrCat(identity, " is not in the principals file"));

@@ -9,11 +9,11 @@
 #include "grpc/grpc_security_constants.h"
 #include "grpcpp/security/auth_context.h"
 #include "server/auth/principals.h"
-#include "server/registry/caller.h"
+#include "server/common/caller.h"
 
 namespace psc::auth {
 
-// Turns a call's transport identity into a registry::Caller. Thread-safe; Reload may run
+// Turns a call's transport identity into a Caller. Thread-safe; Reload may run
 // while calls are being authenticated.
 class Authenticator {
  public:
@@ -31,7 +31,7 @@ class Authenticator {
 
   // The caller of a call. PERMISSION_DENIED, reason UNKNOWN_PRINCIPAL, when the certificate has
   // no URI SAN or its identity is not in the principals file.
-  absl::StatusOr<registry::Caller> Authenticate(const grpc::AuthContext& context) const;
+  absl::StatusOr<Caller> Authenticate(const grpc::AuthContext& context) const;
 
  private:
   Authenticator() = default;

@@ -44,7 +44,7 @@ absl::StatusOr<std::shared_ptr<const Principals>> Principals::Parse(absl::string
     if (!needs_collaborative && !p.collaborative().empty()) {
       return bad("only LEAD and MEMBER have a collaborative");
     }
-    registry::Caller caller{p.identity(), p.role(), p.collaborative()};
+    Caller caller{p.identity(), p.role(), p.collaborative()};
     if (!principals->by_identity_.emplace(p.identity(), std::move(caller)).second) {
       return bad("identity appears twice");
     }
@@ -52,7 +52,7 @@ absl::StatusOr<std::shared_ptr<const Principals>> Principals::Parse(absl::string
   return std::shared_ptr<const Principals>(std::move(principals));
 }
 
-std::optional<registry::Caller> Principals::Find(absl::string_view identity) const {
+std::optional<Caller> Principals::Find(absl::string_view identity) const {
   auto it = by_identity_.find(identity);
   if (it == by_identity_.end()) return std::nullopt;
   return it->second;

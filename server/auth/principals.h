@@ -7,7 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "server/registry/caller.h"
+#include "server/common/caller.h"
 
 namespace psc::auth {
 
@@ -24,11 +24,11 @@ class Principals {
                                                                  absl::string_view source);
 
   // The caller with `identity`, or nullopt when the file does not name it.
-  std::optional<registry::Caller> Find(absl::string_view identity) const;
+  std::optional<Caller> Find(absl::string_view identity) const;
   size_t size() const { return by_identity_.size(); }
 
  private:
-  absl::flat_hash_map<std::string, registry::Caller> by_identity_;
+  absl::flat_hash_map<std::string, Caller> by_identity_;
 };
 
 }  // namespace psc::auth

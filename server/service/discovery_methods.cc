@@ -37,7 +37,7 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
 grpc::ServerUnaryReactor* DiscoveryMethods::Search(grpc::CallbackServerContext* context,
                                                    const registry::v1::SearchRequest& request,
                                                    registry::v1::SearchResponse* response) {
-  return Serve(context, *authenticator_, response, [&](const registry::Caller& caller) {
+  return Serve(context, *authenticator_, response, [&](const Caller& caller) {
     return discovery_->Search(caller, request, DeadlineOf(*context));
   });
 }
@@ -45,7 +45,7 @@ grpc::ServerUnaryReactor* DiscoveryMethods::Search(grpc::CallbackServerContext* 
 grpc::ServerUnaryReactor* DiscoveryMethods::FindExperts(
     grpc::CallbackServerContext* context, const registry::v1::FindExpertsRequest& request,
     registry::v1::FindExpertsResponse* response) {
-  return Serve(context, *authenticator_, response, [&](const registry::Caller& caller) {
+  return Serve(context, *authenticator_, response, [&](const Caller& caller) {
     return discovery_->FindExperts(caller, request, DeadlineOf(*context));
   });
 }
@@ -54,7 +54,7 @@ grpc::ServerUnaryReactor* DiscoveryMethods::FindSimilar(
     grpc::CallbackServerContext* context,
     const registry::v1::FindSimilarInitiativesRequest& request,
     registry::v1::FindSimilarInitiativesResponse* response) {
-  return Serve(context, *authenticator_, response, [&](const registry::Caller& caller) {
+  return Serve(context, *authenticator_, response, [&](const Caller& caller) {
     return discovery_->FindSimilarInitiatives(caller, request, DeadlineOf(*context));
   });
 }

@@ -7,7 +7,7 @@
 #include "psc/registry/v1/search.pb.h"
 #include "server/auth/authenticator.h"
 #include "server/common/work_queue.h"
-#include "server/registry/discovery.h"
+#include "server/registry/discovery/discovery.h"
 #include "server/service/standard_methods.h"
 
 namespace psc::service {

@@ -1,7 +1,7 @@
 #include "server/service/registry_service.h"
 
 #include "server/common/errors.h"
-#include "server/registry/list_query.h"
+#include "server/registry/records/list_query.h"
 #include "server/service/grpc_status.h"
 
 namespace psc::service {

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "psc/registry/v1/registry_service.grpc.pb.h"
-#include "server/registry/change_feed.h"
+#include "server/registry/feed/change_feed.h"
 #include "server/service/discovery_methods.h"
 #include "server/service/standard_methods.h"
 #include "server/service/watch_hub.h"

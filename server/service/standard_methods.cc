@@ -43,7 +43,7 @@ registry::ResourceCallback FinishWith(grpc::ServerUnaryReactor* reactor, Message
 #define PSC_AUTHENTICATE_OR_FINISH(caller)                                   \
   auto caller##_or = authenticator_->Authenticate(*context->auth_context()); \
   if (!caller##_or.ok()) return Finish(context, caller##_or.status());       \
-  const registry::Caller& caller = *caller##_or
+  const Caller& caller = *caller##_or
 
 grpc::ServerUnaryReactor* StandardMethods::Get(grpc::CallbackServerContext* context,
                                                const registry::ResourceKind& kind,

@@ -17,7 +17,7 @@
 #include "grpcpp/support/server_callback.h"
 #include "psc/registry/v1/registry_service.pb.h"
 #include "server/auth/authenticator.h"
-#include "server/registry/registry.h"
+#include "server/registry/records/registry.h"
 
 namespace psc::service {
 

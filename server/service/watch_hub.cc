@@ -31,7 +31,7 @@ class Watch : public std::enable_shared_from_this<Watch> {
     std::shared_ptr<Watch> watch_;
   };
 
-  Watch(WatchHub* hub, grpc::CallbackServerContext* context, registry::Caller caller,
+  Watch(WatchHub* hub, grpc::CallbackServerContext* context, Caller caller,
         const v1::WatchChangesRequest& request)
       : hub_(hub),
         context_(context),
@@ -126,7 +126,7 @@ class Watch : public std::enable_shared_from_this<Watch> {
 
   WatchHub* hub_;
   grpc::CallbackServerContext* context_;
-  const registry::Caller caller_;
+  const Caller caller_;
   const std::vector<std::string> kinds_;
   Reactor* reactor_ = nullptr;
 
@@ -153,7 +153,7 @@ WatchHub::~WatchHub() {
 }
 
 grpc::ServerWriteReactor<v1::WatchChangesResponse>* WatchHub::Open(
-    grpc::CallbackServerContext* context, const registry::Caller& caller,
+    grpc::CallbackServerContext* context, const Caller& caller,
     const v1::WatchChangesRequest& request) {
   auto watch = std::make_shared<Watch>(this, context, caller, request);
   auto* reactor = new Watch::Reactor(watch);

@@ -15,8 +15,8 @@
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
 #include "psc/registry/v1/registry_service.pb.h"
-#include "server/registry/caller.h"
-#include "server/registry/change_feed.h"
+#include "server/common/caller.h"
+#include "server/registry/feed/change_feed.h"
 
 namespace psc::service {
 
@@ -40,7 +40,7 @@ class WatchHub {
 
   // A server-streaming reactor for one WatchChanges call.
   grpc::ServerWriteReactor<registry::v1::WatchChangesResponse>* Open(
-      grpc::CallbackServerContext* context, const registry::Caller& caller,
+      grpc::CallbackServerContext* context, const Caller& caller,
       const registry::v1::WatchChangesRequest& request);
 
   // Called by the store's committer: must not block.

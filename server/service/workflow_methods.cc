@@ -1,6 +1,6 @@
 #include "server/service/workflow_methods.h"
 
-#include "server/registry/network_report.h"
+#include "server/registry/report/network_report.h"
 #include "server/service/grpc_status.h"
 
 namespace psc::service {
@@ -12,7 +12,7 @@ using Reactor = grpc::ServerUnaryReactor;
 #define PSC_CALLER_OR_FINISH(caller)                                                     \
   auto caller##_or = authenticator_->Authenticate(*context->auth_context());             \
   if (!caller##_or.ok()) return Finish(context->DefaultReactor(), caller##_or.status()); \
-  const registry::Caller& caller = *caller##_or
+  const Caller& caller = *caller##_or
 
 Reactor* Finish(Reactor* reactor, const absl::Status& status) {
   reactor->Finish(ToGrpcStatus(status));

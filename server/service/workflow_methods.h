@@ -5,7 +5,7 @@
 #include "grpcpp/support/server_callback.h"
 #include "psc/registry/v1/registry_service.pb.h"
 #include "server/auth/authenticator.h"
-#include "server/registry/workflows.h"
+#include "server/registry/workflows/workflows.h"
 
 namespace psc::service {
 

@@ -1,4 +1,4 @@
-#include "server/registry/list_query.h"
+#include "server/registry/records/list_query.h"
 
 #include "gtest/gtest.h"
 #include "server/common/errors.h"

@@ -1,4 +1,4 @@
-#include "server/registry/measurement_plan.h"
+#include "server/registry/kinds/measurement_plan.h"
 
 #include "gtest/gtest.h"
 #include "tests/testing/resources.h"

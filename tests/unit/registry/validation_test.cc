@@ -3,7 +3,7 @@
 #include <functional>
 
 #include "gtest/gtest.h"
-#include "server/registry/resource_kind.h"
+#include "server/registry/kinds/resource_kind.h"
 #include "tests/testing/resources.h"
 
 namespace psc::registry {

@@ -1,0 +1,110 @@
+// pscd: the PSC Registry server.
+
+#include <csignal>
+#include <cstdlib>
+#include <thread>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "server/common/log.h"
+#include "server/daemon/server.h"
+
+namespace {
+
+// Blocks SIGINT, SIGTERM and SIGHUP in every thread (call before starting any), so that one
+// thread can take them with sigwait.
+sigset_t BlockHandledSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  psc::service::ServerOptions options;
+  bool no_fsync = false;
+  CLI::App app{"pscd: the PSC Registry server (gRPC API psc.registry.v1.Registry)"};
+  app.add_option("--listen", options.listen, "Address to serve on, host:port (port 0: any free)")
+      ->capture_default_str();
+  app.add_option("--data-dir", options.data_dir, "Directory of the registry's RocksDB data")
+      ->capture_default_str();
+  app.add_option("--tls-cert", options.security.cert_file, "PEM server certificate (chain)");
+  app.add_option("--tls-key", options.security.key_file, "PEM private key of --tls-cert");
+  app.add_option("--client-ca", options.security.client_ca_file,
+                 "PEM CA that every client certificate must chain to");
+  app.add_option("--principals", options.principals_file,
+                 "JSON file mapping client identities to roles; reread on SIGHUP");
+  app.add_flag("--insecure", options.security.insecure,
+               "Serve plaintext with every caller an admin: local development on a loopback "
+               "address only");
+  double retention_days = 30, trim_seconds = 60, progress_seconds = 10;
+  app.add_option("--retention-days", retention_days, "Keep change-log entries this many days")
+      ->capture_default_str();
+  app.add_option("--retention-count", options.retention.max_count,
+                 "Keep at most this many change-log entries (0: no limit)")
+      ->capture_default_str();
+  app.add_option("--trim-interval-seconds", trim_seconds, "How often to trim the change log")
+      ->capture_default_str();
+  app.add_option("--watch-progress-seconds", progress_seconds,
+                 "Interval of progress messages on change-feed watches")
+      ->capture_default_str();
+  app.add_option("--watch-max-lag", options.watch.max_lag,
+                 "End a caught-up watch that falls this many changes behind")
+      ->capture_default_str();
+  app.add_option("--max-watchers-per-identity", options.watch.max_per_identity,
+                 "Open watches allowed per client identity")
+      ->capture_default_str();
+  app.add_flag("--unsafe-no-fsync", no_fsync,
+               "Acknowledge writes before they reach the disk. For tests and benchmarks only: "
+               "a crash can lose acknowledged writes");
+  app.footer(
+      "mTLS by default: give --tls-cert, --tls-key, --client-ca and --principals "
+      "(certs/make-dev-certs "
+      "mints a development set).\nSIGHUP rereads the principals file (a bad file is rejected and "
+      "the "
+      "old one kept).\nSIGINT or SIGTERM stop cleanly: in-flight calls finish, the store is "
+      "flushed.");
+  CLI11_PARSE(app, argc, argv);
+  options.sync = !no_fsync;
+  options.retention.max_age = absl::Seconds(retention_days * 86400);
+  options.retention.interval = absl::Seconds(trim_seconds);
+  options.watch.progress_interval = absl::Seconds(progress_seconds);
+
+  sigset_t signals = BlockHandledSignals();
+  auto server = psc::service::Server::Start(options);
+  if (!server.ok()) {
+    psc::LogError(absl::StrCat("pscd: ", server.status().message()));
+    return 1;
+  }
+  if (no_fsync) psc::LogWarning("fsync is off: acknowledged writes can be lost in a crash");
+  if (options.security.insecure) {
+    psc::LogWarning("plaintext (--insecure): every caller is an admin; loopback only");
+  }
+  psc::LogInfo(absl::StrCat("pscd ready, listening on ", (*server)->address(), ", data dir ",
+                            options.data_dir, options.security.insecure ? ", insecure" : ", mTLS"));
+
+  std::thread waiter([&signals, &server] {
+    int signal = 0;
+    while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) {
+      absl::Status reloaded = (*server)->ReloadPrincipals();
+      if (reloaded.ok()) {
+        psc::LogInfo("pscd: principals reloaded");
+      } else {
+        psc::LogError(absl::StrCat("pscd: principals not reloaded, keeping the old ones: ",
+                                   reloaded.message()));
+      }
+    }
+    psc::LogInfo(absl::StrCat("pscd: signal ", signal, ", draining in-flight calls"));
+    (*server)->Shutdown(absl::Seconds(10));
+  });
+  (*server)->Wait();
+  waiter.join();
+  server->reset();
+  psc::LogInfo("pscd stopped cleanly");
+  return 0;
+}

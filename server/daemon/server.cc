@@ -1,0 +1,101 @@
+#include "server/daemon/server.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/server_builder.h"
+#include "server/common/status_macros.h"
+#include "server/service/credentials.h"
+
+namespace psc::service {
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
+  std::unique_ptr<Server> server(new Server);
+  if (options.security.insecure) {
+    if (!IsLoopbackListenAddress(options.listen)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--insecure serves plaintext and is allowed only on a loopback address (127.0.0.1, "
+          "::1, localhost), not ",
+          options.listen, "; give --tls-cert, --tls-key, --client-ca and --principals instead"));
+    }
+    server->authenticator_ = auth::Authenticator::ForInsecureLoopback();
+  } else {
+    if (options.principals_file.empty()) {
+      return absl::InvalidArgumentError(
+          "--principals is required with mTLS (or use --insecure on a loopback address)");
+    }
+    PSC_ASSIGN_OR_RETURN(server->authenticator_,
+                         auth::Authenticator::ForMutualTls(options.principals_file));
+  }
+  PSC_ASSIGN_OR_RETURN(auto credentials, MakeServerCredentials(options.security));
+  storage::StoreOptions store_options;
+  store_options.path = options.data_dir;
+  store_options.sync = options.sync;
+  PSC_ASSIGN_OR_RETURN(server->store_, storage::Store::Open(store_options));
+  PSC_ASSIGN_OR_RETURN(server->registry_, registry::Registry::Open(server->store_.get()));
+  server->feed_ = std::make_unique<registry::ChangeFeed>(server->store_.get());
+  server->hub_ = std::make_unique<WatchHub>(server->feed_.get(), options.watch);
+  PSC_ASSIGN_OR_RETURN(server->search_index_,
+                       index::SearchIndex::Open(options.data_dir + "/search"));
+  server->indexer_ = std::make_unique<registry::SearchIndexer>(
+      server->registry_.get(), server->feed_.get(), server->search_index_.get());
+  server->discovery_ = std::make_unique<registry::Discovery>(
+      server->registry_.get(), server->store_.get(), server->search_index_.get());
+  server->workflows_ =
+      std::make_unique<registry::Workflows>(server->store_.get(), server->registry_.get());
+  server->store_->SetCommitListener(
+      [hub = server->hub_.get(), indexer = server->indexer_.get()](uint64_t last) {
+        hub->OnCommit(last);
+        indexer->OnCommit(last);
+      });
+  server->trimmer_ =
+      std::make_unique<registry::ChangeLogTrimmer>(server->store_.get(), options.retention);
+  server->service_ = std::make_unique<RegistryService>(
+      server->registry_.get(), server->authenticator_.get(), server->feed_.get(),
+      server->hub_.get(), server->discovery_.get(), server->workflows_.get());
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options.listen, credentials, &port);
+  builder.RegisterService(server->service_.get());
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  server->grpc_server_ = builder.BuildAndStart();
+  if (server->grpc_server_ == nullptr || port == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
+  }
+  std::string host = options.listen.substr(0, options.listen.rfind(':'));
+  server->address_ = absl::StrCat(host, ":", port);
+  return server;
+}
+
+Server::~Server() { Shutdown(absl::Seconds(5)); }
+
+void Server::Shutdown(absl::Duration grace) {
+  std::call_once(shutdown_once_, [&] {
+    if (hub_ != nullptr) hub_->Shutdown();  // watches are endless: end them first
+    if (grpc_server_ != nullptr) {
+      grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+      grpc_server_->Wait();
+      grpc_server_.reset();
+    }
+    service_.reset();  // runs the similar-initiative hints still queued
+    trimmer_.reset();
+    if (store_ != nullptr) store_->SetCommitListener(nullptr);  // the indexer goes next
+    indexer_.reset();
+    discovery_.reset();
+    workflows_.reset();
+    search_index_.reset();
+    hub_.reset();
+    feed_.reset();
+    registry_.reset();
+    store_.reset();  // commits what is queued, joins the committer and closes RocksDB
+    stopped_.Notify();
+  });
+}
+
+void Server::Wait() { stopped_.WaitForNotification(); }
+
+}  // namespace psc::service

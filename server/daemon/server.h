@@ -1,0 +1,76 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
+#include "grpcpp/server.h"
+#include "server/auth/authenticator.h"
+#include "server/index/search_index.h"
+#include "server/registry/feed/change_log_trimmer.h"
+#include "server/registry/discovery/discovery.h"
+#include "server/registry/records/registry.h"
+#include "server/registry/discovery/search_indexer.h"
+#include "server/registry/workflows/workflows.h"
+#include "server/service/credentials.h"
+#include "server/service/registry_service.h"
+#include "server/storage/store.h"
+
+namespace psc::service {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks a free one
+  std::string data_dir = "var/data";
+  bool sync = true;                      // fsync each group commit
+  int max_message_bytes = 1 << 20;       // larger requests get RESOURCE_EXHAUSTED
+  TransportSecurity security;            // mTLS unless security.insecure
+  std::string principals_file;           // required with mTLS
+  WatchOptions watch;                    // change-feed watches
+  registry::RetentionOptions retention;  // how long the change log is kept
+};
+
+// pscd: the store, the registry and the gRPC server with the Registry and health services.
+class Server {
+ public:
+  // Opens the store and starts serving. INVALID_ARGUMENT for bad security settings (missing
+  // TLS files or principals, --insecure off loopback); FAILED_PRECONDITION when the data dir
+  // is in use; UNAVAILABLE when the address cannot be bound.
+  static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerOptions& options);
+  ~Server();
+
+  // The address actually bound, e.g. "127.0.0.1:43817".
+  const std::string& address() const { return address_; }
+
+  // Stops taking calls, lets in-flight calls finish (cancelling them after `grace`), commits
+  // what is queued and closes the store. Idempotent.
+  void Shutdown(absl::Duration grace);
+
+  // Rereads the principals file; on error the old one stays in force and the error says why.
+  absl::Status ReloadPrincipals() { return authenticator_->Reload(); }
+
+  // Blocks until Shutdown() has completed.
+  void Wait();
+
+ private:
+  Server() = default;
+
+  std::unique_ptr<auth::Authenticator> authenticator_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<registry::Registry> registry_;
+  std::unique_ptr<registry::ChangeFeed> feed_;
+  std::unique_ptr<index::SearchIndex> search_index_;
+  std::unique_ptr<registry::SearchIndexer> indexer_;
+  std::unique_ptr<registry::Discovery> discovery_;
+  std::unique_ptr<registry::Workflows> workflows_;
+  std::unique_ptr<WatchHub> hub_;
+  std::unique_ptr<registry::ChangeLogTrimmer> trimmer_;
+  std::unique_ptr<RegistryService> service_;
+  std::unique_ptr<grpc::Server> grpc_server_;
+  std::string address_;
+  std::once_flag shutdown_once_;
+  absl::Notification stopped_;
+};
+
+}  // namespace psc::service

@@ -1,0 +1,215 @@
+#include "server/registry/access/access_policy.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "server/common/errors.h"
+#include "server/registry/fields/resource_fields.h"
+
+namespace psc::registry {
+namespace {
+
+using google::protobuf::Message;
+
+absl::Status Denied(absl::string_view reason, absl::string_view message) {
+  return Error(absl::StatusCode::kPermissionDenied, reason, message);
+}
+
+std::string RoleName(const Caller& caller) {
+  std::string name = v1::Role_Name(caller.role);
+  if (!caller.collaborative.empty()) absl::StrAppend(&name, " of ", caller.collaborative);
+  return name;
+}
+
+bool Contains(const std::vector<std::string>& list, absl::string_view value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// The top-level fields whose values differ between `a` and `b`, ignoring server-owned ones.
+std::vector<std::string> ChangedFields(const Message& a, const Message& b,
+                                       const std::vector<std::string>& ignore) {
+  std::vector<std::string> changed;
+  const auto* descriptor = a.GetDescriptor();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const auto* field = descriptor->field(i);
+    if (Contains(ignore, field->name())) continue;
+    google::protobuf::util::MessageDifferencer differ;
+    std::vector<const google::protobuf::FieldDescriptor*> only = {field};
+    if (!differ.CompareWithFields(a, b, only, only)) changed.push_back(field->name());
+  }
+  return changed;
+}
+
+bool IsLeadOf(const Caller& caller, absl::string_view collaborative) {
+  return caller.role == v1::LEAD && !collaborative.empty() && caller.collaborative == collaborative;
+}
+
+absl::Status NotOwner(const Caller& caller, const ResourceKind& kind, const Message& resource) {
+  return Denied(
+      "NOT_OWNER",
+      absl::StrCat(RoleName(caller), " may not change ", GetName(resource), ", which belongs to ",
+                   kind.Owner(resource).empty() ? "nobody" : kind.Owner(resource)));
+}
+
+}  // namespace
+
+absl::Status CheckOperation(const Caller& caller, const ResourceKind& kind, Operation op) {
+  bool allowed = false;
+  switch (caller.role) {
+    case v1::ADMIN:
+      allowed = true;
+      break;
+    case v1::LEAD:
+    case v1::MEMBER:
+      allowed = op == Operation::kRead || op == Operation::kUpdate ||
+                (op == Operation::kCreate && kind.collection() != "collaboratives") ||
+                (op == Operation::kDelete && caller.role == v1::LEAD &&
+                 kind.collection() != "collaboratives");
+      break;
+    case v1::ATLAS:
+      allowed = op == Operation::kRead && kind.collection() == "caseStudies";
+      break;
+    case v1::READER:
+      allowed = op == Operation::kRead;
+      break;
+    default:
+      break;
+  }
+  if (allowed) return absl::OkStatus();
+  static constexpr const char* kVerbs[] = {"read", "create", "update", "delete",
+                                           "read the history of"};
+  return Denied("ROLE_NOT_ALLOWED",
+                absl::StrCat(RoleName(caller), " may not ", kVerbs[static_cast<int>(op)], " ",
+                             kind.collection()));
+}
+
+bool CanSee(const Caller& caller, const ResourceKind& kind, const Message& resource) {
+  if (caller.role != v1::ATLAS) return true;
+  const std::vector<IndexTerm> terms = kind.IndexTerms(resource);
+  for (const IndexTerm& term : VisibilityTerms(caller, kind)) {
+    if (std::find(terms.begin(), terms.end(), term) == terms.end()) return false;
+  }
+  return true;
+}
+
+std::vector<IndexTerm> VisibilityTerms(const Caller& caller, const ResourceKind& kind) {
+  if (caller.role == v1::ATLAS && kind.collection() == "caseStudies") {
+    return {{"publication_state", "PUBLISHED"}};
+  }
+  return {};
+}
+
+void Redact(const Caller& caller, const ResourceKind& kind, Message* resource) {
+  if (caller.role == v1::READER || caller.role == v1::ATLAS) {
+    ClearFields(resource, kind.personal_fields());
+  }
+}
+
+std::optional<v1::ChangeEvent> FeedEventFor(const Caller& caller, const ResourceKind& kind,
+                                            const v1::StoredChange& change) {
+  if (!CheckOperation(caller, kind, Operation::kRead).ok()) return std::nullopt;
+  v1::ChangeEvent event = change.event();
+  const auto* oneof = event.GetDescriptor()->FindOneofByName("after");
+  const auto* field = event.GetReflection()->GetOneofFieldDescriptor(event, oneof);
+  if (field == nullptr) return std::nullopt;
+  Message* resource = event.GetReflection()->MutableMessage(&event, field);
+  const std::vector<IndexTerm> needed = VisibilityTerms(caller, kind);
+  if (needed.empty()) {
+    Redact(caller, kind, resource);
+    return event;
+  }
+  auto has_all = [&](const std::vector<std::string>& terms) {
+    for (const IndexTerm& t : needed) {
+      if (std::find(terms.begin(), terms.end(), absl::StrCat(t.field, "=", t.value)) ==
+          terms.end()) {
+        return false;
+      }
+    }
+    return true;
+  };
+  std::vector<std::string> after_terms;
+  if (event.change_type() != v1::DELETED) {
+    for (const IndexTerm& t : kind.IndexTerms(*resource)) {
+      after_terms.push_back(absl::StrCat(t.field, "=", t.value));
+    }
+  }
+  const std::vector<std::string> before_terms(change.previous_terms().begin(),
+                                              change.previous_terms().end());
+  if (has_all(after_terms)) {
+    Redact(caller, kind, resource);
+    return event;
+  }
+  if (!has_all(before_terms)) return std::nullopt;
+  // Visible before, hidden now: for this caller the resource is gone.
+  std::string name = GetName(*resource);
+  resource->Clear();
+  SetName(resource, name);
+  event.set_change_type(v1::DELETED);
+  return event;
+}
+
+absl::Status AuthorizeCreate(const Caller& caller, const ResourceKind& kind, Message* resource) {
+  if (caller.role == v1::ADMIN) return absl::OkStatus();
+  const std::string owner_field = kind.owner_field();
+  if (owner_field.empty()) {
+    return Denied("ROLE_NOT_ALLOWED", absl::StrCat("only admins create ", kind.collection()));
+  }
+  const auto* field = resource->GetDescriptor()->FindFieldByName(owner_field);
+  std::string owner = resource->GetReflection()->GetString(*resource, field);
+  if (owner.empty()) {
+    resource->GetReflection()->SetString(resource, field, caller.collaborative);
+  } else if (owner != caller.collaborative) {
+    return Denied("NOT_OWNER",
+                  absl::StrCat(RoleName(caller), " may only create ", kind.collection(), " whose ",
+                               owner_field, " is ", caller.collaborative));
+  }
+  if (caller.role == v1::MEMBER && !kind.IsDraft(*resource)) {
+    return Denied("NOT_A_DRAFT",
+                  absl::StrCat("members create drafts only; ask a lead of ", caller.collaborative));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AuthorizeUpdate(const Caller& caller, const ResourceKind& kind, const Message& before,
+                             const Message& after) {
+  if (caller.role == v1::ADMIN) return absl::OkStatus();
+  const std::string owner = kind.Owner(before);
+  const bool owner_changed = kind.Owner(after) != owner;
+  if (IsLeadOf(caller, owner)) {
+    if (owner_changed) {
+      return Denied("NOT_OWNER", absl::StrCat("only an admin may move ", GetName(before),
+                                              " to another collaborative"));
+    }
+    return absl::OkStatus();
+  }
+  if (caller.role == v1::MEMBER && caller.collaborative == owner) {
+    if (!kind.IsDraft(before) || !kind.IsDraft(after) || owner_changed) {
+      return Denied("NOT_A_DRAFT", absl::StrCat("members edit drafts only, and keep them drafts; ",
+                                                GetName(before), " needs a lead of ", owner));
+    }
+    return absl::OkStatus();
+  }
+  if (caller.role == v1::LEAD && Contains(kind.Participants(before), caller.collaborative)) {
+    std::vector<std::string> ignore = OutputOnlyFields(kind.derived_fields());
+    std::vector<std::string> lead_only;
+    for (const std::string& f : ChangedFields(before, after, ignore)) {
+      if (!Contains(kind.participant_fields(), f)) lead_only.push_back(f);
+    }
+    if (lead_only.empty()) return absl::OkStatus();
+    return Denied("LEAD_ONLY_FIELD",
+                  absl::StrCat("as a participant, ", caller.collaborative, " may not change ",
+                               absl::StrJoin(lead_only, ", "), " of ", GetName(before),
+                               "; only its lead ", owner, " may"));
+  }
+  return NotOwner(caller, kind, before);
+}
+
+absl::Status AuthorizeDelete(const Caller& caller, const ResourceKind& kind,
+                             const Message& current) {
+  if (caller.role == v1::ADMIN || IsLeadOf(caller, kind.Owner(current))) return absl::OkStatus();
+  return NotOwner(caller, kind, current);
+}
+
+}  // namespace psc::registry

@@ -1,0 +1,58 @@
+#pragma once
+
+// Who may do what to which record (README, "Security model"). Every function returns OK or
+// PERMISSION_DENIED with a reason; none looks at storage. Permission checks come before
+// existence checks: CheckOperation needs no record at all.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "google/protobuf/message.h"
+#include "psc/registry/v1/change.pb.h"
+#include "server/common/caller.h"
+#include "server/registry/kinds/resource_kind.h"
+
+namespace psc::registry {
+
+enum class Operation { kRead, kCreate, kUpdate, kDelete, kHistory };
+
+// Whether the caller's role may use `op` on `kind` at all (ROLE_NOT_ALLOWED).
+absl::Status CheckOperation(const Caller& caller, const ResourceKind& kind, Operation op);
+
+// Whether the caller may see `resource` (ATLAS: published case studies only). Records a caller
+// may not see are reported as not found.
+bool CanSee(const Caller& caller, const ResourceKind& kind,
+            const google::protobuf::Message& resource);
+
+// Index terms every List by the caller must match, so that invisible records never appear.
+std::vector<IndexTerm> VisibilityTerms(const Caller& caller, const ResourceKind& kind);
+
+// Removes the personal data the caller may not see (READER and ATLAS).
+void Redact(const Caller& caller, const ResourceKind& kind, google::protobuf::Message* resource);
+
+// The event of `change` as `caller` may receive it from the change feed, or nullopt when the
+// caller may see neither the resource before nor after the change. A change that hides a
+// resource from the caller (a published case study withdrawn, for ATLAS) becomes a removal:
+// a DELETED tombstone. Personal data is redacted as for reads.
+std::optional<v1::ChangeEvent> FeedEventFor(const Caller& caller, const ResourceKind& kind,
+                                            const v1::StoredChange& change);
+
+// Create: a LEAD or MEMBER creates records owned by their collaborative (an empty owner field
+// is filled with it; another is NOT_OWNER); a MEMBER only drafts (NOT_A_DRAFT).
+absl::Status AuthorizeCreate(const Caller& caller, const ResourceKind& kind,
+                             google::protobuf::Message* resource);
+
+// Update of `before` into `after`: the owner's LEAD may change anything but the owner; a
+// participant's LEAD only the kind's participant fields (LEAD_ONLY_FIELD); the owner's MEMBER
+// only drafts that stay drafts.
+absl::Status AuthorizeUpdate(const Caller& caller, const ResourceKind& kind,
+                             const google::protobuf::Message& before,
+                             const google::protobuf::Message& after);
+
+// Delete: admins, and the owner's LEAD.
+absl::Status AuthorizeDelete(const Caller& caller, const ResourceKind& kind,
+                             const google::protobuf::Message& current);
+
+}  // namespace psc::registry

@@ -1,0 +1,156 @@
+#include "server/registry/discovery/search_indexer.h"
+
+#include "absl/strings/str_cat.h"
+#include "server/common/errors.h"
+#include "server/common/log.h"
+#include "server/common/status_macros.h"
+#include "server/registry/fields/names.h"
+#include "server/registry/fields/resource_fields.h"
+#include "server/registry/discovery/search_documents.h"
+#include "server/registry/workflows/sharing_capacity.h"
+
+namespace psc::registry {
+namespace {
+
+constexpr int kBatch = 1000;
+constexpr uint64_t kProgressEvery = 20000;
+
+}  // namespace
+
+index::Document SearchIndexer::DocumentOf(const google::protobuf::Message& resource) const {
+  int free_days = 0;
+  if (const auto* expert = dynamic_cast<const v1::Expert*>(&resource)) {
+    // A failed read leaves the days offered; the next change to the expert corrects it.
+    free_days =
+        FreeDaysNow(*registry_, *expert, absl::Now()).value_or(expert->days_per_month_offered());
+  }
+  return SearchDocumentOf(resource, free_days);
+}
+
+std::optional<index::Change> SearchIndexer::ChangeOf(const v1::ChangeEvent& event) const {
+  const ResourceKind* kind = KindOfName(event.resource_name());
+  if (kind == &JoinRequestKind()) return std::nullopt;  // not searchable
+  if (kind == &SharingRequestKind()) {
+    // Accepting or ending a request changes the expert's free days: index the expert again.
+    auto expert = registry_->Get(Caller::Admin(), ExpertKind(), ParentName(event.resource_name()));
+    if (!expert.ok()) return std::nullopt;
+    return index::Change{GetName(**expert), DocumentOf(**expert)};
+  }
+  index::Change change{event.resource_name(), std::nullopt};
+  if (event.change_type() == v1::DELETED) return change;
+  const auto* oneof = event.GetDescriptor()->FindOneofByName("after");
+  const auto* field = event.GetReflection()->GetOneofFieldDescriptor(event, oneof);
+  if (field != nullptr)
+    change.document = DocumentOf(event.GetReflection()->GetMessage(event, field));
+  return change;
+}
+
+SearchIndexer::SearchIndexer(const Registry* registry, const ChangeFeed* feed,
+                             index::SearchIndex* index)
+    : registry_(registry), feed_(feed), index_(index), committed_(feed->last_sequence()) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+SearchIndexer::~SearchIndexer() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void SearchIndexer::OnCommit(uint64_t last_sequence) {
+  {
+    std::lock_guard lock(mu_);
+    committed_ = last_sequence;
+  }
+  wake_.notify_one();
+}
+
+bool SearchIndexer::NeedsRebuild() const {
+  const uint64_t applied = index_->last_sequence();
+  if (applied > feed_->last_sequence()) return true;  // an index of some other data
+  if (applied == 0) return feed_->last_sequence() > 0;
+  return !feed_->CheckCursor(applied, {}).ok();  // the log has been trimmed past it
+}
+
+void SearchIndexer::Run() {
+  absl::Status status = NeedsRebuild() ? Rebuild() : CatchUp();
+  while (true) {
+    {
+      std::unique_lock lock(mu_);
+      if (!status.ok()) {
+        LogError(absl::StrCat("search index: ", status.ToString(), "; retrying in 1 s"));
+        wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stop_; });
+      } else {
+        wake_.wait(lock, [&] { return stop_ || committed_ > index_->last_sequence(); });
+      }
+      if (stop_) return;
+    }
+    status = CatchUp();
+    if (ErrorReason(status) == "CURSOR_EXPIRED") status = Rebuild();
+  }
+}
+
+absl::Status SearchIndexer::CatchUp() {
+  const uint64_t start = index_->last_sequence();
+  const uint64_t target = feed_->last_sequence();
+  const bool log_progress = target - start > kProgressEvery;
+  if (log_progress) {
+    LogInfo(absl::StrCat("search index: catching up from sequence ", start, " to ", target));
+  }
+  uint64_t next_report = start + kProgressEvery;
+  while (true) {
+    const uint64_t applied = index_->last_sequence();
+    PSC_ASSIGN_OR_RETURN(FeedPage page, feed_->Read(Caller::Admin(), applied, {}, kBatch));
+    if (page.scanned_to == applied) break;
+    std::vector<index::Change> changes;
+    changes.reserve(page.events.size());
+    for (const v1::ChangeEvent& event : page.events) {
+      if (auto change = ChangeOf(event)) changes.push_back(*std::move(change));
+    }
+    PSC_RETURN_IF_ERROR(index_->Apply(changes, page.scanned_to));
+    if (log_progress && page.scanned_to >= next_report) {
+      LogInfo(
+          absl::StrCat("search index: applied up to sequence ", page.scanned_to, " of ", target));
+      next_report += kProgressEvery;
+    }
+    std::lock_guard lock(mu_);
+    if (stop_) break;
+  }
+  if (log_progress) LogInfo(absl::StrCat("search index: caught up at ", index_->last_sequence()));
+  return absl::OkStatus();
+}
+
+absl::Status SearchIndexer::Rebuild() {
+  const uint64_t from = feed_->last_sequence();
+  LogInfo(absl::StrCat("search index: rebuilding from the records at sequence ", from));
+  PSC_RETURN_IF_ERROR(index_->Reset());
+  uint64_t indexed = 0;
+  for (const ResourceKind* kind : AllKinds()) {
+    ListParams params;
+    params.page_size = kBatch;
+    do {
+      PSC_ASSIGN_OR_RETURN(ListPage page, registry_->List(Caller::Admin(), *kind, params));
+      std::vector<index::Change> changes;
+      for (const ResourcePtr& resource : page.resources) {
+        changes.push_back({GetName(*resource), DocumentOf(*resource)});
+      }
+      // Sequence 0 until the end: a rebuild cut short starts again from scratch.
+      PSC_RETURN_IF_ERROR(index_->Apply(changes, 0));
+      indexed += changes.size();
+      if (indexed % kProgressEvery < changes.size()) {
+        LogInfo(absl::StrCat("search index: rebuilt ", indexed, " records"));
+      }
+      params.page_token = page.next_page_token;
+      std::lock_guard lock(mu_);
+      if (stop_) return absl::OkStatus();
+    } while (!params.page_token.empty());
+  }
+  PSC_RETURN_IF_ERROR(index_->Apply({}, from));
+  LogInfo(absl::StrCat("search index: rebuilt ", indexed, " records; catching up from ", from));
+  return CatchUp();
+}
+
+}  // namespace psc::registry

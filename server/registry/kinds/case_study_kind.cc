@@ -1,0 +1,106 @@
+#include "psc/registry/v1/case_study.pb.h"
+#include "server/registry/kinds/index_terms.h"
+#include "server/registry/fields/validator.h"
+
+namespace psc::registry {
+namespace {
+
+class CaseStudyKindImpl final : public TypedKind<v1::CaseStudy> {
+ public:
+  absl::string_view collection() const override { return "caseStudies"; }
+  absl::string_view singular() const override { return "case_study"; }
+  const std::vector<FilterField>& filter_fields() const override {
+    static const auto* fields = new std::vector<FilterField>{
+        NameFilter("collaborative"), EnumFilter<v1::PublicationState>("publication_state"),
+        NameFilter("initiative"), FoldedFilter("topic"), NameFilter("atlas_id")};
+    return *fields;
+  }
+
+ protected:
+  void ApplyDefaultsTo(v1::CaseStudy* c) const override {
+    if (c->publication_state() == v1::PUBLICATION_STATE_UNSPECIFIED) {
+      c->set_publication_state(v1::DRAFT);
+    }
+  }
+
+  void ValidateResource(const v1::CaseStudy& c, std::vector<FieldViolation>* out) const override {
+    Validator v(out);
+    v.Text("title", c.title(), 200, /*required=*/true);
+    v.Text("summary", c.summary(), 4000);
+    v.Text("challenge", c.challenge(), 8000);
+    v.Text("actions_taken", c.actions_taken(), 8000);
+    v.Text("impact.description", c.impact().description(), 8000);
+    v.Count("impact.metrics", c.impact().metrics_size(), 20);
+    for (int k = 0; k < c.impact().metrics_size(); ++k) {
+      const v1::ImpactMetric& m = c.impact().metrics(k);
+      std::string path = Indexed("impact.metrics", k);
+      v.Text(Sub(path, "name"), m.name(), 200, /*required=*/true);
+      v.Text(Sub(path, "before"), m.before(), 64);
+      v.Text(Sub(path, "after"), m.after(), 64);
+      v.Text(Sub(path, "unit"), m.unit(), 64);
+    }
+    v.Text("next_steps", c.next_steps(), 8000);
+    v.Name("owner_collaborative", c.owner_collaborative(), "collaboratives", /*required=*/true);
+    v.TextList("collaboratives", c.collaboratives(), 15, 100);
+    for (int k = 0; k < c.collaboratives_size(); ++k) {
+      v.Name(Indexed("collaboratives", k), c.collaboratives(k), "collaboratives", true);
+    }
+    v.Name("initiative", c.initiative(), "initiatives", /*required=*/false);
+    v.TextList("organisations", c.organisations(), 50, 200);
+    v.TextList("topics", c.topics(), 20, 64);
+    v.Contact("contact", c.contact());
+    v.Enum<v1::PublicationState>("publication_state", c.publication_state(), false);
+    v.Count("external_references", c.external_references_size(), 10);
+    for (int k = 0; k < c.external_references_size(); ++k) {
+      const v1::ExternalReference& r = c.external_references(k);
+      std::string path = Indexed("external_references", k);
+      v.Text(Sub(path, "system"), r.system(), 64, /*required=*/true);
+      v.Text(Sub(path, "id"), r.id(), 128, /*required=*/true);
+      v.Url(Sub(path, "url"), r.url(), 2000);
+    }
+  }
+
+  std::vector<IndexTerm> TermsOf(const v1::CaseStudy& c) const override {
+    std::vector<IndexTerm> terms;
+    AddTerm(&terms, "collaborative", c.owner_collaborative());
+    for (const std::string& p : c.collaboratives()) AddTerm(&terms, "collaborative", p);
+    AddEnumTerm<v1::PublicationState>(&terms, "publication_state", c.publication_state());
+    AddTerm(&terms, "initiative", c.initiative());
+    for (const std::string& t : c.topics()) AddFoldedTerm(&terms, "topic", t);
+    for (const v1::ExternalReference& r : c.external_references()) {
+      if (r.system() == "ahsn-atlas") AddTerm(&terms, "atlas_id", r.id());
+    }
+    return terms;
+  }
+
+  std::vector<Reference> ReferencesOf(const v1::CaseStudy& c) const override {
+    std::vector<Reference> refs{{"owner_collaborative", c.owner_collaborative()}};
+    for (int k = 0; k < c.collaboratives_size(); ++k) {
+      refs.push_back({Indexed("collaboratives", k), c.collaboratives(k)});
+    }
+    if (!c.initiative().empty()) refs.push_back({"initiative", c.initiative()});
+    return refs;
+  }
+
+  std::string OwnerOf(const v1::CaseStudy& c) const override { return c.owner_collaborative(); }
+  std::string owner_field() const override { return "owner_collaborative"; }
+  std::vector<std::string> ParticipantsOf(const v1::CaseStudy& c) const override {
+    return {c.collaboratives().begin(), c.collaboratives().end()};
+  }
+  std::vector<std::string> participant_fields() const override {
+    return {"organisations", "topics", "impact"};
+  }
+  bool IsDraftResource(const v1::CaseStudy& c) const override {
+    return c.publication_state() == v1::DRAFT;
+  }
+  std::vector<std::string> personal_fields() const override { return {"contact"}; }
+};
+
+}  // namespace
+
+const ResourceKind& CaseStudyKind() {
+  static const auto* kind = new CaseStudyKindImpl;
+  return *kind;
+}
+
+}  // namespace psc::registry

@@ -1,0 +1,80 @@
+#include "absl/container/flat_hash_set.h"
+#include "psc/registry/v1/expert.pb.h"
+#include "server/registry/kinds/index_terms.h"
+#include "server/registry/fields/validator.h"
+
+namespace psc::registry {
+namespace {
+
+class ExpertKindImpl final : public TypedKind<v1::Expert> {
+ public:
+  absl::string_view collection() const override { return "experts"; }
+  absl::string_view singular() const override { return "expert"; }
+  const std::vector<FilterField>& filter_fields() const override {
+    static const auto* fields = new std::vector<FilterField>{
+        NameFilter("home_collaborative"), EnumFilter<v1::Skill>("skill"), BoolFilter("shareable"),
+        EnumFilter<v1::Region>("region")};
+    return *fields;
+  }
+
+ protected:
+  void ValidateResource(const v1::Expert& e, std::vector<FieldViolation>* out) const override {
+    Validator v(out);
+    v.Text("display_name", e.display_name(), 200, /*required=*/true);
+    v.Name("home_collaborative", e.home_collaborative(), "collaboratives", /*required=*/true);
+    v.Text("organisation", e.organisation(), 200);
+    v.Text("job_title", e.job_title(), 200);
+    if (e.skills().empty()) v.Fail("skills", "at least one skill is required");
+    v.Count("skills", e.skills_size(), 10);
+    absl::flat_hash_set<int> skills;
+    for (int k = 0; k < e.skills_size(); ++k) {
+      std::string path = Indexed("skills", k);
+      v.Enum<v1::Skill>(Sub(path, "skill"), e.skills(k).skill(), /*required=*/true);
+      v.Enum<v1::SkillLevel>(Sub(path, "level"), e.skills(k).level(), /*required=*/true);
+      if (!skills.insert(e.skills(k).skill()).second) v.Fail(path, "repeats a skill");
+    }
+    v.Count("credentials", e.credentials_size(), 20);
+    for (int k = 0; k < e.credentials_size(); ++k) {
+      const v1::Credential& c = e.credentials(k);
+      std::string path = Indexed("credentials", k);
+      v.Text(Sub(path, "title"), c.title(), 200, /*required=*/true);
+      v.Text(Sub(path, "issuer"), c.issuer(), 200);
+      v.Text(Sub(path, "identifier"), c.identifier(), 128);
+      v.Date(Sub(path, "renewal_date"), c.has_renewal_date() ? &c.renewal_date() : nullptr);
+    }
+    absl::flat_hash_set<int> regions;
+    for (int k = 0; k < e.regions_size(); ++k) {
+      v.Enum<v1::Region>(Indexed("regions", k), e.regions(k), /*required=*/true);
+      if (!regions.insert(e.regions(k)).second) v.Fail(Indexed("regions", k), "is a duplicate");
+    }
+    v.Range("days_per_month_offered", e.days_per_month_offered(), 0, 31);
+    v.Text("bio", e.bio(), 4000);
+    v.Contact("contact", e.contact());
+  }
+
+  std::vector<IndexTerm> TermsOf(const v1::Expert& e) const override {
+    std::vector<IndexTerm> terms;
+    AddTerm(&terms, "home_collaborative", e.home_collaborative());
+    for (const auto& s : e.skills()) AddEnumTerm<v1::Skill>(&terms, "skill", s.skill());
+    AddTerm(&terms, "shareable", e.shareable() ? "true" : "false");
+    for (int r : e.regions()) AddEnumTerm<v1::Region>(&terms, "region", r);
+    return terms;
+  }
+
+  std::vector<Reference> ReferencesOf(const v1::Expert& e) const override {
+    return {{"home_collaborative", e.home_collaborative()}};
+  }
+
+  std::string OwnerOf(const v1::Expert& e) const override { return e.home_collaborative(); }
+  std::string owner_field() const override { return "home_collaborative"; }
+  std::vector<std::string> personal_fields() const override { return {"contact"}; }
+};
+
+}  // namespace
+
+const ResourceKind& ExpertKind() {
+  static const auto* kind = new ExpertKindImpl;
+  return *kind;
+}
+
+}  // namespace psc::registry

@@ -1,0 +1,64 @@
+#include "absl/strings/match.h"
+#include "psc/registry/v1/resource.pb.h"
+#include "server/registry/kinds/index_terms.h"
+#include "server/registry/fields/names.h"
+#include "server/registry/fields/validator.h"
+
+namespace psc::registry {
+namespace {
+
+// Entries of the `resources` collection: cross-PSC resources.
+class SharedResourceKindImpl final : public TypedKind<v1::Resource> {
+ public:
+  absl::string_view collection() const override { return "resources"; }
+  absl::string_view singular() const override { return "resource"; }
+  const std::vector<FilterField>& filter_fields() const override {
+    static const auto* fields = new std::vector<FilterField>{
+        NameFilter("provider"), EnumFilter<v1::ResourceKind>("kind"), FoldedFilter("topic")};
+    return *fields;
+  }
+
+ protected:
+  void ValidateResource(const v1::Resource& r, std::vector<FieldViolation>* out) const override {
+    Validator v(out);
+    v.Text("title", r.title(), 200, /*required=*/true);
+    v.Enum<v1::ResourceKind>("kind", r.kind(), /*required=*/true);
+    if (r.provider().empty()) {
+      v.Fail("provider", "is required");
+    } else if (!IsNameIn(r.provider(), "collaboratives") && !IsNameIn(r.provider(), "national")) {
+      v.Fail("provider", "must be collaboratives/{id} or national/{body}");
+    }
+    v.Text("description", r.description(), 4000);
+    v.Url("link", r.link(), 2000);
+    v.Text("access_terms", r.access_terms(), 2000);
+    v.TextList("topics", r.topics(), 20, 64);
+  }
+
+  std::vector<IndexTerm> TermsOf(const v1::Resource& r) const override {
+    std::vector<IndexTerm> terms;
+    AddTerm(&terms, "provider", r.provider());
+    AddEnumTerm<v1::ResourceKind>(&terms, "kind", r.kind());
+    for (const std::string& t : r.topics()) AddFoldedTerm(&terms, "topic", t);
+    return terms;
+  }
+
+  std::vector<Reference> ReferencesOf(const v1::Resource& r) const override {
+    if (!absl::StartsWith(r.provider(), "collaboratives/")) return {};
+    return {{"provider", r.provider()}};
+  }
+
+  // National bodies' resources belong to the national team.
+  std::string OwnerOf(const v1::Resource& r) const override {
+    return absl::StartsWith(r.provider(), "national/") ? "national" : r.provider();
+  }
+  std::string owner_field() const override { return "provider"; }
+};
+
+}  // namespace
+
+const ResourceKind& SharedResourceKind() {
+  static const auto* kind = new SharedResourceKindImpl;
+  return *kind;
+}
+
+}  // namespace psc::registry

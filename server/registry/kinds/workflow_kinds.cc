@@ -1,0 +1,128 @@
+// The workflow kinds: join requests (children of initiatives) and expert sharing requests
+// (children of experts). Their states change only through the workflow operations
+// (workflows.h), never through a generic Update.
+
+#include "psc/registry/v1/workflow.pb.h"
+#include "server/registry/kinds/index_terms.h"
+#include "server/registry/fields/names.h"
+#include "server/registry/fields/validator.h"
+
+namespace psc::registry {
+namespace {
+
+class JoinRequestKindImpl final : public TypedKind<v1::JoinRequest> {
+ public:
+  absl::string_view collection() const override { return "joinRequests"; }
+  absl::string_view singular() const override { return "join_request"; }
+  absl::StatusOr<std::string> IdOfName(absl::string_view name,
+                                       absl::string_view field) const override {
+    return ParseChildName(name, "initiatives", "joinRequests", field);
+  }
+  const std::vector<FilterField>& filter_fields() const override {
+    static const auto* fields = new std::vector<FilterField>{
+        NameFilter("initiative"), NameFilter("requesting_collaborative"),
+        NameFilter("lead_collaborative"), EnumFilter<v1::JoinRequestState>("state")};
+    return *fields;
+  }
+
+ protected:
+  void ValidateResource(const v1::JoinRequest& r, std::vector<FieldViolation>* out) const override {
+    Validator v(out);
+    v.Name("requesting_collaborative", r.requesting_collaborative(), "collaboratives",
+           /*required=*/true);
+    v.Text("message", r.message(), 4000);
+    v.Text("proposed_role", r.proposed_role(), 200);
+    v.Text("decision_reason", r.decision_reason(), 4000);
+  }
+
+  std::vector<IndexTerm> TermsOf(const v1::JoinRequest& r) const override {
+    std::vector<IndexTerm> terms;
+    AddTerm(&terms, "initiative", ParentName(r.name()));
+    AddTerm(&terms, "requesting_collaborative", r.requesting_collaborative());
+    AddTerm(&terms, "lead_collaborative", r.lead_collaborative());
+    AddEnumTerm<v1::JoinRequestState>(&terms, "state", r.state());
+    return terms;
+  }
+
+  std::vector<Reference> ReferencesOf(const v1::JoinRequest& r) const override {
+    return {{"initiative", ParentName(r.name())},
+            {"requesting_collaborative", r.requesting_collaborative()}};
+  }
+
+  std::string OwnerOf(const v1::JoinRequest& r) const override {
+    return r.requesting_collaborative();
+  }
+  std::string owner_field() const override { return "requesting_collaborative"; }
+};
+
+class SharingRequestKindImpl final : public TypedKind<v1::SharingRequest> {
+ public:
+  absl::string_view collection() const override { return "requests"; }
+  absl::string_view singular() const override { return "sharing_request"; }
+  absl::StatusOr<std::string> IdOfName(absl::string_view name,
+                                       absl::string_view field) const override {
+    return ParseChildName(name, "experts", "requests", field);
+  }
+  const std::vector<FilterField>& filter_fields() const override {
+    static const auto* fields =
+        new std::vector<FilterField>{NameFilter("expert"), NameFilter("requesting_collaborative"),
+                                     NameFilter("home_collaborative"), NameFilter("initiative"),
+                                     EnumFilter<v1::SharingRequestState>("state")};
+    return *fields;
+  }
+
+ protected:
+  void ValidateResource(const v1::SharingRequest& r,
+                        std::vector<FieldViolation>* out) const override {
+    Validator v(out);
+    v.Name("requesting_collaborative", r.requesting_collaborative(), "collaboratives",
+           /*required=*/true);
+    v.Name("initiative", r.initiative(), "initiatives", /*required=*/true);
+    v.Range("days_per_month", r.days_per_month(), 1, 31);
+    if (!r.has_start_month()) {
+      v.Fail("start_month", "is required");
+    } else {
+      v.Range("start_month.year", r.start_month().year(), 2000, 2100);
+      v.Range("start_month.month", r.start_month().month(), 1, 12);
+    }
+    v.Range("months", r.months(), 1, 12);
+    v.Text("message", r.message(), 4000);
+    v.Text("decision_reason", r.decision_reason(), 4000);
+    v.Text("feedback", r.feedback(), 4000);
+  }
+
+  std::vector<IndexTerm> TermsOf(const v1::SharingRequest& r) const override {
+    std::vector<IndexTerm> terms;
+    AddTerm(&terms, "expert", ParentName(r.name()));
+    AddTerm(&terms, "requesting_collaborative", r.requesting_collaborative());
+    AddTerm(&terms, "home_collaborative", r.home_collaborative());
+    AddTerm(&terms, "initiative", r.initiative());
+    AddEnumTerm<v1::SharingRequestState>(&terms, "state", r.state());
+    return terms;
+  }
+
+  std::vector<Reference> ReferencesOf(const v1::SharingRequest& r) const override {
+    return {{"expert", ParentName(r.name())},
+            {"initiative", r.initiative()},
+            {"requesting_collaborative", r.requesting_collaborative()}};
+  }
+
+  std::string OwnerOf(const v1::SharingRequest& r) const override {
+    return r.requesting_collaborative();
+  }
+  std::string owner_field() const override { return "requesting_collaborative"; }
+};
+
+}  // namespace
+
+const ResourceKind& JoinRequestKind() {
+  static const auto* kind = new JoinRequestKindImpl;
+  return *kind;
+}
+
+const ResourceKind& SharingRequestKind() {
+  static const auto* kind = new SharingRequestKindImpl;
+  return *kind;
+}
+
+}  // namespace psc::registry

@@ -1,0 +1,177 @@
+#include "server/registry/records/record_writer.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/util/time_util.h"
+#include "server/registry/fields/names.h"
+#include "server/registry/records/record_layout.h"
+#include "server/registry/fields/resource_fields.h"
+#include "server/registry/fields/validator.h"
+
+namespace psc::registry {
+namespace {
+
+using google::protobuf::Message;
+using storage::Family;
+
+std::string IdOf(const ResourceKind& kind, const Message& m) {
+  return kind.IdOfName(GetName(m), "name").value_or("");  // names are checked before writes
+}
+
+// Every index key of `m`, including the "_all" entry, in both orders.
+std::vector<std::string> IndexKeys(const ResourceKind& kind, const Message& m) {
+  std::vector<IndexTerm> terms = kind.IndexTerms(m);
+  terms.push_back({std::string(kAllField), ""});
+  std::string id = IdOf(kind, m);
+  int64_t created = CreateTimeMicros(m);
+  std::vector<std::string> keys;
+  for (const IndexTerm& t : terms) {
+    for (SortOrder order : {SortOrder::kName, SortOrder::kCreateTime}) {
+      keys.push_back(IndexKey(kind.collection(), t.field, t.value, order, created, id));
+    }
+  }
+  return keys;
+}
+
+std::vector<std::string> ReferenceKeys(const ResourceKind& kind, const Message& m) {
+  std::vector<std::string> keys;
+  for (const Reference& r : kind.References(m)) keys.push_back(ReferenceKey(r.target, GetName(m)));
+  return keys;
+}
+
+// Deletes the keys of `before` that `after` lacks and puts those `after` adds.
+void ReplaceKeys(storage::WriteTxn& txn, const std::vector<std::string>& before,
+                 const std::vector<std::string>& after) {
+  for (const std::string& k : before) {
+    if (std::find(after.begin(), after.end(), k) == after.end()) txn.Delete(Family::kIndex, k);
+  }
+  for (const std::string& k : after) {
+    if (std::find(before.begin(), before.end(), k) == before.end()) txn.Put(Family::kIndex, k, "");
+  }
+}
+
+v1::ChangeEvent MakeEvent(const ResourceKind& kind, const Message* before, const Message* after,
+                          absl::string_view actor, absl::Time now, uint64_t sequence) {
+  v1::ChangeEvent event;
+  event.set_sequence(sequence);
+  *event.mutable_commit_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
+  event.set_actor(std::string(actor));
+  const Message& subject = after != nullptr ? *after : *before;
+  event.set_resource_name(GetName(subject));
+  event.set_change_type(before == nullptr  ? v1::CREATED
+                        : after == nullptr ? v1::DELETED
+                                           : v1::UPDATED);
+  // The oneof member whose type is the resource's.
+  const auto* oneof = event.GetDescriptor()->FindOneofByName("after");
+  for (int i = 0; i < oneof->field_count(); ++i) {
+    const auto* field = oneof->field(i);
+    if (field->message_type() != subject.GetDescriptor()) continue;
+    Message* slot = event.GetReflection()->MutableMessage(&event, field);
+    if (after != nullptr) {
+      slot->CopyFrom(*after);
+    } else {
+      SetName(slot, GetName(*before));  // tombstone
+    }
+  }
+  return event;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Message>> LoadForWrite(storage::WriteTxn& txn,
+                                                      const ResourceKind& kind,
+                                                      absl::string_view id) {
+  auto value = txn.Get(Family::kRecords, RecordKey(kind.collection(), id));
+  if (!value.ok()) return value.status();
+  if (!*value) return nullptr;
+  std::unique_ptr<Message> m(kind.prototype().New());
+  if (!m->ParseFromString(**value)) {
+    return absl::InternalError(absl::StrCat("corrupt record ", kind.collection(), "/", id));
+  }
+  return m;
+}
+
+absl::Status CheckReferences(storage::WriteTxn& txn, const ResourceKind& kind,
+                             const Message& resource) {
+  std::vector<FieldViolation> missing;
+  for (const Reference& r : kind.References(resource)) {
+    std::pair<std::string, std::string> parts = absl::StrSplit(r.target, absl::MaxSplits('/', 1));
+    const ResourceKind* target = KindForCollection(parts.first);
+    bool exists = false;
+    if (target != nullptr) {
+      auto value = txn.Get(Family::kRecords, RecordKey(parts.first, parts.second));
+      if (!value.ok()) return value.status();
+      exists = value->has_value();
+    }
+    if (!exists) missing.push_back({Sub(kind.singular(), r.field), r.target + " does not exist"});
+  }
+  if (missing.empty()) return absl::OkStatus();
+  return Error(absl::StatusCode::kFailedPrecondition, "REFERENCE_NOT_FOUND",
+               absl::StrCat("referenced resources do not exist: ", JoinViolations(missing)),
+               missing);
+}
+
+void WriteChange(storage::WriteTxn& txn, const ResourceKind& kind, const Message* before,
+                 const Message* after, absl::string_view actor, absl::Time now) {
+  static const std::vector<std::string> kNone;
+  ReplaceKeys(txn, before ? IndexKeys(kind, *before) : kNone,
+              after ? IndexKeys(kind, *after) : kNone);
+  ReplaceKeys(txn, before ? ReferenceKeys(kind, *before) : kNone,
+              after ? ReferenceKeys(kind, *after) : kNone);
+  const Message& subject = after != nullptr ? *after : *before;
+  std::string key = RecordKey(kind.collection(), IdOf(kind, subject));
+  if (after != nullptr) {
+    txn.Put(Family::kRecords, key, after->SerializeAsString());
+  } else {
+    txn.Delete(Family::kRecords, key);
+  }
+  txn.Put(Family::kIndex, HistoryKey(GetName(subject), txn.sequence()), "");
+  v1::StoredChange stored;
+  *stored.mutable_event() = MakeEvent(kind, before, after, actor, now, txn.sequence());
+  if (before != nullptr) {
+    for (const IndexTerm& t : kind.IndexTerms(*before)) {
+      stored.add_previous_terms(absl::StrCat(t.field, "=", t.value));
+    }
+  }
+  txn.AddChange(stored.SerializeAsString());
+}
+
+std::vector<FieldViolation> Violations(const ResourceKind& kind, const Message& resource) {
+  std::vector<FieldViolation> violations;
+  kind.Validate(resource, &violations);
+  for (FieldViolation& v : violations) v.field = Sub(kind.singular(), v.field);
+  return violations;
+}
+
+absl::Status NotFound(absl::string_view name) {
+  return Error(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND",
+               absl::StrCat(name, " does not exist"));
+}
+
+absl::Status CheckEtag(const Message& current, absl::string_view etag) {
+  if (etag.empty() || etag == GetEtag(current)) return absl::OkStatus();
+  return Error(
+      absl::StatusCode::kAborted, "ETAG_MISMATCH",
+      absl::StrCat(GetName(current), " has changed: etag \"", etag.substr(0, 64),
+                   "\" is not the current \"", GetEtag(current), "\"; read it again and retry"));
+}
+
+void StampAndWrite(storage::WriteTxn& txn, const ResourceKind& kind, const Message* before,
+                   Message* after, absl::string_view actor, absl::Time now) {
+  Stamp(after, now, txn.sequence(), /*created=*/before == nullptr);
+  WriteChange(txn, kind, before, after, actor, now);
+}
+
+storage::CommitCallback Deliver(std::shared_ptr<ResourcePtr> result, ResourceCallback done) {
+  return [result = std::move(result),
+          done = std::move(done)](absl::StatusOr<uint64_t> committed) mutable {
+    if (!committed.ok()) {
+      std::move(done)(committed.status());
+    } else {
+      std::move(done)(std::move(*result));
+    }
+  };
+}
+
+}  // namespace psc::registry

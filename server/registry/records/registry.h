@@ -1,0 +1,96 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/field_mask.pb.h"
+#include "google/protobuf/message.h"
+#include "psc/registry/v1/change.pb.h"
+#include "server/registry/records/callbacks.h"
+#include "server/common/caller.h"
+#include "server/registry/records/list_query.h"
+#include "server/registry/kinds/resource_kind.h"
+#include "server/storage/store.h"
+
+namespace psc::registry {
+
+struct ListParams {
+  int page_size = 0;
+  std::string page_token;
+  std::string filter;
+  std::string order_by;
+};
+
+struct ListPage {
+  std::vector<ResourcePtr> resources;
+  std::string next_page_token;  // empty on the last page
+  uint64_t sequence = 0;        // the change-log sequence the page reflects
+};
+
+struct HistoryPage {
+  std::vector<v1::ChangeEvent> changes;  // oldest first
+  std::string next_page_token;
+};
+
+struct CreateParams {
+  std::string id;          // client-chosen id; random when empty
+  std::string request_id;  // idempotency key; none when empty
+};
+
+// The domain layer: the rules of every resource kind over the store. Reads run on the calling
+// thread against a snapshot; writes are validated on the calling thread, then checked and
+// applied atomically on the store's committer, and complete through a callback. Errors carry
+// AIP-193 details (server/common/errors.h). Every call is authorized for its `caller`
+// (access_policy.h) before anything is looked up. Thread-safe.
+class Registry {
+ public:
+  // Loads (or creates) the server state the registry keeps in `store`, which must outlive it.
+  static absl::StatusOr<std::unique_ptr<Registry>> Open(storage::Store* store);
+
+  // The resource `name`. INVALID_ARGUMENT (INVALID_NAME) for a name outside the kind's
+  // collection; NOT_FOUND (RESOURCE_NOT_FOUND) when absent.
+  absl::StatusOr<ResourcePtr> Get(const Caller& caller, const ResourceKind& kind,
+                                  absl::string_view name) const;
+
+  // One page of the kind's resources matching the filter, in the requested order.
+  absl::StatusOr<ListPage> List(const Caller& caller, const ResourceKind& kind,
+                                const ListParams& params) const;
+
+  // The change-log entries of the resource `name`, oldest first. Admins only.
+  absl::StatusOr<HistoryPage> History(const Caller& caller, absl::string_view name, int page_size,
+                                      absl::string_view page_token) const;
+
+  // Creates `resource` (output-only fields are ignored). Retries with the same request_id and
+  // request get the original result; with a different request, INVALID_ARGUMENT
+  // (REQUEST_ID_REUSED). ALREADY_EXISTS when the id is taken, FAILED_PRECONDITION
+  // (REFERENCE_NOT_FOUND) when a reference does not resolve.
+  void Create(const Caller& caller, const ResourceKind& kind, ResourcePtr resource,
+              CreateParams params, ResourceCallback done);
+
+  // Replaces the fields in `mask` of the resource `patch.name` with those of `patch`.
+  // ABORTED (ETAG_MISMATCH) when `etag` is set and not current.
+  void Update(const Caller& caller, const ResourceKind& kind, ResourcePtr patch,
+              google::protobuf::FieldMask mask, std::string etag, ResourceCallback done);
+
+  // Deletes `name`, recording a tombstone. FAILED_PRECONDITION (RESOURCE_IN_USE) while other
+  // resources refer to it.
+  void Delete(const Caller& caller, const ResourceKind& kind, std::string name, std::string etag,
+              StatusCallback done);
+
+  // Signs page tokens; other read paths (search) share it.
+  const PageTokens& page_tokens() const { return page_tokens_; }
+
+ private:
+  Registry(storage::Store* store, std::string page_token_secret)
+      : store_(store), page_tokens_(std::move(page_token_secret)) {}
+
+  storage::Store* store_;
+  PageTokens page_tokens_;
+};
+
+}  // namespace psc::registry

@@ -1,0 +1,177 @@
+// Registry::Open, Get and List: reads against a store snapshot.
+
+#include <openssl/rand.h>
+
+#include "absl/strings/str_cat.h"
+#include "server/common/log.h"
+#include "server/common/status_macros.h"
+#include "server/registry/access/access_policy.h"
+#include "server/registry/fields/names.h"
+#include "server/registry/records/record_layout.h"
+#include "server/registry/records/registry.h"
+#include "server/storage/keys.h"
+
+namespace psc::registry {
+namespace {
+
+using storage::Family;
+using storage::ReadView;
+
+constexpr char kPageTokenSecretKey[] = "page_token_secret";
+
+absl::StatusOr<ResourcePtr> LoadRecord(const ReadView& view, const ResourceKind& kind,
+                                       absl::string_view id) {
+  PSC_ASSIGN_OR_RETURN(auto value, view.Get(Family::kRecords, RecordKey(kind.collection(), id)));
+  if (!value) return nullptr;
+  ResourcePtr m(kind.prototype().New());
+  if (!m->ParseFromString(*value)) {
+    return absl::InternalError(absl::StrCat("corrupt record ", kind.collection(), "/", id));
+  }
+  return m;
+}
+
+bool HasAllTerms(const ResourceKind& kind, const google::protobuf::Message& m,
+                 const std::vector<IndexTerm>& wanted) {
+  if (wanted.size() <= 1) return true;  // the first term drove the index scan
+  std::vector<IndexTerm> have = kind.IndexTerms(m);
+  for (size_t i = 1; i < wanted.size(); ++i) {
+    if (std::find(have.begin(), have.end(), wanted[i]) == have.end()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Registry>> Registry::Open(storage::Store* store) {
+  PSC_ASSIGN_OR_RETURN(auto secret, store->Snapshot()->Get(Family::kMeta, kPageTokenSecretKey));
+  if (!secret) {
+    std::string fresh(32, '\0');
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(fresh.data()), fresh.size()) != 1) {
+      return absl::InternalError("no randomness for the page token secret");
+    }
+    PSC_RETURN_IF_ERROR(store
+                            ->CommitAndWait([&fresh](storage::WriteTxn& txn) {
+                              txn.Put(Family::kMeta, kPageTokenSecretKey, fresh);
+                              return absl::OkStatus();
+                            })
+                            .status());
+    secret = fresh;
+  }
+  return std::unique_ptr<Registry>(new Registry(store, *std::move(secret)));
+}
+
+absl::StatusOr<ResourcePtr> Registry::Get(const Caller& caller, const ResourceKind& kind,
+                                          absl::string_view name) const {
+  PSC_RETURN_IF_ERROR(CheckOperation(caller, kind, Operation::kRead));
+  PSC_ASSIGN_OR_RETURN(std::string id, kind.IdOfName(name, "name"));
+  PSC_ASSIGN_OR_RETURN(ResourcePtr m, LoadRecord(*store_->Snapshot(), kind, id));
+  // What the caller may not see is reported exactly like what does not exist.
+  if (m == nullptr || !CanSee(caller, kind, *m)) {
+    return Error(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND",
+                 absl::StrCat(name, " does not exist"));
+  }
+  Redact(caller, kind, m.get());
+  return m;
+}
+
+absl::StatusOr<ListPage> Registry::List(const Caller& caller, const ResourceKind& kind,
+                                        const ListParams& params) const {
+  PSC_RETURN_IF_ERROR(CheckOperation(caller, kind, Operation::kRead));
+  PSC_ASSIGN_OR_RETURN(int page_size, EffectivePageSize(params.page_size));
+  PSC_ASSIGN_OR_RETURN(std::vector<IndexTerm> terms,
+                       ParseFilter(params.filter, kind.filter_fields()));
+  // The caller's visibility is part of the query, served by the same indexes.
+  const std::vector<IndexTerm> visibility = VisibilityTerms(caller, kind);
+  terms.insert(terms.end(), visibility.begin(), visibility.end());
+  PSC_ASSIGN_OR_RETURN(Ordering ordering, ParseOrderBy(params.order_by));
+  // The first term picks the index to walk; the rest are checked on each record.
+  IndexTerm driver = terms.empty() ? IndexTerm{std::string(kAllField), ""} : terms.front();
+  ReadView::ScanOptions scan;
+  scan.prefix = IndexPrefix(kind.collection(), driver.field, driver.value, ordering.order);
+  scan.reverse = ordering.descending;
+  std::string query = absl::StrCat(kind.collection(), "\n", params.filter, "\n", params.order_by);
+  for (const IndexTerm& t : visibility) absl::StrAppend(&query, "\n", t.field, "=", t.value);
+  if (!params.page_token.empty()) {
+    PSC_ASSIGN_OR_RETURN(scan.resume_after, page_tokens_.Decode(query, params.page_token));
+  }
+
+  std::unique_ptr<ReadView> view = store_->Snapshot();
+  ListPage page;
+  page.sequence = view->sequence();
+  std::string last_key;
+  bool more = false;
+  absl::Status status;
+  PSC_RETURN_IF_ERROR(
+      view->Scan(Family::kIndex, scan, [&](absl::string_view key, absl::string_view) {
+        std::string id;
+        if (!IdFromIndexSuffix(key.substr(scan.prefix.size()), ordering.order, &id)) {
+          status = absl::InternalError("corrupt index entry");
+          return false;
+        }
+        auto m = LoadRecord(*view, kind, id);
+        if (!m.ok() || *m == nullptr) {
+          status = m.ok() ? absl::InternalError(absl::StrCat("index names missing record ", id))
+                          : m.status();
+          return false;
+        }
+        if (!HasAllTerms(kind, **m, terms)) return true;
+        if (static_cast<int>(page.resources.size()) == page_size) {
+          more = true;
+          return false;
+        }
+        Redact(caller, kind, m->get());
+        page.resources.push_back(*std::move(m));
+        last_key = std::string(key);
+        return true;
+      }));
+  PSC_RETURN_IF_ERROR(status);
+  if (more) page.next_page_token = page_tokens_.Encode(query, last_key);
+  return page;
+}
+
+absl::StatusOr<HistoryPage> Registry::History(const Caller& caller, absl::string_view name,
+                                              int page_size, absl::string_view page_token) const {
+  const ResourceKind* kind = KindOfName(name);
+  if (kind == nullptr) {
+    return Error(absl::StatusCode::kInvalidArgument, "INVALID_NAME",
+                 absl::StrCat("name: \"", name.substr(0, 200), "\" is not a resource name"));
+  }
+  PSC_RETURN_IF_ERROR(CheckOperation(caller, *kind, Operation::kHistory));
+  PSC_RETURN_IF_ERROR(kind->IdOfName(name, "name").status());
+  PSC_ASSIGN_OR_RETURN(int size, EffectivePageSize(page_size));
+  ReadView::ScanOptions scan;
+  scan.prefix = HistoryPrefix(name);
+  const std::string query = absl::StrCat("history\n", name);
+  if (!page_token.empty()) {
+    PSC_ASSIGN_OR_RETURN(scan.resume_after, page_tokens_.Decode(query, page_token));
+  }
+  std::unique_ptr<ReadView> view = store_->Snapshot();
+  HistoryPage page;
+  std::string last_key;
+  bool more = false;
+  absl::Status status;
+  PSC_RETURN_IF_ERROR(
+      view->Scan(Family::kIndex, scan, [&](absl::string_view key, absl::string_view) {
+        if (static_cast<int>(page.changes.size()) == size) {
+          more = true;
+          return false;
+        }
+        uint64_t sequence = SequenceFromHistoryKey(key, scan.prefix);
+        auto entry = view->Get(Family::kChangeLog, storage::ChangeLogKey(sequence));
+        if (!entry.ok()) {
+          status = entry.status();
+          return false;
+        }
+        v1::StoredChange stored;
+        if (*entry && stored.ParseFromString(**entry)) {
+          page.changes.push_back(std::move(*stored.mutable_event()));
+        }  // else trimmed by retention: the history keeps what the log still holds
+        last_key = std::string(key);
+        return true;
+      }));
+  PSC_RETURN_IF_ERROR(status);
+  if (more) page.next_page_token = page_tokens_.Encode(query, last_key);
+  return page;
+}
+
+}  // namespace psc::registry

@@ -1,0 +1,20 @@
+#pragma once
+// The national oversight report (issue 7): how much improvement work is shared, measured and
+// spread, nationally and per collaborative.
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "psc/registry/v1/workflow.pb.h"
+#include "server/common/caller.h"
+#include "server/registry/records/registry.h"
+
+namespace psc::registry {
+
+// The report for `collaborative` (`collaboratives/{id}`), or the national one with a row per
+// collaborative when it is empty. Every role but ATLAS (PERMISSION_DENIED); NOT_FOUND for an
+// unknown collaborative. Figures are computed from the records (workflow.proto, ReportFigures).
+absl::StatusOr<v1::NetworkReport> BuildNetworkReport(const Registry& registry, const Caller& caller,
+                                                     const std::string& collaborative);
+
+}  // namespace psc::registry

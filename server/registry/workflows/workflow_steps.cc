@@ -1,0 +1,90 @@
+#include "server/registry/workflows/workflow_steps.h"
+
+#include "absl/strings/str_cat.h"
+#include "psc/registry/v1/workflow.pb.h"
+#include "server/common/errors.h"
+#include "server/registry/records/record_layout.h"
+
+namespace psc::registry {
+namespace {
+
+absl::Status Denied(const Caller& caller, absl::string_view reason, absl::string_view who,
+                    absl::string_view action) {
+  return Error(absl::StatusCode::kPermissionDenied, reason,
+               absl::StrCat("only a lead of ", who, " (or an admin) may ", action,
+                            "; the caller is ", v1::Role_Name(caller.role),
+                            caller.collaborative.empty() ? "" : " of ", caller.collaborative));
+}
+
+}  // namespace
+
+absl::Status RequireLeadOf(const Caller& caller, absl::string_view collaborative,
+                           absl::string_view action) {
+  if (caller.role == v1::ADMIN) return absl::OkStatus();
+  if (caller.role != v1::LEAD) return Denied(caller, "ROLE_NOT_ALLOWED", collaborative, action);
+  if (caller.collaborative != collaborative) {
+    return Denied(caller, "NOT_OWNER", collaborative, action);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RequireLeadOfEither(const Caller& caller, absl::string_view a, absl::string_view b,
+                                 absl::string_view action) {
+  if (RequireLeadOf(caller, a, action).ok()) return absl::OkStatus();
+  return RequireLeadOf(caller, b, action).ok()
+             ? absl::OkStatus()
+             : RequireLeadOf(caller, absl::StrCat(a, " or ", b), action);
+}
+
+absl::StatusOr<std::string> RequestingCollaborative(const Caller& caller,
+                                                    const std::string& requested,
+                                                    absl::string_view field) {
+  if (caller.role == v1::ADMIN) {
+    if (requested.empty()) return FieldError(field, "is required when an admin asks");
+    return requested;
+  }
+  const std::string collaborative = requested.empty() ? caller.collaborative : requested;
+  absl::Status allowed = RequireLeadOf(caller, collaborative, "ask on its behalf");
+  if (!allowed.ok()) return allowed;
+  return collaborative;
+}
+
+absl::Status InvalidState(absl::string_view name, absl::string_view state,
+                          absl::string_view action) {
+  return Error(absl::StatusCode::kFailedPrecondition, "INVALID_STATE",
+               absl::StrCat(name, " is ", state, ": it cannot be ", action));
+}
+
+absl::Status FieldError(absl::string_view field, absl::string_view description) {
+  return ValidationError({{std::string(field), std::string(description)}});
+}
+
+template <typename T>
+absl::StatusOr<std::vector<T>> LoadIndexed(storage::WriteTxn& txn, const ResourceKind& kind,
+                                           absl::string_view field, absl::string_view value) {
+  const std::string prefix = IndexPrefix(kind.collection(), field, value, SortOrder::kName);
+  std::vector<std::string> ids;
+  absl::Status scanned =
+      txn.Scan(storage::Family::kIndex, prefix, [&](absl::string_view key, absl::string_view) {
+        std::string id;
+        if (IdFromIndexSuffix(key.substr(prefix.size()), SortOrder::kName, &id)) {
+          ids.push_back(std::move(id));
+        }
+        return true;
+      });
+  if (!scanned.ok()) return scanned;
+  std::vector<T> out;
+  for (const std::string& id : ids) {
+    auto loaded = LoadForWrite(txn, kind, id);
+    if (!loaded.ok()) return loaded.status();
+    if (*loaded != nullptr) out.push_back(static_cast<const T&>(**loaded));
+  }
+  return out;
+}
+
+template absl::StatusOr<std::vector<v1::JoinRequest>> LoadIndexed<v1::JoinRequest>(
+    storage::WriteTxn&, const ResourceKind&, absl::string_view, absl::string_view);
+template absl::StatusOr<std::vector<v1::SharingRequest>> LoadIndexed<v1::SharingRequest>(
+    storage::WriteTxn&, const ResourceKind&, absl::string_view, absl::string_view);
+
+}  // namespace psc::registry

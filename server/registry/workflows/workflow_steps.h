@@ -1,0 +1,58 @@
+#pragma once
+// Steps the workflow operations share: who may act, loading a typed record inside a
+// transaction, and the errors they report. Internal to server/registry.
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "server/common/caller.h"
+#include "server/registry/records/record_writer.h"
+#include "server/registry/kinds/resource_kind.h"
+#include "server/storage/write_txn.h"
+
+namespace psc::registry {
+
+// OK for an ADMIN or a LEAD of `collaborative`; PERMISSION_DENIED otherwise (ROLE_NOT_ALLOWED
+// for other roles, NOT_OWNER for a lead of another collaborative). `action` completes
+// "only a lead of X may ...".
+absl::Status RequireLeadOf(const Caller& caller, absl::string_view collaborative,
+                           absl::string_view action);
+
+// OK for an ADMIN or a LEAD of one of `a` or `b`; errors as RequireLeadOf.
+absl::Status RequireLeadOfEither(const Caller& caller, absl::string_view a, absl::string_view b,
+                                 absl::string_view action);
+
+// The requesting collaborative of a new request: the caller's own (a lead's), or the one an
+// admin names. INVALID_ARGUMENT when an admin names none; errors of RequireLeadOf otherwise.
+absl::StatusOr<std::string> RequestingCollaborative(const Caller& caller,
+                                                    const std::string& requested,
+                                                    absl::string_view field);
+
+// FAILED_PRECONDITION, reason INVALID_STATE.
+absl::Status InvalidState(absl::string_view name, absl::string_view state,
+                          absl::string_view action);
+
+// INVALID_ARGUMENT (VALIDATION_FAILED) for one field.
+absl::Status FieldError(absl::string_view field, absl::string_view description);
+
+// The stored `name` of `kind` as T; NOT_FOUND when absent, INVALID_ARGUMENT for a bad name.
+template <typename T>
+absl::StatusOr<std::unique_ptr<T>> LoadNamed(storage::WriteTxn& txn, const ResourceKind& kind,
+                                             absl::string_view name) {
+  auto id = kind.IdOfName(name, "name");
+  if (!id.ok()) return id.status();
+  auto loaded = LoadForWrite(txn, kind, *id);
+  if (!loaded.ok()) return loaded.status();
+  if (*loaded == nullptr) return NotFound(name);
+  return std::unique_ptr<T>(static_cast<T*>(loaded->release()));
+}
+
+// Every stored record of `kind` indexed under (field, value), as T, oldest name first; sees
+// the writes made earlier in the same commit group.
+template <typename T>
+absl::StatusOr<std::vector<T>> LoadIndexed(storage::WriteTxn& txn, const ResourceKind& kind,
+                                           absl::string_view field, absl::string_view value);
+
+}  // namespace psc::registry
