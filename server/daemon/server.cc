@@ -6,11 +6,16 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server_builder.h"
 #include "server/common/status_macros.h"
+#include "server/registry/kinds/kind_check.h"
 #include "server/service/credentials.h"
+#include "server/service/method_layout.h"
 
 namespace psc::service {
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
+  // What the compiler cannot check about the kinds, checked before anything opens.
+  PSC_RETURN_IF_ERROR(registry::CheckKindTable());
+  PSC_RETURN_IF_ERROR(CheckStandardMethodLayouts());
   std::unique_ptr<Server> server(new Server);
   if (options.security.insecure) {
     if (!IsLoopbackListenAddress(options.listen)) {

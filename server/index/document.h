@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "server/common/term.h"
+
 namespace psc::index {
 
 // Free-text fields that queries may name with a prefix (`title:`, `topic:`, `skill:`); text in
@@ -26,7 +28,7 @@ struct TextField {
 };
 
 // An exact-match value, used by filters, visibility rules and facets: {"workstream", "LOCAL"}.
-using Term = std::pair<std::string, std::string>;
+using Term = ::psc::Term;
 
 struct Document {
   std::string id;  // unique: the resource name

@@ -5,11 +5,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "server/index/document.h"
 
 namespace psc::index::schema {
 
 // Bump when the mapping changes: an index written with another version is rebuilt.
-inline constexpr absl::string_view kVersion = "1";
+inline constexpr absl::string_view kVersion = "2";
 inline constexpr const char* kVersionKey = "schema_version";
 inline constexpr const char* kSequenceKey = "last_sequence";
 
@@ -18,9 +19,7 @@ inline constexpr int kIdSlot = 11;
 inline constexpr int kFirstNumberSlot = 100;
 
 inline std::string IdTerm(absl::string_view id) { return absl::StrCat("Q", id); }
-inline std::string FilterTerm(absl::string_view field, absl::string_view value) {
-  return absl::StrCat("XF", field, "=", value);
-}
+inline std::string FilterTerm(const Term& term) { return absl::StrCat("XF", term.Encoded()); }
 // The Xapian prefix of a prefixed text field, or "" for plain text.
 inline std::string TextPrefix(absl::string_view field) {
   if (field == "title") return "S";

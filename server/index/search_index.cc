@@ -51,13 +51,13 @@ namespace {
 
 Xapian::Query AnyOf(const std::vector<Term>& terms) {
   std::vector<Xapian::Query> parts;
-  for (const auto& [field, value] : terms) parts.emplace_back(schema::FilterTerm(field, value));
+  for (const Term& term : terms) parts.emplace_back(schema::FilterTerm(term));
   return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
 }
 
 Xapian::Query AllOf(const std::vector<Term>& terms) {
   std::vector<Xapian::Query> parts;
-  for (const auto& [field, value] : terms) parts.emplace_back(schema::FilterTerm(field, value));
+  for (const Term& term : terms) parts.emplace_back(schema::FilterTerm(term));
   return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
 }
 

@@ -75,10 +75,10 @@ Xapian::Document Writer::Build(const Document& document) {
   }
   doc.add_boolean_term(schema::IdTerm(document.id));
   std::vector<std::set<std::string>> facet_values(std::size(kFacetFields));
-  for (const auto& [field, value] : document.terms) {
-    doc.add_boolean_term(schema::FilterTerm(field, value));
+  for (const Term& term : document.terms) {
+    doc.add_boolean_term(schema::FilterTerm(term));
     for (size_t i = 0; i < std::size(kFacetFields); ++i) {
-      if (field == kFacetFields[i]) facet_values[i].insert(value);
+      if (term.field == kFacetFields[i]) facet_values[i].insert(term.value);
     }
   }
   for (size_t i = 0; i < facet_values.size(); ++i) {

@@ -56,6 +56,7 @@ absl::Status NotOwner(const Caller& caller, const ResourceKind& kind, const Mess
 }  // namespace
 
 absl::Status CheckOperation(const Caller& caller, const ResourceKind& kind, Operation op) {
+  const bool network_writes = kind.spec().network_writable;
   bool allowed = false;
   switch (caller.role) {
     case v1::ADMIN:
@@ -64,17 +65,11 @@ absl::Status CheckOperation(const Caller& caller, const ResourceKind& kind, Oper
     case v1::LEAD:
     case v1::MEMBER:
       allowed = op == Operation::kRead || op == Operation::kUpdate ||
-                (op == Operation::kCreate && kind.collection() != "collaboratives") ||
-                (op == Operation::kDelete && caller.role == v1::LEAD &&
-                 kind.collection() != "collaboratives");
-      break;
-    case v1::ATLAS:
-      allowed = op == Operation::kRead && kind.collection() == "caseStudies";
-      break;
-    case v1::READER:
-      allowed = op == Operation::kRead;
+                (op == Operation::kCreate && network_writes) ||
+                (op == Operation::kDelete && caller.role == v1::LEAD && network_writes);
       break;
     default:
+      allowed = op == Operation::kRead && Visibility::For(caller, kind).readable();
       break;
   }
   if (allowed) return absl::OkStatus();
@@ -85,22 +80,6 @@ absl::Status CheckOperation(const Caller& caller, const ResourceKind& kind, Oper
                              kind.collection()));
 }
 
-bool CanSee(const Caller& caller, const ResourceKind& kind, const Message& resource) {
-  if (caller.role != v1::ATLAS) return true;
-  const std::vector<IndexTerm> terms = kind.IndexTerms(resource);
-  for (const IndexTerm& term : VisibilityTerms(caller, kind)) {
-    if (std::find(terms.begin(), terms.end(), term) == terms.end()) return false;
-  }
-  return true;
-}
-
-std::vector<IndexTerm> VisibilityTerms(const Caller& caller, const ResourceKind& kind) {
-  if (caller.role == v1::ATLAS && kind.collection() == "caseStudies") {
-    return {{"publication_state", "PUBLISHED"}};
-  }
-  return {};
-}
-
 void Redact(const Caller& caller, const ResourceKind& kind, Message* resource) {
   if (caller.role == v1::READER || caller.role == v1::ATLAS) {
     ClearFields(resource, kind.personal_fields());
@@ -109,39 +88,23 @@ void Redact(const Caller& caller, const ResourceKind& kind, Message* resource) {
 
 std::optional<v1::ChangeEvent> FeedEventFor(const Caller& caller, const ResourceKind& kind,
                                             const v1::StoredChange& change) {
-  if (!CheckOperation(caller, kind, Operation::kRead).ok()) return std::nullopt;
+  const Visibility visibility = Visibility::For(caller, kind);
+  if (!visibility.readable()) return std::nullopt;
   v1::ChangeEvent event = change.event();
   const auto* oneof = event.GetDescriptor()->FindOneofByName("after");
   const auto* field = event.GetReflection()->GetOneofFieldDescriptor(event, oneof);
   if (field == nullptr) return std::nullopt;
   Message* resource = event.GetReflection()->MutableMessage(&event, field);
-  const std::vector<IndexTerm> needed = VisibilityTerms(caller, kind);
-  if (needed.empty()) {
+  if (event.change_type() != v1::DELETED && visibility.Admits(*resource)) {
     Redact(caller, kind, resource);
     return event;
   }
-  auto has_all = [&](const std::vector<std::string>& terms) {
-    for (const IndexTerm& t : needed) {
-      if (std::find(terms.begin(), terms.end(), absl::StrCat(t.field, "=", t.value)) ==
-          terms.end()) {
-        return false;
-      }
-    }
-    return true;
-  };
-  std::vector<std::string> after_terms;
-  if (event.change_type() != v1::DELETED) {
-    for (const IndexTerm& t : kind.IndexTerms(*resource)) {
-      after_terms.push_back(absl::StrCat(t.field, "=", t.value));
-    }
+  std::vector<Term> before;
+  for (const std::string& encoded : change.previous_terms()) {
+    if (auto term = Term::Decode(encoded)) before.push_back(*std::move(term));
   }
-  const std::vector<std::string> before_terms(change.previous_terms().begin(),
-                                              change.previous_terms().end());
-  if (has_all(after_terms)) {
-    Redact(caller, kind, resource);
-    return event;
-  }
-  if (!has_all(before_terms)) return std::nullopt;
+  if (event.change_type() == v1::CREATED || !visibility.Admits(before)) return std::nullopt;
+  if (event.change_type() == v1::DELETED) return event;  // a tombstone: nothing to redact
   // Visible before, hidden now: for this caller the resource is gone.
   std::string name = GetName(*resource);
   resource->Clear();

@@ -12,22 +12,17 @@
 #include "google/protobuf/message.h"
 #include "psc/registry/v1/change.pb.h"
 #include "server/common/caller.h"
+#include "server/registry/access/visibility.h"
 #include "server/registry/kinds/resource_kind.h"
 
 namespace psc::registry {
 
 enum class Operation { kRead, kCreate, kUpdate, kDelete, kHistory };
 
-// Whether the caller's role may use `op` on `kind` at all (ROLE_NOT_ALLOWED).
+// Whether the caller's role may use `op` on `kind` at all (ROLE_NOT_ALLOWED). Reading is
+// allowed when Visibility::For(caller, kind) is readable; which records are visible is its
+// business (visibility.h); records a caller may not see are reported as not found.
 absl::Status CheckOperation(const Caller& caller, const ResourceKind& kind, Operation op);
-
-// Whether the caller may see `resource` (ATLAS: published case studies only). Records a caller
-// may not see are reported as not found.
-bool CanSee(const Caller& caller, const ResourceKind& kind,
-            const google::protobuf::Message& resource);
-
-// Index terms every List by the caller must match, so that invisible records never appear.
-std::vector<IndexTerm> VisibilityTerms(const Caller& caller, const ResourceKind& kind);
 
 // Removes the personal data the caller may not see (READER and ATLAS).
 void Redact(const Caller& caller, const ResourceKind& kind, google::protobuf::Message* resource);

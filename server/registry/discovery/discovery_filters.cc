@@ -4,12 +4,11 @@
 #include "server/common/errors.h"
 #include "server/common/status_macros.h"
 #include "server/registry/access/access_policy.h"
-#include "server/registry/discovery/search_documents.h"
+#include "server/registry/kinds/expert_kind.h"
+#include "server/registry/kinds/kind_table.h"
 
 namespace psc::registry {
 namespace {
-
-using index::Term;
 
 constexpr int kMaxFilterValues = 50;
 
@@ -44,9 +43,10 @@ std::vector<std::vector<Term>> VisibleTo(const Caller& caller,
                                          const std::vector<const ResourceKind*>& kinds) {
   std::vector<std::vector<Term>> groups;
   for (const ResourceKind* kind : kinds) {
-    if (!CheckOperation(caller, *kind, Operation::kRead).ok()) continue;
+    const Visibility visibility = Visibility::For(caller, *kind);
+    if (!visibility.readable()) continue;
     std::vector<Term> group = {{"kind", std::string(kind->collection())}};
-    for (const IndexTerm& t : VisibilityTerms(caller, *kind)) group.push_back({t.field, t.value});
+    for (const Term& t : visibility.required()) group.push_back(kind->SearchTerm(t));
     groups.push_back(std::move(group));
   }
   return groups;
@@ -59,10 +59,9 @@ absl::StatusOr<index::Query> SearchFilters(const Caller& caller, const v1::Searc
   std::vector<const ResourceKind*> kinds;
   for (int i = 0; i < request.kinds_size(); ++i) {
     const ResourceKind* kind = KindForCollection(request.kinds(i));
-    if (std::find(AllKinds().begin(), AllKinds().end(), kind) == AllKinds().end()) {
+    if (kind == nullptr || !kind->spec().searchable) {
       violations.push_back({absl::StrCat("kinds[", i, "]"),
-                            "must be one of collaboratives, initiatives, caseStudies, experts, "
-                            "resources"});
+                            absl::StrCat("must be one of ", CollectionList(SearchableKinds()))});
     } else {
       PSC_RETURN_IF_ERROR(CheckOperation(caller, *kind, Operation::kRead));
       kinds.push_back(kind);
@@ -87,7 +86,7 @@ absl::StatusOr<index::Query> SearchFilters(const Caller& caller, const v1::Searc
   if (request.has_shareable()) {
     query.all_of.push_back({{"shareable", request.shareable() ? "true" : "false"}});
   }
-  query.visible_if = VisibleTo(caller, kinds.empty() ? AllKinds() : kinds);
+  query.visible_if = VisibleTo(caller, kinds.empty() ? SearchableKinds() : kinds);
   if (query.visible_if.empty()) {
     return Error(absl::StatusCode::kPermissionDenied, "ROLE_NOT_ALLOWED",
                  "this role may not read anything");

@@ -6,14 +6,15 @@
 
 #include "absl/status/statusor.h"
 #include "psc/registry/v1/search.pb.h"
-#include "server/index/query.h"
 #include "server/common/caller.h"
+#include "server/index/query.h"
 #include "server/registry/kinds/resource_kind.h"
 
 namespace psc::registry {
 
 // The groups of terms of which a record must match one whole group for `caller` to see it:
-// one group per kind in `kinds` the caller may read (the kind and its VisibilityTerms).
+// one group per kind in `kinds` the caller may read: the kind, and the terms its Visibility
+// requires, as search documents carry them.
 std::vector<std::vector<index::Term>> VisibleTo(const Caller& caller,
                                                 const std::vector<const ResourceKind*>& kinds);
 

@@ -8,11 +8,20 @@
 #include "server/registry/access/access_policy.h"
 #include "server/registry/discovery/discovery.h"
 #include "server/registry/discovery/discovery_filters.h"
-#include "server/registry/discovery/search_documents.h"
+#include "server/registry/kinds/expert_kind.h"
 #include "server/registry/workflows/sharing_capacity.h"
 
 namespace psc::registry {
 namespace {
+
+// The text that says what an initiative is about, which similarity is judged on: the title
+// (twice: it says most), summary, topics, local priority and measures.
+std::string SimilarityText(const v1::Initiative& i) {
+  std::string text = absl::StrCat(i.title(), ". ", i.title(), ". ", i.summary(), ". ",
+                                  absl::StrJoin(i.topics(), ". "), ". ", i.local_priority());
+  for (const v1::Measure& m : i.measures()) absl::StrAppend(&text, ". ", m.name());
+  return text;
+}
 
 constexpr int kDefaultSimilar = 10;
 constexpr int kMaxSimilar = 100;

@@ -6,7 +6,7 @@
 #include "server/common/status_macros.h"
 #include "server/registry/fields/names.h"
 #include "server/registry/fields/resource_fields.h"
-#include "server/registry/discovery/search_documents.h"
+#include "server/registry/kinds/kind_table.h"
 #include "server/registry/workflows/sharing_capacity.h"
 
 namespace psc::registry {
@@ -17,31 +17,36 @@ constexpr uint64_t kProgressEvery = 20000;
 
 }  // namespace
 
-index::Document SearchIndexer::DocumentOf(const google::protobuf::Message& resource) const {
-  int free_days = 0;
-  if (const auto* expert = dynamic_cast<const v1::Expert*>(&resource)) {
+index::Document SearchIndexer::DocumentOf(const ResourceKind& kind,
+                                          const google::protobuf::Message& resource) const {
+  SearchInputs inputs;
+  if (&kind == &ExpertKind()) {
+    const auto& expert = static_cast<const v1::Expert&>(resource);
     // A failed read leaves the days offered; the next change to the expert corrects it.
-    free_days =
-        FreeDaysNow(*registry_, *expert, absl::Now()).value_or(expert->days_per_month_offered());
+    inputs.free_days =
+        FreeDaysNow(*registry_, expert, absl::Now()).value_or(expert.days_per_month_offered());
   }
-  return SearchDocumentOf(resource, free_days);
+  return kind.SearchDocument(resource, inputs);
 }
 
 std::optional<index::Change> SearchIndexer::ChangeOf(const v1::ChangeEvent& event) const {
   const ResourceKind* kind = KindOfName(event.resource_name());
-  if (kind == &JoinRequestKind()) return std::nullopt;  // not searchable
-  if (kind == &SharingRequestKind()) {
-    // Accepting or ending a request changes the expert's free days: index the expert again.
-    auto expert = registry_->Get(Caller::Admin(), ExpertKind(), ParentName(event.resource_name()));
-    if (!expert.ok()) return std::nullopt;
-    return index::Change{GetName(**expert), DocumentOf(**expert)};
+  if (kind == nullptr) return std::nullopt;
+  if (!kind->spec().searchable) {
+    if (!kind->spec().reindex_parent) return std::nullopt;
+    const std::string parent_name = ParentName(event.resource_name());
+    const ResourceKind* parent = KindOfName(parent_name);
+    if (parent == nullptr) return std::nullopt;
+    auto record = registry_->Get(Caller::Admin(), *parent, parent_name);
+    if (!record.ok()) return std::nullopt;
+    return index::Change{parent_name, DocumentOf(*parent, **record)};
   }
   index::Change change{event.resource_name(), std::nullopt};
   if (event.change_type() == v1::DELETED) return change;
   const auto* oneof = event.GetDescriptor()->FindOneofByName("after");
   const auto* field = event.GetReflection()->GetOneofFieldDescriptor(event, oneof);
   if (field != nullptr)
-    change.document = DocumentOf(event.GetReflection()->GetMessage(event, field));
+    change.document = DocumentOf(*kind, event.GetReflection()->GetMessage(event, field));
   return change;
 }
 
@@ -128,14 +133,14 @@ absl::Status SearchIndexer::Rebuild() {
   LogInfo(absl::StrCat("search index: rebuilding from the records at sequence ", from));
   PSC_RETURN_IF_ERROR(index_->Reset());
   uint64_t indexed = 0;
-  for (const ResourceKind* kind : AllKinds()) {
+  for (const ResourceKind* kind : SearchableKinds()) {
     ListParams params;
     params.page_size = kBatch;
     do {
       PSC_ASSIGN_OR_RETURN(ListPage page, registry_->List(Caller::Admin(), *kind, params));
       std::vector<index::Change> changes;
       for (const ResourcePtr& resource : page.resources) {
-        changes.push_back({GetName(*resource), DocumentOf(*resource)});
+        changes.push_back({GetName(*resource), DocumentOf(*kind, *resource)});
       }
       // Sequence 0 until the end: a rebuild cut short starts again from scratch.
       PSC_RETURN_IF_ERROR(index_->Apply(changes, 0));

@@ -35,7 +35,8 @@ class SearchIndexer {
   absl::Status Rebuild();
   bool NeedsRebuild() const;
   // The index document of a resource (an expert's with its free days this month).
-  index::Document DocumentOf(const google::protobuf::Message& resource) const;
+  index::Document DocumentOf(const ResourceKind& kind,
+                             const google::protobuf::Message& resource) const;
   // The index change for one change-log event, or nullopt when it changes nothing searchable.
   std::optional<index::Change> ChangeOf(const v1::ChangeEvent& event) const;
 

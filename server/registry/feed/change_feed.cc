@@ -6,6 +6,7 @@
 #include "server/common/errors.h"
 #include "server/common/status_macros.h"
 #include "server/registry/access/access_policy.h"
+#include "server/registry/kinds/kind_table.h"
 #include "server/storage/keys.h"
 
 namespace psc::registry {
@@ -27,9 +28,8 @@ absl::Status ChangeFeed::CheckCursor(uint64_t after, const std::vector<std::stri
   for (const std::string& kind : kinds) {
     if (KindForCollection(kind) == nullptr) {
       return Error(absl::StatusCode::kInvalidArgument, "INVALID_KIND",
-                   absl::StrCat("kinds: \"", kind.substr(0, 100),
-                                "\" is not one of collaboratives, initiatives, caseStudies, "
-                                "experts, resources, joinRequests, requests"));
+                   absl::StrCat("kinds: \"", kind.substr(0, 100), "\" is not one of ",
+                                CollectionList(EveryKind())));
     }
   }
   const uint64_t last = store_->last_sequence();

@@ -1,20 +1,31 @@
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "psc/registry/v1/case_study.pb.h"
-#include "server/registry/kinds/index_terms.h"
 #include "server/registry/fields/validator.h"
+#include "server/registry/kinds/index_terms.h"
+#include "server/registry/kinds/search_content.h"
 
 namespace psc::registry {
 namespace {
 
 class CaseStudyKindImpl final : public TypedKind<v1::CaseStudy> {
  public:
-  absl::string_view collection() const override { return "caseStudies"; }
-  absl::string_view singular() const override { return "case_study"; }
-  const std::vector<FilterField>& filter_fields() const override {
-    static const auto* fields = new std::vector<FilterField>{
-        NameFilter("collaborative"), EnumFilter<v1::PublicationState>("publication_state"),
-        NameFilter("initiative"), FoldedFilter("topic"), NameFilter("atlas_id")};
-    return *fields;
-  }
+  CaseStudyKindImpl()
+      : TypedKind(KindSpec{
+            .collection = "caseStudies",
+            .singular = "case_study",
+            .change_field = "case_study",
+            .record_field = "case_study",
+            .filters = {NameFilter("collaborative"),
+                        EnumFilter<v1::PublicationState>("publication_state"),
+                        NameFilter("initiative"), FoldedFilter("topic"), NameFilter("atlas_id")},
+            .owner_field = "owner_collaborative",
+            .participant_fields = {"organisations", "topics", "impact"},
+            .personal_fields = {"contact"},
+            // The AHSN Atlas publishes case studies: it reads the published ones only.
+            .atlas_reads = std::vector<Term>{{"publication_state", "PUBLISHED"}},
+            .searchable = true,
+        }) {}
 
  protected:
   void ApplyDefaultsTo(v1::CaseStudy* c) const override {
@@ -60,8 +71,8 @@ class CaseStudyKindImpl final : public TypedKind<v1::CaseStudy> {
     }
   }
 
-  std::vector<IndexTerm> TermsOf(const v1::CaseStudy& c) const override {
-    std::vector<IndexTerm> terms;
+  std::vector<Term> TermsOf(const v1::CaseStudy& c) const override {
+    std::vector<Term> terms;
     AddTerm(&terms, "collaborative", c.owner_collaborative());
     for (const std::string& p : c.collaboratives()) AddTerm(&terms, "collaborative", p);
     AddEnumTerm<v1::PublicationState>(&terms, "publication_state", c.publication_state());
@@ -83,17 +94,25 @@ class CaseStudyKindImpl final : public TypedKind<v1::CaseStudy> {
   }
 
   std::string OwnerOf(const v1::CaseStudy& c) const override { return c.owner_collaborative(); }
-  std::string owner_field() const override { return "owner_collaborative"; }
   std::vector<std::string> ParticipantsOf(const v1::CaseStudy& c) const override {
     return {c.collaboratives().begin(), c.collaboratives().end()};
-  }
-  std::vector<std::string> participant_fields() const override {
-    return {"organisations", "topics", "impact"};
   }
   bool IsDraftResource(const v1::CaseStudy& c) const override {
     return c.publication_state() == v1::DRAFT;
   }
-  std::vector<std::string> personal_fields() const override { return {"contact"}; }
+
+  void DescribeForSearch(const v1::CaseStudy& c, const SearchInputs&,
+                         index::Document* doc) const override {
+    AddSearchTitle(c.title(), doc);
+    for (const std::string* text : {&c.summary(), &c.challenge(), &c.actions_taken(),
+                                    &c.impact().description(), &c.next_steps()}) {
+      AddSearchText(*text, doc);
+    }
+    for (const v1::ImpactMetric& m : c.impact().metrics()) AddSearchText(m.name(), doc);
+    AddSearchText(absl::StrJoin(c.organisations(), ". "), doc);
+    AddSearchTopics(c.topics(), doc);
+    doc->snippet_source = absl::StrCat(c.summary(), " ", c.impact().description());
+  }
 };
 
 }  // namespace

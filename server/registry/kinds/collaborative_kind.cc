@@ -1,18 +1,25 @@
+#include "absl/strings/str_cat.h"
 #include "psc/registry/v1/collaborative.pb.h"
-#include "server/registry/kinds/index_terms.h"
 #include "server/registry/fields/validator.h"
+#include "server/registry/kinds/index_terms.h"
+#include "server/registry/kinds/search_content.h"
 
 namespace psc::registry {
 namespace {
 
 class CollaborativeKindImpl final : public TypedKind<v1::Collaborative> {
  public:
-  absl::string_view collection() const override { return "collaboratives"; }
-  absl::string_view singular() const override { return "collaborative"; }
-  const std::vector<FilterField>& filter_fields() const override {
-    static const auto* fields = new std::vector<FilterField>{EnumFilter<v1::Region>("region")};
-    return *fields;
-  }
+  CollaborativeKindImpl()
+      : TypedKind(KindSpec{
+            .collection = "collaboratives",
+            .singular = "collaborative",
+            .change_field = "collaborative",
+            .record_field = "collaborative",
+            .filters = {EnumFilter<v1::Region>("region")},
+            .personal_fields = {"patient_safety_lead"},
+            .network_writable = false,
+            .searchable = true,
+        }) {}
 
  protected:
   void ValidateResource(const v1::Collaborative& c,
@@ -23,16 +30,22 @@ class CollaborativeKindImpl final : public TypedKind<v1::Collaborative> {
     v.Enum<v1::Region>("region", c.region(), /*required=*/true);
     v.Contact("patient_safety_lead", c.patient_safety_lead());
   }
-  std::vector<IndexTerm> TermsOf(const v1::Collaborative& c) const override {
-    std::vector<IndexTerm> terms;
+  std::vector<Term> TermsOf(const v1::Collaborative& c) const override {
+    std::vector<Term> terms;
     AddEnumTerm<v1::Region>(&terms, "region", c.region());
     return terms;
   }
   std::vector<Reference> ReferencesOf(const v1::Collaborative&) const override { return {}; }
-  // A collaborative owns its own record; only admins create or delete collaboratives.
+  // A collaborative owns its own record (its lead may edit it); only admins create or delete.
   std::string OwnerOf(const v1::Collaborative& c) const override { return c.name(); }
-  std::string owner_field() const override { return ""; }
-  std::vector<std::string> personal_fields() const override { return {"patient_safety_lead"}; }
+
+  void DescribeForSearch(const v1::Collaborative& c, const SearchInputs&,
+                         index::Document* doc) const override {
+    AddSearchTitle(c.display_name(), doc);
+    AddSearchText(c.host_ahsn(), doc);
+    doc->terms.push_back({"collaborative", c.name()});
+    doc->snippet_source = absl::StrCat(c.display_name(), ", hosted by ", c.host_ahsn());
+  }
 };
 
 }  // namespace

@@ -1,21 +1,33 @@
+#include "server/registry/kinds/expert_kind.h"
+
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "psc/registry/v1/expert.pb.h"
-#include "server/registry/kinds/index_terms.h"
 #include "server/registry/fields/validator.h"
+#include "server/registry/kinds/index_terms.h"
+#include "server/registry/kinds/search_content.h"
 
 namespace psc::registry {
 namespace {
 
 class ExpertKindImpl final : public TypedKind<v1::Expert> {
  public:
-  absl::string_view collection() const override { return "experts"; }
-  absl::string_view singular() const override { return "expert"; }
-  const std::vector<FilterField>& filter_fields() const override {
-    static const auto* fields = new std::vector<FilterField>{
-        NameFilter("home_collaborative"), EnumFilter<v1::Skill>("skill"), BoolFilter("shareable"),
-        EnumFilter<v1::Region>("region")};
-    return *fields;
-  }
+  ExpertKindImpl()
+      : TypedKind(KindSpec{
+            .collection = "experts",
+            .singular = "expert",
+            .change_field = "expert",
+            .record_field = "expert",
+            .filters = {NameFilter("home_collaborative"), EnumFilter<v1::Skill>("skill"),
+                        BoolFilter("shareable"), EnumFilter<v1::Region>("region")},
+            .owner_field = "home_collaborative",
+            .personal_fields = {"contact"},
+            .searchable = true,
+            .search_renames = {{"home_collaborative", "collaborative"}},
+        }) {}
 
  protected:
   void ValidateResource(const v1::Expert& e, std::vector<FieldViolation>* out) const override {
@@ -52,8 +64,8 @@ class ExpertKindImpl final : public TypedKind<v1::Expert> {
     v.Contact("contact", e.contact());
   }
 
-  std::vector<IndexTerm> TermsOf(const v1::Expert& e) const override {
-    std::vector<IndexTerm> terms;
+  std::vector<Term> TermsOf(const v1::Expert& e) const override {
+    std::vector<Term> terms;
     AddTerm(&terms, "home_collaborative", e.home_collaborative());
     for (const auto& s : e.skills()) AddEnumTerm<v1::Skill>(&terms, "skill", s.skill());
     AddTerm(&terms, "shareable", e.shareable() ? "true" : "false");
@@ -66,11 +78,38 @@ class ExpertKindImpl final : public TypedKind<v1::Expert> {
   }
 
   std::string OwnerOf(const v1::Expert& e) const override { return e.home_collaborative(); }
-  std::string owner_field() const override { return "home_collaborative"; }
-  std::vector<std::string> personal_fields() const override { return {"contact"}; }
+
+  void DescribeForSearch(const v1::Expert& e, const SearchInputs& inputs,
+                         index::Document* doc) const override {
+    AddSearchTitle(e.display_name(), doc);
+    AddSearchText(e.job_title(), doc);
+    AddSearchText(e.organisation(), doc);
+    AddSearchText(e.bio(), doc);
+    for (const v1::Credential& c : e.credentials()) {
+      AddSearchText(absl::StrCat(c.title(), " ", c.issuer()), doc);
+    }
+    std::vector<std::string> skills;
+    for (const v1::ExpertSkill& s : e.skills()) {
+      doc->text.push_back({"skill", SkillLabel(s.skill()), 2});
+      for (int level = 1; level <= s.level(); ++level) {
+        doc->terms.push_back({"skill_level", absl::StrCat(v1::Skill_Name(s.skill()), ":", level)});
+      }
+      doc->numbers.push_back({SkillLevelSlot(s.skill()), static_cast<double>(s.level())});
+      skills.push_back(SkillLabel(s.skill()));
+    }
+    doc->numbers.push_back({kFreeDaysSlot, static_cast<double>(inputs.free_days)});
+    doc->snippet_source =
+        absl::StrCat(e.job_title(), ". Skills: ", absl::StrJoin(skills, ", "), ". ", e.bio());
+  }
 };
 
 }  // namespace
+
+std::string SkillLabel(v1::Skill skill) {
+  if (skill == v1::SAFETY_CULTURE_SKILL) return "safety culture";
+  if (skill == v1::PATIENT_PUBLIC_INVOLVEMENT) return "patient and public involvement";
+  return absl::AsciiStrToLower(absl::StrReplaceAll(v1::Skill_Name(skill), {{"_", " "}}));
+}
 
 const ResourceKind& ExpertKind() {
   static const auto* kind = new ExpertKindImpl;

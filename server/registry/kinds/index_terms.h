@@ -13,11 +13,10 @@
 namespace psc::registry {
 
 // Adds {field, value} unless present already or `value` is empty.
-inline void AddTerm(std::vector<IndexTerm>* terms, absl::string_view field,
-                    absl::string_view value) {
+inline void AddTerm(std::vector<Term>* terms, absl::string_view field, absl::string_view value) {
   if (value.empty()) return;
-  IndexTerm term{std::string(field), std::string(value)};
-  for (const IndexTerm& t : *terms) {
+  Term term{std::string(field), std::string(value)};
+  for (const Term& t : *terms) {
     if (t == term) return;
   }
   terms->push_back(std::move(term));
@@ -25,13 +24,13 @@ inline void AddTerm(std::vector<IndexTerm>* terms, absl::string_view field,
 
 // Adds the enum value's name (nothing for an unknown value).
 template <typename E>
-void AddEnumTerm(std::vector<IndexTerm>* terms, absl::string_view field, int value) {
+void AddEnumTerm(std::vector<Term>* terms, absl::string_view field, int value) {
   const auto* v = google::protobuf::GetEnumDescriptor<E>()->FindValueByNumber(value);
   if (v != nullptr) AddTerm(terms, field, v->name());
 }
 
 // Adds a lowercased free-text value, e.g. a topic.
-inline void AddFoldedTerm(std::vector<IndexTerm>* terms, absl::string_view field,
+inline void AddFoldedTerm(std::vector<Term>* terms, absl::string_view field,
                           absl::string_view value) {
   AddTerm(terms, field, absl::AsciiStrToLower(value));
 }

@@ -1,8 +1,11 @@
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "psc/registry/v1/initiative.pb.h"
+#include "server/registry/fields/validator.h"
 #include "server/registry/kinds/index_terms.h"
 #include "server/registry/kinds/initiative_lifecycle.h"
 #include "server/registry/kinds/measurement_plan.h"
-#include "server/registry/fields/validator.h"
+#include "server/registry/kinds/search_content.h"
 
 namespace psc::registry {
 namespace {
@@ -18,18 +21,23 @@ void ValidateMeasure(Validator& v, const std::string& path, const v1::Measure& m
 
 class InitiativeKindImpl final : public TypedKind<v1::Initiative> {
  public:
-  absl::string_view collection() const override { return "initiatives"; }
-  absl::string_view singular() const override { return "initiative"; }
-  const std::vector<FilterField>& filter_fields() const override {
-    static const auto* fields = new std::vector<FilterField>{
-        NameFilter("collaborative"), EnumFilter<v1::Workstream>("workstream"),
-        EnumFilter<v1::InitiativeStatus>("status"), FoldedFilter("topic"),
-        EnumFilter<v1::MeasurementPlanStatus>("measurement_plan_status")};
-    return *fields;
-  }
-  std::vector<std::string> derived_fields() const override {
-    return {"measurement_plan_status", "measurement_plan_gaps", "similar_initiatives"};
-  }
+  InitiativeKindImpl()
+      : TypedKind(KindSpec{
+            .collection = "initiatives",
+            .singular = "initiative",
+            .change_field = "initiative",
+            .record_field = "initiative",
+            .filters = {NameFilter("collaborative"), EnumFilter<v1::Workstream>("workstream"),
+                        EnumFilter<v1::InitiativeStatus>("status"), FoldedFilter("topic"),
+                        EnumFilter<v1::MeasurementPlanStatus>("measurement_plan_status")},
+            .derived_fields = {"measurement_plan_status", "measurement_plan_gaps",
+                               "similar_initiatives"},
+            .owner_field = "lead_collaborative",
+            // What participating PSCs may change; everything else is the lead's.
+            .participant_fields = {"topics", "care_settings", "measures", "milestones",
+                                   "patient_public_involvement"},
+            .searchable = true,
+        }) {}
 
  protected:
   void ApplyDefaultsTo(v1::Initiative* i) const override {
@@ -94,14 +102,13 @@ class InitiativeKindImpl final : public TypedKind<v1::Initiative> {
 
   void DeriveFields(v1::Initiative* i) const override { DeriveMeasurementPlan(i); }
 
-  absl::Status CheckWrite(const Caller& caller, const google::protobuf::Message* before,
-                          const google::protobuf::Message& after) const override {
-    return CheckInitiativeLifecycle(caller, static_cast<const v1::Initiative*>(before),
-                                    static_cast<const v1::Initiative&>(after));
+  absl::Status CheckTransition(const Caller& caller, const v1::Initiative* before,
+                               const v1::Initiative& after) const override {
+    return CheckInitiativeLifecycle(caller, before, after);
   }
 
-  std::vector<IndexTerm> TermsOf(const v1::Initiative& i) const override {
-    std::vector<IndexTerm> terms;
+  std::vector<Term> TermsOf(const v1::Initiative& i) const override {
+    std::vector<Term> terms;
     AddTerm(&terms, "collaborative", i.lead_collaborative());
     for (const std::string& p : i.participant_collaboratives()) AddTerm(&terms, "collaborative", p);
     AddEnumTerm<v1::Workstream>(&terms, "workstream", i.workstream());
@@ -122,16 +129,26 @@ class InitiativeKindImpl final : public TypedKind<v1::Initiative> {
   }
 
   std::string OwnerOf(const v1::Initiative& i) const override { return i.lead_collaborative(); }
-  std::string owner_field() const override { return "lead_collaborative"; }
   std::vector<std::string> ParticipantsOf(const v1::Initiative& i) const override {
     return {i.participant_collaboratives().begin(), i.participant_collaboratives().end()};
   }
-  // What participating PSCs may change; everything else is the lead's.
-  std::vector<std::string> participant_fields() const override {
-    return {"topics", "care_settings", "measures", "milestones", "patient_public_involvement"};
-  }
   bool IsDraftResource(const v1::Initiative& i) const override {
     return i.status() == v1::PROPOSED;
+  }
+
+  void DescribeForSearch(const v1::Initiative& i, const SearchInputs&,
+                         index::Document* doc) const override {
+    AddSearchTitle(i.title(), doc);
+    AddSearchText(i.summary(), doc);
+    AddSearchText(i.local_priority(), doc);
+    AddSearchText(i.qi_method(), doc);
+    AddSearchText(absl::StrJoin(i.care_settings(), ". "), doc);
+    for (const v1::Measure& m : i.measures()) {
+      AddSearchText(absl::StrCat(m.name(), ". ", m.operational_definition()), doc);
+    }
+    AddSearchTopics(i.topics(), doc);
+    doc->terms.push_back({"lead", i.lead_collaborative()});
+    doc->snippet_source = i.summary();
   }
 };
 

@@ -1,8 +1,9 @@
-#include <vector>
+#include "server/registry/kinds/kind_table.h"
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "server/registry/fields/names.h"
-#include "server/registry/kinds/resource_kind.h"
 
 namespace psc::registry {
 
@@ -19,11 +20,29 @@ const std::vector<const ResourceKind*>& WorkflowKinds() {
   return *kinds;
 }
 
-const ResourceKind* KindForCollection(absl::string_view collection) {
-  for (const auto* kinds : {&AllKinds(), &WorkflowKinds()}) {
-    for (const ResourceKind* kind : *kinds) {
-      if (kind->collection() == collection) return kind;
+const std::vector<const ResourceKind*>& EveryKind() {
+  static const auto* kinds = [] {
+    auto* all = new std::vector<const ResourceKind*>(AllKinds());
+    all->insert(all->end(), WorkflowKinds().begin(), WorkflowKinds().end());
+    return all;
+  }();
+  return *kinds;
+}
+
+const std::vector<const ResourceKind*>& SearchableKinds() {
+  static const auto* kinds = [] {
+    auto* searchable = new std::vector<const ResourceKind*>;
+    for (const ResourceKind* kind : EveryKind()) {
+      if (kind->spec().searchable) searchable->push_back(kind);
     }
+    return searchable;
+  }();
+  return *kinds;
+}
+
+const ResourceKind* KindForCollection(absl::string_view collection) {
+  for (const ResourceKind* kind : EveryKind()) {
+    if (kind->collection() == collection) return kind;
   }
   return nullptr;
 }
@@ -34,9 +53,10 @@ const ResourceKind* KindOfName(absl::string_view name) {
   return KindForCollection(parts[0]);
 }
 
-absl::StatusOr<std::string> ResourceKind::IdOfName(absl::string_view name,
-                                                   absl::string_view field) const {
-  return ParseName(name, collection(), field);
+std::string CollectionList(const std::vector<const ResourceKind*>& kinds) {
+  return absl::StrJoin(kinds, ", ", [](std::string* out, const ResourceKind* kind) {
+    absl::StrAppend(out, kind->collection());
+  });
 }
 
 }  // namespace psc::registry

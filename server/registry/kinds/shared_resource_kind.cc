@@ -1,8 +1,9 @@
 #include "absl/strings/match.h"
 #include "psc/registry/v1/resource.pb.h"
-#include "server/registry/kinds/index_terms.h"
 #include "server/registry/fields/names.h"
 #include "server/registry/fields/validator.h"
+#include "server/registry/kinds/index_terms.h"
+#include "server/registry/kinds/search_content.h"
 
 namespace psc::registry {
 namespace {
@@ -10,13 +11,19 @@ namespace {
 // Entries of the `resources` collection: cross-PSC resources.
 class SharedResourceKindImpl final : public TypedKind<v1::Resource> {
  public:
-  absl::string_view collection() const override { return "resources"; }
-  absl::string_view singular() const override { return "resource"; }
-  const std::vector<FilterField>& filter_fields() const override {
-    static const auto* fields = new std::vector<FilterField>{
-        NameFilter("provider"), EnumFilter<v1::ResourceKind>("kind"), FoldedFilter("topic")};
-    return *fields;
-  }
+  SharedResourceKindImpl()
+      : TypedKind(KindSpec{
+            .collection = "resources",
+            .singular = "resource",
+            .change_field = "resource",
+            .record_field = "resource",
+            .filters = {NameFilter("provider"), EnumFilter<v1::ResourceKind>("kind"),
+                        FoldedFilter("topic")},
+            .owner_field = "provider",
+            .searchable = true,
+            // Search's "kind" is the collection; its "collaborative" the provider.
+            .search_renames = {{"provider", "collaborative"}, {"kind", "resource_kind"}},
+        }) {}
 
  protected:
   void ValidateResource(const v1::Resource& r, std::vector<FieldViolation>* out) const override {
@@ -34,8 +41,8 @@ class SharedResourceKindImpl final : public TypedKind<v1::Resource> {
     v.TextList("topics", r.topics(), 20, 64);
   }
 
-  std::vector<IndexTerm> TermsOf(const v1::Resource& r) const override {
-    std::vector<IndexTerm> terms;
+  std::vector<Term> TermsOf(const v1::Resource& r) const override {
+    std::vector<Term> terms;
     AddTerm(&terms, "provider", r.provider());
     AddEnumTerm<v1::ResourceKind>(&terms, "kind", r.kind());
     for (const std::string& t : r.topics()) AddFoldedTerm(&terms, "topic", t);
@@ -51,7 +58,15 @@ class SharedResourceKindImpl final : public TypedKind<v1::Resource> {
   std::string OwnerOf(const v1::Resource& r) const override {
     return absl::StartsWith(r.provider(), "national/") ? "national" : r.provider();
   }
-  std::string owner_field() const override { return "provider"; }
+
+  void DescribeForSearch(const v1::Resource& r, const SearchInputs&,
+                         index::Document* doc) const override {
+    AddSearchTitle(r.title(), doc);
+    AddSearchText(r.description(), doc);
+    AddSearchText(r.access_terms(), doc);
+    AddSearchTopics(r.topics(), doc);
+    doc->snippet_source = r.description();
+  }
 };
 
 }  // namespace

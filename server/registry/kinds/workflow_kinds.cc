@@ -3,27 +3,26 @@
 // (workflows.h), never through a generic Update.
 
 #include "psc/registry/v1/workflow.pb.h"
-#include "server/registry/kinds/index_terms.h"
 #include "server/registry/fields/names.h"
 #include "server/registry/fields/validator.h"
+#include "server/registry/kinds/index_terms.h"
 
 namespace psc::registry {
 namespace {
 
 class JoinRequestKindImpl final : public TypedKind<v1::JoinRequest> {
  public:
-  absl::string_view collection() const override { return "joinRequests"; }
-  absl::string_view singular() const override { return "join_request"; }
-  absl::StatusOr<std::string> IdOfName(absl::string_view name,
-                                       absl::string_view field) const override {
-    return ParseChildName(name, "initiatives", "joinRequests", field);
-  }
-  const std::vector<FilterField>& filter_fields() const override {
-    static const auto* fields = new std::vector<FilterField>{
-        NameFilter("initiative"), NameFilter("requesting_collaborative"),
-        NameFilter("lead_collaborative"), EnumFilter<v1::JoinRequestState>("state")};
-    return *fields;
-  }
+  JoinRequestKindImpl()
+      : TypedKind(KindSpec{
+            .collection = "joinRequests",
+            .singular = "join_request",
+            .parent = "initiatives",
+            .change_field = "join_request",
+            .filters = {NameFilter("initiative"), NameFilter("requesting_collaborative"),
+                        NameFilter("lead_collaborative"),
+                        EnumFilter<v1::JoinRequestState>("state")},
+            .owner_field = "requesting_collaborative",
+        }) {}
 
  protected:
   void ValidateResource(const v1::JoinRequest& r, std::vector<FieldViolation>* out) const override {
@@ -35,8 +34,8 @@ class JoinRequestKindImpl final : public TypedKind<v1::JoinRequest> {
     v.Text("decision_reason", r.decision_reason(), 4000);
   }
 
-  std::vector<IndexTerm> TermsOf(const v1::JoinRequest& r) const override {
-    std::vector<IndexTerm> terms;
+  std::vector<Term> TermsOf(const v1::JoinRequest& r) const override {
+    std::vector<Term> terms;
     AddTerm(&terms, "initiative", ParentName(r.name()));
     AddTerm(&terms, "requesting_collaborative", r.requesting_collaborative());
     AddTerm(&terms, "lead_collaborative", r.lead_collaborative());
@@ -52,24 +51,23 @@ class JoinRequestKindImpl final : public TypedKind<v1::JoinRequest> {
   std::string OwnerOf(const v1::JoinRequest& r) const override {
     return r.requesting_collaborative();
   }
-  std::string owner_field() const override { return "requesting_collaborative"; }
 };
 
 class SharingRequestKindImpl final : public TypedKind<v1::SharingRequest> {
  public:
-  absl::string_view collection() const override { return "requests"; }
-  absl::string_view singular() const override { return "sharing_request"; }
-  absl::StatusOr<std::string> IdOfName(absl::string_view name,
-                                       absl::string_view field) const override {
-    return ParseChildName(name, "experts", "requests", field);
-  }
-  const std::vector<FilterField>& filter_fields() const override {
-    static const auto* fields =
-        new std::vector<FilterField>{NameFilter("expert"), NameFilter("requesting_collaborative"),
-                                     NameFilter("home_collaborative"), NameFilter("initiative"),
-                                     EnumFilter<v1::SharingRequestState>("state")};
-    return *fields;
-  }
+  SharingRequestKindImpl()
+      : TypedKind(KindSpec{
+            .collection = "requests",
+            .singular = "sharing_request",
+            .parent = "experts",
+            .change_field = "sharing_request",
+            .filters = {NameFilter("expert"), NameFilter("requesting_collaborative"),
+                        NameFilter("home_collaborative"), NameFilter("initiative"),
+                        EnumFilter<v1::SharingRequestState>("state")},
+            .owner_field = "requesting_collaborative",
+            // Accepting or ending a request changes the expert's free days.
+            .reindex_parent = true,
+        }) {}
 
  protected:
   void ValidateResource(const v1::SharingRequest& r,
@@ -91,8 +89,8 @@ class SharingRequestKindImpl final : public TypedKind<v1::SharingRequest> {
     v.Text("feedback", r.feedback(), 4000);
   }
 
-  std::vector<IndexTerm> TermsOf(const v1::SharingRequest& r) const override {
-    std::vector<IndexTerm> terms;
+  std::vector<Term> TermsOf(const v1::SharingRequest& r) const override {
+    std::vector<Term> terms;
     AddTerm(&terms, "expert", ParentName(r.name()));
     AddTerm(&terms, "requesting_collaborative", r.requesting_collaborative());
     AddTerm(&terms, "home_collaborative", r.home_collaborative());
@@ -110,7 +108,6 @@ class SharingRequestKindImpl final : public TypedKind<v1::SharingRequest> {
   std::string OwnerOf(const v1::SharingRequest& r) const override {
     return r.requesting_collaborative();
   }
-  std::string owner_field() const override { return "requesting_collaborative"; }
 };
 
 }  // namespace

@@ -98,9 +98,9 @@ absl::StatusOr<std::string> NormalizeValue(const FilterField& field, std::string
 
 }  // namespace
 
-absl::StatusOr<std::vector<IndexTerm>> ParseFilter(absl::string_view filter,
-                                                   const std::vector<FilterField>& fields) {
-  std::vector<IndexTerm> terms;
+absl::StatusOr<std::vector<Term>> ParseFilter(absl::string_view filter,
+                                              const std::vector<FilterField>& fields) {
+  std::vector<Term> terms;
   if (filter.size() > kMaxFilterLength) {
     return FilterError(absl::StrCat("is longer than ", kMaxFilterLength, " characters"));
   }

@@ -7,8 +7,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "server/registry/records/record_layout.h"
 #include "server/registry/kinds/resource_kind.h"
+#include "server/registry/records/record_layout.h"
 
 namespace psc::registry {
 
@@ -21,8 +21,8 @@ inline constexpr size_t kMaxFilterLength = 2000;
 // must name a value (case-insensitively, '-' for '_'), booleans be true or false;
 // case-insensitive fields are lowercased.
 // INVALID_ARGUMENT, reason INVALID_FILTER, on any error.
-absl::StatusOr<std::vector<IndexTerm>> ParseFilter(absl::string_view filter,
-                                                   const std::vector<FilterField>& fields);
+absl::StatusOr<std::vector<Term>> ParseFilter(absl::string_view filter,
+                                              const std::vector<FilterField>& fields);
 
 struct Ordering {
   SortOrder order = SortOrder::kName;

@@ -4,9 +4,10 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/registry/fields/names.h"
-#include "server/registry/records/record_layout.h"
 #include "server/registry/fields/resource_fields.h"
 #include "server/registry/fields/validator.h"
+#include "server/registry/kinds/kind_table.h"
+#include "server/registry/records/record_layout.h"
 
 namespace psc::registry {
 namespace {
@@ -20,12 +21,12 @@ std::string IdOf(const ResourceKind& kind, const Message& m) {
 
 // Every index key of `m`, including the "_all" entry, in both orders.
 std::vector<std::string> IndexKeys(const ResourceKind& kind, const Message& m) {
-  std::vector<IndexTerm> terms = kind.IndexTerms(m);
+  std::vector<Term> terms = kind.IndexTerms(m);
   terms.push_back({std::string(kAllField), ""});
   std::string id = IdOf(kind, m);
   int64_t created = CreateTimeMicros(m);
   std::vector<std::string> keys;
-  for (const IndexTerm& t : terms) {
+  for (const Term& t : terms) {
     for (SortOrder order : {SortOrder::kName, SortOrder::kCreateTime}) {
       keys.push_back(IndexKey(kind.collection(), t.field, t.value, order, created, id));
     }
@@ -62,11 +63,9 @@ v1::ChangeEvent MakeEvent(const ResourceKind& kind, const Message* before, const
   event.set_change_type(before == nullptr  ? v1::CREATED
                         : after == nullptr ? v1::DELETED
                                            : v1::UPDATED);
-  // The oneof member whose type is the resource's.
-  const auto* oneof = event.GetDescriptor()->FindOneofByName("after");
-  for (int i = 0; i < oneof->field_count(); ++i) {
-    const auto* field = oneof->field(i);
-    if (field->message_type() != subject.GetDescriptor()) continue;
+  // The member of the `after` oneof that carries the kind (none for a kind outside the API).
+  const auto* field = event.GetDescriptor()->FindFieldByName(kind.spec().change_field);
+  if (field != nullptr) {
     Message* slot = event.GetReflection()->MutableMessage(&event, field);
     if (after != nullptr) {
       slot->CopyFrom(*after);
@@ -130,9 +129,7 @@ void WriteChange(storage::WriteTxn& txn, const ResourceKind& kind, const Message
   v1::StoredChange stored;
   *stored.mutable_event() = MakeEvent(kind, before, after, actor, now, txn.sequence());
   if (before != nullptr) {
-    for (const IndexTerm& t : kind.IndexTerms(*before)) {
-      stored.add_previous_terms(absl::StrCat(t.field, "=", t.value));
-    }
+    for (const Term& t : kind.IndexTerms(*before)) stored.add_previous_terms(t.Encoded());
   }
   txn.AddChange(stored.SerializeAsString());
 }

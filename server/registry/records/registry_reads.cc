@@ -7,6 +7,7 @@
 #include "server/common/status_macros.h"
 #include "server/registry/access/access_policy.h"
 #include "server/registry/fields/names.h"
+#include "server/registry/kinds/kind_table.h"
 #include "server/registry/records/record_layout.h"
 #include "server/registry/records/registry.h"
 #include "server/storage/keys.h"
@@ -31,9 +32,9 @@ absl::StatusOr<ResourcePtr> LoadRecord(const ReadView& view, const ResourceKind&
 }
 
 bool HasAllTerms(const ResourceKind& kind, const google::protobuf::Message& m,
-                 const std::vector<IndexTerm>& wanted) {
+                 const std::vector<Term>& wanted) {
   if (wanted.size() <= 1) return true;  // the first term drove the index scan
-  std::vector<IndexTerm> have = kind.IndexTerms(m);
+  std::vector<Term> have = kind.IndexTerms(m);
   for (size_t i = 1; i < wanted.size(); ++i) {
     if (std::find(have.begin(), have.end(), wanted[i]) == have.end()) return false;
   }
@@ -66,7 +67,7 @@ absl::StatusOr<ResourcePtr> Registry::Get(const Caller& caller, const ResourceKi
   PSC_ASSIGN_OR_RETURN(std::string id, kind.IdOfName(name, "name"));
   PSC_ASSIGN_OR_RETURN(ResourcePtr m, LoadRecord(*store_->Snapshot(), kind, id));
   // What the caller may not see is reported exactly like what does not exist.
-  if (m == nullptr || !CanSee(caller, kind, *m)) {
+  if (m == nullptr || !Visibility::For(caller, kind).Admits(*m)) {
     return Error(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND",
                  absl::StrCat(name, " does not exist"));
   }
@@ -78,19 +79,18 @@ absl::StatusOr<ListPage> Registry::List(const Caller& caller, const ResourceKind
                                         const ListParams& params) const {
   PSC_RETURN_IF_ERROR(CheckOperation(caller, kind, Operation::kRead));
   PSC_ASSIGN_OR_RETURN(int page_size, EffectivePageSize(params.page_size));
-  PSC_ASSIGN_OR_RETURN(std::vector<IndexTerm> terms,
-                       ParseFilter(params.filter, kind.filter_fields()));
+  PSC_ASSIGN_OR_RETURN(std::vector<Term> terms, ParseFilter(params.filter, kind.filter_fields()));
   // The caller's visibility is part of the query, served by the same indexes.
-  const std::vector<IndexTerm> visibility = VisibilityTerms(caller, kind);
+  const std::vector<Term> visibility = Visibility::For(caller, kind).required();
   terms.insert(terms.end(), visibility.begin(), visibility.end());
   PSC_ASSIGN_OR_RETURN(Ordering ordering, ParseOrderBy(params.order_by));
   // The first term picks the index to walk; the rest are checked on each record.
-  IndexTerm driver = terms.empty() ? IndexTerm{std::string(kAllField), ""} : terms.front();
+  Term driver = terms.empty() ? Term{std::string(kAllField), ""} : terms.front();
   ReadView::ScanOptions scan;
   scan.prefix = IndexPrefix(kind.collection(), driver.field, driver.value, ordering.order);
   scan.reverse = ordering.descending;
   std::string query = absl::StrCat(kind.collection(), "\n", params.filter, "\n", params.order_by);
-  for (const IndexTerm& t : visibility) absl::StrAppend(&query, "\n", t.field, "=", t.value);
+  for (const Term& t : visibility) absl::StrAppend(&query, "\n", t.Encoded());
   if (!params.page_token.empty()) {
     PSC_ASSIGN_OR_RETURN(scan.resume_after, page_tokens_.Decode(query, params.page_token));
   }

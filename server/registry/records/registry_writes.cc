@@ -10,12 +10,12 @@
 #include "server/common/status_macros.h"
 #include "server/registry/access/access_policy.h"
 #include "server/registry/fields/names.h"
-#include "server/registry/records/record_layout.h"
-#include "server/registry/records/record_writer.h"
-#include "server/registry/records/registry.h"
 #include "server/registry/fields/resource_fields.h"
 #include "server/registry/fields/update_mask.h"
 #include "server/registry/fields/validator.h"
+#include "server/registry/records/record_layout.h"
+#include "server/registry/records/record_writer.h"
+#include "server/registry/records/registry.h"
 #include "server/storage/keys.h"
 
 namespace psc::registry {
@@ -139,7 +139,8 @@ void Registry::Update(const Caller& caller, const ResourceKind& kind, ResourcePt
   storage::Mutation mutation = [&kind, input, result, id = *id, mask = *resolved, etag,
                                 caller](WriteTxn& txn) -> absl::Status {
     PSC_ASSIGN_OR_RETURN(ResourcePtr current, LoadForWrite(txn, kind, id));
-    if (current == nullptr || !CanSee(caller, kind, *current)) return NotFound(GetName(*input));
+    if (current == nullptr || !Visibility::For(caller, kind).Admits(*current))
+      return NotFound(GetName(*input));
     ResourcePtr updated(current->New());
     updated->CopyFrom(*current);
     ApplyUpdateMask(*input, mask, updated.get());
@@ -170,7 +171,8 @@ void Registry::Delete(const Caller& caller, const ResourceKind& kind, std::strin
   storage::Mutation mutation = [&kind, name, id = *id, etag,
                                 caller](WriteTxn& txn) -> absl::Status {
     PSC_ASSIGN_OR_RETURN(ResourcePtr current, LoadForWrite(txn, kind, id));
-    if (current == nullptr || !CanSee(caller, kind, *current)) return NotFound(name);
+    if (current == nullptr || !Visibility::For(caller, kind).Admits(*current))
+      return NotFound(name);
     PSC_RETURN_IF_ERROR(AuthorizeDelete(caller, kind, *current));
     PSC_RETURN_IF_ERROR(CheckEtag(*current, etag));
     std::string prefix = ReferencePrefix(name);

@@ -13,16 +13,16 @@ TEST(ParseFilterTest, AndJoinedTerms) {
       R"(workstream = SAFETY_CULTURE AND collaborative = "collaboratives/wessex" AND topic="Falls")",
       Fields());
   ASSERT_TRUE(terms.ok()) << terms.status();
-  EXPECT_EQ(*terms, (std::vector<IndexTerm>{{"workstream", "SAFETY_CULTURE"},
-                                            {"collaborative", "collaboratives/wessex"},
-                                            {"topic", "falls"}}));
+  EXPECT_EQ(*terms, (std::vector<Term>{{"workstream", "SAFETY_CULTURE"},
+                                       {"collaborative", "collaboratives/wessex"},
+                                       {"topic", "falls"}}));
 }
 
 TEST(ParseFilterTest, EnumAndBooleanValuesAreCanonicalised) {
   auto terms =
       ParseFilter("skill = human-factors AND shareable = TRUE", ExpertKind().filter_fields());
   ASSERT_TRUE(terms.ok()) << terms.status();
-  EXPECT_EQ(*terms, (std::vector<IndexTerm>{{"skill", "HUMAN_FACTORS"}, {"shareable", "true"}}));
+  EXPECT_EQ(*terms, (std::vector<Term>{{"skill", "HUMAN_FACTORS"}, {"shareable", "true"}}));
 }
 
 TEST(ParseFilterTest, EmptyFilterHasNoTerms) { EXPECT_TRUE(ParseFilter("  ", Fields())->empty()); }

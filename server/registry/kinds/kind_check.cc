@@ -1,0 +1,135 @@
+#include "server/registry/kinds/kind_check.h"
+
+#include <set>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "psc/registry/v1/change.pb.h"
+#include "psc/registry/v1/record.pb.h"
+#include "server/common/status_macros.h"
+#include "server/registry/kinds/kind_table.h"
+
+namespace psc::registry {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::OneofDescriptor;
+
+absl::Status Broken(const ResourceKind& kind, absl::string_view what) {
+  return absl::FailedPreconditionError(absl::StrCat("kind table: ", kind.collection(), ": ", what));
+}
+
+// The first dotted part of a field path, which must be a field of `type`.
+absl::Status CheckFieldNames(const ResourceKind& kind, const std::vector<std::string>& fields,
+                             absl::string_view role) {
+  const Descriptor* type = kind.prototype().GetDescriptor();
+  for (const std::string& path : fields) {
+    const std::string top = path.substr(0, path.find('.'));
+    if (type->FindFieldByName(top) == nullptr) {
+      return Broken(kind, absl::StrCat(role, " names \"", path, "\", which ", type->full_name(),
+                                       " does not have"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+bool IsFilterField(const ResourceKind& kind, const std::string& field) {
+  for (const FilterField& f : kind.filter_fields()) {
+    if (f.name == field) return true;
+  }
+  return false;
+}
+
+// `member` must be a field of `oneof` whose message type is the kind's.
+absl::Status CheckOneofMember(const ResourceKind& kind, const OneofDescriptor* oneof,
+                              const std::string& member, std::set<const FieldDescriptor*>* used) {
+  const FieldDescriptor* field = oneof->containing_type()->FindFieldByName(member);
+  if (field == nullptr || field->containing_oneof() != oneof) {
+    return Broken(kind, absl::StrCat("\"", member, "\" is not a member of ", oneof->full_name()));
+  }
+  if (field->message_type() != kind.prototype().GetDescriptor()) {
+    return Broken(kind, absl::StrCat(oneof->full_name(), ".", member, " is not a ",
+                                     kind.prototype().GetDescriptor()->full_name()));
+  }
+  if (!used->insert(field).second) {
+    return Broken(kind, absl::StrCat(oneof->full_name(), ".", member, " is claimed twice"));
+  }
+  return absl::OkStatus();
+}
+
+// Every member of `oneof` must belong to a kind.
+absl::Status CheckAllClaimed(const OneofDescriptor* oneof,
+                             const std::set<const FieldDescriptor*>& used) {
+  for (int i = 0; i < oneof->field_count(); ++i) {
+    if (!used.contains(oneof->field(i))) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "kind table: ", oneof->full_name(), ".", oneof->field(i)->name(),
+          " belongs to no kind: add the kind's spec to server/registry/kinds/kind_table.cc"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckKind(const ResourceKind& kind) {
+  const KindSpec& spec = kind.spec();
+  const Descriptor* type = kind.prototype().GetDescriptor();
+  for (const char* server_owned : {"name", "etag", "create_time", "update_time"}) {
+    if (type->FindFieldByName(server_owned) == nullptr) {
+      return Broken(kind, absl::StrCat(type->full_name(), " has no ", server_owned));
+    }
+  }
+  if (spec.singular.empty() || spec.change_field.empty()) {
+    return Broken(kind, "singular and change_field are required");
+  }
+  if (!spec.owner_field.empty()) {
+    PSC_RETURN_IF_ERROR(CheckFieldNames(kind, {spec.owner_field}, "owner_field"));
+  }
+  PSC_RETURN_IF_ERROR(CheckFieldNames(kind, spec.participant_fields, "participant_fields"));
+  PSC_RETURN_IF_ERROR(CheckFieldNames(kind, spec.personal_fields, "personal_fields"));
+  PSC_RETURN_IF_ERROR(CheckFieldNames(kind, spec.derived_fields, "derived_fields"));
+  if (spec.atlas_reads) {
+    for (const Term& term : *spec.atlas_reads) {
+      if (!IsFilterField(kind, term.field)) {
+        return Broken(kind, absl::StrCat("atlas_reads needs \"", term.field,
+                                         "\", which is not one of its List filters"));
+      }
+    }
+  }
+  for (const auto& [list_field, search_field] : spec.search_renames) {
+    if (!IsFilterField(kind, list_field)) {
+      return Broken(kind, absl::StrCat("search_renames names \"", list_field,
+                                       "\", which is not one of its List filters"));
+    }
+  }
+  if (spec.reindex_parent && spec.parent.empty()) {
+    return Broken(kind, "reindex_parent needs a parent collection");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckKinds(const std::vector<const ResourceKind*>& kinds) {
+  const OneofDescriptor* changes = v1::ChangeEvent::descriptor()->FindOneofByName("after");
+  const OneofDescriptor* records = v1::RegistryRecord::descriptor()->FindOneofByName("kind");
+  std::set<std::string> collections;
+  std::set<const FieldDescriptor*> used_changes, used_records;
+  for (const ResourceKind* kind : kinds) {
+    if (!collections.insert(std::string(kind->collection())).second) {
+      return Broken(*kind, "the collection is in the table twice");
+    }
+    PSC_RETURN_IF_ERROR(CheckKind(*kind));
+    PSC_RETURN_IF_ERROR(CheckOneofMember(*kind, changes, kind->spec().change_field, &used_changes));
+    if (!kind->spec().record_field.empty()) {
+      PSC_RETURN_IF_ERROR(
+          CheckOneofMember(*kind, records, kind->spec().record_field, &used_records));
+    }
+  }
+  PSC_RETURN_IF_ERROR(CheckAllClaimed(changes, used_changes));
+  return CheckAllClaimed(records, used_records);
+}
+
+absl::Status CheckKindTable() { return CheckKinds(EveryKind()); }
+
+}  // namespace psc::registry
