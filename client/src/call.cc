@@ -2,6 +2,8 @@
 
 #include "client/src/credentials.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/impl/client_unary_call.h"
+#include "grpcpp/impl/rpc_method.h"
 
 namespace psc::client {
 
@@ -49,9 +51,43 @@ absl::Status Call::Watch(
   return FromGrpcStatus(status);
 }
 
+absl::Status Call::Retrying(Retry retry,
+                            const std::function<grpc::Status(grpc::ClientContext*)>& attempt) {
+  if (!credentials_error_.ok()) return credentials_error_;
+  const absl::Time deadline = absl::Now() + options_.deadline;
+  absl::Duration backoff = options_.retry.initial_backoff;
+  for (int attempts = 1;; ++attempts) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(deadline));
+    grpc::Status status = attempt(&context);
+    if (status.ok()) return absl::OkStatus();
+    if (retry == Retry::kNo || status.error_code() != grpc::StatusCode::UNAVAILABLE ||
+        attempts >= options_.retry.max_attempts || absl::Now() + backoff >= deadline) {
+      return FromGrpcStatus(status);
+    }
+    absl::SleepFor(Jitter(backoff));
+    // Our backoff governs: without this gRPC waits out its own reconnect backoff, which after a
+    // few refused connections outlasts the call's retries.
+    grpc::experimental::ChannelResetConnectionBackoff(channel_.get());
+    backoff = std::min(backoff * options_.retry.backoff_multiplier, options_.retry.max_backoff);
+  }
+}
+
+absl::Status Call::UnaryMessage(const std::string& path, const google::protobuf::Message& request,
+                                google::protobuf::Message* response, Retry retry) {
+  const grpc::internal::RpcMethod method(path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC);
+  return Retrying(retry, [&](grpc::ClientContext* context) {
+    response->Clear();
+    return grpc::internal::BlockingUnaryCall<google::protobuf::Message, google::protobuf::Message,
+                                             google::protobuf::MessageLite,
+                                             google::protobuf::MessageLite>(
+        channel_.get(), method, context, request, response);
+  });
+}
+
 absl::Duration Call::Jitter(absl::Duration d) {
-  absl::MutexLock lock(&mu_);
-  return d * absl::Uniform(gen_, 0.8, 1.2);
+  thread_local absl::BitGen gen;  // per thread: no lock, nothing shared
+  return d * absl::Uniform(gen, 0.8, 1.2);
 }
 
 }  // namespace psc::client

@@ -8,8 +8,8 @@
 
 #include "absl/random/random.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "google/protobuf/message.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
@@ -44,6 +44,11 @@ class Call {
       const registry::v1::WatchChangesRequest& request,
       const std::function<bool(const registry::v1::WatchChangesResponse&)>& on_message);
 
+  // Calls the unary method at `path` ("/package.Service/Method") with messages of any type, as
+  // Unary does. For calls driven by descriptors rather than generated stubs.
+  absl::Status UnaryMessage(const std::string& path, const google::protobuf::Message& request,
+                            google::protobuf::Message* response, Retry retry);
+
   absl::StatusOr<grpc::health::v1::HealthCheckResponse> Health(
       const grpc::health::v1::HealthCheckRequest& request) {
     return Invoke(health_stub_.get(), &grpc::health::v1::Health::Stub::Check, request, Retry::kYes);
@@ -55,27 +60,19 @@ class Call {
                                   grpc::Status (AnyStub::*method)(grpc::ClientContext*,
                                                                   const Request&, Response*),
                                   const Request& request, Retry retry) {
-    if (!credentials_error_.ok()) return credentials_error_;
-    const absl::Time deadline = absl::Now() + options_.deadline;
-    absl::Duration backoff = options_.retry.initial_backoff;
-    for (int attempt = 1;; ++attempt) {
-      grpc::ClientContext context;
-      context.set_deadline(absl::ToChronoTime(deadline));
-      Response response;
-      grpc::Status status = (stub->*method)(&context, request, &response);
-      if (status.ok()) return response;
-      if (retry == Retry::kNo || status.error_code() != grpc::StatusCode::UNAVAILABLE ||
-          attempt >= options_.retry.max_attempts || absl::Now() + backoff >= deadline) {
-        return FromGrpcStatus(status);
-      }
-      absl::SleepFor(Jitter(backoff));
-      // Our backoff governs: without this gRPC waits out its own reconnect backoff, which
-      // after a few refused connections outlasts the call's retries.
-      grpc::experimental::ChannelResetConnectionBackoff(channel_.get());
-      backoff = std::min(backoff * options_.retry.backoff_multiplier, options_.retry.max_backoff);
-    }
+    Response response;
+    absl::Status status = Retrying(retry, [&](grpc::ClientContext* context) {
+      response.Clear();
+      return (stub->*method)(context, request, &response);
+    });
+    if (!status.ok()) return status;
+    return response;
   }
 
+  // Runs `attempt` with a fresh context under the call's deadline until it succeeds, fails with
+  // a code other than UNAVAILABLE, `retry` is kNo, or the attempts or the deadline run out.
+  absl::Status Retrying(Retry retry,
+                        const std::function<grpc::Status(grpc::ClientContext*)>& attempt);
   absl::Duration Jitter(absl::Duration d);
 
   ClientOptions options_;
@@ -83,8 +80,6 @@ class Call {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<Stub> stub_;
   std::unique_ptr<grpc::health::v1::Health::Stub> health_stub_;
-  absl::Mutex mu_;
-  absl::BitGen gen_;  // guarded by mu_
 };
 
 // Walks every page of a List method, collecting the items `items_of(page)` yields.

@@ -1,5 +1,6 @@
 #include "tools/cli/changes_command.h"
 
+#include "tools/cli/cli_kind.h"
 #include "tools/cli/exit_codes.h"
 #include "tools/cli/field_text.h"
 
@@ -32,8 +33,8 @@ void AddCommonFlags(CLI::App* cmd, ChangesFlags& flags) {
   cmd->add_option("--after", flags.after, "Only changes after this sequence (0: from the start)")
       ->capture_default_str();
   cmd->add_option("--kind", flags.kinds,
-                  "Only this collection (repeatable): collaboratives, initiatives, caseStudies, "
-                  "experts, resources");
+                  "Only this collection (repeatable): " + CliCollections() +
+                      ", or the workflow collections joinRequests and requests");
 }
 
 }  // namespace

@@ -198,6 +198,12 @@ const CliKind* FindCliKind(const std::string& name) {
   return nullptr;
 }
 
+std::string CliCollections() {
+  std::string out;
+  for (const CliKind& k : CliKinds()) out += (out.empty() ? "" : ", ") + k.command;
+  return out;
+}
+
 const CliKind* KindOfName(const std::string& name) {
   return FindCliKind(name.substr(0, name.find('/')));
 }

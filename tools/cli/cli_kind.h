@@ -80,6 +80,9 @@ const std::vector<CliKind>& CliKinds();
 // The kind whose command, alias or collection is `name`, or nullptr.
 const CliKind* FindCliKind(const std::string& name);
 
+// "collaboratives, initiatives, ...": the collections of CliKinds(), for help texts.
+std::string CliCollections();
+
 // The kind of the resource named `name` ("initiatives/x"), or nullptr.
 const CliKind* KindOfName(const std::string& name);
 

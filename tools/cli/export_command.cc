@@ -51,8 +51,7 @@ void AddExportCommand(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand(
       "export", "Write the registry, or one kind, as JSON lines (one RegistryRecord a line)");
   auto flags = std::make_shared<ExportFlags>();
-  cmd->add_option("--kind", flags->kind,
-                  "Only this kind: collaboratives, initiatives, caseStudies, experts, resources");
+  cmd->add_option("--kind", flags->kind, "Only this kind: " + CliCollections());
   cmd->add_option("--out", flags->file, "Write to this file instead of standard output");
   cmd->callback([&ctx, flags] {
     absl::Status s = Export(ctx, *flags);

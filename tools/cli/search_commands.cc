@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "tools/cli/cli_kind.h"
 #include "tools/cli/exit_codes.h"
 #include "tools/cli/field_text.h"
 #include "tools/cli/output.h"
@@ -24,7 +25,7 @@ struct FieldFlag {
 };
 
 constexpr FieldFlag kSearchFlags[] = {
-    {"--kind", "kinds", "collaboratives, initiatives, caseStudies, experts or resources"},
+    {"--kind", "kinds", "a collection, one of"},  // the list is appended: CliCollections()
     {"--collaborative", "collaboratives", "a collaborative (owner, lead, participant or home)"},
     {"--workstream", "workstreams", "e.g. SAFETY_CULTURE, deteriorating-patient, LOCAL"},
     {"--status", "statuses", "an initiative status, e.g. active"},
@@ -48,6 +49,7 @@ void AddFieldFlags(CLI::App* cmd, const FieldFlag* flags, size_t count, bool rep
                    FlagValues* values) {
   for (size_t i = 0; i < count; ++i) {
     std::string help = flags[i].help;
+    if (std::string(flags[i].field) == "kinds") help += " " + CliCollections();
     if (repeatable) help += " (repeatable: any of them)";
     auto* option = cmd->add_option(flags[i].flag, (*values)[flags[i].field], help);
     if (!repeatable) option->expected(1);

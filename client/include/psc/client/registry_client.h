@@ -10,7 +10,7 @@
 #include "psc/client/error_details.h"
 #include "psc/client/options.h"
 #include "psc/registry/v1/record.pb.h"
-#include "psc/registry/v1/registry_service.grpc.pb.h"
+#include "psc/registry/v1/registry_service.pb.h"
 
 namespace psc::client {
 
