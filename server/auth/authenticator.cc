@@ -11,6 +11,7 @@ absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::ForMutualTls(
   if (!principals.ok()) return principals.status();
   std::unique_ptr<Authenticator> auth(new Authenticator);
   auth->principals_path_ = std::move(principals_path);
+  MutexLock lock(&auth->mu_);
   auth->principals_ = *std::move(principals);
   return auth;
 }
@@ -23,13 +24,12 @@ absl::Status Authenticator::Reload() {
   if (principals_path_.empty()) return absl::OkStatus();
   auto principals = Principals::Load(principals_path_);
   if (!principals.ok()) return principals.status();
-  absl::MutexLock lock(&mu_);
+  MutexLock lock(&mu_);
   principals_ = *std::move(principals);
   return absl::OkStatus();
 }
 
-absl::StatusOr<Caller> Authenticator::Authenticate(
-    const grpc::AuthContext& context) const {
+absl::StatusOr<Caller> Authenticator::Authenticate(const grpc::AuthContext& context) const {
   if (principals_path_.empty()) return Caller::Admin("insecure-loopback");
   std::vector<grpc::string_ref> uris = context.FindPropertyValues(GRPC_PEER_URI_PROPERTY_NAME);
   if (uris.size() != 1) {
@@ -39,7 +39,7 @@ absl::StatusOr<Caller> Authenticator::Authenticate(
   std::string identity(uris[0].data(), uris[0].size());
   std::shared_ptr<const Principals> principals;
   {
-    absl::MutexLock lock(&mu_);
+    MutexLock lock(&mu_);
     principals = principals_;
   }
   std::optional<Caller> caller = principals->Find(identity);

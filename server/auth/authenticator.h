@@ -5,11 +5,11 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "grpc/grpc_security_constants.h"
 #include "grpcpp/security/auth_context.h"
 #include "server/auth/principals.h"
 #include "server/common/caller.h"
+#include "server/common/mutex.h"
 
 namespace psc::auth {
 
@@ -37,7 +37,7 @@ class Authenticator {
   Authenticator() = default;
 
   std::string principals_path_;  // empty: insecure loopback
-  mutable absl::Mutex mu_;
+  mutable Mutex mu_;
   std::shared_ptr<const Principals> principals_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -2,11 +2,11 @@
 // A thread that runs tasks in the order they are posted, for work that must leave a thread
 // which may not block (e.g. the store's committer).
 
-#include <condition_variable>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <thread>
+
+#include "server/common/mutex.h"
 
 namespace psc {
 
@@ -16,10 +16,10 @@ class WorkQueue {
   WorkQueue() : thread_([this] { Run(); }) {}
   ~WorkQueue() {
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(&mu_);
       stop_ = true;
+      cv_.Signal();
     }
-    cv_.notify_one();
     thread_.join();
   }
   WorkQueue(const WorkQueue&) = delete;
@@ -27,39 +27,39 @@ class WorkQueue {
 
   // Tasks posted and not yet finished.
   size_t pending() const {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     return tasks_.size() + (running_ ? 1 : 0);
   }
 
   void Post(std::function<void()> task) {
-    {
-      std::lock_guard lock(mu_);
-      tasks_.push_back(std::move(task));
-    }
-    cv_.notify_one();
+    MutexLock lock(&mu_);
+    tasks_.push_back(std::move(task));
+    cv_.Signal();
   }
 
  private:
   void Run() {
-    std::unique_lock lock(mu_);
     while (true) {
-      cv_.wait(lock, [&] { return stop_ || !tasks_.empty(); });
-      if (tasks_.empty()) return;  // stopping, and nothing left
-      std::function<void()> task = std::move(tasks_.front());
-      tasks_.pop_front();
-      running_ = true;
-      lock.unlock();
+      std::function<void()> task;
+      {
+        MutexLock lock(&mu_);
+        while (!stop_ && tasks_.empty()) cv_.Wait(&mu_);
+        if (tasks_.empty()) return;  // stopping, and nothing left
+        task = std::move(tasks_.front());
+        tasks_.pop_front();
+        running_ = true;
+      }
       task();
-      lock.lock();
+      MutexLock lock(&mu_);
       running_ = false;
     }
   }
 
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> tasks_;
-  bool stop_ = false;
-  bool running_ = false;
+  mutable Mutex mu_;
+  CondVar cv_;
+  std::deque<std::function<void()>> tasks_ ABSL_GUARDED_BY(mu_);
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  bool running_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;  // last: starts after the members it uses
 };
 

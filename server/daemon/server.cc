@@ -39,7 +39,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   store_options.sync = options.sync;
   PSC_ASSIGN_OR_RETURN(server->store_, storage::Store::Open(store_options));
   PSC_ASSIGN_OR_RETURN(server->registry_, registry::Registry::Open(server->store_.get()));
-  server->feed_ = std::make_unique<registry::ChangeFeed>(server->store_.get());
+  server->feed_ = std::make_unique<registry::StoreChangeFeed>(server->store_.get());
   server->hub_ = std::make_unique<WatchHub>(server->feed_.get(), options.watch);
   PSC_ASSIGN_OR_RETURN(server->search_index_,
                        index::SearchIndex::Open(options.data_dir + "/search"));

@@ -5,14 +5,14 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/notification.h"
 #include "grpcpp/server.h"
 #include "server/auth/authenticator.h"
+#include "server/common/notification.h"
 #include "server/index/search_index.h"
-#include "server/registry/feed/change_log_trimmer.h"
 #include "server/registry/discovery/discovery.h"
-#include "server/registry/records/registry.h"
 #include "server/registry/discovery/search_indexer.h"
+#include "server/registry/feed/change_log_trimmer.h"
+#include "server/registry/records/registry.h"
 #include "server/registry/workflows/workflows.h"
 #include "server/service/credentials.h"
 #include "server/service/registry_service.h"
@@ -70,7 +70,7 @@ class Server {
   std::unique_ptr<grpc::Server> grpc_server_;
   std::string address_;
   std::once_flag shutdown_once_;
-  absl::Notification stopped_;
+  Notification stopped_;
 };
 
 }  // namespace psc::service

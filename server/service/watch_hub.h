@@ -1,12 +1,9 @@
 #pragma once
 
-// Live change-feed watches: the WatchChanges reactor and the hub that wakes watches when
-// changes commit and when progress is due.
+// Live change-feed watches: the hub that keeps the open watches (watch.h) and wakes them when
+// changes commit and when progress is due, and the gRPC side of a WatchChanges call.
 
-#include <condition_variable>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
@@ -16,7 +13,9 @@
 #include "grpcpp/support/server_callback.h"
 #include "psc/registry/v1/registry_service.pb.h"
 #include "server/common/caller.h"
+#include "server/common/mutex.h"
 #include "server/registry/feed/change_feed.h"
+#include "server/service/watch.h"
 
 namespace psc::service {
 
@@ -29,12 +28,11 @@ struct WatchOptions {
   int max_per_identity = 8;
 };
 
-class Watch;
-
 // Tracks open watches and wakes them: at once when changes commit, and on a timer for
 // progress messages and stall checks. Thread-safe.
 class WatchHub {
  public:
+  // `feed` must outlive the hub.
   WatchHub(const registry::ChangeFeed* feed, WatchOptions options);
   ~WatchHub();  // Shutdown()
 
@@ -43,27 +41,39 @@ class WatchHub {
       grpc::CallbackServerContext* context, const Caller& caller,
       const registry::v1::WatchChangesRequest& request);
 
+  // Starts a watch that writes to `stream` (which must outlive it): checks the cursor and the
+  // caller's quota (TOO_MANY_WATCHERS), registers it and sends what is due; a refused watch is
+  // finished with the error at once. Open() uses it with the gRPC reactor; tests with a fake.
+  std::shared_ptr<Watch> Start(WatchStream* stream, const Caller& caller,
+                               const registry::v1::WatchChangesRequest& request);
+
   // Called by the store's committer: must not block.
   void OnCommit(uint64_t last_sequence);
 
   // Ends every watch (UNAVAILABLE) and stops the hub thread. Idempotent.
   void Shutdown();
 
+  // The number of open watches.
+  size_t size() const;
+
   const registry::ChangeFeed& feed() const { return *feed_; }
   const WatchOptions& options() const { return options_; }
+  // Forgets a watch whose call is done.
   void Remove(const std::shared_ptr<Watch>& watch);
 
  private:
+  void Start(const std::shared_ptr<Watch>& watch, const Caller& caller,
+             const registry::v1::WatchChangesRequest& request);
   void Run();
 
   const registry::ChangeFeed* feed_;
   const WatchOptions options_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;                                // guarded by mu_
-  uint64_t notified_ = 0;                                // guarded by mu_
-  absl::flat_hash_set<std::shared_ptr<Watch>> watches_;  // guarded by mu_
-  absl::flat_hash_map<std::string, int> per_identity_;   // guarded by mu_
+  mutable Mutex mu_;
+  CondVar wake_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t notified_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::flat_hash_set<std::shared_ptr<Watch>> watches_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, int> per_identity_ ABSL_GUARDED_BY(mu_);
   std::thread thread_;
 };
 

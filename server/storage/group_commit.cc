@@ -18,10 +18,10 @@ GroupCommitter::~GroupCommitter() {
 
 void GroupCommitter::Enqueue(Mutation mutation, CommitCallback done) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (!stopping_) {
       queue_.push_back(Pending{std::move(mutation), std::move(done)});
-      cv_.notify_one();
+      cv_.Signal();
       return;
     }
   }
@@ -29,17 +29,22 @@ void GroupCommitter::Enqueue(Mutation mutation, CommitCallback done) {
 }
 
 void GroupCommitter::Shutdown() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   stopping_ = true;
-  cv_.notify_one();
+  cv_.Signal();
+}
+
+void GroupCommitter::SetCommitListener(std::function<void(uint64_t)> listener) {
+  MutexLock lock(&listener_mu_);
+  listener_ = std::move(listener);
 }
 
 void GroupCommitter::Run() {
   while (true) {
     std::deque<Pending> group;
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      MutexLock lock(&mu_);
+      while (!stopping_ && queue_.empty()) cv_.Wait(&mu_);
       if (queue_.empty()) return;  // stopping, and everything queued has been committed
       size_t n = std::min(queue_.size(), static_cast<size_t>(options_.max_group_size));
       for (size_t i = 0; i < n; ++i) {
@@ -53,38 +58,39 @@ void GroupCommitter::Run() {
 }
 
 void GroupCommitter::CommitGroup(std::deque<Pending>& group) {
-  TxnBatch batch(handles_);
+  rocksdb::WriteBatchWithIndex batch(/*cmp=*/nullptr, /*reserved_bytes=*/0,
+                                     /*overwrite_key=*/true);
   const uint64_t first = last_sequence();
   uint64_t sequence = first;
   bool dirty = false;
   for (Pending& p : group) {
-    batch.batch().SetSavePoint();
-    WriteTxn txn(&batch, sequence + 1);
+    batch.SetSavePoint();
+    BatchWriteTxn txn(handles_, &batch, sequence + 1);
     absl::Status status = p.mutation(txn);
-    if (status.ok() && txn.wrote_logged_ && txn.changes_.empty()) {
+    if (status.ok() && txn.wrote_logged() && txn.changes().empty()) {
       status = absl::InternalError("mutation wrote without a change-log entry");
     }
     if (!status.ok()) {
-      batch.batch().RollbackToSavePoint();
+      batch.RollbackToSavePoint();
       p.result = status;
       continue;
     }
-    batch.batch().PopSavePoint();
-    if (txn.wrote_any_) dirty = true;
-    if (txn.changes_.empty()) continue;  // nothing logged: no sequence taken
-    for (const std::string& change : txn.changes_) {
-      batch.batch().Put(handles_->cf(Family::kChangeLog), ChangeLogKey(++sequence), change);
+    batch.PopSavePoint();
+    if (txn.wrote_any()) dirty = true;
+    if (txn.changes().empty()) continue;  // nothing logged: no sequence taken
+    for (const std::string& change : txn.changes()) {
+      batch.Put(handles_->cf(Family::kChangeLog), ChangeLogKey(++sequence), change);
     }
     p.result = sequence;  // the mutation's last sequence
   }
   if (!dirty && sequence == first) return;
   if (sequence != first) {
-    batch.batch().Put(handles_->cf(Family::kMeta), kLastSequenceKey,
-                      KeyBuilder().AddUint64(sequence).key());
+    batch.Put(handles_->cf(Family::kMeta), kLastSequenceKey,
+              KeyBuilder().AddUint64(sequence).key());
   }
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
-  rocksdb::Status s = handles_->db->Write(wo, batch.batch().GetWriteBatch());
+  rocksdb::Status s = handles_->db->Write(wo, batch.GetWriteBatch());
   if (!s.ok()) {
     LogError("group commit failed: " + s.ToString());
     absl::Status error = FromRocks(s);
@@ -94,7 +100,10 @@ void GroupCommitter::CommitGroup(std::deque<Pending>& group) {
     return;
   }
   last_sequence_.store(sequence, std::memory_order_release);
-  if (listener_ && sequence != first) listener_(sequence);
+  if (sequence != first) {
+    MutexLock lock(&listener_mu_);
+    if (listener_) listener_(sequence);
+  }
 }
 
 }  // namespace psc::storage

@@ -4,31 +4,37 @@
 // against a shared indexed batch, writes the batch with one (synced) RocksDB write, and then
 // completes the waiting callers. Sequences are assigned in commit order, without gaps.
 
-#include <condition_variable>
+#include <atomic>
 #include <deque>
-#include <mutex>
 #include <thread>
 
 #include "rocksdb/utilities/write_batch_with_index.h"
+#include "server/common/mutex.h"
 #include "server/storage/db_handles.h"
 #include "server/storage/store.h"
 
 namespace psc::storage {
 
-// The indexed batch of one group, shared by the WriteTxns of its mutations.
-class TxnBatch {
+// The WriteTxn of one mutation: reads through the group's indexed batch to the database, writes
+// into the batch.
+class BatchWriteTxn final : public WriteTxn {
  public:
-  explicit TxnBatch(const DbHandles* handles)
-      : handles_(handles),
-        batch_(/*cmp=*/nullptr,
-               /*reserved_bytes=*/0, /*overwrite_key=*/true) {}
+  BatchWriteTxn(const DbHandles* handles, rocksdb::WriteBatchWithIndex* batch,
+                uint64_t first_sequence)
+      : WriteTxn(first_sequence), handles_(handles), batch_(batch) {}
 
-  const DbHandles* handles() const { return handles_; }
-  rocksdb::WriteBatchWithIndex& batch() { return batch_; }
+  absl::StatusOr<std::optional<std::string>> Get(Family family, absl::string_view key) override;
+  absl::Status Scan(
+      Family family, absl::string_view prefix,
+      absl::FunctionRef<bool(absl::string_view key, absl::string_view value)> visit) override;
+
+ protected:
+  void DoPut(Family family, absl::string_view key, absl::string_view value) override;
+  void DoDelete(Family family, absl::string_view key) override;
 
  private:
   const DbHandles* handles_;
-  rocksdb::WriteBatchWithIndex batch_;
+  rocksdb::WriteBatchWithIndex* batch_;
 };
 
 class GroupCommitter {
@@ -39,9 +45,8 @@ class GroupCommitter {
   void Enqueue(Mutation mutation, CommitCallback done);
   void Shutdown();
   uint64_t last_sequence() const { return last_sequence_.load(std::memory_order_acquire); }
-  void SetCommitListener(std::function<void(uint64_t)> listener) {
-    listener_ = std::move(listener);
-  }
+  // Store::SetCommitListener's contract.
+  void SetCommitListener(std::function<void(uint64_t)> listener);
 
  private:
   struct Pending {
@@ -56,12 +61,14 @@ class GroupCommitter {
   const DbHandles* handles_;
   const StoreOptions options_;
   std::atomic<uint64_t> last_sequence_;
-  std::function<void(uint64_t)> listener_;  // set before writes start
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Pending> queue_;  // guarded by mu_
-  bool stopping_ = false;      // guarded by mu_
+  Mutex listener_mu_;  // held while the listener runs, so replacing it waits for the call
+  std::function<void(uint64_t)> listener_ ABSL_GUARDED_BY(listener_mu_);
+
+  Mutex mu_;
+  CondVar cv_;
+  std::deque<Pending> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

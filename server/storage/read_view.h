@@ -12,10 +12,9 @@
 
 namespace psc::storage {
 
-struct DbHandles;
-
-// A consistent, read-only snapshot of the store. Reads take no locks.
-// Thread-compatible: one view may be used by one thread at a time; make one per reader.
+// A consistent, read-only snapshot of the store. Reads take no locks. A view must not outlive
+// the store that made it. Thread-compatible: one view may be used by one thread at a time;
+// make one per reader.
 class ReadView {
  public:
   struct ScanOptions {
@@ -26,26 +25,17 @@ class ReadView {
   // Return false to stop a scan early.
   using Visitor = absl::FunctionRef<bool(absl::string_view key, absl::string_view value)>;
 
-  ~ReadView();
-  ReadView(const ReadView&) = delete;
-  ReadView& operator=(const ReadView&) = delete;
+  virtual ~ReadView() = default;
 
   // The value under `key`, or nullopt when absent. INTERNAL on a storage error.
-  absl::StatusOr<std::optional<std::string>> Get(Family family, absl::string_view key) const;
+  virtual absl::StatusOr<std::optional<std::string>> Get(Family family,
+                                                         absl::string_view key) const = 0;
 
   // Visits matching keys in order until `visit` returns false or keys run out.
-  absl::Status Scan(Family family, const ScanOptions& options, Visitor visit) const;
+  virtual absl::Status Scan(Family family, const ScanOptions& options, Visitor visit) const = 0;
 
   // The sequence of the last change committed in this view (0 for an empty store).
-  uint64_t sequence() const { return sequence_; }
-
- private:
-  friend class Store;
-  ReadView(const DbHandles* handles);
-
-  const DbHandles* handles_;
-  const void* snapshot_;  // rocksdb::Snapshot, kept opaque here
-  uint64_t sequence_ = 0;
+  virtual uint64_t sequence() const = 0;
 };
 
 }  // namespace psc::storage

@@ -1,69 +1,10 @@
+// What every Store and WriteTxn shares, whatever keeps the data.
+
 #include "server/storage/store.h"
 
-#include <filesystem>
 #include <future>
-#include <mutex>
-
-#include "absl/strings/match.h"
-#include "server/storage/db_handles.h"
-#include "server/storage/group_commit.h"
-#include "server/storage/keys.h"
 
 namespace psc::storage {
-namespace {
-
-constexpr const char* kFamilyNames[kFamilyCount] = {"records", "index", "changelog", "meta"};
-
-}  // namespace
-
-absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
-  std::error_code ec;
-  std::filesystem::create_directories(options.path, ec);
-  if (ec) {
-    return absl::FailedPreconditionError("cannot create data dir " + options.path + ": " +
-                                         ec.message());
-  }
-  rocksdb::DBOptions db_options;
-  db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
-  rocksdb::ColumnFamilyOptions cf_options;
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
-  for (const char* name : kFamilyNames) descriptors.emplace_back(name, cf_options);
-
-  std::vector<rocksdb::ColumnFamilyHandle*> cfs;
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors, &cfs, &raw);
-  if (!s.ok()) {
-    if (s.IsIOError() && absl::StrContains(s.ToString(), "lock")) {
-      return absl::FailedPreconditionError("data dir " + options.path +
-                                           " is in use by another pscd (" + s.ToString() + ")");
-    }
-    return absl::InternalError("cannot open data dir " + options.path + ": " + s.ToString());
-  }
-  auto handles = std::make_unique<DbHandles>();
-  handles->db.reset(raw);
-  handles->default_family = cfs[0];
-  for (int i = 0; i < kFamilyCount; ++i) handles->families[i] = cfs[i + 1];
-  return std::unique_ptr<Store>(new Store(std::move(handles), options));
-}
-
-Store::Store(std::unique_ptr<DbHandles> handles, const StoreOptions& options)
-    : handles_(std::move(handles)) {
-  committer_ = std::make_unique<GroupCommitter>(handles_.get(), options, Snapshot()->sequence());
-}
-
-Store::~Store() {
-  committer_.reset();  // drains the queue and joins the committer thread
-  handles_->db->FlushWAL(/*sync=*/true);
-  for (auto* cf : handles_->families) handles_->db->DestroyColumnFamilyHandle(cf);
-  handles_->db->DestroyColumnFamilyHandle(handles_->default_family);
-  handles_->db->Close();
-}
-
-void Store::Commit(Mutation mutation, CommitCallback done) {
-  committer_->Enqueue(std::move(mutation), std::move(done));
-}
 
 absl::StatusOr<uint64_t> Store::CommitAndWait(Mutation mutation) {
   std::promise<absl::StatusOr<uint64_t>> promise;
@@ -73,36 +14,25 @@ absl::StatusOr<uint64_t> Store::CommitAndWait(Mutation mutation) {
   return future.get();
 }
 
-std::unique_ptr<ReadView> Store::Snapshot() const {
-  return std::unique_ptr<ReadView>(new ReadView(handles_.get()));
-}
-
-uint64_t Store::last_sequence() const { return committer_->last_sequence(); }
-
-void Store::Shutdown() { committer_->Shutdown(); }
-
-void Store::SetCommitListener(std::function<void(uint64_t)> listener) {
-  committer_->SetCommitListener(std::move(listener));
-}
-
-uint64_t Store::first_retained_sequence() const {
-  std::string value;
-  rocksdb::Status s = handles_->db->Get(rocksdb::ReadOptions(), handles_->cf(Family::kMeta),
-                                        kFirstSequenceKey, &value);
-  uint64_t first = 1;
-  if (s.ok()) KeyReader(value).ReadUint64(&first);
+absl::StatusOr<std::optional<std::string>> WriteTxn::FirstKeyWithPrefix(Family family,
+                                                                        absl::string_view prefix) {
+  std::optional<std::string> first;
+  absl::Status status = Scan(family, prefix, [&](absl::string_view key, absl::string_view) {
+    first = std::string(key);
+    return false;
+  });
+  if (!status.ok()) return status;
   return first;
 }
 
-absl::Status Store::TrimChangeLog(uint64_t first_kept) {
-  std::lock_guard<std::mutex> lock(trim_mu_);
-  if (first_kept <= first_retained_sequence()) return absl::OkStatus();
-  first_kept = std::min(first_kept, last_sequence() + 1);
-  rocksdb::WriteBatch batch;
-  batch.DeleteRange(handles_->cf(Family::kChangeLog), ChangeLogKey(0), ChangeLogKey(first_kept));
-  batch.Put(handles_->cf(Family::kMeta), kFirstSequenceKey,
-            KeyBuilder().AddUint64(first_kept).key());
-  return FromRocks(handles_->db->Write(rocksdb::WriteOptions(), &batch));
+void WriteTxn::Put(Family family, absl::string_view key, absl::string_view value) {
+  DoPut(family, key, value);
+  NoteWrite(family);
+}
+
+void WriteTxn::Delete(Family family, absl::string_view key) {
+  DoDelete(family, key);
+  NoteWrite(family);
 }
 
 }  // namespace psc::storage

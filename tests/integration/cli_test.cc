@@ -207,8 +207,8 @@ this is not json
   EXPECT_EQ(client_->ListAllExperts()->size(), 2u);
 
   // --strict stops at the first bad line: nothing after it is read.
-  client_->DeleteExpert("experts/good");
-  client_->DeleteExpert("experts/also-good");
+  ASSERT_TRUE(client_->DeleteExpert("experts/good").ok());
+  ASSERT_TRUE(client_->DeleteExpert("experts/also-good").ok());
   ProcessResult strict = Psc({"import", "--strict", file});
   EXPECT_EQ(strict.exit_code, 4);
   EXPECT_NE(strict.err.find("mixed.jsonl:2:"), std::string::npos);

@@ -107,7 +107,9 @@ TEST_F(ConcurrencyTest, DeletingACollaborativeRacingAReferenceNeverLeavesADangli
     b.join();
     // Either the expert exists and the collaborative too, or neither reference was made.
     EXPECT_NE(deleted.ok(), expert.ok()) << round;
-    if (expert.ok()) EXPECT_TRUE(client_->GetCollaborative(name).ok());
+    if (expert.ok()) {
+      EXPECT_TRUE(client_->GetCollaborative(name).ok());
+    }
   }
 }
 

@@ -70,7 +70,9 @@ TEST_F(DemoDataTest, IsWholeAndEveryReferenceResolves) {
   }
   EXPECT_GE(human_factors, 10);
   for (const auto& r : *resources) {
-    if (r.provider().starts_with("collaboratives/")) EXPECT_TRUE(resolves(r.provider()));
+    if (r.provider().starts_with("collaboratives/")) {
+      EXPECT_TRUE(resolves(r.provider()));
+    }
   }
   EXPECT_TRUE(client_->GetResource("resources/psmu-measurement-support").ok());
 }

@@ -52,25 +52,32 @@ std::optional<index::Change> SearchIndexer::ChangeOf(const v1::ChangeEvent& even
 
 SearchIndexer::SearchIndexer(const Registry* registry, const ChangeFeed* feed,
                              index::SearchIndex* index)
-    : registry_(registry), feed_(feed), index_(index), committed_(feed->last_sequence()) {
+    : registry_(registry), feed_(feed), index_(index) {
+  {
+    MutexLock lock(&mu_);
+    committed_ = feed->last_sequence();
+  }
   thread_ = std::thread([this] { Run(); });
 }
 
 SearchIndexer::~SearchIndexer() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     stop_ = true;
+    wake_.SignalAll();
   }
-  wake_.notify_all();
   thread_.join();
 }
 
 void SearchIndexer::OnCommit(uint64_t last_sequence) {
-  {
-    std::lock_guard lock(mu_);
-    committed_ = last_sequence;
-  }
-  wake_.notify_one();
+  MutexLock lock(&mu_);
+  committed_ = last_sequence;
+  wake_.Signal();
+}
+
+bool SearchIndexer::stopping() const {
+  MutexLock lock(&mu_);
+  return stop_;
 }
 
 bool SearchIndexer::NeedsRebuild() const {
@@ -84,12 +91,13 @@ void SearchIndexer::Run() {
   absl::Status status = NeedsRebuild() ? Rebuild() : CatchUp();
   while (true) {
     {
-      std::unique_lock lock(mu_);
+      MutexLock lock(&mu_);
       if (!status.ok()) {
         LogError(absl::StrCat("search index: ", status.ToString(), "; retrying in 1 s"));
-        wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stop_; });
+        const absl::Time retry_at = absl::Now() + absl::Seconds(1);
+        while (!stop_ && absl::Now() < retry_at) wake_.WaitWithDeadline(&mu_, retry_at);
       } else {
-        wake_.wait(lock, [&] { return stop_ || committed_ > index_->last_sequence(); });
+        while (!stop_ && committed_ <= index_->last_sequence()) wake_.Wait(&mu_);
       }
       if (stop_) return;
     }
@@ -121,8 +129,7 @@ absl::Status SearchIndexer::CatchUp() {
           absl::StrCat("search index: applied up to sequence ", page.scanned_to, " of ", target));
       next_report += kProgressEvery;
     }
-    std::lock_guard lock(mu_);
-    if (stop_) break;
+    if (stopping()) break;
   }
   if (log_progress) LogInfo(absl::StrCat("search index: caught up at ", index_->last_sequence()));
   return absl::OkStatus();
@@ -149,8 +156,7 @@ absl::Status SearchIndexer::Rebuild() {
         LogInfo(absl::StrCat("search index: rebuilt ", indexed, " records"));
       }
       params.page_token = page.next_page_token;
-      std::lock_guard lock(mu_);
-      if (stop_) return absl::OkStatus();
+      if (stopping()) return absl::OkStatus();
     } while (!params.page_token.empty());
   }
   PSC_RETURN_IF_ERROR(index_->Apply({}, from));

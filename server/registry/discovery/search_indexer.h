@@ -3,13 +3,12 @@
 // from the log, or rebuilds from the records when the index is empty, ahead of the store or
 // older than the retained log; then it follows commits on its own thread.
 
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <thread>
 
 #include "absl/status/status.h"
+#include "server/common/mutex.h"
 #include "server/index/search_index.h"
 #include "server/registry/feed/change_feed.h"
 #include "server/registry/records/registry.h"
@@ -34,6 +33,7 @@ class SearchIndexer {
   // Re-indexes every record, then catches up from the sequence the listing started at.
   absl::Status Rebuild();
   bool NeedsRebuild() const;
+  bool stopping() const;
   // The index document of a resource (an expert's with its free days this month).
   index::Document DocumentOf(const ResourceKind& kind,
                              const google::protobuf::Message& resource) const;
@@ -43,10 +43,10 @@ class SearchIndexer {
   const Registry* registry_;
   const ChangeFeed* feed_;
   index::SearchIndex* index_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  uint64_t committed_ = 0;  // guarded by mu_
-  bool stop_ = false;       // guarded by mu_
+  mutable Mutex mu_;
+  CondVar wake_;
+  uint64_t committed_ ABSL_GUARDED_BY(mu_) = 0;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

@@ -14,7 +14,9 @@ namespace {
 
 constexpr int kScanLimit = 10000;
 
-absl::Status Expired(uint64_t after, uint64_t oldest) {
+}  // namespace
+
+absl::Status CursorExpired(uint64_t after, uint64_t oldest) {
   return Error(absl::StatusCode::kOutOfRange, "CURSOR_EXPIRED",
                absl::StrCat("changes after ", after,
                             " are no longer retained; the oldest retained sequence is ", oldest,
@@ -22,9 +24,8 @@ absl::Status Expired(uint64_t after, uint64_t oldest) {
                {}, {{"oldest_retained_sequence", absl::StrCat(oldest)}});
 }
 
-}  // namespace
-
-absl::Status ChangeFeed::CheckCursor(uint64_t after, const std::vector<std::string>& kinds) const {
+absl::Status StoreChangeFeed::CheckCursor(uint64_t after,
+                                          const std::vector<std::string>& kinds) const {
   for (const std::string& kind : kinds) {
     if (KindForCollection(kind) == nullptr) {
       return Error(absl::StatusCode::kInvalidArgument, "INVALID_KIND",
@@ -38,12 +39,13 @@ absl::Status ChangeFeed::CheckCursor(uint64_t after, const std::vector<std::stri
                  absl::StrCat("after_sequence ", after, " is beyond the newest sequence ", last));
   }
   const uint64_t oldest = store_->first_retained_sequence();
-  if (after + 1 < oldest) return Expired(after, oldest);
+  if (after + 1 < oldest) return CursorExpired(after, oldest);
   return absl::OkStatus();
 }
 
-absl::StatusOr<FeedPage> ChangeFeed::Read(const Caller& caller, uint64_t after,
-                                          const std::vector<std::string>& kinds, int limit) const {
+absl::StatusOr<FeedPage> StoreChangeFeed::Read(const Caller& caller, uint64_t after,
+                                               const std::vector<std::string>& kinds,
+                                               int limit) const {
   PSC_RETURN_IF_ERROR(CheckCursor(after, kinds));
   std::unique_ptr<storage::ReadView> view = store_->Snapshot();
   FeedPage page;
@@ -58,7 +60,7 @@ absl::StatusOr<FeedPage> ChangeFeed::Read(const Caller& caller, uint64_t after,
         uint64_t sequence = 0;
         storage::KeyReader(key).ReadUint64(&sequence);
         if (sequence != page.scanned_to + 1) {  // trimmed under us: a gap would follow
-          status = Expired(after, store_->first_retained_sequence());
+          status = CursorExpired(after, store_->first_retained_sequence());
           return false;
         }
         v1::StoredChange change;

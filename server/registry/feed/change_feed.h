@@ -18,26 +18,45 @@ struct FeedPage {
 };
 
 // Reads the change log as a feed (DESIGN.md section 5): ordered, without gaps or duplicates,
-// resumable from any retained sequence, filtered by kind and by what the caller may see.
-// Thread-safe; reads take no locks.
+// resumable from any retained sequence, filtered by kind and by what the caller may see. The
+// interface the watch hub and the search indexer read through; StoreChangeFeed reads the store,
+// tests/testing/fake_change_feed.h serves events a test appends. Thread-safe.
 class ChangeFeed {
  public:
-  explicit ChangeFeed(storage::Store* store) : store_(store) {}
+  virtual ~ChangeFeed() = default;
 
   // Checks a cursor and a kind filter: OUT_OF_RANGE, reason CURSOR_EXPIRED (with metadata
   // oldest_retained_sequence), when changes after `after` are no longer retained;
   // INVALID_ARGUMENT, reason CURSOR_AHEAD, when `after` is beyond the newest sequence;
   // INVALID_ARGUMENT, reason INVALID_KIND, for an unknown kind.
-  absl::Status CheckCursor(uint64_t after, const std::vector<std::string>& kinds) const;
+  virtual absl::Status CheckCursor(uint64_t after, const std::vector<std::string>& kinds) const = 0;
 
-  // Up to `limit` events after `after` (scanning at most 10,000 entries per call).
+  // Up to `limit` events after `after`, as `caller` may see them (scanning a bounded number of
+  // entries per call: scanned_to says how far it got). Errors as for CheckCursor.
+  virtual absl::StatusOr<FeedPage> Read(const Caller& caller, uint64_t after,
+                                        const std::vector<std::string>& kinds, int limit) const = 0;
+
+  // The last committed sequence.
+  virtual uint64_t last_sequence() const = 0;
+};
+
+// The change feed of a store's change log. Reads take no locks.
+class StoreChangeFeed final : public ChangeFeed {
+ public:
+  // `store` must outlive the feed.
+  explicit StoreChangeFeed(storage::Store* store) : store_(store) {}
+
+  absl::Status CheckCursor(uint64_t after, const std::vector<std::string>& kinds) const override;
+  // Scans at most 10,000 entries per call.
   absl::StatusOr<FeedPage> Read(const Caller& caller, uint64_t after,
-                                const std::vector<std::string>& kinds, int limit) const;
-
-  uint64_t last_sequence() const { return store_->last_sequence(); }
+                                const std::vector<std::string>& kinds, int limit) const override;
+  uint64_t last_sequence() const override { return store_->last_sequence(); }
 
  private:
   storage::Store* store_;
 };
+
+// The error of a cursor whose successors are no longer retained (CURSOR_EXPIRED), for feeds.
+absl::Status CursorExpired(uint64_t after, uint64_t oldest_retained);
 
 }  // namespace psc::registry

@@ -20,10 +20,10 @@ ChangeLogTrimmer::ChangeLogTrimmer(storage::Store* store, RetentionOptions optio
 
 ChangeLogTrimmer::~ChangeLogTrimmer() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stopping_ = true;
+    cv_.Signal();
   }
-  cv_.notify_one();
   thread_.join();
 }
 
@@ -64,13 +64,15 @@ absl::StatusOr<uint64_t> ChangeLogTrimmer::TrimOnce() {
 }
 
 void ChangeLogTrimmer::Run() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!cv_.wait_for(lock, absl::ToChronoNanoseconds(options_.interval),
-                       [this] { return stopping_; })) {
-    lock.unlock();
+  while (true) {
+    {
+      MutexLock lock(&mu_);
+      const absl::Time next = absl::Now() + options_.interval;
+      while (!stopping_ && absl::Now() < next) cv_.WaitWithDeadline(&mu_, next);
+      if (stopping_) return;
+    }
     auto result = TrimOnce();
     if (!result.ok()) LogError(absl::StrCat("change log trim failed: ", result.status().message()));
-    lock.lock();
   }
 }
 

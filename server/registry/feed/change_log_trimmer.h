@@ -1,11 +1,10 @@
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <thread>
 
 #include "absl/time/time.h"
+#include "server/common/mutex.h"
 #include "server/storage/store.h"
 
 namespace psc::registry {
@@ -31,9 +30,9 @@ class ChangeLogTrimmer {
 
   storage::Store* store_;
   const RetentionOptions options_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;  // guarded by mu_
+  Mutex mu_;
+  CondVar cv_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

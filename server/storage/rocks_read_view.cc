@@ -1,7 +1,6 @@
-#include "server/storage/read_view.h"
-
 #include "server/storage/db_handles.h"
 #include "server/storage/keys.h"
+#include "server/storage/rocks_store.h"
 
 namespace psc::storage {
 
@@ -11,7 +10,7 @@ absl::Status FromRocks(const rocksdb::Status& s) {
   return absl::InternalError("storage: " + s.ToString());
 }
 
-ReadView::ReadView(const DbHandles* handles)
+RocksReadView::RocksReadView(const DbHandles* handles)
     : handles_(handles), snapshot_(handles->db->GetSnapshot()) {
   auto last = Get(Family::kMeta, kLastSequenceKey);
   if (last.ok() && *last) {
@@ -20,14 +19,12 @@ ReadView::ReadView(const DbHandles* handles)
   }
 }
 
-ReadView::~ReadView() {
-  handles_->db->ReleaseSnapshot(static_cast<const rocksdb::Snapshot*>(snapshot_));
-}
+RocksReadView::~RocksReadView() { handles_->db->ReleaseSnapshot(snapshot_); }
 
-absl::StatusOr<std::optional<std::string>> ReadView::Get(Family family,
-                                                         absl::string_view key) const {
+absl::StatusOr<std::optional<std::string>> RocksReadView::Get(Family family,
+                                                              absl::string_view key) const {
   rocksdb::ReadOptions ro;
-  ro.snapshot = static_cast<const rocksdb::Snapshot*>(snapshot_);
+  ro.snapshot = snapshot_;
   std::string value;
   rocksdb::Status s =
       handles_->db->Get(ro, handles_->cf(family), rocksdb::Slice(key.data(), key.size()), &value);
@@ -36,9 +33,9 @@ absl::StatusOr<std::optional<std::string>> ReadView::Get(Family family,
   return value;
 }
 
-absl::Status ReadView::Scan(Family family, const ScanOptions& options, Visitor visit) const {
+absl::Status RocksReadView::Scan(Family family, const ScanOptions& options, Visitor visit) const {
   rocksdb::ReadOptions ro;
-  ro.snapshot = static_cast<const rocksdb::Snapshot*>(snapshot_);
+  ro.snapshot = snapshot_;
   std::unique_ptr<rocksdb::Iterator> it(handles_->db->NewIterator(ro, handles_->cf(family)));
   const rocksdb::Slice resume(options.resume_after);
   const rocksdb::Slice prefix(options.prefix);

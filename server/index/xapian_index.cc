@@ -1,4 +1,4 @@
-#include "server/index/search_index.h"
+#include "server/index/xapian_index.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -26,7 +26,7 @@ class ReaderPool {
   std::unique_ptr<Xapian::Database> Acquire() {
     std::unique_ptr<Xapian::Database> db;
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(&mu_);
       if (!free_.empty()) {
         db = std::move(free_.back());
         free_.pop_back();
@@ -37,14 +37,14 @@ class ReaderPool {
     return db;
   }
   void Release(std::unique_ptr<Xapian::Database> db) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     free_.push_back(std::move(db));
   }
 
  private:
   const std::string path_;
-  std::mutex mu_;
-  std::vector<std::unique_ptr<Xapian::Database>> free_;
+  Mutex mu_;
+  std::vector<std::unique_ptr<Xapian::Database>> free_ ABSL_GUARDED_BY(mu_);
 };
 
 namespace {
@@ -172,11 +172,13 @@ absl::StatusOr<Result> Run(const Query& query, const Xapian::Database& db) {
 
 }  // namespace
 
-SearchIndex::SearchIndex(std::string path, std::unique_ptr<Writer> writer)
-    : path_(std::move(path)),
-      writer_(std::move(writer)),
-      readers_(std::make_unique<ReaderPool>(path_)),
-      applied_(writer_->last_sequence()) {}
+XapianIndex::XapianIndex(std::string path, std::unique_ptr<Writer> writer)
+    : path_(std::move(path)), readers_(std::make_unique<ReaderPool>(path_)) {
+  MutexLock writer_lock(&writer_mu_);
+  MutexLock lock(&mu_);
+  applied_ = writer->last_sequence();
+  writer_ = std::move(writer);
+}
 
 // Written on a clean close and removed on open: the index commits without fsync (it is derived
 // and rebuildable), so after any other stop its files may be incomplete and it is rebuilt.
@@ -193,9 +195,12 @@ void SyncFile(const std::string& path) {
 
 }  // namespace
 
-SearchIndex::~SearchIndex() {
+XapianIndex::~XapianIndex() {
   readers_.reset();
-  writer_.reset();  // closes the database, writing what it holds
+  {
+    MutexLock lock(&writer_mu_);
+    writer_.reset();  // closes the database, writing what it holds
+  }
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(path_, ec)) {
     SyncFile(entry.path());
@@ -213,41 +218,50 @@ absl::StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string
     LogWarning(absl::StrCat("search index ", path, " was not closed cleanly: rebuilding it"));
     PSC_RETURN_IF_ERROR((*writer)->Reset());
   }
-  return std::unique_ptr<SearchIndex>(new SearchIndex(path, *std::move(writer)));
+  return std::make_unique<XapianIndex>(path, *std::move(writer));
 }
 
-absl::Status SearchIndex::Apply(const std::vector<Change>& changes, uint64_t sequence) {
-  absl::Status status = writer_->Apply(changes, sequence);
-  if (!status.ok()) return status;
+absl::Status XapianIndex::Apply(const std::vector<Change>& changes, uint64_t sequence) {
   {
-    std::lock_guard lock(mu_);
-    applied_ = sequence;
+    MutexLock lock(&writer_mu_);
+    PSC_RETURN_IF_ERROR(writer_->Apply(changes, sequence));
   }
-  applied_cv_.notify_all();
+  MutexLock lock(&mu_);
+  applied_ = sequence;
+  applied_cv_.SignalAll();
   return absl::OkStatus();
 }
 
-absl::Status SearchIndex::Reset() {
-  absl::Status status = writer_->Reset();
-  std::lock_guard lock(mu_);
+absl::Status XapianIndex::Reset() {
+  absl::Status status;
+  {
+    MutexLock lock(&writer_mu_);
+    status = writer_->Reset();
+  }
+  MutexLock lock(&mu_);
   applied_ = 0;
   return status;
 }
 
-uint64_t SearchIndex::last_sequence() const {
-  std::lock_guard lock(mu_);
+uint64_t XapianIndex::last_sequence() const {
+  MutexLock lock(&mu_);
   return applied_;
 }
 
-uint64_t SearchIndex::document_count() const { return writer_->document_count(); }
-
-bool SearchIndex::WaitFor(uint64_t sequence, absl::Time deadline) const {
-  std::unique_lock lock(mu_);
-  return applied_cv_.wait_until(lock, absl::ToChronoTime(deadline),
-                                [&] { return applied_ >= sequence; });
+uint64_t XapianIndex::document_count() const {
+  MutexLock lock(&writer_mu_);
+  return writer_->document_count();
 }
 
-absl::StatusOr<Result> SearchIndex::Search(const Query& query) const {
+bool XapianIndex::WaitFor(uint64_t sequence, absl::Time deadline) const {
+  MutexLock lock(&mu_);
+  while (applied_ < sequence) {
+    if (!applied_cv_.WaitWithDeadline(&mu_, deadline) && applied_ < sequence) return false;
+  }
+  return true;
+}
+
+absl::StatusOr<Result> XapianIndex::Search(const Query& query) const {
   const uint64_t sequence = last_sequence();
   for (int attempt = 0;; ++attempt) {
     try {

@@ -1,0 +1,98 @@
+#include "server/storage/rocks_store.h"
+
+#include <filesystem>
+
+#include "absl/strings/match.h"
+#include "server/storage/db_handles.h"
+#include "server/storage/group_commit.h"
+#include "server/storage/keys.h"
+
+namespace psc::storage {
+namespace {
+
+constexpr const char* kFamilyNames[kFamilyCount] = {"records", "index", "changelog", "meta"};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  std::error_code ec;
+  std::filesystem::create_directories(options.path, ec);
+  if (ec) {
+    return absl::FailedPreconditionError("cannot create data dir " + options.path + ": " +
+                                         ec.message());
+  }
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  rocksdb::ColumnFamilyOptions cf_options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
+  for (const char* name : kFamilyNames) descriptors.emplace_back(name, cf_options);
+
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors, &cfs, &raw);
+  if (!s.ok()) {
+    if (s.IsIOError() && absl::StrContains(s.ToString(), "lock")) {
+      return absl::FailedPreconditionError("data dir " + options.path +
+                                           " is in use by another pscd (" + s.ToString() + ")");
+    }
+    return absl::InternalError("cannot open data dir " + options.path + ": " + s.ToString());
+  }
+  auto handles = std::make_unique<DbHandles>();
+  handles->db.reset(raw);
+  handles->default_family = cfs[0];
+  for (int i = 0; i < kFamilyCount; ++i) handles->families[i] = cfs[i + 1];
+  return std::make_unique<RocksStore>(std::move(handles), options);
+}
+
+RocksStore::RocksStore(std::unique_ptr<DbHandles> handles, const StoreOptions& options)
+    : handles_(std::move(handles)) {
+  committer_ = std::make_unique<GroupCommitter>(handles_.get(), options, Snapshot()->sequence());
+}
+
+RocksStore::~RocksStore() {
+  committer_.reset();  // drains the queue and joins the committer thread
+  handles_->db->FlushWAL(/*sync=*/true);
+  for (auto* cf : handles_->families) handles_->db->DestroyColumnFamilyHandle(cf);
+  handles_->db->DestroyColumnFamilyHandle(handles_->default_family);
+  handles_->db->Close();
+}
+
+void RocksStore::Commit(Mutation mutation, CommitCallback done) {
+  committer_->Enqueue(std::move(mutation), std::move(done));
+}
+
+std::unique_ptr<ReadView> RocksStore::Snapshot() const {
+  return std::make_unique<RocksReadView>(handles_.get());
+}
+
+uint64_t RocksStore::last_sequence() const { return committer_->last_sequence(); }
+
+void RocksStore::Shutdown() { committer_->Shutdown(); }
+
+void RocksStore::SetCommitListener(std::function<void(uint64_t)> listener) {
+  committer_->SetCommitListener(std::move(listener));
+}
+
+uint64_t RocksStore::first_retained_sequence() const {
+  std::string value;
+  rocksdb::Status s = handles_->db->Get(rocksdb::ReadOptions(), handles_->cf(Family::kMeta),
+                                        kFirstSequenceKey, &value);
+  uint64_t first = 1;
+  if (s.ok()) KeyReader(value).ReadUint64(&first);
+  return first;
+}
+
+absl::Status RocksStore::TrimChangeLog(uint64_t first_kept) {
+  MutexLock lock(&trim_mu_);
+  if (first_kept <= first_retained_sequence()) return absl::OkStatus();
+  first_kept = std::min(first_kept, last_sequence() + 1);
+  rocksdb::WriteBatch batch;
+  batch.DeleteRange(handles_->cf(Family::kChangeLog), ChangeLogKey(0), ChangeLogKey(first_kept));
+  batch.Put(handles_->cf(Family::kMeta), kFirstSequenceKey,
+            KeyBuilder().AddUint64(first_kept).key());
+  return FromRocks(handles_->db->Write(rocksdb::WriteOptions(), &batch));
+}
+
+}  // namespace psc::storage

@@ -1,0 +1,49 @@
+#pragma once
+// Storage-internal: the RocksDB store (Store::Open) and its snapshot views.
+
+#include <memory>
+
+#include "server/common/mutex.h"
+#include "server/storage/db_handles.h"
+#include "server/storage/store.h"
+
+namespace psc::storage {
+
+class GroupCommitter;
+
+class RocksReadView final : public ReadView {
+ public:
+  explicit RocksReadView(const DbHandles* handles);
+  ~RocksReadView() override;
+
+  absl::StatusOr<std::optional<std::string>> Get(Family family,
+                                                 absl::string_view key) const override;
+  absl::Status Scan(Family family, const ScanOptions& options, Visitor visit) const override;
+  uint64_t sequence() const override { return sequence_; }
+
+ private:
+  const DbHandles* handles_;
+  const rocksdb::Snapshot* snapshot_;
+  uint64_t sequence_ = 0;
+};
+
+class RocksStore final : public Store {
+ public:
+  RocksStore(std::unique_ptr<DbHandles> handles, const StoreOptions& options);
+  ~RocksStore() override;
+
+  void Commit(Mutation mutation, CommitCallback done) override;
+  std::unique_ptr<ReadView> Snapshot() const override;
+  uint64_t last_sequence() const override;
+  void SetCommitListener(std::function<void(uint64_t)> listener) override;
+  absl::Status TrimChangeLog(uint64_t first_kept) override;
+  uint64_t first_retained_sequence() const override;
+  void Shutdown() override;
+
+ private:
+  std::unique_ptr<DbHandles> handles_;
+  std::unique_ptr<GroupCommitter> committer_;
+  Mutex trim_mu_;  // one trim at a time
+};
+
+}  // namespace psc::storage
