@@ -21,7 +21,8 @@ class Visibility {
   // Whether the caller may read any record of the kind at all.
   bool readable() const { return readable_; }
   // The List terms a record must carry to be visible (empty: every record is).
-  const std::vector<Term>& required() const { return required_; }
+  const std::vector<Term>& required() const& { return required_; }
+  std::vector<Term> required() && { return std::move(required_); }  // safe on a temporary
 
   // Whether a record with List terms `terms` is visible.
   bool Admits(const std::vector<Term>& terms) const;

@@ -64,8 +64,9 @@ absl::Status CheckAllClaimed(const OneofDescriptor* oneof,
   for (int i = 0; i < oneof->field_count(); ++i) {
     if (!used.contains(oneof->field(i))) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "kind table: ", oneof->full_name(), ".", oneof->field(i)->name(),
-          " belongs to no kind: add the kind's spec to server/registry/kinds/kind_table.cc"));
+          "kind table: ", oneof->containing_type()->full_name(), ".", oneof->field(i)->name(),
+          " (oneof ", oneof->name(),
+          ") belongs to no kind: add the kind to server/registry/kinds/kind_table.cc"));
     }
   }
   return absl::OkStatus();

@@ -11,10 +11,10 @@
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/message.h"
 #include "psc/registry/v1/change.pb.h"
-#include "server/registry/records/callbacks.h"
 #include "server/common/caller.h"
-#include "server/registry/records/list_query.h"
 #include "server/registry/kinds/resource_kind.h"
+#include "server/registry/records/callbacks.h"
+#include "server/registry/records/list_query.h"
 #include "server/storage/store.h"
 
 namespace psc::registry {
@@ -44,9 +44,9 @@ struct CreateParams {
 
 // The domain layer: the rules of every resource kind over the store. Reads run on the calling
 // thread against a snapshot; writes are validated on the calling thread, then checked and
-// applied atomically on the store's committer, and complete through a callback. Errors carry
-// AIP-193 details (server/common/errors.h). Every call is authorized for its `caller`
-// (access_policy.h) before anything is looked up. Thread-safe.
+// applied atomically on the store's committer, and complete through a callback (callbacks.h
+// says on which thread). Errors carry AIP-193 details (server/common/errors.h). Every call is
+// authorized for its `caller` (access_policy.h) before anything is looked up. Thread-safe.
 class Registry {
  public:
   // Loads (or creates) the server state the registry keeps in `store`, which must outlive it.

@@ -8,13 +8,13 @@
 // the collaborative owning the parent (the initiative's lead, the expert's home); ADMIN may do
 // anything. Otherwise PERMISSION_DENIED: ROLE_NOT_ALLOWED for other roles, NOT_OWNER for a
 // lead of another collaborative. A decision the request's state does not allow is
-// FAILED_PRECONDITION, reason INVALID_STATE. Thread-safe; callbacks run on the committer.
+// FAILED_PRECONDITION, reason INVALID_STATE. Thread-safe; callbacks run as callbacks.h says.
 
 #include <string>
 
 #include "psc/registry/v1/workflow.pb.h"
-#include "server/registry/records/callbacks.h"
 #include "server/common/caller.h"
+#include "server/registry/records/callbacks.h"
 #include "server/registry/records/registry.h"
 #include "server/storage/store.h"
 
