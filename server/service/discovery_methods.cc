@@ -1,7 +1,7 @@
 #include "server/service/discovery_methods.h"
 
 #include "absl/time/clock.h"
-#include "server/service/grpc_status.h"
+#include "server/service/unary_call.h"
 
 namespace psc::service {
 namespace {
@@ -20,16 +20,10 @@ template <typename Response, typename Call>
 grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
                                 const auth::Authenticator& authenticator, Response* response,
                                 Call call) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto caller = authenticator.Authenticate(*context->auth_context());
-  if (!caller.ok()) {
-    reactor->Finish(ToGrpcStatus(caller.status()));
-    return reactor;
-  }
-  absl::StatusOr<Response> result = call(*caller);
+  PSC_AUTHENTICATE_OR_FINISH(authenticator, caller);
+  absl::StatusOr<Response> result = call(caller);
   if (result.ok()) *response = *std::move(result);
-  reactor->Finish(ToGrpcStatus(result.status()));
-  return reactor;
+  return FinishUnary(context, result.status());
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 
 #include "server/common/errors.h"
 #include "server/registry/records/list_query.h"
-#include "server/service/grpc_status.h"
+#include "server/service/unary_call.h"
 
 namespace psc::service {
 
@@ -11,26 +11,17 @@ namespace v1 = registry::v1;
 grpc::ServerUnaryReactor* RegistryService::ListChanges(grpc::CallbackServerContext* context,
                                                        const v1::ListChangesRequest* request,
                                                        v1::ListChangesResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto caller = authenticator_->Authenticate(*context->auth_context());
-  if (!caller.ok()) {
-    reactor->Finish(ToGrpcStatus(caller.status()));
-    return reactor;
-  }
+  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
   auto page_size = registry::EffectivePageSize(request->page_size());
-  if (!page_size.ok()) {
-    reactor->Finish(ToGrpcStatus(page_size.status()));
-    return reactor;
-  }
+  if (!page_size.ok()) return FinishUnary(context, page_size.status());
   std::vector<std::string> kinds(request->kinds().begin(), request->kinds().end());
-  auto page = feed_->Read(*caller, request->after_sequence(), kinds, *page_size);
+  auto page = feed_->Read(caller, request->after_sequence(), kinds, *page_size);
   if (page.ok()) {
     for (auto& event : page->events) *response->add_changes() = std::move(event);
     response->set_next_after_sequence(page->scanned_to);
     response->set_current_sequence(page->current);
   }
-  reactor->Finish(ToGrpcStatus(page.status()));
-  return reactor;
+  return FinishUnary(context, page.status());
 }
 
 grpc::ServerWriteReactor<v1::WatchChangesResponse>* RegistryService::WatchChanges(

@@ -1,7 +1,7 @@
 #include "server/service/standard_methods.h"
 
 #include "google/protobuf/field_mask.pb.h"
-#include "server/service/grpc_status.h"
+#include "server/service/unary_call.h"
 
 namespace psc::service {
 namespace {
@@ -19,12 +19,6 @@ const Message& MessageAt(const Message& m, int number) {
   return m.GetReflection()->GetMessage(m, FieldOf(m, number));
 }
 
-grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context, const absl::Status& s) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(s));
-  return reactor;
-}
-
 // A callback that copies the written resource into `response` and finishes the call.
 // With a hook, a successful write is handed to it instead.
 registry::ResourceCallback FinishWith(grpc::ServerUnaryReactor* reactor, Message* response,
@@ -39,25 +33,19 @@ registry::ResourceCallback FinishWith(grpc::ServerUnaryReactor* reactor, Message
 
 }  // namespace
 
-// Authenticates the caller of `context` into `caller`, or finishes the call with the error.
-#define PSC_AUTHENTICATE_OR_FINISH(caller)                                   \
-  auto caller##_or = authenticator_->Authenticate(*context->auth_context()); \
-  if (!caller##_or.ok()) return Finish(context, caller##_or.status());       \
-  const Caller& caller = *caller##_or
-
 grpc::ServerUnaryReactor* StandardMethods::Get(grpc::CallbackServerContext* context,
                                                const registry::ResourceKind& kind,
                                                const Message& request, Message* response) {
-  PSC_AUTHENTICATE_OR_FINISH(caller);
+  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
   auto result = registry_->Get(caller, kind, StringAt(request, 1));
   if (result.ok()) response->CopyFrom(**result);
-  return Finish(context, result.status());
+  return FinishUnary(context, result.status());
 }
 
 grpc::ServerUnaryReactor* StandardMethods::List(grpc::CallbackServerContext* context,
                                                 const registry::ResourceKind& kind,
                                                 const Message& request, Message* response) {
-  PSC_AUTHENTICATE_OR_FINISH(caller);
+  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
   registry::ListParams params;
   params.page_size = request.GetReflection()->GetInt32(request, FieldOf(request, 1));
   params.page_token = StringAt(request, 2);
@@ -72,14 +60,14 @@ grpc::ServerUnaryReactor* StandardMethods::List(grpc::CallbackServerContext* con
     reflection->SetString(response, FieldOf(*response, 2), page->next_page_token);
     reflection->SetUInt64(response, FieldOf(*response, 3), page->sequence);
   }
-  return Finish(context, page.status());
+  return FinishUnary(context, page.status());
 }
 
 grpc::ServerUnaryReactor* StandardMethods::Create(grpc::CallbackServerContext* context,
                                                   const registry::ResourceKind& kind,
                                                   const Message& request, Message* response,
                                                   WriteHook hook) {
-  PSC_AUTHENTICATE_OR_FINISH(caller);
+  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
   registry::ResourcePtr resource(kind.prototype().New());
   resource->CopyFrom(MessageAt(request, 1));
   registry::CreateParams params{StringAt(request, 2), StringAt(request, 3)};
@@ -93,7 +81,7 @@ grpc::ServerUnaryReactor* StandardMethods::Update(grpc::CallbackServerContext* c
                                                   const registry::ResourceKind& kind,
                                                   const Message& request, Message* response,
                                                   WriteHook hook) {
-  PSC_AUTHENTICATE_OR_FINISH(caller);
+  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
   registry::ResourcePtr patch(kind.prototype().New());
   patch->CopyFrom(MessageAt(request, 1));
   FieldMask mask;
@@ -108,7 +96,7 @@ grpc::ServerUnaryReactor* StandardMethods::Delete(grpc::CallbackServerContext* c
                                                   const registry::ResourceKind& kind,
                                                   const Message& request,
                                                   google::protobuf::Empty* response) {
-  PSC_AUTHENTICATE_OR_FINISH(caller);
+  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   registry_->Delete(caller, kind, StringAt(request, 1), StringAt(request, 2),
                     [reactor](absl::Status s) { reactor->Finish(ToGrpcStatus(s)); });
@@ -118,15 +106,13 @@ grpc::ServerUnaryReactor* StandardMethods::Delete(grpc::CallbackServerContext* c
 grpc::ServerUnaryReactor* StandardMethods::History(
     grpc::CallbackServerContext* context, const registry::v1::ListResourceHistoryRequest& request,
     registry::v1::ListResourceHistoryResponse* response) {
-  PSC_AUTHENTICATE_OR_FINISH(caller);
+  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
   auto page = registry_->History(caller, request.name(), request.page_size(), request.page_token());
   if (page.ok()) {
     for (auto& change : page->changes) *response->add_changes() = std::move(change);
     response->set_next_page_token(page->next_page_token);
   }
-  return Finish(context, page.status());
+  return FinishUnary(context, page.status());
 }
-
-#undef PSC_AUTHENTICATE_OR_FINISH
 
 }  // namespace psc::service

@@ -1,18 +1,12 @@
 #include "server/service/workflow_methods.h"
 
 #include "server/registry/report/network_report.h"
-#include "server/service/grpc_status.h"
+#include "server/service/unary_call.h"
 
 namespace psc::service {
 namespace {
 
 using Reactor = grpc::ServerUnaryReactor;
-
-// Authenticates the caller of `context`, or finishes the call with the error.
-#define PSC_CALLER_OR_FINISH(caller)                                                     \
-  auto caller##_or = authenticator_->Authenticate(*context->auth_context());             \
-  if (!caller##_or.ok()) return Finish(context->DefaultReactor(), caller##_or.status()); \
-  const Caller& caller = *caller##_or
 
 Reactor* Finish(Reactor* reactor, const absl::Status& status) {
   reactor->Finish(ToGrpcStatus(status));
@@ -44,7 +38,7 @@ Reactor* FinishPage(Reactor* reactor, absl::StatusOr<registry::ListPage> page, R
 Reactor* WorkflowMethods::CreateJoinRequest(Context* context,
                                             const v1::CreateJoinRequestRequest& request,
                                             v1::JoinRequest* response) {
-  PSC_CALLER_OR_FINISH(caller);
+  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
   Reactor* reactor = context->DefaultReactor();
   workflows_->CreateJoinRequest(caller, request.parent(), request.join_request(),
                                 Written(reactor, response));
@@ -54,7 +48,7 @@ Reactor* WorkflowMethods::CreateJoinRequest(Context* context,
 Reactor* WorkflowMethods::DecideJoinRequest(Context* context, registry::JoinDecision decision,
                                             const v1::DecideRequest& request,
                                             v1::JoinRequest* response) {
-  PSC_CALLER_OR_FINISH(caller);
+  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
   Reactor* reactor = context->DefaultReactor();
   workflows_->DecideJoinRequest(caller, decision, request.name(), request.reason(), request.etag(),
                                 Written(reactor, response));
@@ -64,7 +58,7 @@ Reactor* WorkflowMethods::DecideJoinRequest(Context* context, registry::JoinDeci
 Reactor* WorkflowMethods::ListJoinRequests(Context* context,
                                            const v1::ListJoinRequestsRequest& request,
                                            v1::ListJoinRequestsResponse* response) {
-  PSC_CALLER_OR_FINISH(caller);
+  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
   return FinishPage(context->DefaultReactor(),
                     workflows_->ListJoinRequests(caller, request.parent(), request.direction(),
                                                  request.page_size(), request.page_token()),
@@ -76,7 +70,7 @@ Reactor* WorkflowMethods::ListJoinRequests(Context* context,
 Reactor* WorkflowMethods::LeaveInitiative(Context* context,
                                           const v1::LeaveInitiativeRequest& request,
                                           v1::Initiative* response) {
-  PSC_CALLER_OR_FINISH(caller);
+  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
   Reactor* reactor = context->DefaultReactor();
   workflows_->LeaveInitiative(caller, request.name(), request.collaborative(),
                               Written(reactor, response));
@@ -86,7 +80,7 @@ Reactor* WorkflowMethods::LeaveInitiative(Context* context,
 Reactor* WorkflowMethods::ReviewInitiative(Context* context,
                                            const v1::ReviewInitiativeRequest& request,
                                            v1::Initiative* response) {
-  PSC_CALLER_OR_FINISH(caller);
+  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
   Reactor* reactor = context->DefaultReactor();
   workflows_->ReviewInitiative(caller, request.name(), request.outcome(), request.rationale(),
                                Written(reactor, response));
@@ -96,7 +90,7 @@ Reactor* WorkflowMethods::ReviewInitiative(Context* context,
 Reactor* WorkflowMethods::CreateSharingRequest(Context* context,
                                                const v1::CreateSharingRequestRequest& request,
                                                v1::SharingRequest* response) {
-  PSC_CALLER_OR_FINISH(caller);
+  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
   Reactor* reactor = context->DefaultReactor();
   workflows_->CreateSharingRequest(caller, request.parent(), request.sharing_request(),
                                    Written(reactor, response));
@@ -106,7 +100,7 @@ Reactor* WorkflowMethods::CreateSharingRequest(Context* context,
 Reactor* WorkflowMethods::DecideSharingRequest(Context* context, registry::SharingDecision decision,
                                                const v1::DecideRequest& request,
                                                v1::SharingRequest* response) {
-  PSC_CALLER_OR_FINISH(caller);
+  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
   Reactor* reactor = context->DefaultReactor();
   workflows_->DecideSharingRequest(caller, decision, request.name(), request.reason(),
                                    request.etag(), Written(reactor, response));
@@ -116,7 +110,7 @@ Reactor* WorkflowMethods::DecideSharingRequest(Context* context, registry::Shari
 Reactor* WorkflowMethods::CompleteSharingRequest(Context* context,
                                                  const v1::CompleteSharingRequestRequest& request,
                                                  v1::SharingRequest* response) {
-  PSC_CALLER_OR_FINISH(caller);
+  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
   Reactor* reactor = context->DefaultReactor();
   workflows_->CompleteSharingRequest(caller, request.name(), request.days_delivered(),
                                      request.feedback(), request.etag(),
@@ -127,7 +121,7 @@ Reactor* WorkflowMethods::CompleteSharingRequest(Context* context,
 Reactor* WorkflowMethods::ListSharingRequests(Context* context,
                                               const v1::ListSharingRequestsRequest& request,
                                               v1::ListSharingRequestsResponse* response) {
-  PSC_CALLER_OR_FINISH(caller);
+  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
   return FinishPage(context->DefaultReactor(),
                     workflows_->ListSharingRequests(caller, request.parent(), request.direction(),
                                                     request.page_size(), request.page_token()),
@@ -139,12 +133,10 @@ Reactor* WorkflowMethods::ListSharingRequests(Context* context,
 Reactor* WorkflowMethods::GetNetworkReport(Context* context,
                                            const v1::GetNetworkReportRequest& request,
                                            v1::NetworkReport* response) {
-  PSC_CALLER_OR_FINISH(caller);
+  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
   auto report = registry::BuildNetworkReport(*registry_, caller, request.collaborative());
   if (report.ok()) *response = *std::move(report);
   return Finish(context->DefaultReactor(), report.status());
 }
-
-#undef PSC_CALLER_OR_FINISH
 
 }  // namespace psc::service

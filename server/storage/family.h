@@ -2,7 +2,7 @@
 
 namespace psc::storage {
 
-// The column families of the store (DESIGN.md section 5).
+// The column families of the store (README, "Architecture").
 enum class Family {
   kRecords = 0,    // resource records: serialized messages keyed by (collection, id)
   kIndex = 1,      // secondary index entries and reverse references; values are empty

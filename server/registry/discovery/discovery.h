@@ -1,5 +1,5 @@
 #pragma once
-// Discovery over the search index (issue 5): search across kinds, the expert finder and
+// Discovery over the search index: search across kinds, the expert finder and
 // similar initiatives. Every call is authorized for its caller like a read: it finds only
 // what the caller may read (access_policy.h), and errors carry AIP-193 details.
 // Thread-safe.
@@ -14,8 +14,8 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "psc/registry/v1/search.pb.h"
-#include "server/index/search_index.h"
 #include "server/common/caller.h"
+#include "server/index/search_index.h"
 #include "server/registry/records/list_query.h"
 #include "server/registry/records/registry.h"
 

@@ -1,5 +1,5 @@
 #pragma once
-// The lifecycle rules of initiatives (issue 7): which status changes are legal, and that an
+// The lifecycle rules of initiatives: which status changes are legal, and that an
 // initiative becomes active only with a complete measurement plan unless an admin overrides
 // with a recorded reason.
 

@@ -1,5 +1,5 @@
 #pragma once
-// The national oversight report (issue 7): how much improvement work is shared, measured and
+// The national oversight report: how much improvement work is shared, measured and
 // spread, nationally and per collaborative.
 
 #include <string>

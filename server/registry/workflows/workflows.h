@@ -1,5 +1,5 @@
 #pragma once
-// Collaboration workflows (issue 7): join requests, leaving, review decisions and expert
+// Collaboration workflows: join requests, leaving, review decisions and expert
 // sharing requests. Each operation is one store mutation, so its checks (state, authority,
 // capacity) are atomic with its writes; a decision that changes two resources (approving a
 // join adds a participant) logs both under consecutive sequences in one commit.
