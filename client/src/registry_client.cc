@@ -28,8 +28,10 @@ absl::StatusOr<v1::FindSimilarInitiativesResponse> RegistryClient::FindSimilarIn
   return call_->Unary(&Stub::FindSimilarInitiatives, request, Retry::kYes);
 }
 
-absl::StatusOr<bool> RegistryClient::IsServing() {
-  auto response = call_->Health(grpc::health::v1::HealthCheckRequest());
+absl::StatusOr<bool> RegistryClient::IsServing(const std::string& service) {
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(service);
+  auto response = call_->Health(request);
   if (!response.ok()) return response.status();
   return response->status() == grpc::health::v1::HealthCheckResponse::SERVING;
 }

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/rpc/error_details.pb.h"
+#include "server/common/utf8.h"
 
 namespace psc {
 namespace {
@@ -28,25 +29,45 @@ absl::Status WithDetails(absl::StatusCode code, absl::string_view message,
 absl::Status Error(absl::StatusCode code, absl::string_view reason, absl::string_view message,
                    const std::vector<FieldViolation>& violations,
                    const std::map<std::string, std::string>& metadata) {
+  const std::string bounded = CharacterPrefix(message, kMaxMessageChars);
   google::rpc::Status rpc;
   rpc.set_code(static_cast<int>(code));
-  rpc.set_message(std::string(message));
+  rpc.set_message(bounded);
   AddErrorInfo(reason, &rpc, metadata);
   if (!violations.empty()) {
     google::rpc::BadRequest bad_request;
-    for (const FieldViolation& v : violations) {
+    for (size_t i = 0; i < violations.size() && i < kMaxViolations; ++i) {
       auto* fv = bad_request.add_field_violations();
-      fv->set_field(v.field);
-      fv->set_description(v.description);
+      fv->set_field(CharacterPrefix(violations[i].field, kMaxViolationChars));
+      fv->set_description(CharacterPrefix(violations[i].description, kMaxViolationChars));
+    }
+    if (violations.size() > kMaxViolations) {
+      auto* more = bad_request.add_field_violations();
+      more->set_field("*");
+      more->set_description(
+          absl::StrCat("and ", violations.size() - kMaxViolations, " more violations not listed"));
     }
     rpc.add_details()->PackFrom(bad_request);
   }
-  return WithDetails(code, message, rpc);
+  return WithDetails(code, bounded, rpc);
+}
+
+absl::Status ArgumentError(absl::string_view field, absl::string_view reason,
+                           absl::string_view description) {
+  return Error(absl::StatusCode::kInvalidArgument, reason, absl::StrCat(field, ": ", description),
+               {{std::string(field), std::string(description)}});
 }
 
 absl::Status ValidationError(const std::vector<FieldViolation>& violations) {
-  return Error(absl::StatusCode::kInvalidArgument, "VALIDATION_FAILED",
-               absl::StrCat("invalid request: ", JoinViolations(violations)), violations);
+  // The message names the first few; the details carry up to kMaxViolations.
+  constexpr size_t kInMessage = 5;
+  std::vector<FieldViolation> first(violations.begin(),
+                                    violations.begin() + std::min(violations.size(), kInMessage));
+  std::string message = absl::StrCat("invalid request: ", JoinViolations(first));
+  if (violations.size() > kInMessage) {
+    absl::StrAppend(&message, "; and ", violations.size() - kInMessage, " more");
+  }
+  return Error(absl::StatusCode::kInvalidArgument, "VALIDATION_FAILED", message, violations);
 }
 
 std::string JoinViolations(const std::vector<FieldViolation>& violations) {

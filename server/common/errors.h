@@ -30,6 +30,18 @@ absl::Status Error(absl::StatusCode code, absl::string_view reason, absl::string
                    const std::vector<FieldViolation>& violations = {},
                    const std::map<std::string, std::string>& metadata = {});
 
+// INVALID_ARGUMENT with `reason` and one BadRequest violation naming `field`; the message is
+// "field: description". The form of every invalid-argument error that is not a validation.
+absl::Status ArgumentError(absl::string_view field, absl::string_view reason,
+                           absl::string_view description);
+
+// Error details stay small enough for any client's header limits (8 KiB by default): at most
+// kMaxViolations violations (then one saying how many more), each field path and description
+// and the message cut, on a character boundary, to these many characters.
+inline constexpr size_t kMaxViolations = 20;
+inline constexpr size_t kMaxViolationChars = 100;
+inline constexpr size_t kMaxMessageChars = 500;
+
 // INVALID_ARGUMENT, reason VALIDATION_FAILED, with one BadRequest violation per entry.
 // The message lists the violations too, for humans reading logs.
 absl::Status ValidationError(const std::vector<FieldViolation>& violations);

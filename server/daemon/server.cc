@@ -71,6 +71,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   if (server->grpc_server_ == nullptr || port == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
   }
+  // The health service answers for the whole server ("") and for each service by name.
+  grpc::HealthCheckServiceInterface* health = server->grpc_server_->GetHealthCheckService();
+  for (const char* service : {registry::v1::Registry::service_full_name(), "grpc.health.v1.Health",
+                              "grpc.reflection.v1alpha.ServerReflection"}) {
+    health->SetServingStatus(service, true);
+  }
   std::string host = options.listen.substr(0, options.listen.rfind(':'));
   server->address_ = absl::StrCat(host, ":", port);
   return server;
@@ -80,6 +86,8 @@ Server::~Server() { Shutdown(absl::Seconds(5)); }
 
 void Server::Shutdown(absl::Duration grace) {
   std::call_once(shutdown_once_, [&] {
+    // Draining: probes see NOT_SERVING (for every name) while in-flight calls finish.
+    if (grpc_server_ != nullptr) grpc_server_->GetHealthCheckService()->Shutdown();
     if (hub_ != nullptr) hub_->Shutdown();  // watches are endless: end them first
     if (grpc_server_ != nullptr) {
       grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));

@@ -13,6 +13,16 @@ namespace {
 
 class ServerTest : public RegistryTest {};
 
+TEST_F(ServerTest, HealthAnswersForEachServedServiceByName) {
+  for (const char* service : {"psc.registry.v1.Registry", "grpc.health.v1.Health",
+                              "grpc.reflection.v1alpha.ServerReflection"}) {
+    auto serving = client_->IsServing(service);
+    ASSERT_TRUE(serving.ok()) << service << ": " << serving.status();
+    EXPECT_TRUE(*serving) << service;
+  }
+  EXPECT_EQ(client_->IsServing("no.such.Service").status().code(), absl::StatusCode::kNotFound);
+}
+
 TEST_F(ServerTest, HealthServiceReportsServing) {
   auto serving = client_->IsServing();
   ASSERT_TRUE(serving.ok()) << serving.status();

@@ -18,9 +18,9 @@ constexpr absl::Duration kMaxIndexWait = absl::Seconds(10);
 absl::Status Discovery::AwaitIndex(uint64_t min_sequence, absl::Time deadline) const {
   if (min_sequence == 0 || index_->last_sequence() >= min_sequence) return absl::OkStatus();
   if (min_sequence > store_->last_sequence()) {
-    return Error(absl::StatusCode::kInvalidArgument, "SEQUENCE_AHEAD",
-                 absl::StrCat("min_sequence ", min_sequence, " is beyond the newest sequence ",
-                              store_->last_sequence()));
+    return ArgumentError(
+        "min_sequence", "SEQUENCE_AHEAD",
+        absl::StrCat(min_sequence, " is beyond the newest sequence ", store_->last_sequence()));
   }
   if (index_->WaitFor(min_sequence, std::min(deadline, absl::Now() + kMaxIndexWait))) {
     return absl::OkStatus();
@@ -37,7 +37,7 @@ absl::StatusOr<int> Discovery::Offset(absl::string_view fingerprint,
   PSC_ASSIGN_OR_RETURN(std::string raw, registry_->page_tokens().Decode(fingerprint, token));
   int offset = 0;
   if (!absl::SimpleAtoi(raw, &offset) || offset < 0) {
-    return Error(absl::StatusCode::kInvalidArgument, "INVALID_PAGE_TOKEN", "page_token: corrupt");
+    return ArgumentError("page_token", "INVALID_PAGE_TOKEN", "corrupt");
   }
   return offset;
 }

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/common/errors.h"
 #include "server/common/status_macros.h"
+#include "server/common/utf8.h"
 #include "server/registry/access/access_policy.h"
 #include "server/registry/kinds/kind_table.h"
 #include "server/storage/keys.h"
@@ -28,15 +29,15 @@ absl::Status StoreChangeFeed::CheckCursor(uint64_t after,
                                           const std::vector<std::string>& kinds) const {
   for (const std::string& kind : kinds) {
     if (KindForCollection(kind) == nullptr) {
-      return Error(absl::StatusCode::kInvalidArgument, "INVALID_KIND",
-                   absl::StrCat("kinds: \"", kind.substr(0, 100), "\" is not one of ",
-                                CollectionList(EveryKind())));
+      return ArgumentError("kinds", "INVALID_KIND",
+                           absl::StrCat("\"", CharacterPrefix(kind, 100), "\" is not one of ",
+                                        CollectionList(EveryKind())));
     }
   }
   const uint64_t last = store_->last_sequence();
   if (after > last) {
-    return Error(absl::StatusCode::kInvalidArgument, "CURSOR_AHEAD",
-                 absl::StrCat("after_sequence ", after, " is beyond the newest sequence ", last));
+    return ArgumentError("after_sequence", "CURSOR_AHEAD",
+                         absl::StrCat(after, " is beyond the newest sequence ", last));
   }
   const uint64_t oldest = store_->first_retained_sequence();
   if (after + 1 < oldest) return CursorExpired(after, oldest);

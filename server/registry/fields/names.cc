@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "server/common/errors.h"
+#include "server/common/utf8.h"
 
 namespace psc::registry {
 
@@ -40,9 +41,10 @@ bool IsNameIn(absl::string_view name, absl::string_view collection) {
 absl::StatusOr<std::string> ParseName(absl::string_view name, absl::string_view collection,
                                       absl::string_view field) {
   if (!IsNameIn(name, collection)) {
-    return Error(absl::StatusCode::kInvalidArgument, "INVALID_NAME",
-                 absl::StrCat(field, ": \"", name.substr(0, 200),
-                              "\" is not a resource name of the form ", collection, "/{id}"));
+    return ArgumentError(
+        field, "INVALID_NAME",
+        absl::StrCat("\"", CharacterPrefix(name, 200), "\" is not a resource name of the form ",
+                     collection, "/{id}"));
   }
   return std::string(name.substr(collection.size() + 1));
 }
@@ -52,9 +54,9 @@ absl::StatusOr<std::string> ParseChildName(absl::string_view name, absl::string_
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   if (parts.size() != 4 || parts[0] != parent || parts[2] != child || !IsValidId(parts[1]) ||
       !IsValidId(parts[3])) {
-    return Error(
-        absl::StatusCode::kInvalidArgument, "INVALID_NAME",
-        absl::StrCat(field, ": \"", name.substr(0, 200), "\" is not a resource name of the form ",
+    return ArgumentError(
+        field, "INVALID_NAME",
+        absl::StrCat("\"", CharacterPrefix(name, 200), "\" is not a resource name of the form ",
                      parent, "/{id}/", child, "/{id}"));
   }
   return absl::StrCat(parts[1], "/", parts[3]);

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "server/common/errors.h"
+#include "server/common/utf8.h"
 #include "server/registry/fields/resource_fields.h"
 
 namespace psc::registry {
@@ -16,9 +17,8 @@ using google::protobuf::util::FieldMaskUtil;
 constexpr int kMaxPaths = 100;
 
 absl::Status MaskError(const std::string& path, absl::string_view why) {
-  return Error(absl::StatusCode::kInvalidArgument, "INVALID_UPDATE_MASK",
-               absl::StrCat("update_mask: \"", path.substr(0, 200), "\" ", why),
-               {{"update_mask", absl::StrCat("\"", path.substr(0, 200), "\" ", why)}});
+  return ArgumentError("update_mask", "INVALID_UPDATE_MASK",
+                       absl::StrCat("\"", CharacterPrefix(path, 200), "\" ", why));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "server/common/utf8.h"
 #include "server/registry/fields/names.h"
 
 namespace psc::registry {
@@ -46,11 +47,11 @@ void Validator::Fail(std::string path, std::string description) {
 void Validator::Text(absl::string_view path, absl::string_view value, size_t max, bool required) {
   if (required && value.empty()) {
     Fail(std::string(path), "is required");
-  } else if (value.size() > max) {
-    Fail(std::string(path),
-         absl::StrCat("is ", value.size(), " characters; at most ", max, " are allowed"));
   } else if (!IsValidUtf8(value)) {
     Fail(std::string(path), "is not valid UTF-8");
+  } else if (const size_t chars = CharacterCount(value); chars > max) {
+    Fail(std::string(path),
+         absl::StrCat("is ", chars, " characters; at most ", max, " are allowed"));
   }
 }
 

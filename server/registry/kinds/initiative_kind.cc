@@ -19,6 +19,9 @@ void ValidateMeasure(Validator& v, const std::string& path, const v1::Measure& m
   v.Text(Sub(path, "target"), m.target(), 200);
 }
 
+// How far an adoption chain is followed looking for a cycle (chains are short in practice).
+constexpr int kMaxAdoptionChain = 1000;
+
 class InitiativeKindImpl final : public TypedKind<v1::Initiative> {
  public:
   InitiativeKindImpl()
@@ -105,6 +108,28 @@ class InitiativeKindImpl final : public TypedKind<v1::Initiative> {
   absl::Status CheckTransition(const Caller& caller, const v1::Initiative* before,
                                const v1::Initiative& after) const override {
     return CheckInitiativeLifecycle(caller, before, after);
+  }
+
+  // adopted_from may not lead back, through any chain of adoptions, to the initiative itself:
+  // a cycle would count each of its initiatives as spread from another PSC.
+  absl::Status CheckStored(const StoredRecordLoader& load,
+                           const google::protobuf::Message& after) const override {
+    const auto& initiative = static_cast<const v1::Initiative&>(after);
+    std::string next = initiative.adopted_from();
+    for (int steps = 0; !next.empty() && steps < kMaxAdoptionChain; ++steps) {
+      if (next == initiative.name()) {
+        return Error(absl::StatusCode::kFailedPrecondition, "ADOPTION_CYCLE",
+                     absl::StrCat("adopted_from: ", initiative.adopted_from(), " was adopted, ",
+                                  steps == 0 ? "" : "through others, ", "from ", initiative.name(),
+                                  "; an initiative cannot be adopted from itself"),
+                     {{"initiative.adopted_from", "leads back to this initiative"}});
+      }
+      absl::StatusOr<std::unique_ptr<google::protobuf::Message>> source = load(next);
+      if (!source.ok()) return source.status();
+      if (*source == nullptr) break;
+      next = static_cast<const v1::Initiative&>(**source).adopted_from();
+    }
+    return absl::OkStatus();
   }
 
   std::vector<Term> TermsOf(const v1::Initiative& i) const override {

@@ -6,6 +6,8 @@
 // checked once at start-up (kind_check.h). README "Adding a kind" lists the places to touch.
 
 #include <concepts>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -36,6 +38,11 @@ struct FilterField {
   bool boolean = false;
   bool case_insensitive = false;
 };
+
+// Reads a stored record by name inside a write's transaction: the record, nullptr when there is
+// none, or the storage error.
+using StoredRecordLoader = std::function<absl::StatusOr<std::unique_ptr<google::protobuf::Message>>(
+    absl::string_view name)>;
 
 // Values the search indexer computes from other records, which a kind may put in its search
 // documents (today: an expert's free days this month, net of accepted sharing requests).
@@ -122,6 +129,12 @@ class ResourceKind {
   // every write after derivation; `before` is null on create.
   virtual absl::Status CheckWrite(const Caller& caller, const google::protobuf::Message* before,
                                   const google::protobuf::Message& after) const = 0;
+  // Rules that depend on other stored records (an initiative may not be adopted, through any
+  // chain, from itself), checked inside the write's transaction after CheckWrite.
+  virtual absl::Status CheckStored(const StoredRecordLoader& load,
+                                   const google::protobuf::Message& after) const {
+    return absl::OkStatus();
+  }
   // The List terms `resource` is indexed under, one per (field, value), without duplicates.
   virtual std::vector<Term> IndexTerms(const google::protobuf::Message& resource) const = 0;
   // The resource names `resource` refers to; each must exist when it is written.

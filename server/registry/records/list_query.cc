@@ -9,6 +9,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "server/common/errors.h"
+#include "server/common/utf8.h"
 
 namespace psc::registry {
 namespace {
@@ -16,8 +17,7 @@ namespace {
 constexpr size_t kMacBytes = 16;
 
 absl::Status FilterError(absl::string_view message) {
-  return Error(absl::StatusCode::kInvalidArgument, "INVALID_FILTER",
-               absl::StrCat("filter: ", message));
+  return ArgumentError("filter", "INVALID_FILTER", message);
 }
 
 bool IsWordChar(char c) {
@@ -151,17 +151,17 @@ absl::StatusOr<Ordering> ParseOrderBy(absl::string_view order_by) {
     ok = words[1] == "desc" || words[1] == "asc";
   }
   if (!ok) {
-    return Error(absl::StatusCode::kInvalidArgument, "INVALID_ORDER_BY",
-                 absl::StrCat("order_by: \"", order_by.substr(0, 100),
-                              "\" is not one of name, create_time (each optionally with desc)"));
+    return ArgumentError("order_by", "INVALID_ORDER_BY",
+                         absl::StrCat("\"", CharacterPrefix(order_by, 100),
+                                      "\" is not one of name, create_time (each optionally with "
+                                      "desc)"));
   }
   return ordering;
 }
 
 absl::StatusOr<int> EffectivePageSize(int page_size) {
   if (page_size < 0) {
-    return Error(absl::StatusCode::kInvalidArgument, "INVALID_PAGE_SIZE",
-                 "page_size: must not be negative");
+    return ArgumentError("page_size", "INVALID_PAGE_SIZE", "must not be negative");
   }
   if (page_size == 0) return kDefaultPageSize;
   return std::min(page_size, kMaxPageSize);
@@ -185,9 +185,9 @@ absl::StatusOr<std::string> PageTokens::Decode(absl::string_view query,
   std::string raw;
   if (token.size() > 4096 || !absl::WebSafeBase64Unescape(token, &raw) || raw.size() < kMacBytes ||
       raw.substr(0, kMacBytes) != Mac(query, absl::string_view(raw).substr(kMacBytes))) {
-    return Error(absl::StatusCode::kInvalidArgument, "INVALID_PAGE_TOKEN",
-                 "page_token: not a token this server issued for this query (same filter and "
-                 "order_by)");
+    return ArgumentError("page_token", "INVALID_PAGE_TOKEN",
+                         "not a token this server issued for this query (same filter and "
+                         "order_by)");
   }
   return raw.substr(kMacBytes);
 }

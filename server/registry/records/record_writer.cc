@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/common/utf8.h"
 #include "server/registry/fields/names.h"
 #include "server/registry/fields/resource_fields.h"
 #include "server/registry/fields/validator.h"
@@ -91,6 +92,15 @@ absl::StatusOr<std::unique_ptr<Message>> LoadForWrite(storage::WriteTxn& txn,
   return m;
 }
 
+absl::StatusOr<std::unique_ptr<Message>> LoadByName(storage::WriteTxn& txn,
+                                                    absl::string_view name) {
+  const ResourceKind* kind = KindOfName(name);
+  if (kind == nullptr) return nullptr;
+  absl::StatusOr<std::string> id = kind->IdOfName(name, "name");
+  if (!id.ok()) return nullptr;
+  return LoadForWrite(txn, *kind, *id);
+}
+
 absl::Status CheckReferences(storage::WriteTxn& txn, const ResourceKind& kind,
                              const Message& resource) {
   std::vector<FieldViolation> missing;
@@ -150,7 +160,7 @@ absl::Status CheckEtag(const Message& current, absl::string_view etag) {
   if (etag.empty() || etag == GetEtag(current)) return absl::OkStatus();
   return Error(
       absl::StatusCode::kAborted, "ETAG_MISMATCH",
-      absl::StrCat(GetName(current), " has changed: etag \"", etag.substr(0, 64),
+      absl::StrCat(GetName(current), " has changed: etag \"", CharacterPrefix(etag, 64),
                    "\" is not the current \"", GetEtag(current), "\"; read it again and retry"));
 }
 

@@ -10,8 +10,8 @@
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
 #include "psc/registry/v1/change.pb.h"
-#include "server/registry/records/callbacks.h"
 #include "server/registry/kinds/resource_kind.h"
+#include "server/registry/records/callbacks.h"
 #include "server/storage/store.h"
 #include "server/storage/write_txn.h"
 
@@ -21,6 +21,11 @@ namespace psc::registry {
 absl::StatusOr<std::unique_ptr<google::protobuf::Message>> LoadForWrite(storage::WriteTxn& txn,
                                                                         const ResourceKind& kind,
                                                                         absl::string_view id);
+
+// The stored record `name` of any kind (nullptr when absent or of no kind), as the
+// StoredRecordLoader of kinds' CheckStored.
+absl::StatusOr<std::unique_ptr<google::protobuf::Message>> LoadByName(storage::WriteTxn& txn,
+                                                                      absl::string_view name);
 
 // OK when every reference of `resource` names an existing resource; else FAILED_PRECONDITION,
 // reason REFERENCE_NOT_FOUND, with a violation per missing one under `kind.singular()`.

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
+#include "server/common/utf8.h"
 #include "server/registry/access/access_policy.h"
 #include "server/registry/fields/names.h"
 #include "server/registry/kinds/kind_table.h"
@@ -133,8 +134,9 @@ absl::StatusOr<HistoryPage> Registry::History(const Caller& caller, absl::string
                                               int page_size, absl::string_view page_token) const {
   const ResourceKind* kind = KindOfName(name);
   if (kind == nullptr) {
-    return Error(absl::StatusCode::kInvalidArgument, "INVALID_NAME",
-                 absl::StrCat("name: \"", name.substr(0, 200), "\" is not a resource name"));
+    return ArgumentError(
+        "name", "INVALID_NAME",
+        absl::StrCat("\"", CharacterPrefix(name, 200), "\" is not a resource name"));
   }
   PSC_RETURN_IF_ERROR(CheckOperation(caller, *kind, Operation::kHistory));
   PSC_RETURN_IF_ERROR(kind->IdOfName(name, "name").status());

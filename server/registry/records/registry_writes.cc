@@ -8,6 +8,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "server/common/status_macros.h"
+#include "server/common/utf8.h"
 #include "server/registry/access/access_policy.h"
 #include "server/registry/fields/names.h"
 #include "server/registry/fields/resource_fields.h"
@@ -56,8 +57,8 @@ absl::StatusOr<ResourcePtr> FindRequest(WriteTxn& txn, const ResourceKind& kind,
     return absl::InternalError("corrupt request record");
   }
   if (stored_fingerprint != fingerprint) {
-    return Error(absl::StatusCode::kInvalidArgument, "REQUEST_ID_REUSED",
-                 "request_id was already used for a different request");
+    return ArgumentError("request_id", "REQUEST_ID_REUSED",
+                         "was already used for a different request");
   }
   return original;
 }
@@ -106,6 +107,8 @@ void Registry::Create(const Caller& caller, const ResourceKind& kind, ResourcePt
                    absl::StrCat(GetName(*input), " already exists"));
     }
     PSC_RETURN_IF_ERROR(CheckReferences(txn, kind, *input));
+    PSC_RETURN_IF_ERROR(
+        kind.CheckStored([&txn](absl::string_view name) { return LoadByName(txn, name); }, *input));
     ResourcePtr created(input->New());
     created->CopyFrom(*input);
     absl::Time now = absl::Now();
@@ -133,6 +136,17 @@ void Registry::Update(const Caller& caller, const ResourceKind& kind, ResourcePt
   if (!id.ok()) return std::move(done)(id.status());
   auto resolved = ResolveUpdateMask(kind, *patch, mask);
   if (!resolved.ok()) return std::move(done)(resolved.status());
+  // AIP-154: the etag may come on the resource as well as on the request; given twice, the two
+  // must agree.
+  if (const std::string on_resource = GetEtag(*patch); !on_resource.empty()) {
+    if (!etag.empty() && etag != on_resource) {
+      return std::move(done)(ArgumentError(
+          "etag", "ETAG_CONFLICT",
+          absl::StrCat("\"", CharacterPrefix(etag, 64), "\" differs from the resource's etag \"",
+                       CharacterPrefix(on_resource, 64), "\"; give one, or both the same")));
+    }
+    etag = on_resource;
+  }
 
   auto input = std::shared_ptr<Message>(std::move(patch));
   auto result = std::make_shared<ResourcePtr>();
@@ -151,6 +165,8 @@ void Registry::Update(const Caller& caller, const ResourceKind& kind, ResourcePt
     kind.Derive(updated.get());
     PSC_RETURN_IF_ERROR(kind.CheckWrite(caller, current.get(), *updated));
     PSC_RETURN_IF_ERROR(CheckReferences(txn, kind, *updated));
+    PSC_RETURN_IF_ERROR(kind.CheckStored(
+        [&txn](absl::string_view name) { return LoadByName(txn, name); }, *updated));
     absl::Time now = absl::Now();
     Stamp(updated.get(), now, txn.sequence(), /*created=*/false);
     WriteChange(txn, kind, current.get(), updated.get(), caller.identity, now);

@@ -5,6 +5,7 @@
 #include "psc/registry/v1/expert.pb.h"
 #include "server/common/errors.h"
 #include "server/common/status_macros.h"
+#include "server/common/utf8.h"
 #include "server/registry/fields/names.h"
 #include "server/registry/workflows/sharing_capacity.h"
 #include "server/registry/workflows/workflow_steps.h"
@@ -36,9 +37,9 @@ absl::StatusOr<ListPage> ListRequests(const Registry& registry, const Caller& ca
     }
     field = direction == v1::OUTGOING ? "requesting_collaborative" : std::string(decider_field);
   } else {
-    return Error(absl::StatusCode::kInvalidArgument, "INVALID_NAME",
-                 absl::StrCat("parent: \"", parent.substr(0, 200), "\" is neither ",
-                              parent_collection, "/{id} nor collaboratives/{id}"));
+    return ArgumentError("parent", "INVALID_NAME",
+                         absl::StrCat("\"", CharacterPrefix(parent, 200), "\" is neither ",
+                                      parent_collection, "/{id} nor collaboratives/{id}"));
   }
   ListParams params;
   params.page_size = page_size;

@@ -55,9 +55,11 @@ class RegistryClient {
 
   const ClientOptions& options() const { return options_; }
 
-  // Whether the server reports SERVING on the standard gRPC health service. Errors as for the
-  // other calls (UNAVAILABLE when it cannot be reached). Retried like a read.
-  absl::StatusOr<bool> IsServing();
+  // Whether the server reports SERVING on the standard gRPC health service, for the whole server
+  // (`service` empty) or one of its services by full name ("psc.registry.v1.Registry"); false
+  // while it drains before stopping. NOT_FOUND for a service it does not serve; other errors as
+  // for the other calls (UNAVAILABLE when it cannot be reached). Retried like a read.
+  absl::StatusOr<bool> IsServing(const std::string& service = "");
 
   // ---- Collaboratives (collaboratives/{id}) ----
 
