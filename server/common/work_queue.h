@@ -6,6 +6,7 @@
 #include <functional>
 #include <thread>
 
+#include "server/common/catch_exceptions.h"
 #include "server/common/mutex.h"
 
 namespace psc {
@@ -49,7 +50,10 @@ class WorkQueue {
         tasks_.pop_front();
         running_ = true;
       }
-      task();
+      (void)CatchExceptions("a queued task", [&task] {
+        task();
+        return absl::OkStatus();
+      });
       MutexLock lock(&mu_);
       running_ = false;
     }

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "server/common/log.h"
 #include "server/daemon/server.h"
@@ -30,9 +31,21 @@ int main(int argc, char** argv) {
   bool no_fsync = false;
   CLI::App app{"pscd: the PSC Registry server (gRPC API psc.registry.v1.Registry)"};
   app.add_option("--listen", options.listen, "Address to serve on, host:port (port 0: any free)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check([](const std::string& value) -> std::string {
+        const size_t colon = value.rfind(':');
+        int port = -1;
+        if (colon == std::string::npos || colon == 0 ||
+            !absl::SimpleAtoi(value.substr(colon + 1), &port) || port < 0 || port > 65535) {
+          return "must be host:port with a port of 0..65535";
+        }
+        return "";
+      });
   app.add_option("--data-dir", options.data_dir, "Directory of the registry's RocksDB data")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check([](const std::string& value) -> std::string {
+        return value.empty() ? "must not be empty" : "";
+      });
   app.add_option("--tls-cert", options.security.cert_file, "PEM server certificate (chain)");
   app.add_option("--tls-key", options.security.key_file, "PEM private key of --tls-cert");
   app.add_option("--client-ca", options.security.client_ca_file,
@@ -43,22 +56,30 @@ int main(int argc, char** argv) {
                "Serve plaintext with every caller an admin: local development on a loopback "
                "address only");
   double retention_days = 30, trim_seconds = 60, progress_seconds = 10;
+  // Every number is checked against its range: a value out of range stops pscd (exit 2) with a
+  // message naming the flag, instead of, say, a trimmer that spins on a zero interval.
   app.add_option("--retention-days", retention_days, "Keep change-log entries this many days")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1e-6, 36500.0));  // from about 0.1 s (tests) to 100 years
   app.add_option("--retention-count", options.retention.max_count,
                  "Keep at most this many change-log entries (0: no limit)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 40));
   app.add_option("--trim-interval-seconds", trim_seconds, "How often to trim the change log")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 86400.0));
   app.add_option("--watch-progress-seconds", progress_seconds,
                  "Interval of progress messages on change-feed watches")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 3600.0));
   app.add_option("--watch-max-lag", options.watch.max_lag,
                  "End a caught-up watch that falls this many changes behind")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   app.add_option("--max-watchers-per-identity", options.watch.max_per_identity,
                  "Open watches allowed per client identity")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
   app.add_flag("--unsafe-no-fsync", no_fsync,
                "Acknowledge writes before they reach the disk. For tests and benchmarks only: "
                "a crash can lose acknowledged writes");
@@ -69,7 +90,12 @@ int main(int argc, char** argv) {
       "the "
       "old one kept).\nSIGINT or SIGTERM stop cleanly: in-flight calls finish, the store is "
       "flushed.");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; any bad flag or value exits 2, naming it.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   options.sync = !no_fsync;
   options.retention.max_age = absl::Seconds(retention_days * 86400);
   options.retention.interval = absl::Seconds(trim_seconds);

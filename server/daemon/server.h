@@ -20,6 +20,10 @@
 
 namespace psc::service {
 
+// The largest response pscd sends: what every default gRPC client accepts. Pages stop well
+// below it (registry::kPageByteBudget).
+inline constexpr int kMaxSendMessageBytes = 4 << 20;
+
 struct ServerOptions {
   std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks a free one
   std::string data_dir = "var/data";

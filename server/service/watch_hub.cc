@@ -1,6 +1,7 @@
 #include "server/service/watch_hub.h"
 
 #include "absl/strings/str_cat.h"
+#include "server/common/catch_exceptions.h"
 #include "server/common/errors.h"
 #include "server/service/grpc_status.h"
 
@@ -135,7 +136,12 @@ void WatchHub::Run() {
       watches.assign(watches_.begin(), watches_.end());
     }
     // Without the lock: a watch may end, and Remove itself, while we pump it.
-    for (auto& w : watches) w->Pump();
+    for (auto& w : watches) {
+      (void)CatchExceptions("a watch", [&w] {
+        w->Pump();
+        return absl::OkStatus();
+      });
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 #include "server/storage/group_commit.h"
 
+#include "server/common/catch_exceptions.h"
 #include "server/common/log.h"
 #include "server/storage/keys.h"
 
@@ -53,7 +54,12 @@ void GroupCommitter::Run() {
       }
     }
     CommitGroup(group);
-    for (Pending& p : group) std::move(p.done)(std::move(p.result));
+    for (Pending& p : group) {
+      (void)CatchExceptions("a commit callback", [&p] {
+        std::move(p.done)(std::move(p.result));
+        return absl::OkStatus();
+      });
+    }
   }
 }
 
@@ -66,7 +72,7 @@ void GroupCommitter::CommitGroup(std::deque<Pending>& group) {
   for (Pending& p : group) {
     batch.SetSavePoint();
     BatchWriteTxn txn(handles_, &batch, sequence + 1);
-    absl::Status status = p.mutation(txn);
+    absl::Status status = CatchExceptions("a mutation", [&] { return p.mutation(txn); });
     if (status.ok() && txn.wrote_logged() && txn.changes().empty()) {
       status = absl::InternalError("mutation wrote without a change-log entry");
     }
@@ -102,7 +108,12 @@ void GroupCommitter::CommitGroup(std::deque<Pending>& group) {
   last_sequence_.store(sequence, std::memory_order_release);
   if (sequence != first) {
     MutexLock lock(&listener_mu_);
-    if (listener_) listener_(sequence);
+    if (listener_) {
+      (void)CatchExceptions("the commit listener", [&] {
+        listener_(sequence);
+        return absl::OkStatus();
+      });
+    }
   }
 }
 

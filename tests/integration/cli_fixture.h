@@ -37,6 +37,10 @@ class CliTest : public RegistryTest {
 
   // Writes `text` to a file in the test's temp dir and returns its path.
   std::string WriteFile(const std::string& name, const std::string& text);
+
+  // The records of a `psc export` output, one JSON text each without the server-owned fields
+  // (create_time, update_time, etag), sorted: equal for two registries with the same records.
+  static std::vector<std::string> NormalizedExport(const std::string& text);
 };
 
 }  // namespace psc::testing

@@ -18,6 +18,29 @@ std::string CliTest::WriteFile(const std::string& name, const std::string& text)
   return path;
 }
 
+std::vector<std::string> CliTest::NormalizedExport(const std::string& text) {
+  std::vector<std::string> out;
+  for (const std::string& line :
+       std::vector<std::string>(absl::StrSplit(text, '\n', absl::SkipEmpty()))) {
+    v1::RegistryRecord record;
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(line, &record).ok());
+    std::string json;
+    (void)google::protobuf::util::MessageToJsonString(record, &json);
+    for (const char* field : {"createTime", "updateTime", "etag"}) {
+      // Drop "field":"value" pairs of server-owned fields.
+      std::string key = std::string("\"") + field + "\":\"";
+      for (size_t at; (at = json.find(key)) != std::string::npos;) {
+        size_t end = json.find('"', at + key.size()) + 1;
+        if (end < json.size() && json[end] == ',') ++end;
+        json.erase(at, end - at);
+      }
+    }
+    out.push_back(json);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 namespace {
 
 std::vector<std::string> Lines(const std::string& text) {
@@ -233,28 +256,7 @@ TEST_F(CliTest, ExportImportRoundTrip) {
   ProcessResult second = RunProcess({PSC_CLI_PATH, "export"}, env);
   ASSERT_EQ(second.exit_code, 0);
 
-  auto normalized = [](const std::string& text) {
-    std::vector<std::string> out;
-    for (const std::string& line : Lines(text)) {
-      v1::RegistryRecord record;
-      EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(line, &record).ok());
-      std::string json;
-      (void)google::protobuf::util::MessageToJsonString(record, &json);
-      for (const char* field : {"createTime", "updateTime", "etag"}) {
-        // Drop "field":"value" pairs of server-owned fields.
-        std::string key = std::string("\"") + field + "\":\"";
-        for (size_t at; (at = json.find(key)) != std::string::npos;) {
-          size_t end = json.find('"', at + key.size()) + 1;
-          if (end < json.size() && json[end] == ',') ++end;
-          json.erase(at, end - at);
-        }
-      }
-      out.push_back(json);
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-  };
-  std::vector<std::string> a = normalized(first.out), b = normalized(second.out);
+  std::vector<std::string> a = NormalizedExport(first.out), b = NormalizedExport(second.out);
   EXPECT_EQ(a.size(), 99u);
   EXPECT_EQ(a, b);
 

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "tests/integration/registry_fixture.h"
+#include "tests/testing/run_process.h"
 
 namespace psc::testing {
 namespace {
@@ -28,6 +29,24 @@ TEST_F(ServerTest, HealthServiceReportsServing) {
   ASSERT_TRUE(serving.ok()) << serving.status();
   EXPECT_TRUE(*serving);
   EXPECT_NE(pscd_->Log().find("pscd ready, listening on 127.0.0.1:"), std::string::npos);
+}
+
+TEST_F(ServerTest, FlagsOutOfRangeStopItWithExitTwoNamingTheFlag) {
+  const std::vector<std::vector<std::string>> bad = {{"--trim-interval-seconds", "0"},
+                                                     {"--watch-progress-seconds", "0"},
+                                                     {"--max-watchers-per-identity", "0"},
+                                                     {"--watch-max-lag", "0"},
+                                                     {"--retention-days", "-1"},
+                                                     {"--listen", "127.0.0.1:99999"},
+                                                     {"--listen", "no-port"},
+                                                     {"--data-dir", ""},
+                                                     {"--no-such-flag", "1"}};
+  for (const auto& flag : bad) {
+    ProcessResult r = RunProcess({PscdPath(), "--insecure", flag[0], flag[1]}, {});
+    EXPECT_EQ(r.exit_code, 2) << flag[0] << " " << flag[1] << ": " << r.err;
+    EXPECT_NE(r.err.find(flag[0]), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(RunProcess({PscdPath(), "--help"}, {}).exit_code, 0);
 }
 
 TEST_F(ServerTest, SecondServerOnTheSameDataDirExitsAtOnce) {

@@ -47,6 +47,9 @@ class PscdProcess {
   // Everything pscd has written to stderr so far.
   std::string Log() const;
 
+  // pscd's process id (for /proc, e.g. its peak memory).
+  pid_t pid() const { return pid_; }
+
  private:
   PscdProcess() = default;
   void Drain(int fd);

@@ -34,6 +34,40 @@ v1::Initiative MakeInitiative(const std::string& lead, const std::string& title)
   return i;
 }
 
+v1::Initiative MakeLargestInitiative(const std::string& lead, const std::string& title) {
+  auto text = [](const std::string& seed, size_t n) {
+    std::string out = seed;
+    while (out.size() < n) out += " patient safety improvement";
+    return out.substr(0, n);
+  };
+  v1::Initiative i;
+  i.set_title(text(title, 200));
+  i.set_summary(text("Summary", 4000));
+  i.set_lead_collaborative(lead);
+  i.set_workstream(v1::LOCAL);
+  i.set_local_priority(text("Local priority", 200));
+  for (int k = 0; k < 20; ++k) {
+    i.add_topics(text("topic " + std::to_string(k), 64));
+    i.add_care_settings(text("setting " + std::to_string(k), 64));
+  }
+  i.set_qi_method(text("Model for improvement", 200));
+  i.set_patient_public_involvement(text("Patients co-designed it", 2000));
+  for (int k = 0; k < 50; ++k) {
+    v1::Measure* m = i.add_measures();
+    m->set_kind(k % 3 == 0 ? v1::OUTCOME : k % 3 == 1 ? v1::PROCESS : v1::BALANCING);
+    m->set_name(text("Measure " + std::to_string(k), 200));
+    m->set_operational_definition(text("Defined as", 2000));
+    m->set_unit(text("per 1000 bed days", 64));
+    m->set_baseline(text("12.5", 200));
+    m->set_target(text("6", 200));
+  }
+  for (int k = 0; k < 100; ++k)
+    i.add_milestones()->set_title(text("Milestone " + std::to_string(k), 200));
+  i.mutable_last_review()->set_outcome(v1::CONTINUE);
+  i.mutable_last_review()->set_rationale(text("It works", 4000));
+  return i;
+}
+
 v1::CaseStudy MakeCaseStudy(const std::string& owner, const std::string& title) {
   v1::CaseStudy c;
   c.set_title(title);

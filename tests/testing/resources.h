@@ -17,6 +17,9 @@ namespace v1 = ::psc::registry::v1;
 v1::Collaborative MakeCollaborative(const std::string& display_name = "Wessex PSC");
 // An initiative led by `lead` (a collaborative name) with a complete measurement plan.
 v1::Initiative MakeInitiative(const std::string& lead, const std::string& title = "Safety huddles");
+// An initiative with every text and list at its documented maximum (about 170 KB), LOCAL,
+// proposed, titled `title` padded to 200 characters.
+v1::Initiative MakeLargestInitiative(const std::string& lead, const std::string& title);
 v1::CaseStudy MakeCaseStudy(const std::string& owner,
                             const std::string& title = "Sepsis dashboard");
 v1::Expert MakeExpert(const std::string& home, const std::string& display_name = "Dr Demo Person");

@@ -1,6 +1,7 @@
 #include "server/registry/discovery/search_indexer.h"
 
 #include "absl/strings/str_cat.h"
+#include "server/common/catch_exceptions.h"
 #include "server/common/errors.h"
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
@@ -88,7 +89,8 @@ bool SearchIndexer::NeedsRebuild() const {
 }
 
 void SearchIndexer::Run() {
-  absl::Status status = NeedsRebuild() ? Rebuild() : CatchUp();
+  absl::Status status =
+      CatchExceptions("search indexing", [this] { return NeedsRebuild() ? Rebuild() : CatchUp(); });
   while (true) {
     {
       MutexLock lock(&mu_);
@@ -101,8 +103,10 @@ void SearchIndexer::Run() {
       }
       if (stop_) return;
     }
-    status = CatchUp();
-    if (ErrorReason(status) == "CURSOR_EXPIRED") status = Rebuild();
+    status = CatchExceptions("search indexing", [this] {
+      absl::Status caught_up = CatchUp();
+      return ErrorReason(caught_up) == "CURSOR_EXPIRED" ? Rebuild() : caught_up;
+    });
   }
 }
 

@@ -8,6 +8,7 @@
 #include "server/common/utf8.h"
 #include "server/registry/access/access_policy.h"
 #include "server/registry/kinds/kind_table.h"
+#include "server/registry/records/list_query.h"
 #include "server/storage/keys.h"
 
 namespace psc::registry {
@@ -55,6 +56,7 @@ absl::StatusOr<FeedPage> StoreChangeFeed::Read(const Caller& caller, uint64_t af
   storage::ReadView::ScanOptions scan;
   if (after > 0) scan.resume_after = storage::ChangeLogKey(after);
   int scanned = 0;
+  size_t bytes = 0;
   absl::Status status;
   PSC_RETURN_IF_ERROR(view->Scan(
       storage::Family::kChangeLog, scan, [&](absl::string_view key, absl::string_view value) {
@@ -74,8 +76,12 @@ absl::StatusOr<FeedPage> StoreChangeFeed::Read(const Caller& caller, uint64_t af
                       (kinds.empty() ||
                        std::find(kinds.begin(), kinds.end(), kind->collection()) != kinds.end());
         if (wanted) {
-          if (auto event = FeedEventFor(caller, *kind, change))
+          if (auto event = FeedEventFor(caller, *kind, change)) {
+            const size_t size = event->ByteSizeLong();
+            if (!page.events.empty() && bytes + size > kPageByteBudget) return false;  // next page
+            bytes += size;
             page.events.push_back(*std::move(event));
+          }
         }
         page.scanned_to = sequence;
         return static_cast<int>(page.events.size()) < limit && ++scanned < kScanLimit;

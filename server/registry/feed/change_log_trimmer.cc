@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "psc/registry/v1/change.pb.h"
+#include "server/common/catch_exceptions.h"
 #include "server/common/log.h"
 #include "server/storage/keys.h"
 
@@ -71,8 +72,9 @@ void ChangeLogTrimmer::Run() {
       while (!stopping_ && absl::Now() < next) cv_.WaitWithDeadline(&mu_, next);
       if (stopping_) return;
     }
-    auto result = TrimOnce();
-    if (!result.ok()) LogError(absl::StrCat("change log trim failed: ", result.status().message()));
+    absl::Status trimmed =
+        CatchExceptions("change log trimming", [this] { return TrimOnce().status(); });
+    if (!trimmed.ok()) LogError(absl::StrCat("change log trim failed: ", trimmed.message()));
   }
 }
 

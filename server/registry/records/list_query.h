@@ -14,6 +14,11 @@ namespace psc::registry {
 
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 1000;
+// Every page of every list (resources, changes, history) stops before the item that would take
+// its serialized items past this many bytes, and continues with next_page_token (AIP-158 allows
+// fewer items than page_size). A page always holds at least one item, and a record is at most
+// the 1 MiB request limit, so a response stays under pscd's 4 MiB send limit.
+inline constexpr size_t kPageByteBudget = 2 << 20;
 inline constexpr size_t kMaxFilterLength = 2000;
 
 // Parses `FIELD = VALUE [AND FIELD = VALUE]...` where VALUE is a double-quoted string (with \"

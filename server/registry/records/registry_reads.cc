@@ -99,6 +99,7 @@ absl::StatusOr<ListPage> Registry::List(const Caller& caller, const ResourceKind
   std::unique_ptr<ReadView> view = store_->Snapshot();
   ListPage page;
   page.sequence = view->sequence();
+  size_t bytes = 0;
   std::string last_key;
   bool more = false;
   absl::Status status;
@@ -116,11 +117,14 @@ absl::StatusOr<ListPage> Registry::List(const Caller& caller, const ResourceKind
           return false;
         }
         if (!HasAllTerms(kind, **m, terms)) return true;
-        if (static_cast<int>(page.resources.size()) == page_size) {
+        Redact(caller, kind, m->get());
+        const size_t size = (*m)->ByteSizeLong();
+        if (static_cast<int>(page.resources.size()) == page_size ||
+            (!page.resources.empty() && bytes + size > kPageByteBudget)) {
           more = true;
           return false;
         }
-        Redact(caller, kind, m->get());
+        bytes += size;
         page.resources.push_back(*std::move(m));
         last_key = std::string(key);
         return true;
@@ -149,12 +153,13 @@ absl::StatusOr<HistoryPage> Registry::History(const Caller& caller, absl::string
   }
   std::unique_ptr<ReadView> view = store_->Snapshot();
   HistoryPage page;
+  size_t bytes = 0;
   std::string last_key;
   bool more = false;
   absl::Status status;
   PSC_RETURN_IF_ERROR(
       view->Scan(Family::kIndex, scan, [&](absl::string_view key, absl::string_view) {
-        if (static_cast<int>(page.changes.size()) == size) {
+        if (static_cast<int>(page.changes.size()) == size || bytes > kPageByteBudget) {
           more = true;
           return false;
         }
@@ -166,6 +171,7 @@ absl::StatusOr<HistoryPage> Registry::History(const Caller& caller, absl::string
         }
         v1::StoredChange stored;
         if (*entry && stored.ParseFromString(**entry)) {
+          bytes += stored.event().ByteSizeLong();
           page.changes.push_back(std::move(*stored.mutable_event()));
         }  // else trimmed by retention: the history keeps what the log still holds
         last_key = std::string(key);

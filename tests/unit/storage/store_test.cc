@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
+#include <stdexcept>
 #include <thread>
 
 #include "absl/synchronization/blocking_counter.h"
@@ -103,6 +104,20 @@ TEST(StoreTest, FailedMutationWritesNothingAndTakesNoSequence) {
   EXPECT_EQ(Read(*store, Family::kRecords, "r/x"), std::nullopt);
   EXPECT_EQ(Read(*store, Family::kIndex, "i/x"), std::nullopt);
   EXPECT_EQ(Read(*store, Family::kChangeLog, LogKey(1)), std::nullopt);
+  EXPECT_EQ(*store->CommitAndWait(WriteAll("b")), 1u);
+}
+
+TEST(StoreTest, AMutationThatThrowsFailsItsOwnCallOnly) {
+  testing::TempDir dir;
+  auto store = OpenStore(dir.path());
+  auto thrown = store->CommitAndWait([](WriteTxn& txn) -> absl::Status {
+    txn.Put(Family::kRecords, "r/x", "record");
+    txn.AddChange("change");
+    throw std::runtime_error("a bug");
+  });
+  EXPECT_EQ(thrown.status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(Read(*store, Family::kRecords, "r/x"), std::nullopt);
+  // The committer lives on, and no sequence was taken.
   EXPECT_EQ(*store->CommitAndWait(WriteAll("b")), 1u);
 }
 
