@@ -109,8 +109,9 @@ void GroupCommitter::CommitGroup(std::deque<Pending>& group) {
   if (sequence != first) {
     MutexLock lock(&listener_mu_);
     if (listener_) {
-      (void)CatchExceptions("the commit listener", [&] {
-        listener_(sequence);
+      const std::function<void(uint64_t)>& listener = listener_;  // held: lambdas hide it
+      (void)CatchExceptions("the commit listener", [&listener, sequence] {
+        listener(sequence);
         return absl::OkStatus();
       });
     }
