@@ -109,9 +109,9 @@ void GroupCommitter::CommitGroup(std::deque<Pending>& group) {
   if (sequence != first) {
     MutexLock lock(&listener_mu_);
     if (listener_) {
-      const std::function<void(uint64_t)>& listener = listener_;  // held: lambdas hide it
-      (void)CatchExceptions("the commit listener", [&listener, sequence] {
-        listener(sequence);
+      (void)CatchExceptions("the commit listener", [this, sequence] {
+        listener_mu_.AssertHeld();  // held by this scope; the analysis does not see into lambdas
+        listener_(sequence);
         return absl::OkStatus();
       });
     }
