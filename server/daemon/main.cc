@@ -65,6 +65,12 @@ int main(int argc, char** argv) {
                  "Keep at most this many change-log entries (0: no limit)")
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 40));
+  double request_id_hours = 24;
+  app.add_option("--request-id-ttl-hours", request_id_hours,
+                 "Remember each Create's request_id this long: a retry within it returns the "
+                 "original result")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 24.0 * 365));
   app.add_option("--trim-interval-seconds", trim_seconds, "How often to trim the change log")
       ->capture_default_str()
       ->check(CLI::Range(0.01, 86400.0));
@@ -99,6 +105,7 @@ int main(int argc, char** argv) {
   options.sync = !no_fsync;
   options.retention.max_age = absl::Seconds(retention_days * 86400);
   options.retention.interval = absl::Seconds(trim_seconds);
+  options.retention.request_id_ttl = absl::Seconds(request_id_hours * 3600);
   options.watch.progress_interval = absl::Seconds(progress_seconds);
 
   sigset_t signals = BlockHandledSignals();

@@ -84,12 +84,14 @@ uint64_t RocksStore::first_retained_sequence() const {
   return first;
 }
 
-absl::Status RocksStore::TrimChangeLog(uint64_t first_kept) {
+absl::Status RocksStore::TrimChangeLog(uint64_t first_kept,
+                                       const std::vector<std::string>& index_keys) {
   MutexLock lock(&trim_mu_);
   if (first_kept <= first_retained_sequence()) return absl::OkStatus();
   first_kept = std::min(first_kept, last_sequence() + 1);
   rocksdb::WriteBatch batch;
   batch.DeleteRange(handles_->cf(Family::kChangeLog), ChangeLogKey(0), ChangeLogKey(first_kept));
+  for (const std::string& key : index_keys) batch.Delete(handles_->cf(Family::kIndex), key);
   batch.Put(handles_->cf(Family::kMeta), kFirstSequenceKey,
             KeyBuilder().AddUint64(first_kept).key());
   return FromRocks(handles_->db->Write(rocksdb::WriteOptions(), &batch));

@@ -36,7 +36,8 @@ class RocksStore final : public Store {
   std::unique_ptr<ReadView> Snapshot() const override;
   uint64_t last_sequence() const override;
   void SetCommitListener(std::function<void(uint64_t)> listener) override;
-  absl::Status TrimChangeLog(uint64_t first_kept) override;
+  absl::Status TrimChangeLog(uint64_t first_kept,
+                             const std::vector<std::string>& index_keys) override;
   uint64_t first_retained_sequence() const override;
   void Shutdown() override;
 

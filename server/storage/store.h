@@ -61,9 +61,12 @@ class Store {
   virtual void SetCommitListener(std::function<void(uint64_t last_sequence)> listener) = 0;
 
   // Deletes change-log entries below `first_kept` and records `first_kept` as the oldest
-  // retained sequence. Runs beside the committer, never through it, so it does not delay
-  // writes. A no-op when `first_kept` is not above the current oldest.
-  virtual absl::Status TrimChangeLog(uint64_t first_kept) = 0;
+  // retained sequence, and in the same atomic write deletes `index_keys` from kIndex (entries
+  // that index the trimmed changes, such as a resource's history). Runs beside the committer,
+  // never through it, so it does not delay writes. A no-op when `first_kept` is not above the
+  // current oldest.
+  virtual absl::Status TrimChangeLog(uint64_t first_kept,
+                                     const std::vector<std::string>& index_keys) = 0;
 
   // The oldest retained change-log sequence (1 until anything is trimmed).
   virtual uint64_t first_retained_sequence() const = 0;

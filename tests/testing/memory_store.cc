@@ -138,7 +138,8 @@ void MemoryStore::SetCommitListener(std::function<void(uint64_t)> listener) {
   listener_ = std::move(listener);
 }
 
-absl::Status MemoryStore::TrimChangeLog(uint64_t first_kept) {
+absl::Status MemoryStore::TrimChangeLog(uint64_t first_kept,
+                                        const std::vector<std::string>& index_keys) {
   MutexLock commit(&commit_mu_);
   auto working = std::make_shared<State>(*state());
   if (first_kept <= working->first_retained) return absl::OkStatus();
@@ -146,6 +147,9 @@ absl::Status MemoryStore::TrimChangeLog(uint64_t first_kept) {
   auto& log = working->families[static_cast<int>(Family::kChangeLog)];
   log.erase(log.begin(), log.lower_bound(storage::ChangeLogKey(first_kept)));
   working->first_retained = first_kept;
+  for (const std::string& key : index_keys) {
+    working->families[static_cast<int>(Family::kIndex)].erase(key);
+  }
   MutexLock lock(&mu_);
   state_ = std::move(working);
   return absl::OkStatus();

@@ -30,7 +30,8 @@ class MemoryStore final : public storage::Store {
   std::unique_ptr<storage::ReadView> Snapshot() const override;
   uint64_t last_sequence() const override;
   void SetCommitListener(std::function<void(uint64_t)> listener) override;
-  absl::Status TrimChangeLog(uint64_t first_kept) override;
+  absl::Status TrimChangeLog(uint64_t first_kept,
+                             const std::vector<std::string>& index_keys) override;
   uint64_t first_retained_sequence() const override;
   void Shutdown() override;
 

@@ -5,12 +5,15 @@
 #include "psc/registry/v1/change.pb.h"
 #include "server/common/catch_exceptions.h"
 #include "server/common/log.h"
+#include "server/common/status_macros.h"
+#include "server/registry/records/record_layout.h"
 #include "server/storage/keys.h"
 
 namespace psc::registry {
 namespace {
 
-constexpr int kMaxScanPerRound = 100000;
+// The most change-log entries trimmed, and request ids examined, in one round.
+constexpr uint64_t kMaxTrimPerRound = 10000;
 
 }  // namespace
 
@@ -29,8 +32,10 @@ ChangeLogTrimmer::~ChangeLogTrimmer() {
 }
 
 absl::StatusOr<uint64_t> ChangeLogTrimmer::TrimOnce() {
+  MutexLock round(&round_mu_);
   const uint64_t last = store_->last_sequence();
-  uint64_t first_kept = store_->first_retained_sequence();
+  const uint64_t first = store_->first_retained_sequence();
+  uint64_t first_kept = first;
   if (options_.max_count > 0 && last > options_.max_count) {
     first_kept = std::max(first_kept, last - options_.max_count + 1);
   }
@@ -38,9 +43,9 @@ absl::StatusOr<uint64_t> ChangeLogTrimmer::TrimOnce() {
   const int64_t cutoff_micros = absl::ToUnixMicros(absl::Now() - options_.max_age);
   storage::ReadView::ScanOptions scan;
   if (first_kept > 1) scan.resume_after = storage::ChangeLogKey(first_kept - 1);
-  int scanned = 0;
+  uint64_t scanned = 0;
   uint64_t by_age = first_kept;
-  absl::Status status = store_->Snapshot()->Scan(
+  PSC_RETURN_IF_ERROR(store_->Snapshot()->Scan(
       storage::Family::kChangeLog, scan, [&](absl::string_view key, absl::string_view value) {
         v1::StoredChange change;
         uint64_t sequence = 0;
@@ -52,16 +57,68 @@ absl::StatusOr<uint64_t> ChangeLogTrimmer::TrimOnce() {
           return false;
         }
         by_age = sequence + 1;
-        return ++scanned < kMaxScanPerRound;
-      });
-  if (!status.ok()) return status;
-  first_kept = std::max(first_kept, by_age);
-  if (first_kept > store_->first_retained_sequence()) {
-    absl::Status trimmed = store_->TrimChangeLog(first_kept);
-    if (!trimmed.ok()) return trimmed;
+        return ++scanned < kMaxTrimPerRound;
+      }));
+  // At most a round's worth, so that the history keys deleted with it stay bounded.
+  first_kept = std::min(std::max(first_kept, by_age), first + kMaxTrimPerRound);
+  if (first_kept > first) {
+    PSC_ASSIGN_OR_RETURN(std::vector<std::string> history, HistoryKeys(first, first_kept));
+    PSC_RETURN_IF_ERROR(store_->TrimChangeLog(first_kept, history));
     LogInfo(absl::StrCat("change log trimmed: oldest retained sequence is now ", first_kept));
   }
+  PSC_RETURN_IF_ERROR(ExpireRequestIds());
   return store_->first_retained_sequence();
+}
+
+absl::StatusOr<std::vector<std::string>> ChangeLogTrimmer::HistoryKeys(uint64_t first,
+                                                                       uint64_t end) const {
+  std::vector<std::string> keys;
+  storage::ReadView::ScanOptions scan;
+  if (first > 1) scan.resume_after = storage::ChangeLogKey(first - 1);
+  PSC_RETURN_IF_ERROR(store_->Snapshot()->Scan(
+      storage::Family::kChangeLog, scan, [&](absl::string_view key, absl::string_view value) {
+        uint64_t sequence = 0;
+        storage::KeyReader(key).ReadUint64(&sequence);
+        if (sequence >= end) return false;
+        v1::StoredChange change;
+        if (change.ParseFromString(std::string(value))) {
+          keys.push_back(HistoryKey(change.event().resource_name(), sequence));
+        }
+        return true;
+      }));
+  return keys;
+}
+
+absl::Status ChangeLogTrimmer::ExpireRequestIds() {
+  const int64_t expired_before = absl::ToUnixMicros(absl::Now() - options_.request_id_ttl);
+  storage::ReadView::ScanOptions scan;
+  scan.prefix = RequestPrefix();
+  scan.resume_after = request_cursor_;
+  std::vector<std::string> expired;
+  uint64_t scanned = 0;
+  bool reached_end = true;
+  PSC_RETURN_IF_ERROR(store_->Snapshot()->Scan(
+      storage::Family::kMeta, scan, [&](absl::string_view key, absl::string_view value) {
+        std::string fingerprint, resource;
+        int64_t created = 0;
+        if (!ParseRequestValue(value, &fingerprint, &resource, &created) ||
+            created < expired_before) {
+          expired.emplace_back(key);
+        }
+        request_cursor_ = std::string(key);
+        if (++scanned < kMaxTrimPerRound) return true;
+        reached_end = false;
+        return false;
+      }));
+  if (reached_end) request_cursor_.clear();  // the next round starts from the beginning
+  if (expired.empty()) return absl::OkStatus();
+  // Metadata only: no change-log entry, no sequence.
+  return store_
+      ->CommitAndWait([&expired](storage::WriteTxn& txn) {
+        for (const std::string& key : expired) txn.Delete(storage::Family::kMeta, key);
+        return absl::OkStatus();
+      })
+      .status();
 }
 
 void ChangeLogTrimmer::Run() {

@@ -65,4 +65,19 @@ std::string RequestKey(absl::string_view collection, absl::string_view request_i
   return KeyBuilder().AddString("req").AddString(collection).AddString(request_id).Release();
 }
 
+std::string RequestPrefix() { return KeyBuilder().AddString("req").Release(); }
+
+std::string RequestValue(absl::string_view fingerprint, absl::string_view resource,
+                         int64_t created_micros) {
+  return KeyBuilder().AddString(fingerprint).AddString(resource).AddInt64(created_micros).Release();
+}
+
+bool ParseRequestValue(absl::string_view value, std::string* fingerprint, std::string* resource,
+                       int64_t* created_micros) {
+  storage::KeyReader reader(value);
+  if (!reader.ReadString(fingerprint) || !reader.ReadString(resource)) return false;
+  if (reader.done() || !reader.ReadInt64(created_micros)) *created_micros = 0;
+  return true;
+}
+
 }  // namespace psc::registry

@@ -43,5 +43,14 @@ std::string HistoryKey(absl::string_view name, uint64_t sequence);
 uint64_t SequenceFromHistoryKey(absl::string_view key, absl::string_view prefix);
 
 std::string RequestKey(absl::string_view collection, absl::string_view request_id);
+// The prefix of every request-id record.
+std::string RequestPrefix();
+// A request-id record's value: the request's fingerprint, the resource it created, and when.
+std::string RequestValue(absl::string_view fingerprint, absl::string_view resource,
+                         int64_t created_micros);
+// Reads a RequestValue; false when malformed. Records written before the time was kept read
+// as created at 0 (long expired).
+bool ParseRequestValue(absl::string_view value, std::string* fingerprint, std::string* resource,
+                       int64_t* created_micros);
 
 }  // namespace psc::registry

@@ -20,6 +20,7 @@ using storage::Family;
 using storage::ReadView;
 
 constexpr char kPageTokenSecretKey[] = "page_token_secret";
+constexpr int kMaxHistoryScan = 10000;
 
 absl::StatusOr<ResourcePtr> LoadRecord(const ReadView& view, const ResourceKind& kind,
                                        absl::string_view id) {
@@ -154,12 +155,15 @@ absl::StatusOr<HistoryPage> Registry::History(const Caller& caller, absl::string
   std::unique_ptr<ReadView> view = store_->Snapshot();
   HistoryPage page;
   size_t bytes = 0;
+  int scanned = 0;
   std::string last_key;
   bool more = false;
   absl::Status status;
   PSC_RETURN_IF_ERROR(
       view->Scan(Family::kIndex, scan, [&](absl::string_view key, absl::string_view) {
-        if (static_cast<int>(page.changes.size()) == size || bytes > kPageByteBudget) {
+        // A page also stops after a bounded scan (keys whose log entry is gone are skipped).
+        if (static_cast<int>(page.changes.size()) == size || bytes > kPageByteBudget ||
+            ++scanned > kMaxHistoryScan) {
           more = true;
           return false;
         }

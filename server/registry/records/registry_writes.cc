@@ -49,10 +49,10 @@ absl::StatusOr<ResourcePtr> FindRequest(WriteTxn& txn, const ResourceKind& kind,
                                         const std::string& fingerprint) {
   PSC_ASSIGN_OR_RETURN(auto stored, txn.Get(Family::kMeta, request_key));
   if (!stored) return nullptr;
-  storage::KeyReader reader(*stored);
   std::string stored_fingerprint, serialized;
+  int64_t created = 0;
   ResourcePtr original(kind.prototype().New());
-  if (!reader.ReadString(&stored_fingerprint) || !reader.ReadString(&serialized) ||
+  if (!ParseRequestValue(*stored, &stored_fingerprint, &serialized, &created) ||
       !original->ParseFromString(serialized)) {
     return absl::InternalError("corrupt request record");
   }
@@ -116,10 +116,7 @@ void Registry::Create(const Caller& caller, const ResourceKind& kind, ResourcePt
     WriteChange(txn, kind, nullptr, created.get(), actor, now);
     if (!request_key.empty()) {
       txn.Put(Family::kMeta, request_key,
-              storage::KeyBuilder()
-                  .AddString(fingerprint)
-                  .AddString(created->SerializeAsString())
-                  .key());
+              RequestValue(fingerprint, created->SerializeAsString(), absl::ToUnixMicros(now)));
     }
     *result = std::move(created);
     return absl::OkStatus();

@@ -115,7 +115,7 @@ TEST_F(SearchIndexerTest, RebuildsAnIndexAheadOfTheStore) {
 
 TEST_F(SearchIndexerTest, RebuildsFromTheRecordsWhenTheLogIsTrimmedPastTheIndex) {
   ASSERT_TRUE(index_.Apply({}, 1).ok());  // indexed up to 1, but the log now starts later
-  ASSERT_TRUE(h_.store().TrimChangeLog(h_.store().last_sequence() + 1).ok());
+  ASSERT_TRUE(h_.store().TrimChangeLog(h_.store().last_sequence() + 1, {}).ok());
   StartIndexer();
   ASSERT_TRUE(CaughtUp());
   EXPECT_GE(index_.resets(), 1);

@@ -58,5 +58,39 @@ TEST_F(ChangeLogTrimmerTest, TrimsOnItsOwnOnTheInterval) {
   EXPECT_EQ(h_.store().first_retained_sequence(), want);
 }
 
+TEST_F(ChangeLogTrimmerTest, StoredKeysStayFlatOverALongRunOfWritesAndTrims) {
+  // Creates with request ids, then updates, round after round, trimming as it goes: history
+  // keys follow the log out, request ids expire, and key counts stop growing.
+  ChangeLogTrimmer trimmer(
+      &h_.store(),
+      {.max_count = 50, .interval = absl::Hours(1), .request_id_ttl = absl::ZeroDuration()});
+  std::vector<size_t> index_keys, meta_keys;
+  for (int round = 0; round < 8; ++round) {
+    for (int i = 0; i < 100; ++i) {
+      auto created = testing::Written<v1::Collaborative>([&](ResourceCallback done) {
+        h_.registry().Create(Caller::Admin(), CollaborativeKind(),
+                             std::make_unique<v1::Collaborative>(testing::MakeCollaborative("x")),
+                             {absl::StrCat("r", round, "-", i), absl::StrCat("req-", round, i)},
+                             std::move(done));
+      });
+      ASSERT_TRUE(created.ok()) << created.status();
+      ASSERT_TRUE(h_.Delete(Caller::Admin(), CollaborativeKind(), created->name()).ok());
+    }
+    absl::SleepFor(absl::Milliseconds(2));
+    ASSERT_TRUE(trimmer.TrimOnce().ok());
+    index_keys.push_back(h_.store().KeyCount(storage::Family::kIndex));
+    meta_keys.push_back(h_.store().KeyCount(storage::Family::kMeta));
+  }
+  EXPECT_EQ(h_.store().KeyCount(storage::Family::kChangeLog), 50u);
+  // After the first rounds, the same every round: nothing accumulates.
+  EXPECT_EQ(index_keys[3], index_keys.back());
+  EXPECT_EQ(meta_keys[3], meta_keys.back());
+  EXPECT_LE(index_keys.back(), 50u + 10u);  // history of the retained 50, and the collaborative
+  // Each retained change still has its history.
+  auto history = h_.registry().History(Caller::Admin(), "collaboratives/r7-99", 10, "");
+  ASSERT_TRUE(history.ok()) << history.status();
+  EXPECT_EQ(history->changes.size(), 2u);  // created and deleted
+}
+
 }  // namespace
 }  // namespace psc::registry
