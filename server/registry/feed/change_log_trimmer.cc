@@ -95,6 +95,7 @@ absl::Status ChangeLogTrimmer::ExpireRequestIds() {
   scan.prefix = RequestPrefix();
   scan.resume_after = request_cursor_;
   std::vector<std::string> expired;
+  std::string cursor;
   uint64_t scanned = 0;
   bool reached_end = true;
   PSC_RETURN_IF_ERROR(store_->Snapshot()->Scan(
@@ -105,12 +106,12 @@ absl::Status ChangeLogTrimmer::ExpireRequestIds() {
             created < expired_before) {
           expired.emplace_back(key);
         }
-        request_cursor_ = std::string(key);
+        cursor = std::string(key);
         if (++scanned < kMaxTrimPerRound) return true;
         reached_end = false;
         return false;
       }));
-  if (reached_end) request_cursor_.clear();  // the next round starts from the beginning
+  request_cursor_ = reached_end ? "" : cursor;  // after the end, the next round starts over
   if (expired.empty()) return absl::OkStatus();
   // Metadata only: no change-log entry, no sequence.
   return store_
