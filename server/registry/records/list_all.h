@@ -1,6 +1,7 @@
 #pragma once
 // Every record of a kind matching a filter, walking all pages, as an admin: for server-side
-// aggregates (the network report, an expert's commitments). Pages are separate snapshots.
+// aggregates (the network report, an expert's commitments). Pages are separate snapshots unless
+// `view` gives one for all.
 
 #include <string>
 #include <vector>
@@ -13,10 +14,12 @@ namespace psc::registry {
 template <typename T>
 absl::StatusOr<std::vector<T>> ListAllAs(const Registry& registry, const ResourceKind& kind,
                                          const std::string& filter = "",
-                                         uint64_t* sequence = nullptr) {
+                                         uint64_t* sequence = nullptr,
+                                         std::shared_ptr<const storage::ReadView> view = nullptr) {
   ListParams params;
   params.page_size = 1000;
   params.filter = filter;
+  params.view = std::move(view);
   std::vector<T> out;
   do {
     absl::StatusOr<ListPage> page = registry.List(Caller::Admin(), kind, params);

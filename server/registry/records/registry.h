@@ -24,6 +24,9 @@ struct ListParams {
   std::string page_token;
   std::string filter;
   std::string order_by;
+  // The snapshot to read (Registry::Snapshot()), so that several lists see one point in time;
+  // null: a fresh snapshot for this page.
+  std::shared_ptr<const storage::ReadView> view;
 };
 
 struct ListPage {
@@ -81,6 +84,9 @@ class Registry {
   // resources refer to it.
   void Delete(const Caller& caller, const ResourceKind& kind, std::string name, std::string etag,
               StatusCallback done);
+
+  // A snapshot of the store now, for reads that must agree (ListParams::view).
+  std::shared_ptr<const storage::ReadView> Snapshot() const { return store_->Snapshot(); }
 
   // Signs page tokens; other read paths (search) share it.
   const PageTokens& page_tokens() const { return page_tokens_; }

@@ -97,7 +97,7 @@ absl::StatusOr<ListPage> Registry::List(const Caller& caller, const ResourceKind
     PSC_ASSIGN_OR_RETURN(scan.resume_after, page_tokens_.Decode(query, params.page_token));
   }
 
-  std::unique_ptr<ReadView> view = store_->Snapshot();
+  std::shared_ptr<const ReadView> view = params.view ? params.view : store_->Snapshot();
   ListPage page;
   page.sequence = view->sequence();
   size_t bytes = 0;

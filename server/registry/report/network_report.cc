@@ -115,17 +115,23 @@ v1::ReportFigures Figures(const Records& r, const std::string& scope) {
   return f;
 }
 
+// Every record the report counts, all from one snapshot: the report is of one point in time,
+// the sequence it gives.
 absl::StatusOr<Records> Load(const Registry& registry) {
   Records r;
+  const std::shared_ptr<const storage::ReadView> view = registry.Snapshot();
+  r.sequence = view->sequence();
   PSC_ASSIGN_OR_RETURN(r.initiatives,
-                       ListAllAs<v1::Initiative>(registry, InitiativeKind(), "", &r.sequence));
+                       ListAllAs<v1::Initiative>(registry, InitiativeKind(), "", nullptr, view));
   for (const v1::Initiative& i : r.initiatives) r.lead_of[i.name()] = i.lead_collaborative();
-  PSC_ASSIGN_OR_RETURN(r.collaboratives,
-                       ListAllAs<v1::Collaborative>(registry, CollaborativeKind()));
-  PSC_ASSIGN_OR_RETURN(r.case_studies, ListAllAs<v1::CaseStudy>(registry, CaseStudyKind()));
-  PSC_ASSIGN_OR_RETURN(r.join_requests, ListAllAs<v1::JoinRequest>(registry, JoinRequestKind()));
-  PSC_ASSIGN_OR_RETURN(r.sharing_requests,
-                       ListAllAs<v1::SharingRequest>(registry, SharingRequestKind()));
+  PSC_ASSIGN_OR_RETURN(r.collaboratives, ListAllAs<v1::Collaborative>(registry, CollaborativeKind(),
+                                                                      "", nullptr, view));
+  PSC_ASSIGN_OR_RETURN(r.case_studies,
+                       ListAllAs<v1::CaseStudy>(registry, CaseStudyKind(), "", nullptr, view));
+  PSC_ASSIGN_OR_RETURN(r.join_requests,
+                       ListAllAs<v1::JoinRequest>(registry, JoinRequestKind(), "", nullptr, view));
+  PSC_ASSIGN_OR_RETURN(r.sharing_requests, ListAllAs<v1::SharingRequest>(
+                                               registry, SharingRequestKind(), "", nullptr, view));
   return r;
 }
 
