@@ -8,6 +8,7 @@
 #include "server/common/status_macros.h"
 #include "server/registry/kinds/kind_check.h"
 #include "server/service/credentials.h"
+#include "server/service/malformed_requests.h"
 #include "server/service/method_layout.h"
 
 namespace psc::service {
@@ -68,6 +69,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.RegisterService(server->service_.get());
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(kMaxSendMessageBytes);
+  builder.experimental().SetInterceptorCreators(MalformedRequestInterceptors());
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || port == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
