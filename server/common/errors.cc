@@ -52,6 +52,20 @@ absl::Status Error(absl::StatusCode code, absl::string_view reason, absl::string
   return WithDetails(code, bounded, rpc);
 }
 
+absl::Status RetryLater(absl::StatusCode code, absl::string_view reason, absl::string_view message,
+                        absl::Duration delay) {
+  google::rpc::Status rpc;
+  rpc.set_code(static_cast<int>(code));
+  rpc.set_message(CharacterPrefix(message, kMaxMessageChars));
+  AddErrorInfo(reason, &rpc);
+  google::rpc::RetryInfo retry;
+  retry.mutable_retry_delay()->set_seconds(absl::ToInt64Seconds(delay));
+  retry.mutable_retry_delay()->set_nanos(
+      static_cast<int32_t>(absl::ToInt64Nanoseconds(delay % absl::Seconds(1))));
+  rpc.add_details()->PackFrom(retry);
+  return WithDetails(code, rpc.message(), rpc);
+}
+
 absl::Status ArgumentError(absl::string_view field, absl::string_view reason,
                            absl::string_view description) {
   return Error(absl::StatusCode::kInvalidArgument, reason, absl::StrCat(field, ": ", description),

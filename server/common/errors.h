@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "google/rpc/status.pb.h"
 
 namespace psc {
@@ -48,6 +49,11 @@ absl::Status ValidationError(const std::vector<FieldViolation>& violations);
 
 // "field: description; field: description".
 std::string JoinViolations(const std::vector<FieldViolation>& violations);
+
+// `code` (UNAVAILABLE or RESOURCE_EXHAUSTED) with `reason`, and a RetryInfo saying to retry
+// after `delay`: for load the server sheds rather than queues.
+absl::Status RetryLater(absl::StatusCode code, absl::string_view reason, absl::string_view message,
+                        absl::Duration delay);
 
 // The google.rpc.Status for `status`: its payload if it has one, else one built from the code
 // and message with an ErrorInfo whose reason is the code's name (e.g. "INTERNAL").

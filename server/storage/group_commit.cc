@@ -1,6 +1,8 @@
 #include "server/storage/group_commit.h"
 
+#include "absl/strings/str_cat.h"
 #include "server/common/catch_exceptions.h"
+#include "server/common/errors.h"
 #include "server/common/log.h"
 #include "server/storage/keys.h"
 
@@ -18,15 +20,23 @@ GroupCommitter::~GroupCommitter() {
 }
 
 void GroupCommitter::Enqueue(Mutation mutation, CommitCallback done) {
+  absl::Status refused;
   {
     MutexLock lock(&mu_);
-    if (!stopping_) {
+    if (stopping_) {
+      refused = absl::UnavailableError("the store is shutting down");
+    } else if (queue_.size() >= options_.max_queued) {
+      refused = RetryLater(
+          absl::StatusCode::kUnavailable, "STORE_BUSY",
+          absl::StrCat("the store has ", queue_.size(), " writes waiting; retry shortly"),
+          absl::Milliseconds(100));
+    } else {
       queue_.push_back(Pending{std::move(mutation), std::move(done)});
       cv_.Signal();
       return;
     }
   }
-  std::move(done)(absl::UnavailableError("the store is shutting down"));
+  std::move(done)(std::move(refused));
 }
 
 void GroupCommitter::Shutdown() {

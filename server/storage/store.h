@@ -18,6 +18,9 @@ struct StoreOptions {
   bool sync = true;
   // The most mutations one group commit takes.
   int max_group_size = 512;
+  // The most mutations waiting for the committer; beyond it, writes fail at once with
+  // UNAVAILABLE, reason STORE_BUSY, and a RetryInfo, instead of queueing without bound.
+  size_t max_queued = 10000;
 };
 
 // A mutation runs on the committer thread, reads and writes through `txn`, and returns OK to
@@ -42,7 +45,7 @@ class Store {
   virtual ~Store() = default;
 
   // Queues `mutation`; `done` runs after it commits (durably, when sync is on) or fails.
-  // After Shutdown(), `done` gets UNAVAILABLE at once.
+  // After Shutdown(), or with max_queued mutations waiting, `done` gets UNAVAILABLE at once.
   virtual void Commit(Mutation mutation, CommitCallback done) = 0;
 
   // Commit() and wait: for tests and tools, never on a gRPC thread.

@@ -79,6 +79,7 @@ TEST_F(SharingRequestTest, ConcurrentAcceptsNeverOverbook) {
         ++overbooked;
       } else {
         ++other;
+        ADD_FAILURE() << "neither accepted nor overbooked: " << result.status();
       }
     });
   }

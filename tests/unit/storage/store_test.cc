@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <future>
 #include <map>
 #include <stdexcept>
 #include <thread>
 
 #include "absl/synchronization/blocking_counter.h"
 #include "gtest/gtest.h"
+#include "server/common/errors.h"
 #include "server/storage/keys.h"
 #include "tests/testing/temp_dir.h"
 
@@ -119,6 +121,37 @@ TEST(StoreTest, AMutationThatThrowsFailsItsOwnCallOnly) {
   EXPECT_EQ(Read(*store, Family::kRecords, "r/x"), std::nullopt);
   // The committer lives on, and no sequence was taken.
   EXPECT_EQ(*store->CommitAndWait(WriteAll("b")), 1u);
+}
+
+TEST(StoreTest, AFullQueueRefusesWritesAtOnceWithRetryAdvice) {
+  testing::TempDir dir;
+  auto opened = Store::Open({.path = dir.path(), .sync = false, .max_queued = 2});
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  Store& store = **opened;
+  // The committer is held inside a first mutation while two more wait.
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> entered;
+  std::atomic<int> done{0};
+  store.Commit(
+      [&entered, released](WriteTxn&) {
+        entered.set_value();
+        released.wait();
+        return absl::OkStatus();
+      },
+      [&done](absl::StatusOr<uint64_t>) { ++done; });
+  entered.get_future().wait();
+  for (int i = 0; i < 2; ++i) {
+    store.Commit(WriteAll(absl::StrCat("q", i)), [&done](absl::StatusOr<uint64_t>) { ++done; });
+  }
+  absl::Status refused;
+  store.Commit(WriteAll("over"), [&refused](absl::StatusOr<uint64_t> r) { refused = r.status(); });
+  EXPECT_EQ(refused.code(), absl::StatusCode::kUnavailable);  // answered at once
+  EXPECT_EQ(ErrorReason(refused), "STORE_BUSY");
+  release.set_value();
+  store.Shutdown();
+  opened->reset();  // drains what was queued
+  EXPECT_EQ(done.load(), 3);
 }
 
 TEST(StoreTest, WriteWithoutChangeEntryIsRefused) {
