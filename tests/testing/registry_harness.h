@@ -31,7 +31,8 @@ absl::StatusOr<T> Written(Write write) {
 
 class RegistryHarness {
  public:
-  RegistryHarness() : registry_(*registry::Registry::Open(&store_)) {}
+  explicit RegistryHarness(registry::RegistryOptions options = {})
+      : registry_(*registry::Registry::Open(&store_, options)) {}
 
   MemoryStore& store() { return store_; }
   registry::Registry& registry() { return *registry_; }

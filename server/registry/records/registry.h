@@ -40,6 +40,12 @@ struct HistoryPage {
   std::string next_page_token;
 };
 
+struct RegistryOptions {
+  // The most index entries one List page examines. A filter whose later terms match few records
+  // makes the scan long; past this the page returns what it has, with a token to continue.
+  int max_list_scan = 10000;
+};
+
 struct CreateParams {
   std::string id;          // client-chosen id; random when empty
   std::string request_id;  // idempotency key; none when empty
@@ -53,14 +59,17 @@ struct CreateParams {
 class Registry {
  public:
   // Loads (or creates) the server state the registry keeps in `store`, which must outlive it.
-  static absl::StatusOr<std::unique_ptr<Registry>> Open(storage::Store* store);
+  static absl::StatusOr<std::unique_ptr<Registry>> Open(storage::Store* store,
+                                                        RegistryOptions options = {});
 
   // The resource `name`. INVALID_ARGUMENT (INVALID_NAME) for a name outside the kind's
   // collection; NOT_FOUND (RESOURCE_NOT_FOUND) when absent.
   absl::StatusOr<ResourcePtr> Get(const Caller& caller, const ResourceKind& kind,
                                   absl::string_view name) const;
 
-  // One page of the kind's resources matching the filter, in the requested order.
+  // One page of the kind's resources matching the filter, in the requested order. A page may
+  // hold fewer than page_size (its byte budget, or its scan limit, was reached) and even none;
+  // next_page_token is empty only on the last.
   absl::StatusOr<ListPage> List(const Caller& caller, const ResourceKind& kind,
                                 const ListParams& params) const;
 
@@ -92,11 +101,12 @@ class Registry {
   const PageTokens& page_tokens() const { return page_tokens_; }
 
  private:
-  Registry(storage::Store* store, std::string page_token_secret)
-      : store_(store), page_tokens_(std::move(page_token_secret)) {}
+  Registry(storage::Store* store, std::string page_token_secret, RegistryOptions options)
+      : store_(store), page_tokens_(std::move(page_token_secret)), options_(options) {}
 
   storage::Store* store_;
   PageTokens page_tokens_;
+  const RegistryOptions options_;
 };
 
 }  // namespace psc::registry

@@ -45,7 +45,8 @@ bool HasAllTerms(const ResourceKind& kind, const google::protobuf::Message& m,
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Registry>> Registry::Open(storage::Store* store) {
+absl::StatusOr<std::unique_ptr<Registry>> Registry::Open(storage::Store* store,
+                                                         RegistryOptions options) {
   PSC_ASSIGN_OR_RETURN(auto secret, store->Snapshot()->Get(Family::kMeta, kPageTokenSecretKey));
   if (!secret) {
     std::string fresh(32, '\0');
@@ -60,7 +61,7 @@ absl::StatusOr<std::unique_ptr<Registry>> Registry::Open(storage::Store* store) 
                             .status());
     secret = fresh;
   }
-  return std::unique_ptr<Registry>(new Registry(store, *std::move(secret)));
+  return std::unique_ptr<Registry>(new Registry(store, *std::move(secret), options));
 }
 
 absl::StatusOr<ResourcePtr> Registry::Get(const Caller& caller, const ResourceKind& kind,
@@ -101,11 +102,19 @@ absl::StatusOr<ListPage> Registry::List(const Caller& caller, const ResourceKind
   ListPage page;
   page.sequence = view->sequence();
   size_t bytes = 0;
-  std::string last_key;
+  int scanned = 0;
+  std::string last_key;      // the page continues after it
+  std::string last_scanned;  // every entry up to it was examined
   bool more = false;
   absl::Status status;
   PSC_RETURN_IF_ERROR(
       view->Scan(Family::kIndex, scan, [&](absl::string_view key, absl::string_view) {
+        if (++scanned > options_.max_list_scan) {  // enough work for one page
+          more = true;
+          last_key = last_scanned;
+          return false;
+        }
+        last_scanned = std::string(key);
         std::string id;
         if (!IdFromIndexSuffix(key.substr(scan.prefix.size()), ordering.order, &id)) {
           status = absl::InternalError("corrupt index entry");
