@@ -15,15 +15,18 @@ absl::Time DeadlineOf(const grpc::CallbackServerContext& context) {
   return absl::FromChrono(context.deadline());
 }
 
-// Authenticates the caller, runs `call` and finishes with its result.
+// Authenticates the caller, then runs `call` on the pool (a search may wait for the index) and
+// finishes with its result.
 template <typename Response, typename Call>
 grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
-                                const auth::Authenticator& authenticator, Response* response,
-                                Call call) {
+                                const auth::Authenticator& authenticator, WorkerPool* pool,
+                                Response* response, Call call) {
   PSC_AUTHENTICATE_OR_FINISH(authenticator, caller);
-  absl::StatusOr<Response> result = call(caller);
-  if (result.ok()) *response = *std::move(result);
-  return FinishUnary(context, result.status());
+  return FinishOnPool(context, pool, [caller, response, call]() {
+    absl::StatusOr<Response> result = call(caller);
+    if (result.ok()) *response = *std::move(result);
+    return result.status();
+  });
 }
 
 }  // namespace
@@ -31,26 +34,29 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
 grpc::ServerUnaryReactor* DiscoveryMethods::Search(grpc::CallbackServerContext* context,
                                                    const registry::v1::SearchRequest& request,
                                                    registry::v1::SearchResponse* response) {
-  return Serve(context, *authenticator_, response, [&](const Caller& caller) {
-    return discovery_->Search(caller, request, DeadlineOf(*context));
-  });
+  return Serve(context, *authenticator_, pool_, response,
+               [this, &request, context](const Caller& caller) {
+                 return discovery_->Search(caller, request, DeadlineOf(*context));
+               });
 }
 
 grpc::ServerUnaryReactor* DiscoveryMethods::FindExperts(
     grpc::CallbackServerContext* context, const registry::v1::FindExpertsRequest& request,
     registry::v1::FindExpertsResponse* response) {
-  return Serve(context, *authenticator_, response, [&](const Caller& caller) {
-    return discovery_->FindExperts(caller, request, DeadlineOf(*context));
-  });
+  return Serve(context, *authenticator_, pool_, response,
+               [this, &request, context](const Caller& caller) {
+                 return discovery_->FindExperts(caller, request, DeadlineOf(*context));
+               });
 }
 
 grpc::ServerUnaryReactor* DiscoveryMethods::FindSimilar(
     grpc::CallbackServerContext* context,
     const registry::v1::FindSimilarInitiativesRequest& request,
     registry::v1::FindSimilarInitiativesResponse* response) {
-  return Serve(context, *authenticator_, response, [&](const Caller& caller) {
-    return discovery_->FindSimilarInitiatives(caller, request, DeadlineOf(*context));
-  });
+  return Serve(context, *authenticator_, pool_, response,
+               [this, &request, context](const Caller& caller) {
+                 return discovery_->FindSimilarInitiatives(caller, request, DeadlineOf(*context));
+               });
 }
 
 WriteHook DiscoveryMethods::InitiativeHint() {

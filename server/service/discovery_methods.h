@@ -7,6 +7,7 @@
 #include "psc/registry/v1/search.pb.h"
 #include "server/auth/authenticator.h"
 #include "server/common/work_queue.h"
+#include "server/common/worker_pool.h"
 #include "server/registry/discovery/discovery.h"
 #include "server/service/standard_methods.h"
 
@@ -14,11 +15,13 @@ namespace psc::service {
 
 class DiscoveryMethods {
  public:
-  DiscoveryMethods(const registry::Discovery* discovery, const auth::Authenticator* authenticator)
-      : discovery_(discovery), authenticator_(authenticator) {}
+  // All must outlive the methods.
+  DiscoveryMethods(const registry::Discovery* discovery, const auth::Authenticator* authenticator,
+                   WorkerPool* pool)
+      : discovery_(discovery), authenticator_(authenticator), pool_(pool) {}
 
-  // These run on the calling gRPC thread; one with a min_sequence the index has not reached
-  // waits there, for a few milliseconds normally and never past its deadline or 10 s.
+  // These run on `pool` (unary_call.h's FinishOnPool), never on a gRPC thread: one with a
+  // min_sequence the index has not reached waits there, never past its deadline or 10 s.
   grpc::ServerUnaryReactor* Search(grpc::CallbackServerContext* context,
                                    const registry::v1::SearchRequest& request,
                                    registry::v1::SearchResponse* response);
@@ -36,6 +39,7 @@ class DiscoveryMethods {
  private:
   const registry::Discovery* discovery_;
   const auth::Authenticator* authenticator_;
+  WorkerPool* pool_;
   WorkQueue hints_;
 };
 

@@ -9,16 +9,23 @@
 
 namespace psc::service {
 
+// Threads for calls whose work may block or scan (searches, the expert finder, reports), and how
+// many such calls may wait for one before more are refused (SERVER_BUSY).
+inline constexpr int kSlowCallThreads = 4;
+inline constexpr size_t kMaxQueuedSlowCalls = 256;
+
 // The psc.registry.v1.Registry gRPC service (callback API). Every handler returns without
-// waiting on storage: writes finish their reactor from the store's committer thread.
+// waiting on storage: writes finish their reactor from the store's committer thread, and
+// work that may block or scan runs on a pool of its own, never on a gRPC callback thread.
 class RegistryService final : public registry::v1::Registry::CallbackService {
  public:
   RegistryService(registry::Registry* registry, const auth::Authenticator* authenticator,
                   const registry::ChangeFeed* feed, WatchHub* hub,
                   const registry::Discovery* discovery, registry::Workflows* workflows)
-      : methods_(registry, authenticator),
-        discovery_(discovery, authenticator),
-        workflows_(workflows, registry, authenticator),
+      : slow_calls_(kSlowCallThreads, kMaxQueuedSlowCalls),
+        methods_(registry, authenticator),
+        discovery_(discovery, authenticator, &slow_calls_),
+        workflows_(workflows, registry, authenticator, &slow_calls_),
         authenticator_(authenticator),
         feed_(feed),
         hub_(hub) {}
@@ -126,6 +133,7 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
 #undef PSC_STANDARD_METHODS
 
  private:
+  WorkerPool slow_calls_;  // first: the methods below use it, and it outlives them
   StandardMethods methods_;
   DiscoveryMethods discovery_;
   WorkflowMethods workflows_;

@@ -5,6 +5,8 @@
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
 #include "server/auth/authenticator.h"
+#include "server/common/errors.h"
+#include "server/common/worker_pool.h"
 #include "server/service/grpc_status.h"
 
 namespace psc::service {
@@ -14,6 +16,23 @@ inline grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* contex
                                              const absl::Status& status) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+// Runs `work` (returning absl::Status) on `pool` and finishes the call with its result: for
+// handlers whose work may block or scan, which must not hold a gRPC callback thread. When the
+// pool's queue is full the call is finished at once with UNAVAILABLE, reason SERVER_BUSY, and a
+// RetryInfo. Whatever `work` captures must live until the call finishes (the request, the
+// response and the context do).
+template <typename Work>
+grpc::ServerUnaryReactor* FinishOnPool(grpc::CallbackServerContext* context, WorkerPool* pool,
+                                       Work work) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (!pool->TrySubmit([reactor, work]() mutable { reactor->Finish(ToGrpcStatus(work())); })) {
+    reactor->Finish(ToGrpcStatus(RetryLater(absl::StatusCode::kUnavailable, "SERVER_BUSY",
+                                            "too many slow calls are waiting; retry shortly",
+                                            absl::Milliseconds(200))));
+  }
   return reactor;
 }
 

@@ -134,9 +134,12 @@ Reactor* WorkflowMethods::GetNetworkReport(Context* context,
                                            const v1::GetNetworkReportRequest& request,
                                            v1::NetworkReport* response) {
   PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
-  auto report = registry::BuildNetworkReport(*registry_, caller, request.collaborative());
-  if (report.ok()) *response = *std::move(report);
-  return Finish(context->DefaultReactor(), report.status());
+  // A report reads whole collections: on the pool, not a gRPC thread.
+  return FinishOnPool(context, pool_, [this, caller, &request, response] {
+    auto report = registry::BuildNetworkReport(*registry_, caller, request.collaborative());
+    if (report.ok()) *response = *std::move(report);
+    return report.status();
+  });
 }
 
 }  // namespace psc::service

@@ -5,6 +5,7 @@
 #include "grpcpp/support/server_callback.h"
 #include "psc/registry/v1/registry_service.pb.h"
 #include "server/auth/authenticator.h"
+#include "server/common/worker_pool.h"
 #include "server/registry/workflows/workflows.h"
 
 namespace psc::service {
@@ -13,9 +14,10 @@ namespace v1 = registry::v1;
 
 class WorkflowMethods {
  public:
+  // All must outlive the methods. GetNetworkReport runs on `pool`.
   WorkflowMethods(registry::Workflows* workflows, const registry::Registry* registry,
-                  const auth::Authenticator* authenticator)
-      : workflows_(workflows), registry_(registry), authenticator_(authenticator) {}
+                  const auth::Authenticator* authenticator, WorkerPool* pool)
+      : workflows_(workflows), registry_(registry), authenticator_(authenticator), pool_(pool) {}
 
   using Context = grpc::CallbackServerContext;
   using Reactor = grpc::ServerUnaryReactor;
@@ -45,6 +47,7 @@ class WorkflowMethods {
   registry::Workflows* workflows_;
   const registry::Registry* registry_;
   const auth::Authenticator* authenticator_;
+  WorkerPool* pool_;
 };
 
 }  // namespace psc::service
