@@ -73,8 +73,11 @@ const Xapian::SimpleStopper& Stopwords() {
   return *stopper;
 }
 
+// Never Xapian::Query::MatchAll or MatchNothing: they are static objects whose reference count
+// Xapian updates without atomics, so copying them from concurrent searches corrupts memory (a
+// crash seen with four searches at once). A fresh query per search shares nothing.
 Xapian::Query ParseText(const Query& query, const Xapian::Database& db, Xapian::QueryParser* qp) {
-  if (query.text.empty()) return Xapian::Query::MatchAll;
+  if (query.text.empty()) return Xapian::Query(std::string());  // every document
   qp->set_database(db);
   qp->set_stemmer(Xapian::Stem("english"));
   qp->set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
@@ -87,7 +90,7 @@ Xapian::Query ParseText(const Query& query, const Xapian::Database& db, Xapian::
                           Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD;
   Xapian::Query parsed = qp->parse_query(query.text, flags);
   // A query of stopwords alone parses to nothing; it matches nothing rather than everything.
-  return parsed.empty() ? Xapian::Query::MatchNothing : parsed;
+  return parsed.empty() ? Xapian::Query() : parsed;  // Query(): matches nothing
 }
 
 Xapian::Query Build(const Query& query, const Xapian::Database& db, Xapian::QueryParser* qp) {

@@ -82,6 +82,22 @@ v1::RegistryRecord GenerateRecord(int n) {
     if (i->workstream() == v1::LOCAL) i->set_local_priority(From(kSubjects, n, 12));
     i->set_status(From(kStatuses, n, 13));
     i->add_topics(From(kSubjects, n, 1));
+    // What the lifecycle rules ask of each status: a complete measurement plan to be active or
+    // spreading, a reason to be paused or stopped.
+    if (i->status() == v1::ACTIVE || i->status() == v1::SPREADING) {
+      for (v1::MeasureKind kind : {v1::OUTCOME, v1::PROCESS, v1::BALANCING}) {
+        v1::Measure* m = i->add_measures();
+        m->set_kind(kind);
+        m->set_name(absl::StrCat(From(kSubjects, n, 2 + kind), " rate"));
+        m->set_operational_definition("per 1,000 bed days, monthly");
+        m->set_baseline("12");
+        m->set_target("6");
+      }
+      i->add_milestones()->set_title("Pilot wards live");
+    }
+    if (i->status() == v1::PAUSED || i->status() == v1::STOPPED) {
+      i->set_status_reason("Paused while the team is redeployed");
+    }
   } else if (kind < 7) {
     v1::CaseStudy* c = record.mutable_case_study();
     c->set_title(absl::StrCat(Phrase(n), " reduced harm"));

@@ -78,6 +78,29 @@ absl::StatusOr<double> SearchLag(psc::client::RegistryClient& client, const std:
   return absl::DeadlineExceededError("never became searchable");
 }
 
+// One of the calls that scan or wait, in turn: the national report (whole collections), a
+// wildcard search (every document, exact facet counts), and the same waiting for the newest
+// sequence to be indexed.
+absl::Status SlowCall(psc::client::RegistryClient& client, int n) {
+  switch (n % 3) {
+    case 0:
+      return client.GetNetworkReport().status();
+    case 1: {
+      v1::SearchRequest request;
+      request.set_page_size(20);
+      return client.Search(request).status();
+    }
+    default: {
+      auto current = client.ListChanges({});
+      if (!current.ok()) return current.status();
+      v1::SearchRequest request;
+      request.set_page_size(20);
+      request.set_min_sequence(current->current_sequence());
+      return client.Search(request).status();
+    }
+  }
+}
+
 bool IsLoopback(const std::string& target) {
   return absl::StartsWith(target, "127.") || absl::StartsWith(target, "localhost:") ||
          absl::StartsWith(target, "[::1]:");
@@ -93,10 +116,11 @@ int main(int argc, char** argv) {
   app.add_option("--target", target, "pscd address (loopback only)")->capture_default_str();
   app.add_option("--op", op,
                  "create (Initiative creates), create-case-study (published case studies), get "
-                 "(Get of one initiative), health (the empty health-check RPC, the floor), or "
-                 "watch-lag (creates while a watcher measures commit-to-delivery lag)")
+                 "(Get of one initiative), health (the empty health-check RPC, the floor), "
+                 "watch-lag (creates while a watcher measures commit-to-delivery lag), or slow "
+                 "(reports, wildcard searches and min_sequence searches in turn)")
       ->check(CLI::IsMember({"create", "create-case-study", "get", "health", "watch-lag",
-                             "generate", "search", "search-lag"}))
+                             "generate", "search", "search-lag", "slow"}))
       ->capture_default_str();
   app.add_option("--clients", clients, "Concurrent clients (threads, one call in flight each)")
       ->check(CLI::Range(1, 512))
@@ -179,6 +203,8 @@ int main(int argc, char** argv) {
           if (number > 0 && number % 20000 == 0) std::fprintf(stderr, "generated %ld\n", number);
         } else if (op == "search") {
           s = BenchSearch(client, static_cast<int>(number));
+        } else if (op == "slow") {
+          s = SlowCall(client, static_cast<int>(number));
         } else if (op == "search-lag") {
           auto lag = SearchLag(client, lead, static_cast<int>(number));
           s = lag.status();
