@@ -7,9 +7,6 @@ namespace psc::service {
 namespace {
 
 constexpr int kHintCount = 5;
-// A hint costs one similarity query (about a millisecond at 100,000 records). Beyond this many
-// waiting, writes are answered without one rather than wait behind them.
-constexpr size_t kMaxQueuedHints = 4;
 
 absl::Time DeadlineOf(const grpc::CallbackServerContext& context) {
   return absl::FromChrono(context.deadline());
@@ -61,14 +58,14 @@ grpc::ServerUnaryReactor* DiscoveryMethods::FindSimilar(
 
 WriteHook DiscoveryMethods::InitiativeHint() {
   return [this](google::protobuf::Message* response, grpc::ServerUnaryReactor* reactor) {
-    if (hints_.pending() >= kMaxQueuedHints) return reactor->Finish(grpc::Status::OK);
-    hints_.Post([this, response, reactor] {
+    const bool queued = hints_.TrySubmit([this, response, reactor] {
       auto* initiative = static_cast<registry::v1::Initiative*>(response);
       for (auto& s : discovery_->SimilarTo(*initiative, kHintCount)) {
         *initiative->add_similar_initiatives() = std::move(s);
       }
       reactor->Finish(grpc::Status::OK);
     });
+    if (!queued) reactor->Finish(grpc::Status::OK);  // busy: the write goes without a hint
   };
 }
 

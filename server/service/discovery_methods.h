@@ -6,12 +6,15 @@
 #include "grpcpp/support/server_callback.h"
 #include "psc/registry/v1/search.pb.h"
 #include "server/auth/authenticator.h"
-#include "server/common/work_queue.h"
 #include "server/common/worker_pool.h"
 #include "server/registry/discovery/discovery.h"
 #include "server/service/standard_methods.h"
 
 namespace psc::service {
+
+// A hint costs one similarity query (about a millisecond at 100,000 records). Beyond this many
+// waiting, writes are answered without one rather than wait behind them.
+inline constexpr size_t kMaxQueuedHints = 4;
 
 class DiscoveryMethods {
  public:
@@ -40,7 +43,8 @@ class DiscoveryMethods {
   const registry::Discovery* discovery_;
   const auth::Authenticator* authenticator_;
   WorkerPool* pool_;
-  WorkQueue hints_;
+  // One thread, off the committer's; when it is this far behind, writes go without a hint.
+  WorkerPool hints_{1, kMaxQueuedHints};
 };
 
 }  // namespace psc::service
