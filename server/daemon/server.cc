@@ -10,6 +10,7 @@
 #include "server/service/credentials.h"
 #include "server/service/malformed_requests.h"
 #include "server/service/method_layout.h"
+#include "server/service/unary_call.h"
 
 namespace psc::service {
 
@@ -67,7 +68,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   int port = 0;
   builder.AddListeningPort(options.listen, credentials, &port);
   builder.RegisterService(server->service_.get());
-  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.SetMaxReceiveMessageSize(kMaxGrpcReceiveBytes);  // ours is lower: unary_call.h
   builder.SetMaxSendMessageSize(kMaxSendMessageBytes);
   builder.experimental().SetInterceptorCreators(MalformedRequestInterceptors());
   server->grpc_server_ = builder.BuildAndStart();

@@ -28,7 +28,6 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks a free one
   std::string data_dir = "var/data";
   bool sync = true;                      // fsync each group commit
-  int max_message_bytes = 1 << 20;       // larger requests get RESOURCE_EXHAUSTED
   TransportSecurity security;            // mTLS unless security.insecure
   std::string principals_file;           // required with mTLS
   WatchOptions watch;                    // change-feed watches

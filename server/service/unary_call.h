@@ -2,6 +2,8 @@
 // How every unary handler starts and ends: authenticate the caller or finish with the error,
 // and finish with an absl::Status.
 
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/message.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
 #include "server/auth/authenticator.h"
@@ -10,6 +12,24 @@
 #include "server/service/grpc_status.h"
 
 namespace psc::service {
+
+// The largest request pscd accepts. gRPC's own limit is set higher (kMaxGrpcReceiveBytes), so a
+// larger request reaches the handler and is answered with details: RESOURCE_EXHAUSTED, reason
+// REQUEST_TOO_LARGE. Only beyond gRPC's limit does gRPC itself refuse it, without details.
+inline constexpr size_t kMaxRequestBytes = 1 << 20;
+inline constexpr int kMaxGrpcReceiveBytes = 16 << 20;
+
+inline absl::Status CheckRequestSize(const google::protobuf::Message& request) {
+  const size_t size = request.ByteSizeLong();
+  if (size <= kMaxRequestBytes) return absl::OkStatus();
+  return Error(
+      absl::StatusCode::kResourceExhausted, "REQUEST_TOO_LARGE",
+      absl::StrCat("the request is ", size, " bytes; at most ", kMaxRequestBytes, " are accepted"),
+      {}, {{"max_bytes", absl::StrCat(kMaxRequestBytes)}});
+}
+inline absl::Status CheckRequestSize(const google::protobuf::Message* request) {
+  return CheckRequestSize(*request);
+}
 
 // Finishes the call's default reactor with `status` (AIP-193 details) and returns it.
 inline grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* context,
@@ -38,10 +58,13 @@ grpc::ServerUnaryReactor* FinishOnPool(grpc::CallbackServerContext* context, Wor
 
 }  // namespace psc::service
 
-// In a unary handler with a `context`: authenticates its caller into `const Caller& caller`
-// with `authenticator` (an auth::Authenticator), or finishes the call with the error
-// (UNKNOWN_PRINCIPAL) and returns.
+// In a unary handler with a `context` and a `request`: refuses a request over kMaxRequestBytes,
+// then authenticates the caller into `const Caller& caller` with `authenticator` (an
+// auth::Authenticator); either failure (REQUEST_TOO_LARGE, UNKNOWN_PRINCIPAL) finishes the call
+// and returns.
 #define PSC_AUTHENTICATE_OR_FINISH(authenticator, caller)                                   \
+  if (absl::Status size = ::psc::service::CheckRequestSize(request); !size.ok())            \
+    return ::psc::service::FinishUnary(context, size);                                      \
   auto caller##_or = (authenticator).Authenticate(*context->auth_context());                \
   if (!caller##_or.ok()) return ::psc::service::FinishUnary(context, caller##_or.status()); \
   const Caller& caller = *caller##_or

@@ -176,8 +176,12 @@ TEST_F(ErrorsTest, BadListParameters) {
 TEST_F(ErrorsTest, OversizedRequestIsRefused) {
   v1::Initiative huge = MakeInitiative(wessex_);
   huge.set_summary(std::string(2 << 20, 'x'));
-  EXPECT_EQ(client_->CreateInitiative(huge).status().code(), absl::StatusCode::kResourceExhausted);
-  ExpectUnchanged();
+  ExpectError(client_->CreateInitiative(huge).status(), absl::StatusCode::kResourceExhausted,
+              "REQUEST_TOO_LARGE");
+  v1::ListInitiativesRequest list;
+  list.set_filter(std::string((1 << 20) + 10, 'x'));
+  ExpectError(client_->ListInitiatives(list).status(), absl::StatusCode::kResourceExhausted,
+              "REQUEST_TOO_LARGE");
 }
 
 TEST_F(ErrorsTest, EveryInvalidArgumentNamesItsField) {
