@@ -112,7 +112,9 @@ int main(int argc, char** argv) {
   auto server = psc::service::Server::Start(options);
   if (!server.ok()) {
     psc::LogError(absl::StrCat("pscd: ", server.status().message()));
-    return 1;
+    // A setting that can never work (missing TLS files, --insecure off loopback) is a usage
+    // error, like a bad flag: exit 2. Anything else (the data dir in use, the port taken) 1.
+    return server.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
   }
   if (no_fsync) psc::LogWarning("fsync is off: acknowledged writes can be lost in a crash");
   if (options.security.insecure) {

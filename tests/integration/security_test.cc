@@ -72,20 +72,20 @@ TEST(PscdFlagsTest, InsecureIsRefusedOffLoopbackAndTlsNeedsItsFiles) {
   TempDir dir;
   ProcessResult open = RunProcess(
       {PscdPath(), "--insecure", "--listen", "0.0.0.0:0", "--data-dir", dir.Sub("data")});
-  EXPECT_EQ(open.exit_code, 1);
+  EXPECT_EQ(open.exit_code, 2);  // a usage error, like a bad flag
   EXPECT_NE(open.err.find("--insecure serves plaintext and is allowed only on a loopback address"),
             std::string::npos)
       << open.err;
   ProcessResult bare =
       RunProcess({PscdPath(), "--listen", "127.0.0.1:0", "--data-dir", dir.Sub("data")});
-  EXPECT_EQ(bare.exit_code, 1);
+  EXPECT_EQ(bare.exit_code, 2);
   EXPECT_NE(bare.err.find("--principals is required"), std::string::npos) << bare.err;
   const std::string certs = TestCertsDir();
   ProcessResult no_key =
       RunProcess({PscdPath(), "--listen", "127.0.0.1:0", "--data-dir", dir.Sub("data"),
                   "--principals", certs + "/principals.json", "--tls-cert", certs + "/server.crt",
                   "--client-ca", certs + "/ca.crt"});
-  EXPECT_EQ(no_key.exit_code, 1);
+  EXPECT_EQ(no_key.exit_code, 2);
   EXPECT_NE(no_key.err.find("--tls-key is required"), std::string::npos) << no_key.err;
 }
 
