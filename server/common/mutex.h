@@ -60,8 +60,8 @@ class CondVar {
   // As Wait, but gives up at `deadline`; true if woken before it.
   bool WaitWithDeadline(Mutex* mu, absl::Time deadline) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
     std::unique_lock<std::mutex> lock(mu->mu_, std::adopt_lock);
-    const bool woken = cv_.wait_until(lock, absl::ToChronoTime(deadline)) ==
-                       std::cv_status::no_timeout;
+    const bool woken =
+        cv_.wait_until(lock, absl::ToChronoTime(deadline)) == std::cv_status::no_timeout;
     lock.release();
     return woken;
   }

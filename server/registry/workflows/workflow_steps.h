@@ -8,8 +8,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "server/common/caller.h"
-#include "server/registry/records/record_writer.h"
 #include "server/registry/kinds/resource_kind.h"
+#include "server/registry/records/record_writer.h"
 #include "server/storage/write_txn.h"
 
 namespace psc::registry {
