@@ -1,5 +1,7 @@
 // pscd: the PSC Registry server.
 
+#include <sys/stat.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <thread>
@@ -108,6 +110,9 @@ int main(int argc, char** argv) {
   options.retention.request_id_ttl = absl::Seconds(request_id_hours * 3600);
   options.watch.progress_interval = absl::Seconds(progress_seconds);
 
+  // The data dir and every file pscd creates are its own: the write-ahead log holds contact
+  // details (personal data).
+  umask(077);
   sigset_t signals = BlockHandledSignals();
   auto server = psc::service::Server::Start(options);
   if (!server.ok()) {

@@ -32,6 +32,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       return absl::InvalidArgumentError(
           "--principals is required with mTLS (or use --insecure on a loopback address)");
     }
+    PSC_RETURN_IF_ERROR(CheckPrivateFile(options.principals_file, "--principals"));
+    PSC_RETURN_IF_ERROR(CheckPrivateFile(options.security.key_file, "--tls-key"));
     PSC_ASSIGN_OR_RETURN(server->authenticator_,
                          auth::Authenticator::ForMutualTls(options.principals_file));
   }
@@ -70,6 +72,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.RegisterService(server->service_.get());
   builder.SetMaxReceiveMessageSize(kMaxGrpcReceiveBytes);  // ours is lower: unary_call.h
   builder.SetMaxSendMessageSize(kMaxSendMessageBytes);
+  // The port is ours alone: with SO_REUSEPORT a second pscd could bind it too and the kernel
+  // would split clients between two registries.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.experimental().SetInterceptorCreators(MalformedRequestInterceptors());
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || port == 0) {

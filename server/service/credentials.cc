@@ -1,10 +1,16 @@
 #include "server/service/credentials.h"
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/stat.h>
+
 #include <fstream>
 #include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "server/common/log.h"
 
 namespace psc::service {
 namespace {
@@ -42,7 +48,43 @@ bool IsLoopbackListenAddress(const std::string& listen) {
   std::string host = listen.substr(0, listen.rfind(':'));
   if (absl::StartsWith(host, "[") && absl::EndsWith(host, "]"))
     host = host.substr(1, host.size() - 2);
-  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+  if (host.empty()) return false;  // every interface
+  // By address, not by name: every address the host resolves to must be a loopback one (a name
+  // like "127.example.org" may resolve anywhere, or to 0.0.0.0).
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) return false;
+  bool loopback = true;
+  for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    if (a->ai_family == AF_INET) {
+      const auto* v4 = reinterpret_cast<const sockaddr_in*>(a->ai_addr);
+      loopback = loopback && (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+    } else if (a->ai_family == AF_INET6) {
+      const auto* v6 = reinterpret_cast<const sockaddr_in6*>(a->ai_addr);
+      loopback = loopback && IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
+    } else {
+      loopback = false;
+    }
+  }
+  freeaddrinfo(found);
+  return loopback;
+}
+
+absl::Status CheckPrivateFile(const std::string& path, absl::string_view flag) {
+  struct stat info;
+  if (path.empty() || stat(path.c_str(), &info) != 0) return absl::OkStatus();  // reported later
+  if (info.st_mode & (S_IWGRP | S_IWOTH)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": ", path,
+                     " is writable by group or others, so anyone could change it; "
+                     "chmod go-w it first"));
+  }
+  if (info.st_mode & (S_IRGRP | S_IROTH)) {
+    LogWarning(absl::StrCat(flag, ": ", path, " is readable by group or others"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace psc::service

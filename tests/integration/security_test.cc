@@ -1,7 +1,9 @@
 // mTLS, identities, roles and per-object authorization, against a real pscd.
 
 #include <signal.h>
+#include <sys/stat.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
@@ -87,6 +89,55 @@ TEST(PscdFlagsTest, InsecureIsRefusedOffLoopbackAndTlsNeedsItsFiles) {
                   "--client-ca", certs + "/ca.crt"});
   EXPECT_EQ(no_key.exit_code, 2);
   EXPECT_NE(no_key.err.find("--tls-key is required"), std::string::npos) << no_key.err;
+}
+
+TEST(PscdFlagsTest, InsecureIsRefusedForANameThatIsNotLoopbackByAddress) {
+  TempDir dir;
+  // Looks like 127.x to a textual check; resolves to no loopback address (here: to nothing).
+  ProcessResult named = RunProcess({PscdPath(), "--insecure", "--listen", "127.attacker.example:0",
+                                    "--data-dir", dir.Sub("data")});
+  EXPECT_EQ(named.exit_code, 2) << named.err;
+  EXPECT_NE(named.err.find("allowed only on a loopback address"), std::string::npos) << named.err;
+}
+
+class SecurityFilesTest : public RegistryTest {};
+
+TEST_F(SecurityFilesTest, TheDataDirAndItsFilesArePrivate) {
+  struct stat dir_info;
+  ASSERT_EQ(stat(data_dir_.Sub("data").c_str(), &dir_info), 0);
+  EXPECT_EQ(dir_info.st_mode & 0777, 0700u);
+  int checked = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(data_dir_.Sub("data"))) {
+    if (!entry.is_regular_file()) continue;
+    struct stat info;
+    ASSERT_EQ(stat(entry.path().c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 077, 0u) << entry.path();
+    ++checked;
+  }
+  EXPECT_GT(checked, 3);
+}
+
+TEST_F(SecurityFilesTest, AGroupWritablePrincipalsFileIsRefused) {
+  const std::string certs = TestCertsDir();
+  const std::string principals = data_dir_.Sub("principals.json");
+  std::filesystem::copy_file(certs + "/principals.json", principals);
+  std::filesystem::permissions(principals, std::filesystem::perms(0664));
+  ProcessResult r =
+      RunProcess({PscdPath(), "--listen", "127.0.0.1:0", "--data-dir", data_dir_.Sub("other"),
+                  "--principals", principals, "--tls-cert", certs + "/server.crt", "--tls-key",
+                  certs + "/server.key", "--client-ca", certs + "/ca.crt"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--principals"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("writable by group or others"), std::string::npos) << r.err;
+}
+
+TEST_F(SecurityFilesTest, ASecondPscdCannotShareThePort) {
+  const std::string port = pscd_->target().substr(pscd_->target().rfind(':') + 1);
+  ProcessResult second = RunProcess({PscdPath(), "--insecure", "--listen", "127.0.0.1:" + port,
+                                     "--data-dir", data_dir_.Sub("second")});
+  EXPECT_NE(second.exit_code, 0);
+  EXPECT_NE(second.err.find("cannot listen on"), std::string::npos) << second.err;
+  EXPECT_TRUE(*client_->IsServing());  // the first keeps every client
 }
 
 class PrincipalsReloadTest : public ::testing::Test {};
