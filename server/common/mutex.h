@@ -65,9 +65,6 @@ class CondVar {
     lock.release();
     return woken;
   }
-  bool WaitWithTimeout(Mutex* mu, absl::Duration timeout) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
-    return WaitWithDeadline(mu, absl::Now() + timeout);
-  }
   void Signal() { cv_.notify_one(); }
   void SignalAll() { cv_.notify_all(); }
 

@@ -107,5 +107,17 @@ TEST_F(WorkflowsTest, AcceptedDaysNeverExceedTheOffer) {
   EXPECT_EQ(*free_days, 1);
 }
 
+TEST_F(WorkflowsTest, AStoreThatFailsFailsTheDecisionAndWritesNothing) {
+  auto request = AskToJoin("wessex");
+  ASSERT_TRUE(request.ok()) << request.status();
+  const uint64_t before = h_.store().last_sequence();
+  h_.store().FailCommits(absl::UnavailableError("disk full"));
+  EXPECT_EQ(DecideJoin(LeadOf("oxford"), JoinDecision::kApprove, request->name()).status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(h_.store().last_sequence(), before);
+  h_.store().FailCommits(absl::OkStatus());
+  EXPECT_TRUE(DecideJoin(LeadOf("oxford"), JoinDecision::kApprove, request->name()).ok());
+}
+
 }  // namespace
 }  // namespace psc::registry
