@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -32,6 +33,10 @@ class Authenticator {
   // The caller of a call. PERMISSION_DENIED, reason UNKNOWN_PRINCIPAL, when the certificate has
   // no URI SAN or its identity is not in the principals file.
   absl::StatusOr<Caller> Authenticate(const grpc::AuthContext& context) const;
+
+  // The caller the current principals give `identity`, or nullopt when they do not name it.
+  // Open streams use it after a Reload to pick up revocations and role changes.
+  std::optional<Caller> Lookup(absl::string_view identity) const;
 
  private:
   Authenticator() = default;

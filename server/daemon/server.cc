@@ -118,6 +118,14 @@ void Server::Shutdown(absl::Duration grace) {
   });
 }
 
+absl::Status Server::ReloadPrincipals() {
+  absl::Status status = authenticator_->Reload();
+  if (!status.ok()) return status;
+  hub_->Reauthorize(
+      [this](const std::string& identity) { return authenticator_->Lookup(identity); });
+  return absl::OkStatus();
+}
+
 void Server::Wait() { stopped_.WaitForNotification(); }
 
 }  // namespace psc::service

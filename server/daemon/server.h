@@ -51,7 +51,9 @@ class Server {
   void Shutdown(absl::Duration grace);
 
   // Rereads the principals file; on error the old one stays in force and the error says why.
-  absl::Status ReloadPrincipals() { return authenticator_->Reload(); }
+  // Open watches are re-evaluated at once: a removed identity's watch ends, a changed role's
+  // continues under the new role.
+  absl::Status ReloadPrincipals();
 
   // Blocks until Shutdown() has completed.
   void Wait();

@@ -14,9 +14,10 @@ Watch::Watch(WatchHub* hub, WatchStream* stream, Caller caller,
              const v1::WatchChangesRequest& request)
     : hub_(hub),
       stream_(stream),
-      caller_(std::move(caller)),
+      identity_(caller.identity),
       kinds_(request.kinds().begin(), request.kinds().end()) {
   MutexLock lock(&mu_);
+  caller_ = std::move(caller);
   read_pos_ = request.after_sequence();
   next_progress_ = absl::Now() + hub->options().progress_interval;
 }
@@ -98,6 +99,24 @@ void Watch::End(grpc::Status status) {
   {
     MutexLock lock(&mu_);
     if (end_.ok()) end_ = std::move(status);
+  }
+  Pump();
+}
+
+void Watch::Reauthorize(const std::optional<Caller>& caller) {
+  {
+    MutexLock lock(&mu_);
+    if (!caller.has_value()) {
+      if (end_.ok()) {
+        end_ = ToGrpcStatus(Error(absl::StatusCode::kPermissionDenied, "UNKNOWN_PRINCIPAL",
+                                  absl::StrCat(identity_, " is no longer in the principals file")));
+      }
+    } else if (caller->role != caller_.role || caller->collaborative != caller_.collaborative) {
+      caller_ = *caller;
+      // Buffered changes were filtered for the old role: read them again from the first one.
+      if (!pending_.empty()) read_pos_ = pending_.front().change().sequence() - 1;
+      pending_.clear();
+    }
   }
   Pump();
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,13 +37,18 @@ class Watch : public std::enable_shared_from_this<Watch> {
   Watch(WatchHub* hub, WatchStream* stream, Caller caller,
         const registry::v1::WatchChangesRequest& request);
 
-  const std::string& identity() const { return caller_.identity; }
+  const std::string& identity() const { return identity_; }
 
   // Sends what is due: buffered changes, new changes from the feed, or a progress message; or
   // finishes the call once it should end and no write is in flight.
   void Pump();
   // Ends the call with `status` as soon as no write is in flight (the first status wins).
   void End(grpc::Status status);
+  // Applies a principals reload: with no caller (the identity was removed) the watch ends with
+  // PERMISSION_DENIED, UNKNOWN_PRINCIPAL; with a changed role or collaborative, buffered changes
+  // are dropped and read again, so every change not yet being written is filtered and redacted
+  // for the new role.
+  void Reauthorize(const std::optional<Caller>& caller);
 
   // The stream's callbacks.
   void OnWriteDone(bool ok);
@@ -54,10 +60,11 @@ class Watch : public std::enable_shared_from_this<Watch> {
 
   WatchHub* const hub_;
   WatchStream* const stream_;
-  const Caller caller_;
+  const std::string identity_;
   const std::vector<std::string> kinds_;
 
   Mutex mu_;
+  Caller caller_ ABSL_GUARDED_BY(mu_);      // changes on a principals reload
   uint64_t read_pos_ ABSL_GUARDED_BY(mu_);  // every change up to here is buffered or skipped
   bool caught_up_ ABSL_GUARDED_BY(mu_) = false;
   bool writing_ ABSL_GUARDED_BY(mu_) = false;    // a StartWrite is in flight

@@ -3,7 +3,9 @@
 // Live change-feed watches: the hub that keeps the open watches (watch.h) and wakes them when
 // changes commit and when progress is due, and the gRPC side of a WatchChanges call.
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
@@ -49,6 +51,10 @@ class WatchHub {
 
   // Called by the store's committer: must not block.
   void OnCommit(uint64_t last_sequence);
+
+  // After a principals reload: passes each open watch the caller `lookup` now gives its identity
+  // (Watch::Reauthorize), so revocation and role changes reach open streams at once.
+  void Reauthorize(const std::function<std::optional<Caller>(const std::string&)>& lookup);
 
   // Ends every watch (UNAVAILABLE) and stops the hub thread. Idempotent.
   void Shutdown();

@@ -260,6 +260,30 @@ TEST_F(AuthorizationTest, AtlasSeesOnlyPublishedCaseStudies) {
   EXPECT_EQ(Reason(As("atlas").ListCaseStudies(request).status()), "INVALID_PAGE_TOKEN");
 }
 
+TEST_F(AuthorizationTest, ReaderAndAtlasSeeTheActingCollaborativeNotThePerson) {
+  v1::CaseStudy patch;
+  patch.set_name("caseStudies/cs-published");
+  patch.set_title("Retitled by the lead");
+  ASSERT_TRUE(As("lead-wessex").UpdateCaseStudy(patch, Mask({"title"})).ok());
+  v1::ListChangesRequest request;
+  request.set_page_size(1000);
+  for (const char* who : {"reader", "atlas", "admin"}) {
+    auto changes = As(who).ListChanges(request);
+    ASSERT_TRUE(changes.ok()) << who << ": " << changes.status();
+    ASSERT_GE(changes->changes_size(), 1) << who;
+    const v1::ChangeEvent& last = changes->changes(changes->changes_size() - 1);
+    EXPECT_EQ(last.case_study().title(), "Retitled by the lead") << who;
+    if (std::string(who) == "admin") {
+      EXPECT_EQ(last.actor(), "spiffe://psc-registry/collaboratives/wessex/people/lead");
+      continue;
+    }
+    EXPECT_EQ(last.actor(), "collaboratives/wessex") << who;
+    for (const v1::ChangeEvent& e : changes->changes()) {
+      EXPECT_EQ(e.actor().find("spiffe://"), std::string::npos) << who << ": " << e.actor();
+    }
+  }
+}
+
 TEST_F(AuthorizationTest, HistoryRecordsWhoChangedWhat) {
   v1::Initiative patch = Patch("initiatives/w-shared");
   patch.set_title("Renamed by the lead");

@@ -168,5 +168,114 @@ TEST_F(PrincipalsReloadTest, SighupReloadsAndABadFileIsRejected) {
   EXPECT_TRUE(stranger.ListAllCollaboratives().ok());  // the old file is still in force
 }
 
+// Revocation reaches open streams: a principals reload re-evaluates every open watch.
+class RevocationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    original_ = ReadFile(TestCertsDir() + "/principals.json");
+    std::ofstream(principals_) << original_;
+    auto pscd = PscdProcess::Start({.data_dir = dir_.Sub("data"), .principals_file = principals_});
+    ASSERT_TRUE(pscd.ok()) << pscd.status();
+    pscd_ = *std::move(pscd);
+    admin_ = std::make_unique<client::RegistryClient>(ClientOptionsAs(pscd_->target(), "admin"));
+    ASSERT_TRUE(admin_->CreateCollaborative(MakeCollaborative("Wessex"), {.id = "wessex"}).ok());
+    ASSERT_TRUE(admin_->CreateExpert(MakeExpert("collaboratives/wessex"), {.id = "e1"}).ok());
+  }
+
+  // Rewrites the lead-wessex line of the principals file as `replacement` and reloads.
+  void ReplaceWessexLead(const std::string& replacement) {
+    const std::string line =
+        "{\"identity\": \"spiffe://psc-registry/collaboratives/wessex/people/lead\", \"role\": "
+        "\"LEAD\", \"collaborative\": \"collaboratives/wessex\"},";
+    std::string edited = original_;
+    ASSERT_NE(edited.find(line), std::string::npos) << edited;
+    edited.replace(edited.find(line), line.size(), replacement);
+    std::ofstream(principals_, std::ios::trunc) << edited;
+    const int reloads = Reloads();
+    pscd_->Signal(SIGHUP);
+    for (int i = 0; i < 1000 && Reloads() == reloads; ++i) absl::SleepFor(absl::Milliseconds(10));
+    ASSERT_EQ(Reloads(), reloads + 1) << pscd_->Log();
+  }
+
+  int Reloads() const {
+    const std::string log = pscd_->Log();
+    int n = 0;
+    for (size_t at = log.find("principals reloaded"); at != std::string::npos;
+         at = log.find("principals reloaded", at + 1)) {
+      ++n;
+    }
+    return n;
+  }
+
+  // A change to the expert, so open watches have something to deliver.
+  void TouchExpert(const std::string& title) {
+    v1::Expert patch;
+    patch.set_name("experts/e1");
+    patch.set_job_title(title);
+    google::protobuf::FieldMask mask;
+    mask.add_paths("job_title");
+    ASSERT_TRUE(admin_->UpdateExpert(patch, mask).ok());
+  }
+
+  TempDir dir_;
+  std::string principals_ = dir_.Sub("principals.json");
+  std::string original_;
+  std::unique_ptr<PscdProcess> pscd_;
+  std::unique_ptr<client::RegistryClient> admin_;
+};
+
+TEST_F(RevocationTest, ADemotedLeadsOpenWatchIsRedactedAndARemovedOnesEnds) {
+  client::RegistryClient lead(ClientOptionsAs(pscd_->target(), "lead-wessex"));
+  std::mutex mu;
+  std::vector<v1::ChangeEvent> seen;  // guarded by mu
+  absl::Status ended;
+  std::thread watcher([&] {
+    client::RegistryClient::WatchHandlers handlers;
+    handlers.on_change = [&](const v1::ChangeEvent& e) {
+      std::lock_guard<std::mutex> lock(mu);
+      seen.push_back(e);
+      return true;
+    };
+    ended = lead.WatchChanges(0, {"experts"}, handlers);
+  });
+  auto seen_count = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return seen.size();
+  };
+  auto wait_for = [&](size_t n) {
+    for (int i = 0; i < 1000 && seen_count() < n; ++i) absl::SleepFor(absl::Milliseconds(10));
+    return seen_count() >= n;
+  };
+  ASSERT_TRUE(wait_for(1));
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_EQ(seen[0].expert().contact().email(), "demo.person@example.org");  // a lead's view
+    EXPECT_EQ(seen[0].actor(), "spiffe://psc-registry/national/people/admin");
+  }
+
+  // Demoted to reader: the same open watch now gets the reader's view.
+  ReplaceWessexLead(
+      "{\"identity\": \"spiffe://psc-registry/collaboratives/wessex/people/lead\", \"role\": "
+      "\"READER\"},");
+  TouchExpert("Demoted");
+  ASSERT_TRUE(wait_for(2));
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_EQ(seen[1].expert().job_title(), "Demoted");
+    EXPECT_FALSE(seen[1].expert().has_contact()) << seen[1].DebugString();
+    EXPECT_EQ(seen[1].actor(), "national");
+  }
+  EXPECT_EQ(Reason(lead.CreateExpert(MakeExpert("collaboratives/wessex"), {}).status()),
+            "ROLE_NOT_ALLOWED");
+
+  // Removed: the watch ends, and says why.
+  ReplaceWessexLead("");
+  watcher.join();
+  EXPECT_EQ(ended.code(), absl::StatusCode::kPermissionDenied) << ended;
+  EXPECT_EQ(Reason(ended), "UNKNOWN_PRINCIPAL");
+  TouchExpert("After removal");
+  EXPECT_EQ(seen_count(), 2u);
+}
+
 }  // namespace
 }  // namespace psc::testing

@@ -1,6 +1,7 @@
 #pragma once
 // A registry::ChangeFeed for unit tests: serves the events a test appends, trims when told, and
-// can fail its reads. It filters by kind but not by role: every caller sees every event.
+// can fail its reads. It filters by kind but not by role: every caller sees every event, with
+// `actor` set to the caller's role name (e.g. "READER") so tests can tell whose view they got.
 
 #include <string>
 #include <vector>
@@ -48,7 +49,7 @@ class FakeChangeFeed final : public registry::ChangeFeed {
     return CheckLocked(after, kinds);
   }
 
-  absl::StatusOr<registry::FeedPage> Read(const Caller&, uint64_t after,
+  absl::StatusOr<registry::FeedPage> Read(const Caller& caller, uint64_t after,
                                           const std::vector<std::string>& kinds,
                                           int limit) const override {
     MutexLock lock(&mu_);
@@ -65,7 +66,10 @@ class FakeChangeFeed final : public registry::ChangeFeed {
       for (const std::string& k : kinds) {
         wanted = wanted || (kind != nullptr && kind->collection() == k);
       }
-      if (wanted) page.events.push_back(event);
+      if (wanted) {
+        page.events.push_back(event);
+        page.events.back().set_actor(registry::v1::Role_Name(caller.role));
+      }
       page.scanned_to = s;
     }
     return page;

@@ -91,6 +91,11 @@ std::optional<v1::ChangeEvent> FeedEventFor(const Caller& caller, const Resource
   const Visibility visibility = Visibility::For(caller, kind);
   if (!visibility.readable()) return std::nullopt;
   v1::ChangeEvent event = change.event();
+  if (caller.role == v1::READER || caller.role == v1::ATLAS) {
+    // People's identities are personal data: these roles learn only which PSC acted.
+    event.set_actor(change.actor_collaborative().empty() ? "national"
+                                                         : change.actor_collaborative());
+  }
   const auto* oneof = event.GetDescriptor()->FindOneofByName("after");
   const auto* field = event.GetReflection()->GetOneofFieldDescriptor(event, oneof);
   if (field == nullptr) return std::nullopt;

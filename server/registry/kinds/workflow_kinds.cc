@@ -22,6 +22,7 @@ class JoinRequestKindImpl final : public TypedKind<v1::JoinRequest> {
                         NameFilter("lead_collaborative"),
                         EnumFilter<v1::JoinRequestState>("state")},
             .owner_field = "requesting_collaborative",
+            .personal_fields = {"decided_by"},
         }) {}
 
  protected:
@@ -65,6 +66,7 @@ class SharingRequestKindImpl final : public TypedKind<v1::SharingRequest> {
                         NameFilter("home_collaborative"), NameFilter("initiative"),
                         EnumFilter<v1::SharingRequestState>("state")},
             .owner_field = "requesting_collaborative",
+            .personal_fields = {"decided_by"},
             // Accepting or ending a request changes the expert's free days.
             .reindex_parent = true,
         }) {}

@@ -53,12 +53,12 @@ void ReplaceKeys(storage::WriteTxn& txn, const std::vector<std::string>& before,
 }
 
 v1::ChangeEvent MakeEvent(const ResourceKind& kind, const Message* before, const Message* after,
-                          absl::string_view actor, absl::Time now, uint64_t sequence) {
+                          const Caller& actor, absl::Time now, uint64_t sequence) {
   v1::ChangeEvent event;
   event.set_sequence(sequence);
   *event.mutable_commit_time() =
       google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
-  event.set_actor(std::string(actor));
+  event.set_actor(actor.identity);
   const Message& subject = after != nullptr ? *after : *before;
   event.set_resource_name(GetName(subject));
   event.set_change_type(before == nullptr  ? v1::CREATED
@@ -122,7 +122,7 @@ absl::Status CheckReferences(storage::WriteTxn& txn, const ResourceKind& kind,
 }
 
 void WriteChange(storage::WriteTxn& txn, const ResourceKind& kind, const Message* before,
-                 const Message* after, absl::string_view actor, absl::Time now) {
+                 const Message* after, const Caller& actor, absl::Time now) {
   static const std::vector<std::string> kNone;
   ReplaceKeys(txn, before ? IndexKeys(kind, *before) : kNone,
               after ? IndexKeys(kind, *after) : kNone);
@@ -138,6 +138,7 @@ void WriteChange(storage::WriteTxn& txn, const ResourceKind& kind, const Message
   txn.Put(Family::kIndex, HistoryKey(GetName(subject), txn.sequence()), "");
   v1::StoredChange stored;
   *stored.mutable_event() = MakeEvent(kind, before, after, actor, now, txn.sequence());
+  stored.set_actor_collaborative(actor.collaborative.empty() ? "national" : actor.collaborative);
   if (before != nullptr) {
     for (const Term& t : kind.IndexTerms(*before)) stored.add_previous_terms(t.Encoded());
   }
@@ -165,7 +166,7 @@ absl::Status CheckEtag(const Message& current, absl::string_view etag) {
 }
 
 void StampAndWrite(storage::WriteTxn& txn, const ResourceKind& kind, const Message* before,
-                   Message* after, absl::string_view actor, absl::Time now) {
+                   Message* after, const Caller& actor, absl::Time now) {
   Stamp(after, now, txn.sequence(), /*created=*/before == nullptr);
   WriteChange(txn, kind, before, after, actor, now);
 }

@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
 #include "psc/registry/v1/change.pb.h"
+#include "server/common/caller.h"
 #include "server/registry/kinds/resource_kind.h"
 #include "server/registry/records/callbacks.h"
 #include "server/storage/store.h"
@@ -36,7 +37,7 @@ absl::Status CheckReferences(storage::WriteTxn& txn, const ResourceKind& kind,
 // index entries and references, and the change-log entry under txn.sequence().
 void WriteChange(storage::WriteTxn& txn, const ResourceKind& kind,
                  const google::protobuf::Message* before, const google::protobuf::Message* after,
-                 absl::string_view actor, absl::Time now);
+                 const Caller& actor, absl::Time now);
 
 // Validation failures of `resource`, with paths under the request field (kind.singular()).
 std::vector<FieldViolation> Violations(const ResourceKind& kind,
@@ -52,7 +53,7 @@ absl::Status CheckEtag(const google::protobuf::Message& current, absl::string_vi
 // (null on create), as `actor`.
 void StampAndWrite(storage::WriteTxn& txn, const ResourceKind& kind,
                    const google::protobuf::Message* before, google::protobuf::Message* after,
-                   absl::string_view actor, absl::Time now);
+                   const Caller& actor, absl::Time now);
 
 // A commit callback that completes `done` with `*result` once the store has committed, or
 // with the commit's error.

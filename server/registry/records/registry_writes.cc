@@ -96,7 +96,7 @@ void Registry::Create(const Caller& caller, const ResourceKind& kind, ResourcePt
   std::string request_key =
       params.request_id.empty() ? "" : RequestKey(kind.collection(), params.request_id);
   storage::Mutation mutation = [&kind, input, result, id, request_key, fingerprint,
-                                actor = caller.identity](WriteTxn& txn) -> absl::Status {
+                                actor = caller](WriteTxn& txn) -> absl::Status {
     if (!request_key.empty()) {
       PSC_ASSIGN_OR_RETURN(*result, FindRequest(txn, kind, request_key, fingerprint));
       if (*result != nullptr) return absl::OkStatus();  // a retry: nothing to write
@@ -166,7 +166,7 @@ void Registry::Update(const Caller& caller, const ResourceKind& kind, ResourcePt
         [&txn](absl::string_view name) { return LoadByName(txn, name); }, *updated));
     absl::Time now = absl::Now();
     Stamp(updated.get(), now, txn.sequence(), /*created=*/false);
-    WriteChange(txn, kind, current.get(), updated.get(), caller.identity, now);
+    WriteChange(txn, kind, current.get(), updated.get(), caller, now);
     Redact(caller, kind, updated.get());
     *result = std::move(updated);
     return absl::OkStatus();
@@ -198,7 +198,7 @@ void Registry::Delete(const Caller& caller, const ResourceKind& kind, std::strin
                    absl::StrCat(name, " is still referenced (by ", who,
                                 " and possibly others); change or delete those first"));
     }
-    WriteChange(txn, kind, current.get(), nullptr, caller.identity, absl::Now());
+    WriteChange(txn, kind, current.get(), nullptr, caller, absl::Now());
     return absl::OkStatus();
   };
   store_->Commit(std::move(mutation),

@@ -32,7 +32,7 @@ absl::Status WriteInitiative(WriteTxn& txn, const Caller& caller, const v1::Init
                              v1::Initiative* updated, absl::Time now) {
   InitiativeKind().Derive(updated);
   PSC_RETURN_IF_ERROR(InitiativeKind().CheckWrite(caller, &current, *updated));
-  StampAndWrite(txn, InitiativeKind(), &current, updated, caller.identity, now);
+  StampAndWrite(txn, InitiativeKind(), &current, updated, caller, now);
   return absl::OkStatus();
 }
 
@@ -74,7 +74,7 @@ void Workflows::CreateJoinRequest(const Caller& caller, const std::string& paren
     auto created = std::make_unique<v1::JoinRequest>(fresh);
     created->set_lead_collaborative(initiative->lead_collaborative());
     PSC_RETURN_IF_ERROR(CheckReferences(txn, JoinRequestKind(), *created));
-    StampAndWrite(txn, JoinRequestKind(), nullptr, created.get(), caller.identity, absl::Now());
+    StampAndWrite(txn, JoinRequestKind(), nullptr, created.get(), caller, absl::Now());
     *result = std::move(created);
     return absl::OkStatus();
   };
@@ -117,7 +117,7 @@ void Workflows::DecideJoinRequest(const Caller& caller, JoinDecision decision,
                                                             : v1::JOIN_WITHDRAWN);
     updated->set_decision_reason(reason);
     updated->set_decided_by(caller.identity);
-    StampAndWrite(txn, JoinRequestKind(), current.get(), updated.get(), caller.identity, now);
+    StampAndWrite(txn, JoinRequestKind(), current.get(), updated.get(), caller, now);
     if (decision == JoinDecision::kApprove &&
         !TakesPart(*initiative, current->requesting_collaborative())) {
       v1::Initiative joined = *initiative;

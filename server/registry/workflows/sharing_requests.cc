@@ -96,7 +96,7 @@ void Workflows::CreateSharingRequest(const Caller& caller, const std::string& pa
     auto created = std::make_unique<v1::SharingRequest>(fresh);
     created->set_home_collaborative(expert->home_collaborative());
     PSC_RETURN_IF_ERROR(CheckReferences(txn, SharingRequestKind(), *created));
-    StampAndWrite(txn, SharingRequestKind(), nullptr, created.get(), caller.identity, absl::Now());
+    StampAndWrite(txn, SharingRequestKind(), nullptr, created.get(), caller, absl::Now());
     *result = std::move(created);
     return absl::OkStatus();
   };
@@ -147,8 +147,7 @@ void Workflows::DecideSharingRequest(const Caller& caller, SharingDecision decis
                                               txn, SharingRequestKind(), "expert", expert->name()));
       PSC_RETURN_IF_ERROR(CheckCapacity(*expert, requests, *updated));
     }
-    StampAndWrite(txn, SharingRequestKind(), current.get(), updated.get(), caller.identity,
-                  absl::Now());
+    StampAndWrite(txn, SharingRequestKind(), current.get(), updated.get(), caller, absl::Now());
     *result = std::move(updated);
     return absl::OkStatus();
   };
@@ -186,8 +185,7 @@ void Workflows::CompleteSharingRequest(const Caller& caller, const std::string& 
     updated->set_days_delivered(days_delivered);
     updated->set_feedback(feedback);
     updated->set_decided_by(caller.identity);
-    StampAndWrite(txn, SharingRequestKind(), current.get(), updated.get(), caller.identity,
-                  absl::Now());
+    StampAndWrite(txn, SharingRequestKind(), current.get(), updated.get(), caller, absl::Now());
     *result = std::move(updated);
     return absl::OkStatus();
   };

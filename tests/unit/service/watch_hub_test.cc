@@ -51,6 +51,14 @@ class FakeStream final : public WatchStream {
     while (Complete()) {
     }
   }
+  std::vector<std::string> Actors() const {
+    MutexLock lock(&mu_);
+    std::vector<std::string> out;
+    for (const auto& m : written_) {
+      if (m.has_change()) out.push_back(m.change().actor());
+    }
+    return out;
+  }
   std::vector<uint64_t> ChangeSequences() const {
     MutexLock lock(&mu_);
     std::vector<uint64_t> out;
@@ -101,12 +109,12 @@ bool Eventually(Condition condition) {
 class WatchHubTest : public ::testing::Test {
  protected:
   std::shared_ptr<Watch> Open(WatchHub& hub, FakeStream& stream, uint64_t after,
-                              const std::string& identity = "reader") {
+                              const std::string& identity = "reader", v1::Role role = v1::READER) {
     v1::WatchChangesRequest request;
     request.set_after_sequence(after);
     // The stream needs the watch before anything can complete; Start pumps at once, so the
     // first write may already be in flight when it returns.
-    auto watch = hub.Start(&stream, Caller{identity, v1::READER, ""}, request);
+    auto watch = hub.Start(&stream, Caller{identity, role, ""}, request);
     stream.set_watch(watch);
     return watch;
   }
@@ -218,6 +226,41 @@ TEST_F(WatchHubTest, AFeedErrorEndsTheWatchWithIt) {
   hub.OnCommit(feed_.last_sequence());
   ASSERT_TRUE(Eventually([&] { return stream.finished(); }));
   EXPECT_EQ(stream.status().error_code(), grpc::StatusCode::INTERNAL);
+}
+
+TEST_F(WatchHubTest, ARevokedIdentityLosesItsWatchesAtOnce) {
+  feed_.AppendUpdate("initiatives/a");
+  WatchHub hub(&feed_, {});
+  FakeStream revoked, kept;
+  Open(hub, revoked, 0, "revoked");
+  Open(hub, kept, 0, "kept");
+  revoked.Drain();
+  kept.Drain();
+  hub.Reauthorize([](const std::string& identity) -> std::optional<Caller> {
+    if (identity == "revoked") return std::nullopt;
+    return Caller{identity, v1::READER, ""};
+  });
+  ASSERT_TRUE(revoked.finished());
+  EXPECT_EQ(revoked.status().error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(revoked.status().error_message().find("no longer in the principals file"),
+            std::string::npos);
+  EXPECT_FALSE(kept.finished());
+  EXPECT_EQ(hub.size(), 1u);
+}
+
+TEST_F(WatchHubTest, ADemotedIdentityGetsEveryLaterChangeInItsNewRolesView) {
+  for (int i = 0; i < 5; ++i) feed_.AppendUpdate("initiatives/a");
+  WatchHub hub(&feed_, {});
+  FakeStream stream;
+  Open(hub, stream, 0, "lead", v1::LEAD);  // change 1 in flight, 2 to 5 read as LEAD
+  hub.Reauthorize([](const std::string& identity) -> std::optional<Caller> {
+    return Caller{identity, v1::READER, ""};
+  });
+  stream.Drain();
+  EXPECT_EQ(stream.ChangeSequences(), (std::vector<uint64_t>{1, 2, 3, 4, 5}));  // none repeated
+  EXPECT_EQ(stream.Actors(),
+            (std::vector<std::string>{"LEAD", "READER", "READER", "READER", "READER"}));
+  EXPECT_FALSE(stream.finished());
 }
 
 }  // namespace
