@@ -24,6 +24,9 @@ Watch::Watch(WatchHub* hub, WatchStream* stream, Caller caller,
 
 bool Watch::ReadFeed() {
   const registry::ChangeFeed& feed = hub_->feed();
+  // Caught up once the client has taken everything there was: only then does falling behind
+  // mean it reads too slowly (a watch still reading its backlog is not lagging).
+  if (pending_.empty() && read_pos_ >= feed.last_sequence()) caught_up_ = true;
   for (int pages = 0; pending_.empty() && read_pos_ < feed.last_sequence() && pages < 4; ++pages) {
     auto page = feed.Read(caller_, read_pos_, kinds_, 64);
     if (!page.ok()) {
@@ -36,7 +39,6 @@ bool Watch::ReadFeed() {
       pending_.push_back(std::move(message));
     }
     read_pos_ = page->scanned_to;
-    if (read_pos_ >= page->current) caught_up_ = true;
   }
   const uint64_t delivered =
       pending_.empty() ? read_pos_ : pending_.front().change().sequence() - 1;

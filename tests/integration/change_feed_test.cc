@@ -350,7 +350,8 @@ TEST_F(ChangeFeedTest, AWatcherThatFallsBehindIsEndedClearlyAndResumes) {
     sequences.push_back(e.sequence());
     return e.sequence() < 601;
   };
-  ASSERT_TRUE(ClientAs("reader")->WatchChanges(sequences.back(), {}, handlers).ok());
+  absl::Status resumed = ClientAs("reader")->WatchChanges(sequences.back(), {}, handlers);
+  ASSERT_TRUE(resumed.ok()) << resumed;
   ASSERT_EQ(sequences.size(), 600u);
   for (size_t i = 0; i < sequences.size(); ++i) ASSERT_EQ(sequences[i], i + 2);
 }

@@ -12,6 +12,10 @@ namespace {
 
 class SharingRequestTest : public WorkflowTest {
  protected:
+  void SetUp() override {
+    WorkflowTest::SetUp();
+    OxfordJoinsHuddles();
+  }
   v1::SharingRequest Ask(int days, int year = 2027, int month = 1, int months = 1) {
     auto created = oxford_->CreateSharingRequest("experts/ada", Days(days, year, month, months));
     EXPECT_TRUE(created.ok()) << created.status();

@@ -7,7 +7,7 @@
 namespace psc::testing {
 
 // Wessex (lead-wessex) leads initiatives/huddles and is home to experts/ada (shareable,
-// 4 days a month); Oxford (lead-oxford) is another PSC.
+// 4 days a month); Oxford (lead-oxford) is another PSC, not (yet) taking part in huddles.
 class WorkflowTest : public RegistryTest {
  protected:
   void SetUp() override {
@@ -22,6 +22,17 @@ class WorkflowTest : public RegistryTest {
     ada.set_shareable(true);
     ada.set_days_per_month_offered(4);
     ASSERT_TRUE(wessex_->CreateExpert(ada, {.id = "ada"}).ok());
+  }
+
+  // Makes Oxford a participant of initiatives/huddles, so it may ask for experts for it.
+  void OxfordJoinsHuddles() {
+    v1::Initiative patch;
+    patch.set_name("initiatives/huddles");
+    patch.add_participant_collaboratives("collaboratives/oxford");
+    google::protobuf::FieldMask mask;
+    mask.add_paths("participant_collaboratives");
+    auto updated = wessex_->UpdateInitiative(patch, mask);
+    ASSERT_TRUE(updated.ok()) << updated.status();
   }
 
   static v1::DecideRequest Decide(const std::string& name, const std::string& reason = "") {

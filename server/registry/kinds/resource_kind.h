@@ -90,6 +90,10 @@ struct KindSpec {
   // A change to a record of this (child) kind re-indexes its parent (a sharing request changes
   // its expert's free days).
   bool reindex_parent = false;
+  // Records of the kind never pin what they refer to: deleting a record they refer to deletes
+  // them too, in the same commit (a join request goes with its initiative; a sharing request
+  // with its expert or its initiative). Records of such a kind must not be referred to.
+  bool deleted_with_referents = false;
 };
 
 // What the registry needs to know about one kind of resource. Stateless and thread-safe; one
@@ -109,6 +113,7 @@ class ResourceKind {
   const std::string& owner_field() const { return spec_.owner_field; }
   const std::vector<std::string>& participant_fields() const { return spec_.participant_fields; }
   const std::vector<std::string>& personal_fields() const { return spec_.personal_fields; }
+  bool deleted_with_referents() const { return spec_.deleted_with_referents; }
 
   // The storage id of the resource `name`: "{id}" for `collection/{id}`, "{parent}/{id}" for a
   // child. INVALID_ARGUMENT (INVALID_NAME, naming `field`) for a name of another form.

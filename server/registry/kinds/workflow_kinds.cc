@@ -23,6 +23,7 @@ class JoinRequestKindImpl final : public TypedKind<v1::JoinRequest> {
                         EnumFilter<v1::JoinRequestState>("state")},
             .owner_field = "requesting_collaborative",
             .personal_fields = {"decided_by"},
+            .deleted_with_referents = true,
         }) {}
 
  protected:
@@ -69,6 +70,7 @@ class SharingRequestKindImpl final : public TypedKind<v1::SharingRequest> {
             .personal_fields = {"decided_by"},
             // Accepting or ending a request changes the expert's free days.
             .reindex_parent = true,
+            .deleted_with_referents = true,
         }) {}
 
  protected:

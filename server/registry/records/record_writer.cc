@@ -3,12 +3,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/common/status_macros.h"
 #include "server/common/utf8.h"
 #include "server/registry/fields/names.h"
 #include "server/registry/fields/resource_fields.h"
 #include "server/registry/fields/validator.h"
 #include "server/registry/kinds/kind_table.h"
 #include "server/registry/records/record_layout.h"
+#include "server/storage/keys.h"
 
 namespace psc::registry {
 namespace {
@@ -143,6 +145,44 @@ void WriteChange(storage::WriteTxn& txn, const ResourceKind& kind, const Message
     for (const Term& t : kind.IndexTerms(*before)) stored.add_previous_terms(t.Encoded());
   }
   txn.AddChange(stored.SerializeAsString());
+}
+
+absl::Status DeleteWithDependents(storage::WriteTxn& txn, const ResourceKind& kind,
+                                  const Message& current, const Caller& actor, absl::Time now) {
+  const std::string name = GetName(current);
+  const std::string prefix = ReferencePrefix(name);
+  std::vector<std::string> dependents;
+  std::string blocker;
+  PSC_RETURN_IF_ERROR(
+      txn.Scan(Family::kIndex, prefix, [&](absl::string_view key, absl::string_view) {
+        storage::KeyReader reader(key.substr(prefix.size()));
+        std::string referrer;
+        reader.ReadString(&referrer);
+        const ResourceKind* referrer_kind = KindOfName(referrer);
+        if (referrer_kind == nullptr || !referrer_kind->deleted_with_referents()) {
+          blocker = std::move(referrer);
+          return false;
+        }
+        if (dependents.empty() || dependents.back() != referrer) dependents.push_back(referrer);
+        return dependents.size() <= kMaxDependents;
+      }));
+  if (!blocker.empty()) {
+    return Error(absl::StatusCode::kFailedPrecondition, "RESOURCE_IN_USE",
+                 absl::StrCat(name, " is still referenced (by ", blocker,
+                              " and possibly others); change or delete those first"));
+  }
+  if (dependents.size() > kMaxDependents) {
+    return Error(absl::StatusCode::kFailedPrecondition, "TOO_MANY_DEPENDENTS",
+                 absl::StrCat(name, " has more than ", kMaxDependents,
+                              " requests; ask the national team to archive them first"));
+  }
+  for (const std::string& dependent : dependents) {
+    PSC_ASSIGN_OR_RETURN(std::unique_ptr<Message> record, LoadByName(txn, dependent));
+    if (record != nullptr)
+      WriteChange(txn, *KindOfName(dependent), record.get(), nullptr, actor, now);
+  }
+  WriteChange(txn, kind, &current, nullptr, actor, now);
+  return absl::OkStatus();
 }
 
 std::vector<FieldViolation> Violations(const ResourceKind& kind, const Message& resource) {

@@ -39,6 +39,17 @@ void WriteChange(storage::WriteTxn& txn, const ResourceKind& kind,
                  const google::protobuf::Message* before, const google::protobuf::Message* after,
                  const Caller& actor, absl::Time now);
 
+// The most records a delete takes with it (KindSpec::deleted_with_referents) in one commit.
+inline constexpr size_t kMaxDependents = 10000;
+
+// Deletes `current`, a stored record of `kind`, as `actor`, with the records that go with it
+// (KindSpec::deleted_with_referents), each its own DELETED change, all in `txn`. Nothing is
+// written on error: FAILED_PRECONDITION, reason RESOURCE_IN_USE, when any other record refers
+// to it; reason TOO_MANY_DEPENDENTS beyond kMaxDependents.
+absl::Status DeleteWithDependents(storage::WriteTxn& txn, const ResourceKind& kind,
+                                  const google::protobuf::Message& current, const Caller& actor,
+                                  absl::Time now);
+
 // Validation failures of `resource`, with paths under the request field (kind.singular()).
 std::vector<FieldViolation> Violations(const ResourceKind& kind,
                                        const google::protobuf::Message& resource);

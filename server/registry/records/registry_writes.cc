@@ -188,18 +188,7 @@ void Registry::Delete(const Caller& caller, const ResourceKind& kind, std::strin
       return NotFound(name);
     PSC_RETURN_IF_ERROR(AuthorizeDelete(caller, kind, *current));
     PSC_RETURN_IF_ERROR(CheckEtag(*current, etag));
-    std::string prefix = ReferencePrefix(name);
-    PSC_ASSIGN_OR_RETURN(auto referrer, txn.FirstKeyWithPrefix(Family::kIndex, prefix));
-    if (referrer) {
-      storage::KeyReader reader(absl::string_view(*referrer).substr(prefix.size()));
-      std::string who;
-      reader.ReadString(&who);
-      return Error(absl::StatusCode::kFailedPrecondition, "RESOURCE_IN_USE",
-                   absl::StrCat(name, " is still referenced (by ", who,
-                                " and possibly others); change or delete those first"));
-    }
-    WriteChange(txn, kind, current.get(), nullptr, caller, absl::Now());
-    return absl::OkStatus();
+    return DeleteWithDependents(txn, kind, *current, caller, absl::Now());
   };
   store_->Commit(std::move(mutation),
                  [done = std::move(done)](absl::StatusOr<uint64_t> committed) mutable {

@@ -1,5 +1,7 @@
 // Workflows on experts: sharing requests, and the request lists (workflows.h).
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "psc/registry/v1/expert.pb.h"
@@ -96,6 +98,21 @@ void Workflows::CreateSharingRequest(const Caller& caller, const std::string& pa
     auto created = std::make_unique<v1::SharingRequest>(fresh);
     created->set_home_collaborative(expert->home_collaborative());
     PSC_RETURN_IF_ERROR(CheckReferences(txn, SharingRequestKind(), *created));
+    // Only work the requester shares in: a request "for" another PSC's initiative would also
+    // make that initiative look busy with an expert it never asked for.
+    PSC_ASSIGN_OR_RETURN(auto initiative,
+                         LoadNamed<v1::Initiative>(txn, InitiativeKind(), fresh.initiative()));
+    const auto& participants = initiative->participant_collaboratives();
+    if (initiative->lead_collaborative() != fresh.requesting_collaborative() &&
+        std::find(participants.begin(), participants.end(), fresh.requesting_collaborative()) ==
+            participants.end()) {
+      return Error(absl::StatusCode::kFailedPrecondition, "NOT_IN_INITIATIVE",
+                   absl::StrCat(fresh.requesting_collaborative(),
+                                " neither leads nor takes part in ", fresh.initiative()),
+                   {{"sharing_request.initiative",
+                     "must be an initiative the requester leads or "
+                     "takes part in"}});
+    }
     StampAndWrite(txn, SharingRequestKind(), nullptr, created.get(), caller, absl::Now());
     *result = std::move(created);
     return absl::OkStatus();
