@@ -1,27 +1,40 @@
 // pscd: the PSC Registry server.
 
+#include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
+#include <memory>
 #include <thread>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "server/common/log.h"
+#include "server/daemon/accept_guard.h"
+#include "server/daemon/listener_probe.h"
+#include "server/daemon/open_files.h"
 #include "server/daemon/server.h"
 
 namespace {
 
-// Blocks SIGINT, SIGTERM and SIGHUP in every thread (call before starting any), so that one
-// thread can take them with sigwait.
+// Exit status when the listener probe finds pscd no longer accepting connections.
+constexpr int kExitListenerDeaf = 3;
+// Descriptors kept back from connections for the store, the index and the log.
+constexpr int kReservedDescriptors = 128;
+
+// Blocks SIGINT, SIGTERM, SIGHUP and SIGUSR1 in every thread (call before starting any), so that
+// one thread can take them with sigwait.
 sigset_t BlockHandledSignals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGHUP);
+  sigaddset(&set, SIGUSR1);  // the listener probe: the listener is deaf
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return set;
 }
@@ -88,6 +101,27 @@ int main(int argc, char** argv) {
                  "Open watches allowed per client identity")
       ->capture_default_str()
       ->check(CLI::Range(1, 10000));
+  int max_connections = 4096;
+  app.add_option("--max-connections", max_connections,
+                 "Client connections open at once; more are closed as they arrive (at most the "
+                 "open-file limit less 128)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
+  double handshake_seconds = 5;
+  app.add_option("--handshake-timeout-seconds", handshake_seconds,
+                 "Close a connection that has not completed its TLS handshake by then")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 600.0));
+  double probe_seconds = 10;
+  app.add_option("--listener-probe-seconds", probe_seconds,
+                 "How often pscd checks over loopback that it still accepts connections; after "
+                 "3 failures in a row it stops with exit status 3 for its supervisor to restart "
+                 "it (0: never)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3600.0));
+  bool no_reflection = false;
+  app.add_flag("--no-reflection", no_reflection,
+               "Do not serve gRPC server reflection (recommended in production)");
   app.add_flag("--unsafe-no-fsync", no_fsync,
                "Acknowledge writes before they reach the disk. For tests and benchmarks only: "
                "a crash can lose acknowledged writes");
@@ -109,11 +143,24 @@ int main(int argc, char** argv) {
   options.retention.interval = absl::Seconds(trim_seconds);
   options.retention.request_id_ttl = absl::Seconds(request_id_hours * 3600);
   options.watch.progress_interval = absl::Seconds(progress_seconds);
+  options.handshake_timeout = absl::Seconds(handshake_seconds);
+  options.reflection = !no_reflection;
 
   // The data dir and every file pscd creates are its own: the write-ahead log holds contact
   // details (personal data).
   umask(077);
   sigset_t signals = BlockHandledSignals();
+  // Descriptor floods: a high limit, a connection cap below it, and a listener that survives
+  // running out (accept_guard.h).
+  std::string limit_note;
+  const int open_files = psc::daemon::RaiseOpenFileLimit(&limit_note);
+  const int connection_cap =
+      std::max(1, std::min(max_connections, open_files > 2 * kReservedDescriptors
+                                                ? open_files - kReservedDescriptors
+                                                : open_files / 2));
+  psc::daemon::InstallAcceptGuard(connection_cap, open_files);
+  psc::LogInfo(absl::StrCat("pscd: ", limit_note, "; at most ", connection_cap,
+                            " client connections at once"));
   auto server = psc::service::Server::Start(options);
   if (!server.ok()) {
     psc::LogError(absl::StrCat("pscd: ", server.status().message()));
@@ -128,7 +175,16 @@ int main(int argc, char** argv) {
   psc::LogInfo(absl::StrCat("pscd ready, listening on ", (*server)->address(), ", data dir ",
                             options.data_dir, options.security.insecure ? ", insecure" : ", mTLS"));
 
-  std::thread waiter([&signals, &server] {
+  std::unique_ptr<psc::daemon::ListenerProbe> probe;
+  if (probe_seconds > 0) {
+    const std::string host = options.listen.substr(0, options.listen.rfind(':'));
+    probe = std::make_unique<psc::daemon::ListenerProbe>(
+        psc::daemon::ProbeHostFor(host), (*server)->port(),
+        psc::daemon::ProbeOptions{.interval = absl::Seconds(probe_seconds)},
+        [] { kill(getpid(), SIGUSR1); });
+  }
+  int exit_status = 0;
+  std::thread waiter([&signals, &server, &exit_status] {
     int signal = 0;
     while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) {
       absl::Status reloaded = (*server)->ReloadPrincipals();
@@ -139,12 +195,15 @@ int main(int argc, char** argv) {
                                    reloaded.message()));
       }
     }
+    if (signal == SIGUSR1) exit_status = kExitListenerDeaf;
     psc::LogInfo(absl::StrCat("pscd: signal ", signal, ", draining in-flight calls"));
     (*server)->Shutdown(absl::Seconds(10));
   });
   (*server)->Wait();
   waiter.join();
+  probe.reset();
   server->reset();
-  psc::LogInfo("pscd stopped cleanly");
-  return 0;
+  psc::LogInfo(exit_status == 0 ? "pscd stopped cleanly"
+                                : "pscd stopped: the listener was deaf (exit status 3)");
+  return exit_status;
 }

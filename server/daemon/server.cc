@@ -65,7 +65,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       server->hub_.get(), server->discovery_.get(), server->workflows_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (options.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen, credentials, &port);
@@ -75,6 +75,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   // The port is ours alone: with SO_REUSEPORT a second pscd could bind it too and the kernel
   // would split clients between two registries.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // Idle connections that never start TLS would otherwise hold a descriptor for 120 s.
+  builder.AddChannelArgument(
+      GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(options.handshake_timeout)));
   builder.experimental().SetInterceptorCreators(MalformedRequestInterceptors());
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || port == 0) {
@@ -82,12 +86,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   }
   // The health service answers for the whole server ("") and for each service by name.
   grpc::HealthCheckServiceInterface* health = server->grpc_server_->GetHealthCheckService();
-  for (const char* service : {registry::v1::Registry::service_full_name(), "grpc.health.v1.Health",
-                              "grpc.reflection.v1alpha.ServerReflection"}) {
-    health->SetServingStatus(service, true);
-  }
+  health->SetServingStatus(registry::v1::Registry::service_full_name(), true);
+  health->SetServingStatus("grpc.health.v1.Health", true);
+  if (options.reflection)
+    health->SetServingStatus("grpc.reflection.v1alpha.ServerReflection", true);
   std::string host = options.listen.substr(0, options.listen.rfind(':'));
   server->address_ = absl::StrCat(host, ":", port);
+  server->port_ = port;
   return server;
 }
 

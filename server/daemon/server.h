@@ -32,6 +32,9 @@ struct ServerOptions {
   std::string principals_file;           // required with mTLS
   WatchOptions watch;                    // change-feed watches
   registry::RetentionOptions retention;  // how long the change log is kept
+  // A connection that has not finished its TLS handshake by then is closed.
+  absl::Duration handshake_timeout = absl::Seconds(5);
+  bool reflection = true;  // serve gRPC server reflection
 };
 
 // pscd: the store, the registry and the gRPC server with the Registry and health services.
@@ -45,6 +48,7 @@ class Server {
 
   // The address actually bound, e.g. "127.0.0.1:43817".
   const std::string& address() const { return address_; }
+  int port() const { return port_; }
 
   // Stops taking calls, lets in-flight calls finish (cancelling them after `grace`), commits
   // what is queued and closes the store. Idempotent.
@@ -74,6 +78,7 @@ class Server {
   std::unique_ptr<RegistryService> service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::string address_;
+  int port_ = 0;
   std::once_flag shutdown_once_;
   Notification stopped_;
 };

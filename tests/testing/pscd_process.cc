@@ -29,6 +29,12 @@ absl::StatusOr<std::unique_ptr<PscdProcess>> PscdProcess::Start(const Options& o
                  "--client-ca", certs + "/ca.crt", "--principals", principals});
   }
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
+  if (options.max_open_files > 0) {  // prlimit sets the limits and execs pscd: the same pid
+    args.insert(
+        args.begin(),
+        {"/usr/bin/prlimit",
+         absl::StrCat("--nofile=", options.max_open_files, ":", options.max_open_files), "--"});
+  }
 
   int pipe_fds[2];
   if (::pipe(pipe_fds) != 0) return absl::InternalError("pipe failed");

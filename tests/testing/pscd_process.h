@@ -23,6 +23,7 @@ class PscdProcess {
     bool insecure = false;                // plaintext instead of mTLS with the test certificates
     std::string principals_file;          // default: the test certificates' principals.json
     std::vector<std::string> extra_args;  // more flags
+    int max_open_files = 0;               // > 0: pscd's soft and hard open-file limit
   };
 
   // Starts pscd and waits (up to 20 s) for its "listening on ADDRESS" line. The error holds
