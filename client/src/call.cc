@@ -1,9 +1,12 @@
 #include "client/src/call.h"
 
+#include <algorithm>
+
 #include "client/src/credentials.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/impl/client_unary_call.h"
 #include "grpcpp/impl/rpc_method.h"
+#include "psc/client/error_details.h"
 
 namespace psc::client {
 
@@ -61,11 +64,19 @@ absl::Status Call::Retrying(Retry retry,
     context.set_deadline(absl::ToChronoTime(deadline));
     grpc::Status status = attempt(&context);
     if (status.ok()) return absl::OkStatus();
-    if (retry == Retry::kNo || status.error_code() != grpc::StatusCode::UNAVAILABLE ||
-        attempts >= options_.retry.max_attempts || absl::Now() + backoff >= deadline) {
-      return FromGrpcStatus(status);
+    absl::Status error = FromGrpcStatus(status);
+    const ErrorDetails details = GetErrorDetails(error);
+    // Refused before anything was done (per-identity limits, a full queue): safe to repeat
+    // whatever the call, after at least the delay the server asked for.
+    const bool refused = details.reason == "RATE_LIMITED" || details.reason == "SERVER_BUSY";
+    const absl::Duration wait =
+        details.retry_delay > absl::ZeroDuration() ? Jitter(details.retry_delay) : Jitter(backoff);
+    if (!(refused ||
+          (retry == Retry::kYes && status.error_code() == grpc::StatusCode::UNAVAILABLE)) ||
+        (!refused && attempts >= options_.retry.max_attempts) || absl::Now() + wait >= deadline) {
+      return error;  // a refused call is retried until the deadline: the server paces it
     }
-    absl::SleepFor(Jitter(backoff));
+    absl::SleepFor(wait);
     // Our backoff governs: without this gRPC waits out its own reconnect backoff, which after a
     // few refused connections outlasts the call's retries.
     grpc::experimental::ChannelResetConnectionBackoff(channel_.get());

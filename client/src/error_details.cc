@@ -13,7 +13,11 @@ ErrorDetails GetErrorDetails(const absl::Status& status) {
   for (const auto& any : rpc.details()) {
     google::rpc::ErrorInfo info;
     google::rpc::BadRequest bad_request;
-    if (any.UnpackTo(&info)) {
+    google::rpc::RetryInfo retry;
+    if (any.UnpackTo(&retry)) {
+      details.retry_delay = absl::Seconds(retry.retry_delay().seconds()) +
+                            absl::Nanoseconds(retry.retry_delay().nanos());
+    } else if (any.UnpackTo(&info)) {
       details.reason = info.reason();
       details.domain = info.domain();
       details.metadata.insert(info.metadata().begin(), info.metadata().end());

@@ -119,6 +119,22 @@ int main(int argc, char** argv) {
                  "it (0: never)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 3600.0));
+  app.add_option("--write-rate", options.limits.writes_per_second,
+                 "Writes a second each identity may make, sustained (0: no limit); more are "
+                 "refused RESOURCE_EXHAUSTED / RATE_LIMITED with a RetryInfo")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e6));
+  app.add_option("--write-burst", options.limits.write_burst,
+                 "Writes an idle identity may make at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1e6));
+  app.add_option("--max-expensive-calls", options.limits.max_expensive_calls,
+                 "Searches, reports and listings each identity may have running at once (0: no "
+                 "limit)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10000));
+  app.add_flag("--limit-admins", options.limits.limit_admins,
+               "Apply the per-identity limits to admins too (exempt by default)");
   bool no_reflection = false;
   app.add_flag("--no-reflection", no_reflection,
                "Do not serve gRPC server reflection (recommended in production)");

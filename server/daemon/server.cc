@@ -1,5 +1,8 @@
 #include "server/daemon/server.h"
 
+#include <algorithm>
+
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -13,6 +16,22 @@
 #include "server/service/unary_call.h"
 
 namespace psc::service {
+namespace {
+
+// Removes gRPC server reflection from a ServerBuilder.
+class WithoutReflection final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    plugins->erase(std::remove_if(plugins->begin(), plugins->end(),
+                                  [](const std::unique_ptr<grpc::ServerBuilderPlugin>& p) {
+                                    return absl::StrContains(p->name(), "reflection");
+                                  }),
+                   plugins->end());
+  }
+};
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   // What the compiler cannot check about the kinds, checked before anything opens.
@@ -61,12 +80,16 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->trimmer_ =
       std::make_unique<registry::ChangeLogTrimmer>(server->store_.get(), options.retention);
   server->service_ = std::make_unique<RegistryService>(
-      server->registry_.get(), server->authenticator_.get(), server->feed_.get(),
+      server->registry_.get(), server->authenticator_.get(), options.limits, server->feed_.get(),
       server->hub_.get(), server->discovery_.get(), server->workflows_.get());
 
+  server->audit_ = std::make_unique<RefusalAudit>();
   grpc::EnableDefaultHealthCheckService(true);
-  if (options.reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  // Linking the reflection library registers its plugin for every server; without reflection
+  // the builder drops it again.
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  if (!options.reflection) builder.SetOption(std::make_unique<WithoutReflection>());
   int port = 0;
   builder.AddListeningPort(options.listen, credentials, &port);
   builder.RegisterService(server->service_.get());
@@ -79,7 +102,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.AddChannelArgument(
       GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
       static_cast<int>(absl::ToInt64Milliseconds(options.handshake_timeout)));
-  builder.experimental().SetInterceptorCreators(MalformedRequestInterceptors());
+  auto interceptors = MalformedRequestInterceptors();
+  interceptors.push_back(RefusalAuditInterceptor(server->audit_.get()));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || port == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));

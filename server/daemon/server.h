@@ -15,6 +15,7 @@
 #include "server/registry/records/registry.h"
 #include "server/registry/workflows/workflows.h"
 #include "server/service/credentials.h"
+#include "server/service/refusal_audit.h"
 #include "server/service/registry_service.h"
 #include "server/storage/store.h"
 
@@ -35,6 +36,7 @@ struct ServerOptions {
   // A connection that has not finished its TLS handshake by then is closed.
   absl::Duration handshake_timeout = absl::Seconds(5);
   bool reflection = true;  // serve gRPC server reflection
+  LimitOptions limits;     // per-identity write rate and expensive calls
 };
 
 // pscd: the store, the registry and the gRPC server with the Registry and health services.
@@ -75,6 +77,7 @@ class Server {
   std::unique_ptr<registry::Workflows> workflows_;
   std::unique_ptr<WatchHub> hub_;
   std::unique_ptr<registry::ChangeLogTrimmer> trimmer_;
+  std::unique_ptr<RefusalAudit> audit_;  // before the server: its interceptors use it
   std::unique_ptr<RegistryService> service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::string address_;

@@ -16,11 +16,10 @@ absl::Time DeadlineOf(const grpc::CallbackServerContext& context) {
 // finishes with its result.
 template <typename Response, typename Call>
 grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
-                                const google::protobuf::Message& request,
-                                const auth::Authenticator& authenticator, WorkerPool* pool,
-                                Response* response, Call call) {
-  PSC_AUTHENTICATE_OR_FINISH(authenticator, caller);
-  return FinishOnPool(context, pool, [caller, response, call]() {
+                                const google::protobuf::Message& request, const CallGate& gate,
+                                WorkerPool* pool, Response* response, Call call) {
+  PSC_ADMIT_OR_FINISH(gate, Cost::kExpensive, caller);
+  return FinishOnPool(context, pool, [caller, response, call, slot = caller_admitted->slot]() {
     absl::StatusOr<Response> result = call(caller);
     if (result.ok()) *response = *std::move(result);
     return result.status();
@@ -32,7 +31,7 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
 grpc::ServerUnaryReactor* DiscoveryMethods::Search(grpc::CallbackServerContext* context,
                                                    const registry::v1::SearchRequest& request,
                                                    registry::v1::SearchResponse* response) {
-  return Serve(context, request, *authenticator_, pool_, response,
+  return Serve(context, request, *gate_, pool_, response,
                [this, &request, context](const Caller& caller) {
                  return discovery_->Search(caller, request, DeadlineOf(*context));
                });
@@ -41,7 +40,7 @@ grpc::ServerUnaryReactor* DiscoveryMethods::Search(grpc::CallbackServerContext* 
 grpc::ServerUnaryReactor* DiscoveryMethods::FindExperts(
     grpc::CallbackServerContext* context, const registry::v1::FindExpertsRequest& request,
     registry::v1::FindExpertsResponse* response) {
-  return Serve(context, request, *authenticator_, pool_, response,
+  return Serve(context, request, *gate_, pool_, response,
                [this, &request, context](const Caller& caller) {
                  return discovery_->FindExperts(caller, request, DeadlineOf(*context));
                });
@@ -51,7 +50,7 @@ grpc::ServerUnaryReactor* DiscoveryMethods::FindSimilar(
     grpc::CallbackServerContext* context,
     const registry::v1::FindSimilarInitiativesRequest& request,
     registry::v1::FindSimilarInitiativesResponse* response) {
-  return Serve(context, request, *authenticator_, pool_, response,
+  return Serve(context, request, *gate_, pool_, response,
                [this, &request, context](const Caller& caller) {
                  return discovery_->FindSimilarInitiatives(caller, request, DeadlineOf(*context));
                });

@@ -5,9 +5,9 @@
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
 #include "psc/registry/v1/search.pb.h"
-#include "server/auth/authenticator.h"
 #include "server/common/worker_pool.h"
 #include "server/registry/discovery/discovery.h"
+#include "server/service/call_gate.h"
 #include "server/service/standard_methods.h"
 
 namespace psc::service {
@@ -19,9 +19,8 @@ inline constexpr size_t kMaxQueuedHints = 4;
 class DiscoveryMethods {
  public:
   // All must outlive the methods.
-  DiscoveryMethods(const registry::Discovery* discovery, const auth::Authenticator* authenticator,
-                   WorkerPool* pool)
-      : discovery_(discovery), authenticator_(authenticator), pool_(pool) {}
+  DiscoveryMethods(const registry::Discovery* discovery, const CallGate* gate, WorkerPool* pool)
+      : discovery_(discovery), gate_(gate), pool_(pool) {}
 
   // These run on `pool` (unary_call.h's FinishOnPool), never on a gRPC thread: one with a
   // min_sequence the index has not reached waits there, never past its deadline or 10 s.
@@ -41,7 +40,7 @@ class DiscoveryMethods {
 
  private:
   const registry::Discovery* discovery_;
-  const auth::Authenticator* authenticator_;
+  const CallGate* gate_;
   WorkerPool* pool_;
   // One thread, off the committer's; when it is this far behind, writes go without a hint.
   WorkerPool hints_{1, kMaxQueuedHints};

@@ -11,7 +11,7 @@ namespace v1 = registry::v1;
 grpc::ServerUnaryReactor* RegistryService::ListChanges(grpc::CallbackServerContext* context,
                                                        const v1::ListChangesRequest* request,
                                                        v1::ListChangesResponse* response) {
-  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
+  PSC_ADMIT_OR_FINISH(gate_, Cost::kExpensive, caller);
   auto page_size = registry::EffectivePageSize(request->page_size());
   if (!page_size.ok()) return FinishUnary(context, page_size.status());
   std::vector<std::string> kinds(request->kinds().begin(), request->kinds().end());
@@ -26,7 +26,7 @@ grpc::ServerUnaryReactor* RegistryService::ListChanges(grpc::CallbackServerConte
 
 grpc::ServerWriteReactor<v1::WatchChangesResponse>* RegistryService::WatchChanges(
     grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) {
-  auto caller = authenticator_->Authenticate(*context->auth_context());
+  auto caller = gate_.authenticator().Authenticate(*context->auth_context());
   if (!caller.ok()) {
     // A reactor that only reports the error.
     class Refusal : public grpc::ServerWriteReactor<v1::WatchChangesResponse> {

@@ -20,13 +20,14 @@ inline constexpr size_t kMaxQueuedSlowCalls = 256;
 class RegistryService final : public registry::v1::Registry::CallbackService {
  public:
   RegistryService(registry::Registry* registry, const auth::Authenticator* authenticator,
-                  const registry::ChangeFeed* feed, WatchHub* hub,
+                  LimitOptions limits, const registry::ChangeFeed* feed, WatchHub* hub,
                   const registry::Discovery* discovery, registry::Workflows* workflows)
-      : slow_calls_(kSlowCallThreads, kMaxQueuedSlowCalls),
-        methods_(registry, authenticator),
-        discovery_(discovery, authenticator, &slow_calls_),
-        workflows_(workflows, registry, authenticator, &slow_calls_),
-        authenticator_(authenticator),
+      : limits_(limits),
+        gate_(authenticator, &limits_),
+        slow_calls_(kSlowCallThreads, kMaxQueuedSlowCalls),
+        methods_(registry, &gate_),
+        discovery_(discovery, &gate_, &slow_calls_),
+        workflows_(workflows, registry, &gate_, &slow_calls_),
         feed_(feed),
         hub_(hub) {}
 
@@ -133,11 +134,12 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
 #undef PSC_STANDARD_METHODS
 
  private:
-  WorkerPool slow_calls_;  // first: the methods below use it, and it outlives them
+  CallLimits limits_;
+  CallGate gate_;
+  WorkerPool slow_calls_;  // before the methods: they use it, and it outlives them
   StandardMethods methods_;
   DiscoveryMethods discovery_;
   WorkflowMethods workflows_;
-  const auth::Authenticator* authenticator_;
   const registry::ChangeFeed* feed_;
   WatchHub* hub_;
 };

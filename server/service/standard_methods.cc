@@ -36,7 +36,7 @@ registry::ResourceCallback FinishWith(grpc::ServerUnaryReactor* reactor, Message
 grpc::ServerUnaryReactor* StandardMethods::Get(grpc::CallbackServerContext* context,
                                                const registry::ResourceKind& kind,
                                                const Message& request, Message* response) {
-  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
+  PSC_ADMIT_OR_FINISH(*gate_, Cost::kRead, caller);
   auto result = registry_->Get(caller, kind, StringAt(request, 1));
   if (result.ok()) response->CopyFrom(**result);
   return FinishUnary(context, result.status());
@@ -45,7 +45,7 @@ grpc::ServerUnaryReactor* StandardMethods::Get(grpc::CallbackServerContext* cont
 grpc::ServerUnaryReactor* StandardMethods::List(grpc::CallbackServerContext* context,
                                                 const registry::ResourceKind& kind,
                                                 const Message& request, Message* response) {
-  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
+  PSC_ADMIT_OR_FINISH(*gate_, Cost::kExpensive, caller);
   registry::ListParams params;
   params.page_size = request.GetReflection()->GetInt32(request, FieldOf(request, 1));
   params.page_token = StringAt(request, 2);
@@ -67,7 +67,7 @@ grpc::ServerUnaryReactor* StandardMethods::Create(grpc::CallbackServerContext* c
                                                   const registry::ResourceKind& kind,
                                                   const Message& request, Message* response,
                                                   WriteHook hook) {
-  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
+  PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
   registry::ResourcePtr resource(kind.prototype().New());
   resource->CopyFrom(MessageAt(request, 1));
   registry::CreateParams params{StringAt(request, 2), StringAt(request, 3)};
@@ -81,7 +81,7 @@ grpc::ServerUnaryReactor* StandardMethods::Update(grpc::CallbackServerContext* c
                                                   const registry::ResourceKind& kind,
                                                   const Message& request, Message* response,
                                                   WriteHook hook) {
-  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
+  PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
   registry::ResourcePtr patch(kind.prototype().New());
   patch->CopyFrom(MessageAt(request, 1));
   FieldMask mask;
@@ -96,7 +96,7 @@ grpc::ServerUnaryReactor* StandardMethods::Delete(grpc::CallbackServerContext* c
                                                   const registry::ResourceKind& kind,
                                                   const Message& request,
                                                   google::protobuf::Empty* response) {
-  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
+  PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   registry_->Delete(caller, kind, StringAt(request, 1), StringAt(request, 2),
                     [reactor](absl::Status s) { reactor->Finish(ToGrpcStatus(s)); });
@@ -106,7 +106,7 @@ grpc::ServerUnaryReactor* StandardMethods::Delete(grpc::CallbackServerContext* c
 grpc::ServerUnaryReactor* StandardMethods::History(
     grpc::CallbackServerContext* context, const registry::v1::ListResourceHistoryRequest& request,
     registry::v1::ListResourceHistoryResponse* response) {
-  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
+  PSC_ADMIT_OR_FINISH(*gate_, Cost::kExpensive, caller);
   auto page = registry_->History(caller, request.name(), request.page_size(), request.page_token());
   if (page.ok()) {
     for (auto& change : page->changes) *response->add_changes() = std::move(change);

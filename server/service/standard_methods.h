@@ -8,7 +8,7 @@
 //   Create: resource = 1, resource_id = 2, request_id = 3
 //   Update: resource = 1, update_mask = 2, etag = 3
 //   Delete: name = 1, etag = 2
-// Every handler first authenticates the caller (auth::Authenticator).
+// Every handler first admits the call (CallGate): authentication, then per-identity limits.
 
 #include <functional>
 
@@ -16,8 +16,8 @@
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
 #include "psc/registry/v1/registry_service.pb.h"
-#include "server/auth/authenticator.h"
 #include "server/registry/records/registry.h"
+#include "server/service/call_gate.h"
 
 namespace psc::service {
 
@@ -28,8 +28,8 @@ using WriteHook =
 
 class StandardMethods {
  public:
-  StandardMethods(registry::Registry* registry, const auth::Authenticator* authenticator)
-      : registry_(registry), authenticator_(authenticator) {}
+  StandardMethods(registry::Registry* registry, const CallGate* gate)
+      : registry_(registry), gate_(gate) {}
 
   grpc::ServerUnaryReactor* Get(grpc::CallbackServerContext* context,
                                 const registry::ResourceKind& kind,
@@ -57,7 +57,7 @@ class StandardMethods {
 
  private:
   registry::Registry* registry_;
-  const auth::Authenticator* authenticator_;
+  const CallGate* gate_;
 };
 
 }  // namespace psc::service

@@ -6,9 +6,9 @@
 #include "google/protobuf/message.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
-#include "server/auth/authenticator.h"
 #include "server/common/errors.h"
 #include "server/common/worker_pool.h"
+#include "server/service/call_gate.h"
 #include "server/service/grpc_status.h"
 
 namespace psc::service {
@@ -59,12 +59,14 @@ grpc::ServerUnaryReactor* FinishOnPool(grpc::CallbackServerContext* context, Wor
 }  // namespace psc::service
 
 // In a unary handler with a `context` and a `request`: refuses a request over kMaxRequestBytes,
-// then authenticates the caller into `const Caller& caller` with `authenticator` (an
-// auth::Authenticator); either failure (REQUEST_TOO_LARGE, UNKNOWN_PRINCIPAL) finishes the call
-// and returns.
-#define PSC_AUTHENTICATE_OR_FINISH(authenticator, caller)                                   \
-  if (absl::Status size = ::psc::service::CheckRequestSize(request); !size.ok())            \
-    return ::psc::service::FinishUnary(context, size);                                      \
-  auto caller##_or = (authenticator).Authenticate(*context->auth_context());                \
-  if (!caller##_or.ok()) return ::psc::service::FinishUnary(context, caller##_or.status()); \
-  const Caller& caller = *caller##_or
+// then admits the call through `gate` (a CallGate) at `cost` (a Cost) into
+// `const Caller& caller`, holding `caller_admitted->slot` until the handler returns (capture
+// it to hold it longer); any refusal (REQUEST_TOO_LARGE, UNKNOWN_PRINCIPAL, RATE_LIMITED)
+// finishes the call and returns.
+#define PSC_ADMIT_OR_FINISH(gate, cost, caller)                                  \
+  if (absl::Status size = ::psc::service::CheckRequestSize(request); !size.ok()) \
+    return ::psc::service::FinishUnary(context, size);                           \
+  auto caller##_admitted = (gate).Admit(*context->auth_context(), cost);         \
+  if (!caller##_admitted.ok())                                                   \
+    return ::psc::service::FinishUnary(context, caller##_admitted.status());     \
+  const Caller& caller = caller##_admitted->caller

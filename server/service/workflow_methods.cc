@@ -38,7 +38,7 @@ Reactor* FinishPage(Reactor* reactor, absl::StatusOr<registry::ListPage> page, R
 Reactor* WorkflowMethods::CreateJoinRequest(Context* context,
                                             const v1::CreateJoinRequestRequest& request,
                                             v1::JoinRequest* response) {
-  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
+  PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
   Reactor* reactor = context->DefaultReactor();
   workflows_->CreateJoinRequest(caller, request.parent(), request.join_request(),
                                 Written(reactor, response));
@@ -48,7 +48,7 @@ Reactor* WorkflowMethods::CreateJoinRequest(Context* context,
 Reactor* WorkflowMethods::DecideJoinRequest(Context* context, registry::JoinDecision decision,
                                             const v1::DecideRequest& request,
                                             v1::JoinRequest* response) {
-  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
+  PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
   Reactor* reactor = context->DefaultReactor();
   workflows_->DecideJoinRequest(caller, decision, request.name(), request.reason(), request.etag(),
                                 Written(reactor, response));
@@ -58,7 +58,7 @@ Reactor* WorkflowMethods::DecideJoinRequest(Context* context, registry::JoinDeci
 Reactor* WorkflowMethods::ListJoinRequests(Context* context,
                                            const v1::ListJoinRequestsRequest& request,
                                            v1::ListJoinRequestsResponse* response) {
-  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
+  PSC_ADMIT_OR_FINISH(*gate_, Cost::kExpensive, caller);
   return FinishPage(context->DefaultReactor(),
                     workflows_->ListJoinRequests(caller, request.parent(), request.direction(),
                                                  request.page_size(), request.page_token()),
@@ -70,7 +70,7 @@ Reactor* WorkflowMethods::ListJoinRequests(Context* context,
 Reactor* WorkflowMethods::LeaveInitiative(Context* context,
                                           const v1::LeaveInitiativeRequest& request,
                                           v1::Initiative* response) {
-  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
+  PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
   Reactor* reactor = context->DefaultReactor();
   workflows_->LeaveInitiative(caller, request.name(), request.collaborative(),
                               Written(reactor, response));
@@ -80,7 +80,7 @@ Reactor* WorkflowMethods::LeaveInitiative(Context* context,
 Reactor* WorkflowMethods::ReviewInitiative(Context* context,
                                            const v1::ReviewInitiativeRequest& request,
                                            v1::Initiative* response) {
-  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
+  PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
   Reactor* reactor = context->DefaultReactor();
   workflows_->ReviewInitiative(caller, request.name(), request.outcome(), request.rationale(),
                                Written(reactor, response));
@@ -90,7 +90,7 @@ Reactor* WorkflowMethods::ReviewInitiative(Context* context,
 Reactor* WorkflowMethods::CreateSharingRequest(Context* context,
                                                const v1::CreateSharingRequestRequest& request,
                                                v1::SharingRequest* response) {
-  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
+  PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
   Reactor* reactor = context->DefaultReactor();
   workflows_->CreateSharingRequest(caller, request.parent(), request.sharing_request(),
                                    Written(reactor, response));
@@ -100,7 +100,7 @@ Reactor* WorkflowMethods::CreateSharingRequest(Context* context,
 Reactor* WorkflowMethods::DecideSharingRequest(Context* context, registry::SharingDecision decision,
                                                const v1::DecideRequest& request,
                                                v1::SharingRequest* response) {
-  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
+  PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
   Reactor* reactor = context->DefaultReactor();
   workflows_->DecideSharingRequest(caller, decision, request.name(), request.reason(),
                                    request.etag(), Written(reactor, response));
@@ -110,7 +110,7 @@ Reactor* WorkflowMethods::DecideSharingRequest(Context* context, registry::Shari
 Reactor* WorkflowMethods::CompleteSharingRequest(Context* context,
                                                  const v1::CompleteSharingRequestRequest& request,
                                                  v1::SharingRequest* response) {
-  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
+  PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
   Reactor* reactor = context->DefaultReactor();
   workflows_->CompleteSharingRequest(caller, request.name(), request.days_delivered(),
                                      request.feedback(), request.etag(),
@@ -121,7 +121,7 @@ Reactor* WorkflowMethods::CompleteSharingRequest(Context* context,
 Reactor* WorkflowMethods::ListSharingRequests(Context* context,
                                               const v1::ListSharingRequestsRequest& request,
                                               v1::ListSharingRequestsResponse* response) {
-  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
+  PSC_ADMIT_OR_FINISH(*gate_, Cost::kExpensive, caller);
   return FinishPage(context->DefaultReactor(),
                     workflows_->ListSharingRequests(caller, request.parent(), request.direction(),
                                                     request.page_size(), request.page_token()),
@@ -133,13 +133,14 @@ Reactor* WorkflowMethods::ListSharingRequests(Context* context,
 Reactor* WorkflowMethods::GetNetworkReport(Context* context,
                                            const v1::GetNetworkReportRequest& request,
                                            v1::NetworkReport* response) {
-  PSC_AUTHENTICATE_OR_FINISH(*authenticator_, caller);
+  PSC_ADMIT_OR_FINISH(*gate_, Cost::kExpensive, caller);
   // A report reads whole collections: on the pool, not a gRPC thread.
-  return FinishOnPool(context, pool_, [this, caller, &request, response] {
-    auto report = registry::BuildNetworkReport(*registry_, caller, request.collaborative());
-    if (report.ok()) *response = *std::move(report);
-    return report.status();
-  });
+  return FinishOnPool(
+      context, pool_, [this, caller, &request, response, slot = caller_admitted->slot] {
+        auto report = registry::BuildNetworkReport(*registry_, caller, request.collaborative());
+        if (report.ok()) *response = *std::move(report);
+        return report.status();
+      });
 }
 
 }  // namespace psc::service

@@ -4,9 +4,9 @@
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
 #include "psc/registry/v1/registry_service.pb.h"
-#include "server/auth/authenticator.h"
 #include "server/common/worker_pool.h"
 #include "server/registry/workflows/workflows.h"
+#include "server/service/call_gate.h"
 
 namespace psc::service {
 
@@ -16,8 +16,8 @@ class WorkflowMethods {
  public:
   // All must outlive the methods. GetNetworkReport runs on `pool`.
   WorkflowMethods(registry::Workflows* workflows, const registry::Registry* registry,
-                  const auth::Authenticator* authenticator, WorkerPool* pool)
-      : workflows_(workflows), registry_(registry), authenticator_(authenticator), pool_(pool) {}
+                  const CallGate* gate, WorkerPool* pool)
+      : workflows_(workflows), registry_(registry), gate_(gate), pool_(pool) {}
 
   using Context = grpc::CallbackServerContext;
   using Reactor = grpc::ServerUnaryReactor;
@@ -46,7 +46,7 @@ class WorkflowMethods {
  private:
   registry::Workflows* workflows_;
   const registry::Registry* registry_;
-  const auth::Authenticator* authenticator_;
+  const CallGate* gate_;
   WorkerPool* pool_;
 };
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 
 namespace psc::client {
 
@@ -18,6 +19,9 @@ struct ErrorDetails {
   std::string domain;  // "psc-registry" for errors the registry raises
   std::map<std::string, std::string> metadata;
   std::vector<FieldViolation> field_violations;  // set on validation errors
+  // How long the server asks the client to wait before retrying (a google.rpc.RetryInfo), e.g.
+  // with RATE_LIMITED or SERVER_BUSY; zero when it did not say.
+  absl::Duration retry_delay = absl::ZeroDuration();
 };
 
 // The details carried by a status that RegistryClient returned. Empty for OK, and for errors

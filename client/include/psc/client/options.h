@@ -6,8 +6,10 @@
 
 namespace psc::client {
 
-// How a call is retried when the server is UNAVAILABLE. Retries happen only for calls that
-// are safe to repeat: reads, and creates that carry a request_id.
+// How a call is retried. When the server is UNAVAILABLE, only calls that are safe to repeat are
+// retried: reads, and creates that carry a request_id. A call the server refused before doing
+// anything (RATE_LIMITED, SERVER_BUSY) is retried whatever it is, waiting at least the delay
+// the server asked for (its RetryInfo).
 struct RetryPolicy {
   int max_attempts = 4;  // 1 disables retries
   absl::Duration initial_backoff = absl::Milliseconds(100);

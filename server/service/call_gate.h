@@ -1,0 +1,44 @@
+#pragma once
+// What every call passes first: authentication (auth::Authenticator), then the caller's
+// per-identity limits (call_limits.h).
+
+#include "absl/status/statusor.h"
+#include "grpcpp/security/auth_context.h"
+#include "server/auth/authenticator.h"
+#include "server/common/caller.h"
+#include "server/common/status_macros.h"
+#include "server/service/call_limits.h"
+
+namespace psc::service {
+
+// Thread-safe.
+class CallGate {
+ public:
+  // Both must outlive the gate; `limits` may be null (no limits).
+  CallGate(const auth::Authenticator* authenticator, CallLimits* limits)
+      : authenticator_(authenticator), limits_(limits) {}
+
+  struct Admitted {
+    Caller caller;
+    CallLimits::Slot slot;  // keep it until the call's work is done
+  };
+
+  // The caller of a call of `cost`; UNKNOWN_PRINCIPAL (Authenticator::Authenticate) or
+  // RATE_LIMITED (CallLimits::Admit).
+  absl::StatusOr<Admitted> Admit(const grpc::AuthContext& context, Cost cost) const {
+    PSC_ASSIGN_OR_RETURN(Caller caller, authenticator_->Authenticate(context));
+    CallLimits::Slot slot;
+    if (limits_ != nullptr) {
+      PSC_ASSIGN_OR_RETURN(slot, limits_->Admit(caller, cost));
+    }
+    return Admitted{std::move(caller), std::move(slot)};
+  }
+
+  const auth::Authenticator& authenticator() const { return *authenticator_; }
+
+ private:
+  const auth::Authenticator* authenticator_;
+  CallLimits* limits_;
+};
+
+}  // namespace psc::service

@@ -1,0 +1,41 @@
+#pragma once
+// The audit of refused calls: each call pscd refuses for who is calling (PERMISSION_DENIED,
+// UNAUTHENTICATED, RATE_LIMITED) is logged once, with the identity, the method, the resource
+// named in the request and the reason. At most `lines_per_second` such lines are written (in
+// bursts of up to 10 times that), so a flood of refused calls cannot fill the disk; the next
+// line written says how many were left out.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "grpcpp/support/server_interceptor.h"
+#include "server/common/mutex.h"
+
+namespace psc::service {
+
+// Thread-safe.
+class RefusalAudit {
+ public:
+  explicit RefusalAudit(double lines_per_second = 20) : rate_(lines_per_second) {}
+
+  // Logs one refusal, unless over the rate.
+  void Refused(const std::string& identity, const std::string& method, const std::string& resource,
+               const std::string& code, const std::string& reason);
+
+ private:
+  const double rate_;
+  Mutex mu_;
+  double tokens_ ABSL_GUARDED_BY(mu_) = -1;  // < 0: not started
+  absl::Time refilled_ ABSL_GUARDED_BY(mu_);
+  int64_t left_out_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// The interceptor factory that feeds `audit` (which must outlive the server) from every call
+// of the Registry service.
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> RefusalAuditInterceptor(
+    RefusalAudit* audit);
+
+}  // namespace psc::service
