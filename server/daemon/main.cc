@@ -135,6 +135,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 10000));
   app.add_flag("--limit-admins", options.limits.limit_admins,
                "Apply the per-identity limits to admins too (exempt by default)");
+  double min_free_mb = 256;
+  app.add_option("--min-free-disk-mb", min_free_mb,
+                 "Refuse writes (UNAVAILABLE / STORAGE_FULL) while the data dir's disk has less "
+                 "free space than this; they resume by themselves once it has more")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e7));
   bool no_reflection = false;
   app.add_flag("--no-reflection", no_reflection,
                "Do not serve gRPC server reflection (recommended in production)");
@@ -161,6 +167,7 @@ int main(int argc, char** argv) {
   options.watch.progress_interval = absl::Seconds(progress_seconds);
   options.handshake_timeout = absl::Seconds(handshake_seconds);
   options.reflection = !no_reflection;
+  options.min_free_bytes = static_cast<uint64_t>(min_free_mb * (1 << 20));
 
   // The data dir and every file pscd creates are its own: the write-ahead log holds contact
   // details (personal data).

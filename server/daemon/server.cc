@@ -60,6 +60,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   storage::StoreOptions store_options;
   store_options.path = options.data_dir;
   store_options.sync = options.sync;
+  store_options.min_free_bytes = options.min_free_bytes;
   PSC_ASSIGN_OR_RETURN(server->store_, storage::Store::Open(store_options));
   PSC_ASSIGN_OR_RETURN(server->registry_, registry::Registry::Open(server->store_.get()));
   server->feed_ = std::make_unique<registry::StoreChangeFeed>(server->store_.get());

@@ -35,8 +35,9 @@ struct ServerOptions {
   registry::RetentionOptions retention;  // how long the change log is kept
   // A connection that has not finished its TLS handshake by then is closed.
   absl::Duration handshake_timeout = absl::Seconds(5);
-  bool reflection = true;  // serve gRPC server reflection
-  LimitOptions limits;     // per-identity write rate and expensive calls
+  bool reflection = true;                  // serve gRPC server reflection
+  LimitOptions limits;                     // per-identity write rate and expensive calls
+  uint64_t min_free_bytes = 256ull << 20;  // refuse writes (STORAGE_FULL) below this free space
 };
 
 // pscd: the store, the registry and the gRPC server with the Registry and health services.

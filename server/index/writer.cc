@@ -60,8 +60,20 @@ absl::StatusOr<std::unique_ptr<Writer>> Writer::Open(const std::string& path) {
 
 uint64_t Writer::last_sequence() const {
   uint64_t sequence = 0;
-  if (!absl::SimpleAtoi(db_.get_metadata(schema::kSequenceKey), &sequence)) return 0;
+  try {
+    if (!absl::SimpleAtoi(db_.get_metadata(schema::kSequenceKey), &sequence)) return 0;
+  } catch (const Xapian::Error&) {
+    return 0;  // closed after an error
+  }
   return sequence;
+}
+
+uint64_t Writer::document_count() const {
+  try {
+    return db_.get_doccount();
+  } catch (const Xapian::Error&) {
+    return 0;
+  }
 }
 
 Xapian::Document Writer::Build(const Document& document) {
@@ -94,6 +106,15 @@ Xapian::Document Writer::Build(const Document& document) {
 }
 
 absl::Status Writer::Apply(const std::vector<Change>& changes, uint64_t sequence) {
+  if (broken_) {
+    try {
+      db_ = Xapian::WritableDatabase(path_, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+      broken_ = false;
+      LogInfo("search index: reopened after an error");
+    } catch (const Xapian::Error& e) {
+      return absl::UnavailableError(absl::StrCat("search index reopen: ", e.get_description()));
+    }
+  }
   try {
     for (const Change& change : changes) {
       if (change.document.has_value()) {
@@ -106,6 +127,12 @@ absl::Status Writer::Apply(const std::vector<Change>& changes, uint64_t sequence
     db_.commit();
     return absl::OkStatus();
   } catch (const Xapian::Error& e) {
+    // Drop what was not committed; the caller applies it again from last_sequence().
+    broken_ = true;
+    try {
+      db_.close();
+    } catch (const Xapian::Error&) {
+    }
     return absl::InternalError(absl::StrCat("search index write: ", e.get_description()));
   }
 }

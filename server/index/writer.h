@@ -18,10 +18,14 @@ class Writer {
   // Opens or creates the database at `path`; an unreadable or outdated one is recreated.
   static absl::StatusOr<std::unique_ptr<Writer>> Open(const std::string& path);
 
+  // Applies `changes` and records `sequence`, in one commit. On a Xapian error (a full disk,
+  // say) nothing is applied and the database is closed; the next call reopens it first (an
+  // error while that fails), so the index recovers by itself once the cause is gone.
   absl::Status Apply(const std::vector<Change>& changes, uint64_t sequence);
   absl::Status Reset();
   uint64_t last_sequence() const;
-  uint64_t document_count() const { return db_.get_doccount(); }
+  // 0 while the database is closed after an error.
+  uint64_t document_count() const;
 
  private:
   Writer(std::string path, Xapian::WritableDatabase db);
@@ -29,6 +33,7 @@ class Writer {
 
   std::string path_;
   Xapian::WritableDatabase db_;
+  bool broken_ = false;  // db_ was closed after an error: reopen before writing
   Xapian::TermGenerator generator_;
 };
 

@@ -273,10 +273,19 @@ absl::StatusOr<Result> XapianIndex::Search(const Query& query) const {
       readers_->Release(std::move(db));
       if (result.ok()) result->sequence = sequence;
       return result;
-    } catch (const Xapian::DatabaseModifiedError&) {
-      if (attempt == 3) return absl::UnavailableError("the search index is busy; retry");
+    } catch (const Xapian::DatabaseError& e) {
+      // A reader racing a commit can see a revision being replaced: DatabaseModifiedError, and
+      // now and then DatabaseCorruptError ("Expected block N to be level L"). Both go away with
+      // a fresh reader (the one that threw is dropped, not returned to the pool).
+      if (attempt == 3) {
+        LogError(absl::StrCat("search: ", e.get_description()));
+        return RetryLater(absl::StatusCode::kUnavailable, "INDEX_BUSY",
+                          "the search index is busy; retry", absl::Milliseconds(100));
+      }
     } catch (const Xapian::Error& e) {
-      return absl::InternalError(absl::StrCat("search: ", e.get_description()));
+      LogError(absl::StrCat("search: ", e.get_description()));
+      return Error(absl::StatusCode::kInternal, "INDEX_ERROR",
+                   "the search failed; the server log has the detail");
     }
   }
 }

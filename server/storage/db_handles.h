@@ -3,7 +3,9 @@
 // Storage-internal: the open RocksDB and its column family handles. Not for other layers.
 
 #include <array>
+#include <cstdint>
 #include <memory>
+#include <string>
 
 #include "absl/status/status.h"
 #include "rocksdb/db.h"
@@ -15,12 +17,21 @@ struct DbHandles {
   std::unique_ptr<rocksdb::DB> db;
   std::array<rocksdb::ColumnFamilyHandle*, kFamilyCount> families{};
   rocksdb::ColumnFamilyHandle* default_family = nullptr;  // unused, but ours to destroy
+  // Opened read-only because the disk was full at start: nothing may be written.
+  bool read_only = false;
 
   rocksdb::ColumnFamilyHandle* cf(Family f) const { return families[static_cast<int>(f)]; }
 };
 
 // Converts a RocksDB status into an absl::Status (INTERNAL, or NOT_FOUND for NotFound).
+// RocksDB's status as ours: UNAVAILABLE / STORAGE_FULL (with a RetryInfo) when the disk is full,
+// INTERNAL / STORAGE_ERROR for any other failure (logged; no paths reach clients).
 absl::Status FromRocks(const rocksdb::Status& s);
+bool IsNoSpace(const rocksdb::Status& s);
+absl::Status StorageFull();
+
+// The free space of the filesystem holding `path` (0 when it cannot be told).
+uint64_t FreeBytes(const std::string& path);
 
 // The meta key that holds the last committed sequence (uint64, big-endian).
 inline constexpr char kLastSequenceKey[] = "last_sequence";

@@ -63,7 +63,11 @@ void GroupCommitter::Run() {
         queue_.pop_front();
       }
     }
-    CommitGroup(group);
+    if (absl::Status allowed = ReadyToWrite(); allowed.ok()) {
+      CommitGroup(group);
+    } else {
+      for (Pending& p : group) p.result = allowed;  // fail fast: RocksDB is not asked
+    }
     for (Pending& p : group) {
       (void)CatchExceptions("a commit callback", [&p] {
         std::move(p.done)(std::move(p.result));
@@ -71,6 +75,41 @@ void GroupCommitter::Run() {
       });
     }
   }
+}
+
+absl::Status GroupCommitter::WritesAllowed() const {
+  if (handles_->read_only) {
+    return RetryLater(absl::StatusCode::kUnavailable, "STORAGE_FULL",
+                      "the registry's disk was full when the server started: writes are refused "
+                      "until it restarts with space free; reads go on",
+                      absl::Seconds(30));
+  }
+  // After a failed write RocksDB's WAL writer is in its error state, where any further use
+  // (another write, DB::Resume) trips an assertion in Debian's build of RocksDB: no more writes
+  // until a restart. The free-space check keeps a full disk from getting that far.
+  if (write_failed_) {
+    return Error(absl::StatusCode::kUnavailable, "STORAGE_ERROR",
+                 "a write to the registry's storage failed; writes are refused until the "
+                 "server restarts; reads go on");
+  }
+  if (FreeBytes(options_.path) < options_.min_free_bytes) return StorageFull();
+  return absl::OkStatus();
+}
+
+absl::Status GroupCommitter::ReadyToWrite() {
+  absl::Status allowed = WritesAllowed();
+  const bool full = ErrorReason(allowed) == "STORAGE_FULL";
+  if (full != storage_full_) {
+    storage_full_ = full;
+    if (full) {
+      LogError(absl::StrCat("storage: the data dir's disk has less than ",
+                            options_.min_free_bytes >> 20,
+                            " MiB free: writes are refused (STORAGE_FULL) until space is freed"));
+    } else {
+      LogInfo("storage: space is free again; writes resumed");
+    }
+  }
+  return allowed;
 }
 
 void GroupCommitter::CommitGroup(std::deque<Pending>& group) {
@@ -108,7 +147,8 @@ void GroupCommitter::CommitGroup(std::deque<Pending>& group) {
   wo.sync = options_.sync;
   rocksdb::Status s = handles_->db->Write(wo, batch.GetWriteBatch());
   if (!s.ok()) {
-    LogError("group commit failed: " + s.ToString());
+    write_failed_ = true;
+    LogError("storage: a write failed; writes are refused until pscd restarts: " + s.ToString());
     absl::Status error = FromRocks(s);
     for (Pending& p : group) {
       if (p.result.ok()) p.result = error;

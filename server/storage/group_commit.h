@@ -47,6 +47,11 @@ class GroupCommitter {
   uint64_t last_sequence() const { return last_sequence_.load(std::memory_order_acquire); }
   // Store::SetCommitListener's contract.
   void SetCommitListener(std::function<void(uint64_t)> listener);
+  // Whether a write has failed since the store opened (RocksDB may then be in its error state).
+  bool write_failed() const { return write_failed_.load(); }
+  // Why nothing may be written now (STORAGE_FULL, STORAGE_ERROR), or OK. Thread-safe: writes
+  // outside the committer (the change-log trim) ask it too.
+  absl::Status WritesAllowed() const;
 
  private:
   struct Pending {
@@ -57,10 +62,14 @@ class GroupCommitter {
 
   void Run();
   void CommitGroup(std::deque<Pending>& group);
+  // WritesAllowed(), logging each change between full and not.
+  absl::Status ReadyToWrite();
 
   const DbHandles* handles_;
   const StoreOptions options_;
   std::atomic<uint64_t> last_sequence_;
+  std::atomic<bool> write_failed_{false};
+  bool storage_full_ = false;  // the committer thread's: low on space at the last check
 
   Mutex listener_mu_;  // held while the listener runs, so replacing it waits for the call
   std::function<void(uint64_t)> listener_ ABSL_GUARDED_BY(listener_mu_);

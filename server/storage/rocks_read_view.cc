@@ -1,13 +1,41 @@
+#include <sys/statvfs.h>
+
+#include "absl/strings/match.h"
+#include "server/common/errors.h"
+#include "server/common/log.h"
 #include "server/storage/db_handles.h"
 #include "server/storage/keys.h"
 #include "server/storage/rocks_store.h"
 
 namespace psc::storage {
 
+bool IsNoSpace(const rocksdb::Status& s) {
+  // After a failed write RocksDB reports its background error, whose subcode may be lost in
+  // the wrapping; its text still says why.
+  return s.IsNoSpace() || absl::StrContains(s.ToString(), "No space left on device");
+}
+
+absl::Status StorageFull() {
+  return RetryLater(absl::StatusCode::kUnavailable, "STORAGE_FULL",
+                    "the registry's disk is full: writes are refused until space is freed, then "
+                    "resume by themselves; reads go on",
+                    absl::Seconds(5));
+}
+
+uint64_t FreeBytes(const std::string& path) {
+  struct statvfs fs {};
+  if (statvfs(path.c_str(), &fs) != 0) return 0;
+  return static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+}
+
 absl::Status FromRocks(const rocksdb::Status& s) {
   if (s.ok()) return absl::OkStatus();
-  if (s.IsNotFound()) return absl::NotFoundError(s.ToString());
-  return absl::InternalError("storage: " + s.ToString());
+  if (s.IsNotFound()) return absl::NotFoundError("not found");
+  if (IsNoSpace(s)) return StorageFull();
+  // The detail (file paths included) is for the server's log, not for clients.
+  LogError("storage: " + s.ToString());
+  return Error(absl::StatusCode::kInternal, "STORAGE_ERROR",
+               "the registry's storage failed; the server log has the detail");
 }
 
 RocksReadView::RocksReadView(const DbHandles* handles)

@@ -3,6 +3,9 @@
 #include <filesystem>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "server/common/log.h"
+#include "server/common/status_macros.h"
 #include "server/storage/db_handles.h"
 #include "server/storage/group_commit.h"
 #include "server/storage/keys.h"
@@ -31,7 +34,13 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
 
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors, &cfs, &raw);
+  // On a full disk RocksDB cannot open for writing (and Debian's build aborts trying): open
+  // read-only, so that reads go on, when the disk is short of space and the data dir has data.
+  const bool read_only = FreeBytes(options.path) < options.min_free_bytes &&
+                         std::filesystem::exists(options.path + "/CURRENT");
+  rocksdb::Status s =
+      read_only ? rocksdb::DB::OpenForReadOnly(db_options, options.path, descriptors, &cfs, &raw)
+                : rocksdb::DB::Open(db_options, options.path, descriptors, &cfs, &raw);
   if (!s.ok()) {
     if (s.IsIOError() && absl::StrContains(s.ToString(), "lock")) {
       return absl::FailedPreconditionError("data dir " + options.path +
@@ -41,6 +50,13 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   }
   auto handles = std::make_unique<DbHandles>();
   handles->db.reset(raw);
+  handles->read_only = read_only;
+  if (read_only) {
+    LogError(absl::StrCat("storage: the data dir's disk has less than ",
+                          options.min_free_bytes >> 20,
+                          " MiB free: opened read-only; restart pscd once space is freed to "
+                          "accept writes again"));
+  }
   handles->default_family = cfs[0];
   for (int i = 0; i < kFamilyCount; ++i) handles->families[i] = cfs[i + 1];
   return std::make_unique<RocksStore>(std::move(handles), options);
@@ -52,8 +68,11 @@ RocksStore::RocksStore(std::unique_ptr<DbHandles> handles, const StoreOptions& o
 }
 
 RocksStore::~RocksStore() {
+  const bool write_failed = committer_->write_failed();
   committer_.reset();  // drains the queue and joins the committer thread
-  handles_->db->FlushWAL(/*sync=*/true);
+  // After a write error RocksDB is in its error state, where a WAL flush trips an assertion in
+  // Debian's build; every acknowledged write was synced already (when fsync is on).
+  if (!write_failed && !handles_->read_only) handles_->db->FlushWAL(/*sync=*/true);
   for (auto* cf : handles_->families) handles_->db->DestroyColumnFamilyHandle(cf);
   handles_->db->DestroyColumnFamilyHandle(handles_->default_family);
   handles_->db->Close();
@@ -88,6 +107,7 @@ absl::Status RocksStore::TrimChangeLog(uint64_t first_kept,
                                        const std::vector<std::string>& index_keys) {
   MutexLock lock(&trim_mu_);
   if (first_kept <= first_retained_sequence()) return absl::OkStatus();
+  PSC_RETURN_IF_ERROR(committer_->WritesAllowed());  // a trim writes too
   first_kept = std::min(first_kept, last_sequence() + 1);
   rocksdb::WriteBatch batch;
   batch.DeleteRange(handles_->cf(Family::kChangeLog), ChangeLogKey(0), ChangeLogKey(first_kept));

@@ -21,6 +21,11 @@ struct StoreOptions {
   // The most mutations waiting for the committer; beyond it, writes fail at once with
   // UNAVAILABLE, reason STORE_BUSY, and a RetryInfo, instead of queueing without bound.
   size_t max_queued = 10000;
+  // Writes are refused (UNAVAILABLE, reason STORAGE_FULL) while the data dir's filesystem has
+  // less free space than this, and go ahead by themselves once it has more again. RocksDB
+  // itself never meets a full disk then: Debian builds it with assertions on, and some of them
+  // abort on the error paths of a full disk.
+  uint64_t min_free_bytes = 256ull << 20;
 };
 
 // A mutation runs on the committer thread, reads and writes through `txn`, and returns OK to

@@ -1,0 +1,118 @@
+// A full disk is an expected condition: on a small tmpfs filled under pscd, writes fail fast
+// with UNAVAILABLE / STORAGE_FULL (no paths), reads, search and watches go on, and writes
+// resume by themselves once space is freed. Needs root to mount the tmpfs; skipped otherwise.
+
+#include <sys/mount.h>
+#include <sys/statvfs.h>
+
+#include <fstream>
+#include <thread>
+
+#include "absl/time/clock.h"
+#include "tests/integration/registry_fixture.h"
+
+namespace psc::testing {
+namespace {
+
+constexpr uint64_t kMiB = 1 << 20;
+
+uint64_t FreeBytes(const std::string& path) {
+  struct statvfs fs {};
+  if (statvfs(path.c_str(), &fs) != 0) return 0;
+  return static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+}
+
+// Writes zeros to `path` until the filesystem has about `leave` bytes free.
+void FillLeaving(const std::string& dir, const std::string& path, uint64_t leave) {
+  std::ofstream out(path, std::ios::binary | std::ios::app);
+  const std::string block(kMiB, '\0');
+  while (FreeBytes(dir) > leave + kMiB && out.write(block.data(), block.size())) out.flush();
+}
+
+class DiskFullTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    disk_ = dir_.Sub("disk");
+    std::filesystem::create_directories(disk_);
+    if (mount("tmpfs", disk_.c_str(), "tmpfs", 0, "size=64m,mode=0700") != 0) {
+      GTEST_SKIP() << "cannot mount a tmpfs (needs root): " << strerror(errno);
+    }
+    mounted_ = true;
+  }
+  void TearDown() override {
+    pscd_.reset();
+    if (mounted_) umount2(disk_.c_str(), MNT_DETACH);
+  }
+
+  TempDir dir_;
+  std::string disk_;
+  bool mounted_ = false;
+  std::unique_ptr<PscdProcess> pscd_;
+};
+
+TEST_F(DiskFullTest, WritesRefuseFastReadsGoOnAndWritesResumeWhenSpaceReturns) {
+  auto pscd = PscdProcess::Start(
+      {.data_dir = disk_ + "/data", .fsync = true, .extra_args = {"--min-free-disk-mb", "16"}});
+  ASSERT_TRUE(pscd.ok()) << pscd.status();
+  pscd_ = *std::move(pscd);
+  client::ClientOptions options = ClientOptionsAs(pscd_->target(), "admin");
+  options.deadline = absl::Seconds(5);
+  client::RegistryClient client(options);
+  ASSERT_TRUE(client.CreateCollaborative(MakeCollaborative("Wessex"), {.id = "wessex"}).ok());
+  ASSERT_TRUE(client.CreateExpert(MakeExpert("collaboratives/wessex"), {.id = "before"}).ok());
+
+  // A watcher open across the whole episode.
+  std::atomic<int> watched{0};
+  absl::Status watch_status;
+  std::thread watcher([&] {
+    client::RegistryClient::WatchHandlers handlers;
+    handlers.on_change = [&](const v1::ChangeEvent& e) {
+      ++watched;
+      return e.resource_name() != "experts/after";
+    };
+    watch_status = client::RegistryClient(ClientOptionsAs(pscd_->target(), "reader"))
+                       .WatchChanges(0, {"experts"}, handlers);
+  });
+
+  FillLeaving(disk_, disk_ + "/filler", 8 * kMiB);
+  ASSERT_LT(FreeBytes(disk_), 16 * kMiB);
+  const absl::Time asked = absl::Now();
+  auto refused = client.CreateExpert(MakeExpert("collaboratives/wessex"), {.id = "during"});
+  EXPECT_LT(absl::Now() - asked, absl::Seconds(1));  // fails fast, does not hang
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kUnavailable) << refused.status();
+  EXPECT_EQ(Reason(refused.status()), "STORAGE_FULL");
+  EXPECT_EQ(refused.status().message().find('/'), std::string::npos) << refused.status();
+  EXPECT_GT(client::GetErrorDetails(refused.status()).retry_delay, absl::ZeroDuration());
+  // Reads and search go on.
+  EXPECT_TRUE(client.GetExpert("experts/before").ok());
+  EXPECT_EQ(client.ListAllExperts()->size(), 1u);
+  v1::SearchRequest search;
+  search.set_query("human factors");
+  auto found = client.Search(search);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->total_size(), 1);
+  EXPECT_TRUE(pscd_->WaitForLog("writes are refused (STORAGE_FULL)"));
+
+  // Space returns: the next write goes through, without a restart, and is searchable.
+  std::filesystem::remove(disk_ + "/filler");
+  absl::StatusOr<v1::Expert> after;
+  for (absl::Time end = absl::Now() + absl::Seconds(10); absl::Now() < end;) {
+    after = client.CreateExpert(MakeExpert("collaboratives/wessex"), {.id = "after"});
+    if (after.ok()) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_TRUE(pscd_->WaitForLog("writes resumed"));
+  v1::ListExpertsRequest list;
+  search.set_min_sequence(client.ListExperts(list)->sequence());
+  found = client.Search(search);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->total_size(), 2);
+  watcher.join();
+  EXPECT_TRUE(watch_status.ok()) << watch_status;
+  EXPECT_EQ(watched, 2);  // "before" and "after": nothing lost, nothing phantom
+  EXPECT_EQ(pscd_->Stop(SIGTERM), 0);
+}
+
+}  // namespace
+}  // namespace psc::testing
