@@ -8,6 +8,7 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server_builder.h"
+#include "server/common/log.h"
 #include "server/common/status_macros.h"
 #include "server/registry/kinds/kind_check.h"
 #include "server/service/credentials.h"
@@ -128,7 +129,16 @@ void Server::Shutdown(absl::Duration grace) {
   std::call_once(shutdown_once_, [&] {
     // Draining: probes see NOT_SERVING (for every name) while in-flight calls finish.
     if (grpc_server_ != nullptr) grpc_server_->GetHealthCheckService()->Shutdown();
-    if (hub_ != nullptr) hub_->Shutdown();  // watches are endless: end them first
+    // Watches are endless: end them first. A client that stopped reading keeps its call open
+    // however it is ended, until gRPC cancels every call at the deadline: then the deadline is
+    // a second away at most, so a stalled client cannot hold up the stop.
+    const size_t stalled = hub_ != nullptr ? hub_->Shutdown() : 0;
+    if (stalled > 0) {
+      LogWarning(absl::StrCat("pscd: ", stalled,
+                              " watch(es) whose client stopped reading: "
+                              "in-flight calls get at most 1 s"));
+      grace = std::min(grace, absl::Seconds(1));
+    }
     if (grpc_server_ != nullptr) {
       grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
       grpc_server_->Wait();

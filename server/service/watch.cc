@@ -105,6 +105,22 @@ void Watch::End(grpc::Status status) {
   Pump();
 }
 
+void Watch::Stop() {
+  {
+    MutexLock lock(&mu_);
+    // Everything before the first buffered change is delivered once the write in flight is.
+    const uint64_t delivered =
+        pending_.empty() ? read_pos_ : pending_.front().change().sequence() - 1;
+    if (end_.ok()) {
+      end_ = ToGrpcStatus(
+          RetryLater(absl::StatusCode::kUnavailable, "SERVER_STOPPING",
+                     absl::StrCat("the server is stopping; watch again from sequence ", delivered),
+                     absl::Seconds(1)));
+    }
+  }
+  Pump();
+}
+
 void Watch::Reauthorize(const std::optional<Caller>& caller) {
   {
     MutexLock lock(&mu_);

@@ -44,6 +44,11 @@ class Watch : public std::enable_shared_from_this<Watch> {
   void Pump();
   // Ends the call with `status` as soon as no write is in flight (the first status wins).
   void End(grpc::Status status);
+  // The server is stopping: ends the call with UNAVAILABLE naming the sequence to watch again
+  // from, as soon as no write is in flight.
+  void Stop();
+  // Cancels the call (its client stopped reading); it ends through OnDone.
+  void Cancel() { stream_->Cancel(); }
   // Applies a principals reload: with no caller (the identity was removed) the watch ends with
   // PERMISSION_DENIED, UNKNOWN_PRINCIPAL; with a changed role or collaborative, buffered changes
   // are dropped and read again, so every change not yet being written is filtered and redacted

@@ -94,6 +94,7 @@ void WatchHub::Remove(const std::shared_ptr<Watch>& watch) {
   if (watches_.erase(watch) > 0 && --per_identity_[watch->identity()] == 0) {
     per_identity_.erase(watch->identity());
   }
+  if (stopping_ && watches_.empty()) wake_.SignalAll();  // Shutdown may be waiting
 }
 
 size_t WatchHub::size() const {
@@ -116,16 +117,25 @@ void WatchHub::Reauthorize(const std::function<std::optional<Caller>(const std::
   for (auto& w : watches) w->Reauthorize(lookup(w->identity()));
 }
 
-void WatchHub::Shutdown() {
+size_t WatchHub::Shutdown(absl::Duration grace) {
   std::vector<std::shared_ptr<Watch>> watches;
   {
     MutexLock lock(&mu_);
-    if (stopping_) return;
+    if (stopping_) return 0;
     stopping_ = true;
     watches.assign(watches_.begin(), watches_.end());
     wake_.Signal();
   }
-  for (auto& w : watches) w->End(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server stopping"));
+  for (auto& w : watches) w->Stop();
+  const absl::Time cancel_at = absl::Now() + grace;
+  {
+    MutexLock lock(&mu_);
+    while (!watches_.empty() && absl::Now() < cancel_at) wake_.WaitWithDeadline(&mu_, cancel_at);
+    watches.assign(watches_.begin(), watches_.end());
+  }
+  // Stalled: their last write never completes. Cancelled without the lock (it may call back).
+  for (auto& w : watches) w->Cancel();
+  return watches.size();
 }
 
 void WatchHub::Run() {

@@ -56,8 +56,10 @@ class WatchHub {
   // (Watch::Reauthorize), so revocation and role changes reach open streams at once.
   void Reauthorize(const std::function<std::optional<Caller>(const std::string&)>& lookup);
 
-  // Ends every watch (UNAVAILABLE) and stops the hub thread. Idempotent.
-  void Shutdown();
+  // Ends every watch (UNAVAILABLE, naming the sequence to watch again from) and stops the hub
+  // thread, waiting up to `grace` for them to finish; a watch whose client has stopped reading
+  // cannot, and is cancelled. Returns how many were still open after `grace`. Idempotent.
+  size_t Shutdown(absl::Duration grace = absl::Milliseconds(500));
 
   // The number of open watches.
   size_t size() const;

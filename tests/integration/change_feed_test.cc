@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <thread>
 
@@ -354,6 +355,58 @@ TEST_F(ChangeFeedTest, AWatcherThatFallsBehindIsEndedClearlyAndResumes) {
   ASSERT_TRUE(resumed.ok()) << resumed;
   ASSERT_EQ(sequences.size(), 600u);
   for (size_t i = 0; i < sequences.size(); ++i) ASSERT_EQ(sequences[i], i + 2);
+}
+
+// A raw watch stream as `who` whose client reads only when asked, with a small flow-control
+// window so that unread messages stop the server's writes.
+struct RawWatch {
+  RawWatch(const std::string& target, const std::string& who, uint64_t after) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = ReadPem(TestCertsDir() + "/ca.crt");
+    ssl.pem_cert_chain = ReadPem(TestCertsDir() + "/" + who + ".crt");
+    ssl.pem_private_key = ReadPem(TestCertsDir() + "/" + who + ".key");
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+    args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 4096);
+    stub =
+        v1::Registry::NewStub(grpc::CreateCustomChannel(target, grpc::SslCredentials(ssl), args));
+    v1::WatchChangesRequest request;
+    request.set_after_sequence(after);
+    reader = stub->WatchChanges(&context, request);
+  }
+  std::unique_ptr<v1::Registry::Stub> stub;
+  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientReader<v1::WatchChangesResponse>> reader;
+};
+
+TEST_F(ChangeFeedTest, StopIsPromptWithAStalledWatcherAndTellsOthersWhereToResume) {
+  Restart({});
+  AddCollaborative("wessex");
+  RawWatch stalled(pscd_->target(), "reader", 0);  // never reads
+  RawWatch live(pscd_->target(), "reader", 0);
+  for (int i = 0; i < 300; ++i) {  // far more than the stalled stream's window
+    ASSERT_TRUE(client_->CreateExpert(MakeExpert("collaboratives/wessex")).ok());
+  }
+  uint64_t last = 0;
+  v1::WatchChangesResponse message;
+  while (last < 301 && live.reader->Read(&message)) {
+    if (message.has_change()) last = message.change().sequence();
+  }
+  ASSERT_EQ(last, 301u);
+  const absl::Time stop = absl::Now();
+  pscd_->Signal(SIGTERM);
+  while (live.reader->Read(&message)) {
+  }
+  grpc::Status ended = live.reader->Finish();
+  EXPECT_EQ(ended.error_code(), grpc::StatusCode::UNAVAILABLE) << ended.error_message();
+  EXPECT_NE(ended.error_message().find("watch again from sequence 301"), std::string::npos)
+      << ended.error_message();
+  const int status = pscd_->Stop(0);  // waits for the exit
+  const absl::Duration took = absl::Now() - stop;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status << pscd_->Log();
+  EXPECT_LT(took, absl::Seconds(3)) << "the stalled watcher held up the stop: " << pscd_->Log();
+  std::cout << "stop with a stalled watcher took " << absl::FormatDuration(took) << "\n";
+  stalled.context.TryCancel();
 }
 
 TEST_F(ChangeFeedTest, ListThenWatchBuildsAnExactCopy) {
