@@ -2,6 +2,8 @@
 // requests with it in one commit, each in the change feed. And a sharing request must be for
 // work the requester shares in.
 
+#include <functional>
+
 #include "tests/integration/workflow_fixture.h"
 
 namespace psc::testing {
@@ -36,6 +38,22 @@ class DeleteDependentsTest : public WorkflowTest {
     for (const auto& r : s->sharing_requests()) names.push_back(r.name());
     return names;
   }
+  // Runs `remove`, a delete of `record`, and expects it to have taken `request` along in the
+  // same commit: the request's DELETED change, then the record's, under consecutive sequences.
+  void ExpectDeletedWithItsRequest(const std::function<absl::Status()>& remove,
+                                   const std::string& record, const std::string& request) {
+    const uint64_t before = Now();
+    ASSERT_TRUE(remove().ok());
+    EXPECT_TRUE(OxfordsRequests().empty());
+    std::vector<v1::ChangeEvent> changes = ChangesAfter(before);
+    ASSERT_EQ(changes.size(), 2u);
+    EXPECT_EQ(changes[0].resource_name(), request);
+    EXPECT_EQ(changes[0].change_type(), v1::DELETED);
+    EXPECT_EQ(changes[1].resource_name(), record);
+    EXPECT_EQ(changes[1].change_type(), v1::DELETED);
+    EXPECT_EQ(changes[1].sequence(), changes[0].sequence() + 1);
+    EXPECT_EQ(changes[0].commit_time().DebugString(), changes[1].commit_time().DebugString());
+  }
   uint64_t Now() {
     v1::ListChangesRequest request;
     request.set_page_size(1);
@@ -49,17 +67,8 @@ TEST_F(DeleteDependentsTest, AWithdrawnJoinRequestDoesNotPinTheInitiative) {
   auto asked = oxford_->CreateJoinRequest("initiatives/huddles", ask);
   ASSERT_TRUE(asked.ok()) << asked.status();
   ASSERT_TRUE(oxford_->WithdrawJoinRequest(Decide(asked->name())).ok());
-  const uint64_t before = Now();
-  ASSERT_TRUE(wessex_->DeleteInitiative("initiatives/huddles").ok());
-  EXPECT_TRUE(OxfordsRequests().empty());
-  // One commit: the request's removal, then the initiative's, under consecutive sequences.
-  std::vector<v1::ChangeEvent> changes = ChangesAfter(before);
-  ASSERT_EQ(changes.size(), 2u);
-  EXPECT_EQ(changes[0].resource_name(), asked->name());
-  EXPECT_EQ(changes[0].change_type(), v1::DELETED);
-  EXPECT_EQ(changes[1].resource_name(), "initiatives/huddles");
-  EXPECT_EQ(changes[1].sequence(), changes[0].sequence() + 1);
-  EXPECT_EQ(changes[0].commit_time().DebugString(), changes[1].commit_time().DebugString());
+  ExpectDeletedWithItsRequest([&] { return wessex_->DeleteInitiative("initiatives/huddles"); },
+                              "initiatives/huddles", asked->name());
   // And the request's history ends with its removal.
   v1::ListResourceHistoryRequest history;
   history.set_name(asked->name());
@@ -80,8 +89,8 @@ TEST_F(DeleteDependentsTest, ACancelledSharingRequestDoesNotPinTheExpert) {
   auto asked = oxford_->CreateSharingRequest("experts/ada", Days(1, 2027, 1, 1));
   ASSERT_TRUE(asked.ok()) << asked.status();
   ASSERT_TRUE(oxford_->CancelSharingRequest(Decide(asked->name())).ok());
-  ASSERT_TRUE(wessex_->DeleteExpert("experts/ada").ok());
-  EXPECT_TRUE(OxfordsRequests().empty());
+  ExpectDeletedWithItsRequest([&] { return wessex_->DeleteExpert("experts/ada"); }, "experts/ada",
+                              asked->name());
 }
 
 TEST_F(DeleteDependentsTest, DeletingAnInitiativeEndsTheExpertDaysBookedForIt) {
@@ -89,12 +98,8 @@ TEST_F(DeleteDependentsTest, DeletingAnInitiativeEndsTheExpertDaysBookedForIt) {
   auto asked = oxford_->CreateSharingRequest("experts/ada", Days(2, 2027, 1, 3));
   ASSERT_TRUE(asked.ok()) << asked.status();
   ASSERT_TRUE(wessex_->AcceptSharingRequest(Decide(asked->name())).ok());
-  const uint64_t before = Now();
-  ASSERT_TRUE(wessex_->DeleteInitiative("initiatives/huddles").ok());
-  EXPECT_TRUE(OxfordsRequests().empty());
-  std::vector<v1::ChangeEvent> changes = ChangesAfter(before);
-  ASSERT_EQ(changes.size(), 2u);
-  EXPECT_EQ(changes[0].resource_name(), asked->name());
+  ExpectDeletedWithItsRequest([&] { return wessex_->DeleteInitiative("initiatives/huddles"); },
+                              "initiatives/huddles", asked->name());
   // The days are free again: a new request for all 4 is accepted.
   ASSERT_TRUE(
       wessex_->CreateInitiative(MakeInitiative("collaboratives/wessex"), {.id = "next"}).ok());
