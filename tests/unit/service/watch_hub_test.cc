@@ -106,6 +106,8 @@ bool Eventually(Condition condition) {
   return condition();
 }
 
+// Each test declares its streams before its hub: a stream must outlive the watches on it, which
+// the hub's destructor ends.
 class WatchHubTest : public ::testing::Test {
  protected:
   std::shared_ptr<Watch> Open(WatchHub& hub, FakeStream& stream, uint64_t after,
@@ -124,8 +126,8 @@ class WatchHubTest : public ::testing::Test {
 
 TEST_F(WatchHubTest, DeliversEveryChangeInOrderThenProgress) {
   for (int i = 0; i < 5; ++i) feed_.AppendUpdate("initiatives/a");
-  WatchHub hub(&feed_, {.progress_interval = absl::Milliseconds(20)});
   FakeStream stream;
+  WatchHub hub(&feed_, {.progress_interval = absl::Milliseconds(20)});
   auto watch = Open(hub, stream, 2);
   stream.Drain();
   EXPECT_EQ(stream.ChangeSequences(), (std::vector<uint64_t>{3, 4, 5}));
@@ -148,8 +150,8 @@ TEST_F(WatchHubTest, DeliversEveryChangeInOrderThenProgress) {
 TEST_F(WatchHubTest, AnExpiredCursorIsRefusedAtOnce) {
   for (int i = 0; i < 5; ++i) feed_.AppendUpdate("initiatives/a");
   feed_.Trim(4);
-  WatchHub hub(&feed_, {});
   FakeStream stream;
+  WatchHub hub(&feed_, {});
   Open(hub, stream, 1);
   ASSERT_TRUE(stream.finished());
   EXPECT_EQ(stream.status().error_code(), grpc::StatusCode::OUT_OF_RANGE);
@@ -158,8 +160,8 @@ TEST_F(WatchHubTest, AnExpiredCursorIsRefusedAtOnce) {
 
 TEST_F(WatchHubTest, WatchesPerIdentityAreCapped) {
   feed_.AppendUpdate("initiatives/a");
-  WatchHub hub(&feed_, {.max_per_identity = 2});
   FakeStream a, b, c, other;
+  WatchHub hub(&feed_, {.max_per_identity = 2});
   Open(hub, a, 1);
   Open(hub, b, 1);
   Open(hub, c, 1);
@@ -173,8 +175,8 @@ TEST_F(WatchHubTest, WatchesPerIdentityAreCapped) {
 
 TEST_F(WatchHubTest, AWatchFarBehindIsEndedAsTooSlow) {
   feed_.AppendUpdate("initiatives/a");
-  WatchHub hub(&feed_, {.max_lag = 10});
   FakeStream stream;
+  WatchHub hub(&feed_, {.max_lag = 10});
   Open(hub, stream, 0);
   stream.Drain();  // caught up
   for (int i = 0; i < 30; ++i) feed_.AppendUpdate("initiatives/a");
@@ -189,17 +191,17 @@ TEST_F(WatchHubTest, AWatchFarBehindIsEndedAsTooSlow) {
 
 TEST_F(WatchHubTest, AStalledClientIsCancelled) {
   feed_.AppendUpdate("initiatives/a");
+  FakeStream stream;
   WatchHub hub(&feed_, {.progress_interval = absl::Milliseconds(20),
                         .stall_timeout = absl::Milliseconds(50)});
-  FakeStream stream;
   Open(hub, stream, 0);  // the first write is never completed
   EXPECT_TRUE(Eventually([&] { return stream.cancels() > 0; }));
 }
 
 TEST_F(WatchHubTest, ShutdownEndsEveryWatchAsUnavailable) {
   feed_.AppendUpdate("initiatives/a");
-  WatchHub hub(&feed_, {});
   FakeStream first, second;
+  WatchHub hub(&feed_, {});
   Open(hub, first, 0);
   Open(hub, second, 1);
   first.Drain();
@@ -218,8 +220,8 @@ TEST_F(WatchHubTest, ShutdownEndsEveryWatchAsUnavailable) {
 
 TEST_F(WatchHubTest, AFeedErrorEndsTheWatchWithIt) {
   feed_.AppendUpdate("initiatives/a");
-  WatchHub hub(&feed_, {});
   FakeStream stream;
+  WatchHub hub(&feed_, {});
   Open(hub, stream, 1);
   feed_.FailReads(absl::InternalError("disk on fire"));
   feed_.AppendUpdate("initiatives/a");
@@ -230,8 +232,8 @@ TEST_F(WatchHubTest, AFeedErrorEndsTheWatchWithIt) {
 
 TEST_F(WatchHubTest, ARevokedIdentityLosesItsWatchesAtOnce) {
   feed_.AppendUpdate("initiatives/a");
-  WatchHub hub(&feed_, {});
   FakeStream revoked, kept;
+  WatchHub hub(&feed_, {});
   Open(hub, revoked, 0, "revoked");
   Open(hub, kept, 0, "kept");
   revoked.Drain();
@@ -250,8 +252,8 @@ TEST_F(WatchHubTest, ARevokedIdentityLosesItsWatchesAtOnce) {
 
 TEST_F(WatchHubTest, ADemotedIdentityGetsEveryLaterChangeInItsNewRolesView) {
   for (int i = 0; i < 5; ++i) feed_.AppendUpdate("initiatives/a");
-  WatchHub hub(&feed_, {});
   FakeStream stream;
+  WatchHub hub(&feed_, {});
   Open(hub, stream, 0, "lead", v1::LEAD);  // change 1 in flight, 2 to 5 read as LEAD
   hub.Reauthorize([](const std::string& identity) -> std::optional<Caller> {
     return Caller{identity, v1::READER, ""};
