@@ -48,5 +48,17 @@ TEST(Utf8Test, CountsAndCutsByCharacter) {
   EXPECT_EQ(CharacterPrefix("short", 10), "short");
 }
 
+// Found by list_params_fuzzer: error messages echoed invalid UTF-8, which protobuf refuses to
+// serialize faithfully.
+TEST(Utf8Test, EchoedTextIsAlwaysValidUtf8) {
+  const std::string bad = std::string("a") + '\xff' + "b";
+  EXPECT_EQ(CharacterPrefix(bad, 10), "a\uFFFDb");
+  EXPECT_EQ(CharacterPrefix(std::string("\xc0\xaf"), 10), "\uFFFD\uFFFD");  // overlong '/'
+  EXPECT_EQ(CharacterPrefix(std::string("\xed\xa0\x80"), 10), "\uFFFD\uFFFD\uFFFD");  // surrogate
+  EXPECT_EQ(CharacterPrefix(std::string("\xe2\x82"), 10), "\uFFFD\uFFFD");            // cut short
+  EXPECT_EQ(CharacterPrefix("\U0001F600 ok", 10), "\U0001F600 ok");                // 4 bytes, valid
+  EXPECT_EQ(CharacterPrefix(std::string("\xf4\x90\x80\x80"), 1), "\uFFFD\u2026");  // > U+10FFFF
+}
+
 }  // namespace
 }  // namespace psc
