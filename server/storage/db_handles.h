@@ -27,7 +27,6 @@ struct DbHandles {
 // RocksDB's status as ours: UNAVAILABLE / STORAGE_FULL (with a RetryInfo) when the disk is full,
 // INTERNAL / STORAGE_ERROR for any other failure (logged; no paths reach clients).
 absl::Status FromRocks(const rocksdb::Status& s);
-bool IsNoSpace(const rocksdb::Status& s);
 absl::Status StorageFull();
 
 // The free space of the filesystem holding `path` (0 when it cannot be told).

@@ -8,12 +8,15 @@
 #include "server/storage/rocks_store.h"
 
 namespace psc::storage {
+namespace {
 
 bool IsNoSpace(const rocksdb::Status& s) {
   // After a failed write RocksDB reports its background error, whose subcode may be lost in
   // the wrapping; its text still says why.
   return s.IsNoSpace() || absl::StrContains(s.ToString(), "No space left on device");
 }
+
+}  // namespace
 
 absl::Status StorageFull() {
   return RetryLater(absl::StatusCode::kUnavailable, "STORAGE_FULL",
