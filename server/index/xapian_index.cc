@@ -12,6 +12,7 @@
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
 #include "server/index/facet_counter.h"
+#include "server/index/query_text.h"
 #include "server/index/schema.h"
 #include "server/index/writer.h"
 #include "xapian.h"
@@ -88,7 +89,7 @@ Xapian::Query ParseText(const Query& query, const Xapian::Database& db, Xapian::
       query.literal ? 0u
                     : Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                           Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD;
-  Xapian::Query parsed = qp->parse_query(query.text, flags);
+  Xapian::Query parsed = qp->parse_query(WithoutProximityOperators(query.text), flags);
   // A query of stopwords alone parses to nothing; it matches nothing rather than everything.
   return parsed.empty() ? Xapian::Query() : parsed;  // Query(): matches nothing
 }

@@ -2,12 +2,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "psc/client/error_details.h"
 #include "psc/registry/v1/record.pb.h"
 #include "tools/cli/cli_kind.h"
 #include "tools/cli/exit_codes.h"
+#include "tools/cli/record_line.h"
 #include "tools/cli/transfer.h"
 
 namespace psc::cli {
@@ -35,13 +35,6 @@ void ClearServerOwned(Message* m) {
       m->GetReflection()->ClearField(m, f);
     }
   }
-}
-
-// The resource held by `record`, or nullptr when none is set.
-const Message* Unwrap(const registry::v1::RegistryRecord& record) {
-  const auto* oneof = record.GetDescriptor()->FindOneofByName("kind");
-  const auto* field = record.GetReflection()->GetOneofFieldDescriptor(record, oneof);
-  return field == nullptr ? nullptr : &record.GetReflection()->GetMessage(record, field);
 }
 
 // Creates the resource, or replaces its writable fields when they differ.
@@ -89,17 +82,16 @@ absl::Status Import(Context& ctx, const ImportFlags& flags) {
   std::string text;
   for (int number = 1; std::getline(in, text); ++number) {
     if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
-    Line line{number, {}};
-    auto parsed = google::protobuf::util::JsonStringToMessage(text, &line.record);
-    if (!parsed.ok() || Unwrap(line.record) == nullptr) {
-      ctx.err << flags.file << ":" << number << ": not a registry record: "
-              << (parsed.ok() ? "no resource in it" : std::string(parsed.message())) << "\n";
+    auto parsed = ParseRecordLine(text);
+    if (!parsed.ok()) {
+      ctx.err << flags.file << ":" << number
+              << ": not a registry record: " << parsed.status().message() << "\n";
       ++rejected;
       if (flags.strict)
         return absl::InvalidArgumentError("stopped at the first bad line (--strict)");
       continue;
     }
-    lines.push_back(std::move(line));
+    lines.push_back({number, *std::move(parsed)});
   }
 
   // Lines whose references are not there yet are retried after the others, until a pass
@@ -113,7 +105,7 @@ absl::Status Import(Context& ctx, const ImportFlags& flags) {
     std::vector<Line> retry;
     std::vector<std::pair<int, absl::Status>> failures;
     for (Line& line : pending) {
-      auto outcome = Upsert(ctx.Client(), *Unwrap(line.record));
+      auto outcome = Upsert(ctx.Client(), *RecordResource(line.record));
       if (outcome.ok()) {
         ++counts[static_cast<int>(*outcome)];
         ++done;
