@@ -57,7 +57,7 @@ grpc::ServerUnaryReactor* DiscoveryMethods::FindSimilar(
 }
 
 WriteHook DiscoveryMethods::InitiativeHint() {
-  return [this](google::protobuf::Message* response, grpc::ServerUnaryReactor* reactor) {
+  return [this](google::protobuf::Message* response, UnaryReactor* reactor) {
     const bool queued = hints_.TrySubmit([this, response, reactor] {
       auto* initiative = static_cast<registry::v1::Initiative*>(response);
       for (auto& s : discovery_->SimilarTo(*initiative, kHintCount)) {

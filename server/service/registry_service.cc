@@ -1,6 +1,7 @@
 #include "server/service/registry_service.h"
 
 #include "server/common/errors.h"
+#include "server/common/tsan.h"
 #include "server/registry/records/list_query.h"
 #include "server/service/unary_call.h"
 
@@ -31,8 +32,14 @@ grpc::ServerWriteReactor<v1::WatchChangesResponse>* RegistryService::WatchChange
     // A reactor that only reports the error.
     class Refusal : public grpc::ServerWriteReactor<v1::WatchChangesResponse> {
      public:
-      explicit Refusal(const grpc::Status& status) { Finish(status); }
-      void OnDone() override { delete this; }
+      explicit Refusal(const grpc::Status& status) {
+        TsanRelease(this);
+        Finish(status);
+      }
+      void OnDone() override {
+        TsanAcquire(this);
+        delete this;
+      }
     };
     return new Refusal(ToGrpcStatus(caller.status()));
   }

@@ -21,8 +21,7 @@ const Message& MessageAt(const Message& m, int number) {
 
 // A callback that copies the written resource into `response` and finishes the call.
 // With a hook, a successful write is handed to it instead.
-registry::ResourceCallback FinishWith(grpc::ServerUnaryReactor* reactor, Message* response,
-                                      WriteHook hook) {
+registry::ResourceCallback FinishWith(UnaryReactor* reactor, Message* response, WriteHook hook) {
   return [reactor, response, hook = std::move(hook)](absl::StatusOr<registry::ResourcePtr> result) {
     if (!result.ok()) return reactor->Finish(ToGrpcStatus(result.status()));
     response->CopyFrom(**result);
@@ -71,7 +70,7 @@ grpc::ServerUnaryReactor* StandardMethods::Create(grpc::CallbackServerContext* c
   registry::ResourcePtr resource(kind.prototype().New());
   resource->CopyFrom(MessageAt(request, 1));
   registry::CreateParams params{StringAt(request, 2), StringAt(request, 3)};
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  UnaryReactor* reactor = NewUnaryReactor();
   registry_->Create(caller, kind, std::move(resource), std::move(params),
                     FinishWith(reactor, response, std::move(hook)));
   return reactor;
@@ -86,7 +85,7 @@ grpc::ServerUnaryReactor* StandardMethods::Update(grpc::CallbackServerContext* c
   patch->CopyFrom(MessageAt(request, 1));
   FieldMask mask;
   mask.CopyFrom(MessageAt(request, 2));
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  UnaryReactor* reactor = NewUnaryReactor();
   registry_->Update(caller, kind, std::move(patch), std::move(mask), StringAt(request, 3),
                     FinishWith(reactor, response, std::move(hook)));
   return reactor;
@@ -97,7 +96,7 @@ grpc::ServerUnaryReactor* StandardMethods::Delete(grpc::CallbackServerContext* c
                                                   const Message& request,
                                                   google::protobuf::Empty* response) {
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  UnaryReactor* reactor = NewUnaryReactor();
   registry_->Delete(caller, kind, StringAt(request, 1), StringAt(request, 2),
                     [reactor](absl::Status s) { reactor->Finish(ToGrpcStatus(s)); });
   return reactor;

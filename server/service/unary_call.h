@@ -10,6 +10,7 @@
 #include "server/common/worker_pool.h"
 #include "server/service/call_gate.h"
 #include "server/service/grpc_status.h"
+#include "server/service/unary_reactor.h"
 
 namespace psc::service {
 
@@ -31,10 +32,10 @@ inline absl::Status CheckRequestSize(const google::protobuf::Message* request) {
   return CheckRequestSize(*request);
 }
 
-// Finishes the call's default reactor with `status` (AIP-193 details) and returns it.
+// Finishes the call (a new UnaryReactor) with `status` (AIP-193 details) and returns it.
 inline grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* context,
                                              const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  UnaryReactor* reactor = NewUnaryReactor();
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
 }
@@ -47,7 +48,7 @@ inline grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* contex
 template <typename Work>
 grpc::ServerUnaryReactor* FinishOnPool(grpc::CallbackServerContext* context, WorkerPool* pool,
                                        Work work) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  UnaryReactor* reactor = NewUnaryReactor();
   if (!pool->TrySubmit([reactor, work]() mutable { reactor->Finish(ToGrpcStatus(work())); })) {
     reactor->Finish(ToGrpcStatus(RetryLater(absl::StatusCode::kUnavailable, "SERVER_BUSY",
                                             "too many slow calls are waiting; retry shortly",

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/common/catch_exceptions.h"
 #include "server/common/errors.h"
+#include "server/common/tsan.h"
 #include "server/service/grpc_status.h"
 
 namespace psc::service {
@@ -19,17 +20,30 @@ class WatchReactor final : public grpc::ServerWriteReactor<v1::WatchChangesRespo
   explicit WatchReactor(grpc::CallbackServerContext* context) : context_(context) {}
   void set_watch(std::shared_ptr<Watch> watch) { watch_ = std::move(watch); }
 
+  // Each hand-off to gRPC and each callback back states its order for TSan (common/tsan.h).
   void StartWrite(const v1::WatchChangesResponse* message) override {
+    TsanRelease(this);
     grpc::ServerWriteReactor<v1::WatchChangesResponse>::StartWrite(message);
   }
   void Finish(grpc::Status status) override {
+    TsanRelease(this);
     grpc::ServerWriteReactor<v1::WatchChangesResponse>::Finish(std::move(status));
   }
-  void Cancel() override { context_->TryCancel(); }
+  void Cancel() override {
+    TsanRelease(this);
+    context_->TryCancel();
+  }
 
-  void OnWriteDone(bool ok) override { watch_->OnWriteDone(ok); }
-  void OnCancel() override { watch_->End(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled")); }
+  void OnWriteDone(bool ok) override {
+    TsanAcquire(this);
+    watch_->OnWriteDone(ok);
+  }
+  void OnCancel() override {
+    TsanAcquire(this);
+    watch_->End(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
+  }
   void OnDone() override {
+    TsanAcquire(this);
     watch_->OnDone();
     delete this;
   }

@@ -8,14 +8,14 @@ namespace {
 
 using Reactor = grpc::ServerUnaryReactor;
 
-Reactor* Finish(Reactor* reactor, const absl::Status& status) {
+Reactor* Finish(UnaryReactor* reactor, const absl::Status& status) {
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
 }
 
 // A write callback that copies the written resource into `response` and finishes.
 template <typename T>
-registry::ResourceCallback Written(Reactor* reactor, T* response) {
+registry::ResourceCallback Written(UnaryReactor* reactor, T* response) {
   return [reactor, response](absl::StatusOr<registry::ResourcePtr> result) {
     if (result.ok()) response->CopyFrom(**result);
     reactor->Finish(ToGrpcStatus(result.status()));
@@ -24,8 +24,8 @@ registry::ResourceCallback Written(Reactor* reactor, T* response) {
 
 // Copies a page of requests into a List response.
 template <typename Response, typename Add>
-Reactor* FinishPage(Reactor* reactor, absl::StatusOr<registry::ListPage> page, Response* response,
-                    Add add) {
+Reactor* FinishPage(UnaryReactor* reactor, absl::StatusOr<registry::ListPage> page,
+                    Response* response, Add add) {
   if (page.ok()) {
     for (const registry::ResourcePtr& r : page->resources) add(*r);
     response->set_next_page_token(page->next_page_token);
@@ -39,7 +39,7 @@ Reactor* WorkflowMethods::CreateJoinRequest(Context* context,
                                             const v1::CreateJoinRequestRequest& request,
                                             v1::JoinRequest* response) {
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
-  Reactor* reactor = context->DefaultReactor();
+  UnaryReactor* reactor = NewUnaryReactor();
   workflows_->CreateJoinRequest(caller, request.parent(), request.join_request(),
                                 Written(reactor, response));
   return reactor;
@@ -49,7 +49,7 @@ Reactor* WorkflowMethods::DecideJoinRequest(Context* context, registry::JoinDeci
                                             const v1::DecideRequest& request,
                                             v1::JoinRequest* response) {
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
-  Reactor* reactor = context->DefaultReactor();
+  UnaryReactor* reactor = NewUnaryReactor();
   workflows_->DecideJoinRequest(caller, decision, request.name(), request.reason(), request.etag(),
                                 Written(reactor, response));
   return reactor;
@@ -59,7 +59,7 @@ Reactor* WorkflowMethods::ListJoinRequests(Context* context,
                                            const v1::ListJoinRequestsRequest& request,
                                            v1::ListJoinRequestsResponse* response) {
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kExpensive, caller);
-  return FinishPage(context->DefaultReactor(),
+  return FinishPage(NewUnaryReactor(),
                     workflows_->ListJoinRequests(caller, request.parent(), request.direction(),
                                                  request.page_size(), request.page_token()),
                     response, [&](const google::protobuf::Message& m) {
@@ -71,7 +71,7 @@ Reactor* WorkflowMethods::LeaveInitiative(Context* context,
                                           const v1::LeaveInitiativeRequest& request,
                                           v1::Initiative* response) {
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
-  Reactor* reactor = context->DefaultReactor();
+  UnaryReactor* reactor = NewUnaryReactor();
   workflows_->LeaveInitiative(caller, request.name(), request.collaborative(),
                               Written(reactor, response));
   return reactor;
@@ -81,7 +81,7 @@ Reactor* WorkflowMethods::ReviewInitiative(Context* context,
                                            const v1::ReviewInitiativeRequest& request,
                                            v1::Initiative* response) {
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
-  Reactor* reactor = context->DefaultReactor();
+  UnaryReactor* reactor = NewUnaryReactor();
   workflows_->ReviewInitiative(caller, request.name(), request.outcome(), request.rationale(),
                                Written(reactor, response));
   return reactor;
@@ -91,7 +91,7 @@ Reactor* WorkflowMethods::CreateSharingRequest(Context* context,
                                                const v1::CreateSharingRequestRequest& request,
                                                v1::SharingRequest* response) {
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
-  Reactor* reactor = context->DefaultReactor();
+  UnaryReactor* reactor = NewUnaryReactor();
   workflows_->CreateSharingRequest(caller, request.parent(), request.sharing_request(),
                                    Written(reactor, response));
   return reactor;
@@ -101,7 +101,7 @@ Reactor* WorkflowMethods::DecideSharingRequest(Context* context, registry::Shari
                                                const v1::DecideRequest& request,
                                                v1::SharingRequest* response) {
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
-  Reactor* reactor = context->DefaultReactor();
+  UnaryReactor* reactor = NewUnaryReactor();
   workflows_->DecideSharingRequest(caller, decision, request.name(), request.reason(),
                                    request.etag(), Written(reactor, response));
   return reactor;
@@ -111,7 +111,7 @@ Reactor* WorkflowMethods::CompleteSharingRequest(Context* context,
                                                  const v1::CompleteSharingRequestRequest& request,
                                                  v1::SharingRequest* response) {
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
-  Reactor* reactor = context->DefaultReactor();
+  UnaryReactor* reactor = NewUnaryReactor();
   workflows_->CompleteSharingRequest(caller, request.name(), request.days_delivered(),
                                      request.feedback(), request.etag(),
                                      Written(reactor, response));
@@ -122,7 +122,7 @@ Reactor* WorkflowMethods::ListSharingRequests(Context* context,
                                               const v1::ListSharingRequestsRequest& request,
                                               v1::ListSharingRequestsResponse* response) {
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kExpensive, caller);
-  return FinishPage(context->DefaultReactor(),
+  return FinishPage(NewUnaryReactor(),
                     workflows_->ListSharingRequests(caller, request.parent(), request.direction(),
                                                     request.page_size(), request.page_token()),
                     response, [&](const google::protobuf::Message& m) {
