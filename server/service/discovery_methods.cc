@@ -19,7 +19,7 @@ grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
                                 const google::protobuf::Message& request, const CallGate& gate,
                                 WorkerPool* pool, Response* response, Call call) {
   PSC_ADMIT_OR_FINISH(gate, Cost::kExpensive, caller);
-  return FinishOnPool(context, pool, [caller, response, call, slot = caller_admitted->slot]() {
+  return FinishOnPool(pool, [caller, response, call, slot = caller_admitted->slot]() {
     absl::StatusOr<Response> result = call(caller);
     if (result.ok()) *response = *std::move(result);
     return result.status();

@@ -14,7 +14,7 @@ grpc::ServerUnaryReactor* RegistryService::ListChanges(grpc::CallbackServerConte
                                                        v1::ListChangesResponse* response) {
   PSC_ADMIT_OR_FINISH(gate_, Cost::kExpensive, caller);
   auto page_size = registry::EffectivePageSize(request->page_size());
-  if (!page_size.ok()) return FinishUnary(context, page_size.status());
+  if (!page_size.ok()) return FinishUnary(page_size.status());
   std::vector<std::string> kinds(request->kinds().begin(), request->kinds().end());
   auto page = feed_->Read(caller, request->after_sequence(), kinds, *page_size);
   if (page.ok()) {
@@ -22,7 +22,7 @@ grpc::ServerUnaryReactor* RegistryService::ListChanges(grpc::CallbackServerConte
     response->set_next_after_sequence(page->scanned_to);
     response->set_current_sequence(page->current);
   }
-  return FinishUnary(context, page.status());
+  return FinishUnary(page.status());
 }
 
 grpc::ServerWriteReactor<v1::WatchChangesResponse>* RegistryService::WatchChanges(

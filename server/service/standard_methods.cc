@@ -38,7 +38,7 @@ grpc::ServerUnaryReactor* StandardMethods::Get(grpc::CallbackServerContext* cont
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kRead, caller);
   auto result = registry_->Get(caller, kind, StringAt(request, 1));
   if (result.ok()) response->CopyFrom(**result);
-  return FinishUnary(context, result.status());
+  return FinishUnary(result.status());
 }
 
 grpc::ServerUnaryReactor* StandardMethods::List(grpc::CallbackServerContext* context,
@@ -59,7 +59,7 @@ grpc::ServerUnaryReactor* StandardMethods::List(grpc::CallbackServerContext* con
     reflection->SetString(response, FieldOf(*response, 2), page->next_page_token);
     reflection->SetUInt64(response, FieldOf(*response, 3), page->sequence);
   }
-  return FinishUnary(context, page.status());
+  return FinishUnary(page.status());
 }
 
 grpc::ServerUnaryReactor* StandardMethods::Create(grpc::CallbackServerContext* context,
@@ -111,7 +111,7 @@ grpc::ServerUnaryReactor* StandardMethods::History(
     for (auto& change : page->changes) *response->add_changes() = std::move(change);
     response->set_next_page_token(page->next_page_token);
   }
-  return FinishUnary(context, page.status());
+  return FinishUnary(page.status());
 }
 
 }  // namespace psc::service

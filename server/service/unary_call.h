@@ -33,8 +33,7 @@ inline absl::Status CheckRequestSize(const google::protobuf::Message* request) {
 }
 
 // Finishes the call (a new UnaryReactor) with `status` (AIP-193 details) and returns it.
-inline grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* context,
-                                             const absl::Status& status) {
+inline grpc::ServerUnaryReactor* FinishUnary(const absl::Status& status) {
   UnaryReactor* reactor = NewUnaryReactor();
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
@@ -46,8 +45,7 @@ inline grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* contex
 // RetryInfo. Whatever `work` captures must live until the call finishes (the request, the
 // response and the context do).
 template <typename Work>
-grpc::ServerUnaryReactor* FinishOnPool(grpc::CallbackServerContext* context, WorkerPool* pool,
-                                       Work work) {
+grpc::ServerUnaryReactor* FinishOnPool(WorkerPool* pool, Work work) {
   UnaryReactor* reactor = NewUnaryReactor();
   if (!pool->TrySubmit([reactor, work]() mutable { reactor->Finish(ToGrpcStatus(work())); })) {
     reactor->Finish(ToGrpcStatus(RetryLater(absl::StatusCode::kUnavailable, "SERVER_BUSY",
@@ -64,10 +62,9 @@ grpc::ServerUnaryReactor* FinishOnPool(grpc::CallbackServerContext* context, Wor
 // `const Caller& caller`, holding `caller_admitted->slot` until the handler returns (capture
 // it to hold it longer); any refusal (REQUEST_TOO_LARGE, UNKNOWN_PRINCIPAL, RATE_LIMITED)
 // finishes the call and returns.
-#define PSC_ADMIT_OR_FINISH(gate, cost, caller)                                  \
-  if (absl::Status size = ::psc::service::CheckRequestSize(request); !size.ok()) \
-    return ::psc::service::FinishUnary(context, size);                           \
-  auto caller##_admitted = (gate).Admit(*context->auth_context(), cost);         \
-  if (!caller##_admitted.ok())                                                   \
-    return ::psc::service::FinishUnary(context, caller##_admitted.status());     \
+#define PSC_ADMIT_OR_FINISH(gate, cost, caller)                                                \
+  if (absl::Status size = ::psc::service::CheckRequestSize(request); !size.ok())               \
+    return ::psc::service::FinishUnary(size);                                                  \
+  auto caller##_admitted = (gate).Admit(*context->auth_context(), cost);                       \
+  if (!caller##_admitted.ok()) return ::psc::service::FinishUnary(caller##_admitted.status()); \
   const Caller& caller = caller##_admitted->caller

@@ -135,12 +135,11 @@ Reactor* WorkflowMethods::GetNetworkReport(Context* context,
                                            v1::NetworkReport* response) {
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kExpensive, caller);
   // A report reads whole collections: on the pool, not a gRPC thread.
-  return FinishOnPool(
-      context, pool_, [this, caller, &request, response, slot = caller_admitted->slot] {
-        auto report = registry::BuildNetworkReport(*registry_, caller, request.collaborative());
-        if (report.ok()) *response = *std::move(report);
-        return report.status();
-      });
+  return FinishOnPool(pool_, [this, caller, &request, response, slot = caller_admitted->slot] {
+    auto report = registry::BuildNetworkReport(*registry_, caller, request.collaborative());
+    if (report.ok()) *response = *std::move(report);
+    return report.status();
+  });
 }
 
 }  // namespace psc::service
