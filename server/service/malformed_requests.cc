@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "psc/registry/v1/registry_service.grpc.pb.h"
 #include "server/common/errors.h"
+#include "server/common/tsan.h"
 #include "server/service/grpc_status.h"
 
 namespace psc::service {
@@ -15,9 +16,15 @@ using grpc::experimental::InterceptionHookPoints;
 
 class MalformedRequestInterceptor final : public grpc::experimental::Interceptor {
  public:
-  explicit MalformedRequestInterceptor(std::string method) : method_(std::move(method)) {}
+  // gRPC creates, runs and destroys an interceptor on whichever threads its call moves to,
+  // ordered by gRPC core; TsanRelease / TsanAcquire state that order (server/common/tsan.h).
+  explicit MalformedRequestInterceptor(std::string method) : method_(std::move(method)) {
+    TsanRelease(this);
+  }
+  ~MalformedRequestInterceptor() override { TsanAcquire(this); }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    TsanAcquire(this);
     // A request that did not deserialize reaches this hook without a message.
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
       unparsed_ = methods->GetRecvMessage() == nullptr;
@@ -34,6 +41,7 @@ class MalformedRequestInterceptor final : public grpc::experimental::Interceptor
             {{"*", "does not parse"}})));
       }
     }
+    TsanRelease(this);
     methods->Proceed();
   }
 

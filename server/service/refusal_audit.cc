@@ -10,6 +10,7 @@
 #include "grpc/grpc_security_constants.h"
 #include "psc/registry/v1/registry_service.grpc.pb.h"
 #include "server/common/log.h"
+#include "server/common/tsan.h"
 #include "server/common/utf8.h"
 
 namespace psc::service {
@@ -64,10 +65,16 @@ const char* CodeName(grpc::StatusCode code) {
 
 class Interceptor final : public grpc::experimental::Interceptor {
  public:
+  // Created, run and destroyed on whichever threads gRPC moves the call to (as in
+  // malformed_requests.cc): TsanRelease / TsanAcquire state gRPC core's ordering.
   Interceptor(grpc::experimental::ServerRpcInfo* info, RefusalAudit* audit)
-      : info_(info), audit_(audit) {}
+      : info_(info), audit_(audit) {
+    TsanRelease(this);
+  }
+  ~Interceptor() override { TsanAcquire(this); }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    TsanAcquire(this);
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
       // Every request of the Registry service is a protobuf message.
       const void* message = methods->GetRecvMessage();
@@ -85,6 +92,7 @@ class Interceptor final : public grpc::experimental::Interceptor {
                         resource_, CodeName(status.error_code()), reason);
       }
     }
+    TsanRelease(this);
     methods->Proceed();
   }
 

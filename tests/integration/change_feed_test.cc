@@ -7,10 +7,10 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "grpcpp/create_channel.h"
 #include "psc/registry/v1/registry_service.grpc.pb.h"
+#include "server/common/notification.h"
 #include "tests/integration/registry_fixture.h"
 
 namespace psc::testing {
@@ -274,7 +274,7 @@ TEST_F(ChangeFeedTest, ASlowWatcherNeverStallsWriters) {
   client::RegistryClient writer(ClientOptionsAs(pscd_->target(), "admin"));
   std::atomic<uint64_t> target{UINT64_MAX};
   std::vector<uint64_t> sequences;
-  absl::Notification first;
+  Notification first;
   std::thread slow([&] {
     client::RegistryClient::WatchHandlers h;
     h.on_change = [&](const v1::ChangeEvent& e) {
@@ -420,7 +420,7 @@ TEST_F(ChangeFeedTest, ListThenWatchBuildsAnExactCopy) {
   }
   std::map<std::string, v1::CaseStudy> copy;
   std::atomic<uint64_t> target{UINT64_MAX};
-  absl::Notification listed;
+  Notification listed;
   client::RegistryClient::WatchHandlers handlers;
   handlers.on_change = [&](const v1::ChangeEvent& e) {
     if (e.change_type() == v1::DELETED) {
