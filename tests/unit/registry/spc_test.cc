@@ -294,9 +294,12 @@ TEST(SpcTest, BadInputIsRefused) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ComputeChart(std::vector<double>{1, INFINITY}, {}).status().code(),
             absl::StatusCode::kInvalidArgument);
-  ChartOptions one;
-  one.fix_after_points = 1;
-  EXPECT_FALSE(ComputeChart(Baseline(), one).ok());
+  for (int fix : {1, -1}) {
+    ChartOptions options;
+    options.fix_after_points = fix;
+    EXPECT_EQ(ComputeChart(Baseline(), options).status().code(), absl::StatusCode::kInvalidArgument)
+        << fix;
+  }
   for (std::vector<int> rebase : {std::vector<int>{0}, {16}, {5, 5}, {8, 4}}) {
     ChartOptions options;
     options.rebase_at = rebase;
