@@ -74,6 +74,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       server->registry_.get(), server->store_.get(), server->search_index_.get());
   server->workflows_ =
       std::make_unique<registry::Workflows>(server->store_.get(), server->registry_.get());
+  server->measurements_ =
+      std::make_unique<registry::Measurements>(server->store_.get(), server->registry_.get());
   server->store_->SetCommitListener(
       [hub = server->hub_.get(), indexer = server->indexer_.get()](uint64_t last) {
         hub->OnCommit(last);
@@ -83,7 +85,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       std::make_unique<registry::ChangeLogTrimmer>(server->store_.get(), options.retention);
   server->service_ = std::make_unique<RegistryService>(
       server->registry_.get(), server->authenticator_.get(), options.limits, server->feed_.get(),
-      server->hub_.get(), server->discovery_.get(), server->workflows_.get());
+      server->hub_.get(), server->discovery_.get(), server->workflows_.get(),
+      server->measurements_.get());
 
   server->audit_ = std::make_unique<RefusalAudit>();
   grpc::EnableDefaultHealthCheckService(true);
@@ -150,6 +153,7 @@ void Server::Shutdown(absl::Duration grace) {
     indexer_.reset();
     discovery_.reset();
     workflows_.reset();
+    measurements_.reset();
     search_index_.reset();
     hub_.reset();
     feed_.reset();

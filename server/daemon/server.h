@@ -76,6 +76,7 @@ class Server {
   std::unique_ptr<registry::SearchIndexer> indexer_;
   std::unique_ptr<registry::Discovery> discovery_;
   std::unique_ptr<registry::Workflows> workflows_;
+  std::unique_ptr<registry::Measurements> measurements_;
   std::unique_ptr<WatchHub> hub_;
   std::unique_ptr<registry::ChangeLogTrimmer> trimmer_;
   std::unique_ptr<RefusalAudit> audit_;  // before the server: its interceptors use it

@@ -3,6 +3,7 @@
 #include "psc/registry/v1/registry_service.grpc.pb.h"
 #include "server/registry/feed/change_feed.h"
 #include "server/service/discovery_methods.h"
+#include "server/service/measure_methods.h"
 #include "server/service/standard_methods.h"
 #include "server/service/watch_hub.h"
 #include "server/service/workflow_methods.h"
@@ -21,13 +22,15 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
  public:
   RegistryService(registry::Registry* registry, const auth::Authenticator* authenticator,
                   LimitOptions limits, const registry::ChangeFeed* feed, WatchHub* hub,
-                  const registry::Discovery* discovery, registry::Workflows* workflows)
+                  const registry::Discovery* discovery, registry::Workflows* workflows,
+                  registry::Measurements* measurements)
       : limits_(limits),
         gate_(authenticator, &limits_),
         slow_calls_(kSlowCallThreads, kMaxQueuedSlowCalls),
         methods_(registry, &gate_),
         discovery_(discovery, &gate_, &slow_calls_),
         workflows_(workflows, registry, &gate_, &slow_calls_),
+        measures_(measurements, &gate_, &slow_calls_),
         feed_(feed),
         hub_(hub) {}
 
@@ -97,6 +100,22 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
               GetNetworkReport(c, *request, response))
 #undef PSC_FORWARD
 
+  grpc::ServerUnaryReactor* BatchUpsertMeasurements(
+      grpc::CallbackServerContext* c, const registry::v1::BatchUpsertMeasurementsRequest* request,
+      registry::v1::BatchUpsertMeasurementsResponse* response) override {
+    return measures_.BatchUpsert(c, *request, response);
+  }
+  grpc::ServerUnaryReactor* ListMeasurements(
+      grpc::CallbackServerContext* c, const registry::v1::ListMeasurementsRequest* request,
+      registry::v1::ListMeasurementsResponse* response) override {
+    return measures_.List(c, *request, response);
+  }
+  grpc::ServerUnaryReactor* GetMeasureChart(grpc::CallbackServerContext* c,
+                                            const registry::v1::GetMeasureChartRequest* request,
+                                            registry::v1::MeasureChart* response) override {
+    return measures_.Chart(c, *request, response);
+  }
+
 // The five standard methods of one kind, each forwarding to the generic handler; `hook` runs
 // after a successful Create or Update.
 #define PSC_STANDARD_METHODS(Type, Plural, KindFn, hook)                                     \
@@ -140,6 +159,7 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
   StandardMethods methods_;
   DiscoveryMethods discovery_;
   WorkflowMethods workflows_;
+  MeasureMethods measures_;
   const registry::ChangeFeed* feed_;
   WatchHub* hub_;
 };

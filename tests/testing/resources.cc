@@ -60,6 +60,11 @@ v1::Initiative MakeLargestInitiative(const std::string& lead, const std::string&
     m->set_unit(text("per 1000 bed days", 64));
     m->set_baseline(text("12.5", 200));
     m->set_target(text("6", 200));
+    std::string id = "measure-" + std::to_string(k);
+    m->set_id(id + std::string(30 - id.size(), 'x'));  // the longest id
+    m->set_improvement_direction(v1::LOWER_IS_BETTER);
+    m->set_target_value(6);
+    m->set_rate_multiplier(1000);
   }
   for (int k = 0; k < 100; ++k)
     i.add_milestones()->set_title(text("Milestone " + std::to_string(k), 200));

@@ -1,3 +1,6 @@
+#include <cmath>
+
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "psc/registry/v1/initiative.pb.h"
@@ -6,6 +9,7 @@
 #include "server/registry/kinds/initiative_lifecycle.h"
 #include "server/registry/kinds/measurement_plan.h"
 #include "server/registry/kinds/search_content.h"
+#include "server/registry/measures/series_ids.h"
 
 namespace psc::registry {
 namespace {
@@ -17,6 +21,30 @@ void ValidateMeasure(Validator& v, const std::string& path, const v1::Measure& m
   v.Text(Sub(path, "unit"), m.unit(), 64);
   v.Text(Sub(path, "baseline"), m.baseline(), 200);
   v.Text(Sub(path, "target"), m.target(), 200);
+  if (!m.id().empty() && !measures::IsValidMeasureId(m.id())) {
+    v.Fail(Sub(path, "id"),
+           "must be 1..30 of [a-z0-9-], starting with a letter, not ending with '-', without "
+           "\"--\"");
+  }
+  v.Enum<v1::ImprovementDirection>(Sub(path, "improvement_direction"), m.improvement_direction(),
+                                   /*required=*/false);
+  if (m.has_target_value() && !std::isfinite(m.target_value())) {
+    v.Fail(Sub(path, "target_value"), "must be a finite number");
+  }
+  if (!(m.rate_multiplier() >= 0 && m.rate_multiplier() <= 1e9)) {
+    v.Fail(Sub(path, "rate_multiplier"), "must be between 0 and 1e9");
+  }
+}
+
+// Measure ids are distinct within an initiative: data is recorded under them.
+void ValidateMeasureIds(Validator& v, const v1::Initiative& i) {
+  absl::flat_hash_set<std::string> seen;
+  for (int k = 0; k < i.measures_size(); ++k) {
+    const std::string& id = i.measures(k).id();
+    if (!id.empty() && !seen.insert(id).second) {
+      v.Fail(Sub(Indexed("measures", k), "id"), absl::StrCat("\"", id, "\" is used twice"));
+    }
+  }
 }
 
 // How far an adoption chain is followed looking for a cycle (chains are short in practice).
@@ -84,6 +112,7 @@ class InitiativeKindImpl final : public TypedKind<v1::Initiative> {
     for (int k = 0; k < i.measures_size(); ++k) {
       ValidateMeasure(v, Indexed("measures", k), i.measures(k));
     }
+    ValidateMeasureIds(v, i);
     v.Count("milestones", i.milestones_size(), 100);
     for (int k = 0; k < i.milestones_size(); ++k) {
       const v1::Milestone& m = i.milestones(k);

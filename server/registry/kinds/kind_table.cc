@@ -14,16 +14,16 @@ const std::vector<const ResourceKind*>& AllKinds() {
   return *kinds;
 }
 
-const std::vector<const ResourceKind*>& WorkflowKinds() {
-  static const auto* kinds =
-      new std::vector<const ResourceKind*>{&JoinRequestKind(), &SharingRequestKind()};
+const std::vector<const ResourceKind*>& ChildKinds() {
+  static const auto* kinds = new std::vector<const ResourceKind*>{
+      &JoinRequestKind(), &SharingRequestKind(), &MeasureSeriesKind()};
   return *kinds;
 }
 
 const std::vector<const ResourceKind*>& EveryKind() {
   static const auto* kinds = [] {
     auto* all = new std::vector<const ResourceKind*>(AllKinds());
-    all->insert(all->end(), WorkflowKinds().begin(), WorkflowKinds().end());
+    all->insert(all->end(), ChildKinds().begin(), ChildKinds().end());
     return all;
   }();
   return *kinds;

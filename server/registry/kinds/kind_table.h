@@ -12,9 +12,10 @@ namespace psc::registry {
 
 // The top-level kinds, in dependency order (a kind refers only to kinds before it or itself).
 const std::vector<const ResourceKind*>& AllKinds();
-// The workflow kinds (children of initiatives and experts).
-const std::vector<const ResourceKind*>& WorkflowKinds();
-// Every kind: AllKinds() then WorkflowKinds().
+// The child kinds: the workflow kinds (children of initiatives and experts) and measure series
+// (children of initiatives).
+const std::vector<const ResourceKind*>& ChildKinds();
+// Every kind: AllKinds() then ChildKinds().
 const std::vector<const ResourceKind*>& EveryKind();
 // The searchable kinds, in table order.
 const std::vector<const ResourceKind*>& SearchableKinds();

@@ -238,7 +238,8 @@ class TypedKind : public ResourceKind {
                                  index::Document* document) const {}
 };
 
-// The five kinds, and the two workflow kinds (children of initiatives and experts).
+// The five kinds, the two workflow kinds (children of initiatives and experts) and the measure
+// series kind (children of initiatives).
 // References stay valid for the life of the program.
 const ResourceKind& CollaborativeKind();
 const ResourceKind& InitiativeKind();
@@ -247,5 +248,6 @@ const ResourceKind& ExpertKind();
 const ResourceKind& SharedResourceKind();  // the `resources` collection
 const ResourceKind& JoinRequestKind();     // initiatives/{i}/joinRequests/{j}
 const ResourceKind& SharingRequestKind();  // experts/{e}/requests/{r}
+const ResourceKind& MeasureSeriesKind();   // initiatives/{i}/series/{measure}--{site}
 
 }  // namespace psc::registry

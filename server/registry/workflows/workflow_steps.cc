@@ -1,6 +1,7 @@
 #include "server/registry/workflows/workflow_steps.h"
 
 #include "absl/strings/str_cat.h"
+#include "psc/registry/v1/measure.pb.h"
 #include "psc/registry/v1/workflow.pb.h"
 #include "server/common/errors.h"
 #include "server/registry/records/record_layout.h"
@@ -59,6 +60,19 @@ absl::Status FieldError(absl::string_view field, absl::string_view description) 
   return ValidationError({{std::string(field), std::string(description)}});
 }
 
+absl::StatusOr<int> CountIndexed(storage::WriteTxn& txn, const ResourceKind& kind,
+                                 absl::string_view field, absl::string_view value) {
+  const std::string prefix = IndexPrefix(kind.collection(), field, value, SortOrder::kName);
+  int count = 0;
+  absl::Status scanned =
+      txn.Scan(storage::Family::kIndex, prefix, [&](absl::string_view, absl::string_view) {
+        ++count;
+        return true;
+      });
+  if (!scanned.ok()) return scanned;
+  return count;
+}
+
 template <typename T>
 absl::StatusOr<std::vector<T>> LoadIndexed(storage::WriteTxn& txn, const ResourceKind& kind,
                                            absl::string_view field, absl::string_view value) {
@@ -85,6 +99,8 @@ absl::StatusOr<std::vector<T>> LoadIndexed(storage::WriteTxn& txn, const Resourc
 template absl::StatusOr<std::vector<v1::JoinRequest>> LoadIndexed<v1::JoinRequest>(
     storage::WriteTxn&, const ResourceKind&, absl::string_view, absl::string_view);
 template absl::StatusOr<std::vector<v1::SharingRequest>> LoadIndexed<v1::SharingRequest>(
+    storage::WriteTxn&, const ResourceKind&, absl::string_view, absl::string_view);
+template absl::StatusOr<std::vector<v1::MeasureSeries>> LoadIndexed<v1::MeasureSeries>(
     storage::WriteTxn&, const ResourceKind&, absl::string_view, absl::string_view);
 
 }  // namespace psc::registry

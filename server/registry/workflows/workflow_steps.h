@@ -49,6 +49,10 @@ absl::StatusOr<std::unique_ptr<T>> LoadNamed(storage::WriteTxn& txn, const Resou
   return std::unique_ptr<T>(static_cast<T*>(loaded->release()));
 }
 
+// How many stored records of `kind` are indexed under (field, value), without loading them.
+absl::StatusOr<int> CountIndexed(storage::WriteTxn& txn, const ResourceKind& kind,
+                                 absl::string_view field, absl::string_view value);
+
 // Every stored record of `kind` indexed under (field, value), as T, oldest name first; sees
 // the writes made earlier in the same commit group.
 template <typename T>

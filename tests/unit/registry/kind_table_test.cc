@@ -34,10 +34,11 @@ TEST(KindTableTest, LookupsAndListsComeFromTheTable) {
   EXPECT_EQ(KindForCollection("caseStudies"), &CaseStudyKind());
   EXPECT_EQ(KindOfName("initiatives/a/joinRequests/b"), &JoinRequestKind());
   EXPECT_EQ(KindOfName("experts/e/requests/r"), &SharingRequestKind());
+  EXPECT_EQ(KindOfName("initiatives/a/series/falls--ref"), &MeasureSeriesKind());
   EXPECT_EQ(KindForCollection("nope"), nullptr);
   EXPECT_EQ(CollectionList(SearchableKinds()),
             "collaboratives, initiatives, caseStudies, experts, resources");
-  EXPECT_EQ(EveryKind().size(), 7u);
+  EXPECT_EQ(EveryKind().size(), 8u);
 }
 
 // The visibility rule, in its one place: the atlas sees published case studies and nothing
@@ -51,6 +52,7 @@ TEST(VisibilityTest, EachRoleSeesWhatItsRuleSays) {
   EXPECT_TRUE(Visibility::For(atlas, CaseStudyKind()).Admits(study));
   EXPECT_FALSE(Visibility::For(atlas, ExpertKind()).readable());
   EXPECT_FALSE(Visibility::For(atlas, JoinRequestKind()).readable());
+  EXPECT_FALSE(Visibility::For(atlas, MeasureSeriesKind()).readable());
   for (v1::Role role : {v1::ADMIN, v1::LEAD, v1::MEMBER, v1::READER}) {
     const Visibility v = Visibility::For(Caller{"x", role, ""}, CaseStudyKind());
     EXPECT_TRUE(v.readable());

@@ -286,6 +286,29 @@ class RegistryClient {
   // per collaborative when empty. Every role but ATLAS; NOT_FOUND for an unknown collaborative.
   absl::StatusOr<v1::NetworkReport> GetNetworkReport(const std::string& collaborative = "");
 
+  // ---- Measure data and SPC charts (measure.proto) ----
+
+  // Adds or replaces points of an initiative's measures by measure, site and period, all or
+  // nothing, and returns how many were added, replaced or unchanged. Idempotent, so retried on
+  // transient errors. Writers: leads and members of the lead collaborative (every site) and of
+  // participants (the sites they report), admins; PERMISSION_DENIED otherwise (ROLE_NOT_ALLOWED,
+  // NOT_OWNER). INVALID_ARGUMENT (VALIDATION_FAILED) with a violation per bad point
+  // ("measurements[k].point.denominator", ...) and nothing written: an unknown measure, a bad
+  // site id, periods not increasing within a series, not exactly one of value or numerator and
+  // denominator, a non-finite number or a denominator not above 0, more than 1000 points in the
+  // batch or a series, more than 50 sites for a measure. NOT_FOUND for an unknown initiative.
+  absl::StatusOr<v1::BatchUpsertMeasurementsResponse> BatchUpsertMeasurements(
+      const v1::BatchUpsertMeasurementsRequest& request);
+  // One page of an initiative's series (at most 10 a page), optionally one measure's or one
+  // site's, points restricted to the period range, each with its chart_value. Every role but
+  // ATLAS; INVALID_ARGUMENT for a malformed id or date.
+  absl::StatusOr<v1::ListMeasurementsResponse> ListMeasurements(
+      const v1::ListMeasurementsRequest& request);
+  // The XmR chart of one measure at one site, or of every site summed, by NHS England's
+  // "Making Data Count" rules. NOT_FOUND (MEASURE_NOT_FOUND) for a measure the initiative does
+  // not have; INVALID_ARGUMENT for a rebase period the data lacks or fix_after_points of 1.
+  absl::StatusOr<v1::MeasureChart> GetMeasureChart(const v1::GetMeasureChartRequest& request);
+
   // ---- Audit ----
 
   // The change history of the resource `name` (which may since have been deleted), oldest

@@ -1,0 +1,488 @@
+// Measure data through the real pscd and client: BatchUpsertMeasurements (idempotent, atomic,
+// in the change log, authorized by site and role, refusing bad points with violations and
+// writing nothing), ListMeasurements and GetMeasureChart, at their bounds.
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "psc/client/error_details.h"
+#include "tests/integration/workflow_fixture.h"
+
+namespace psc::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAre;
+
+v1::Date Month(int year, int month) {
+  v1::Date d;
+  d.set_year(year);
+  d.set_month(month);
+  d.set_day(1);
+  return d;
+}
+
+// The i-th month from January 2021.
+v1::Date NthMonth(int i) { return Month(2021 + i / 12, 1 + i % 12); }
+
+v1::Measurement Value(const std::string& measure, const std::string& site, v1::Date period,
+                      double value) {
+  v1::Measurement m;
+  m.set_measure(measure);
+  m.set_site(site);
+  *m.mutable_point()->mutable_period() = period;
+  m.mutable_point()->set_value(value);
+  return m;
+}
+
+v1::Measurement Rate(const std::string& measure, const std::string& site, v1::Date period,
+                     double numerator, double denominator) {
+  v1::Measurement m;
+  m.set_measure(measure);
+  m.set_site(site);
+  *m.mutable_point()->mutable_period() = period;
+  m.mutable_point()->set_numerator(numerator);
+  m.mutable_point()->set_denominator(denominator);
+  return m;
+}
+
+v1::BatchUpsertMeasurementsRequest Batch(std::vector<v1::Measurement> measurements) {
+  v1::BatchUpsertMeasurementsRequest r;
+  r.set_parent("initiatives/huddles");
+  for (auto& m : measurements) *r.add_measurements() = std::move(m);
+  return r;
+}
+
+std::vector<std::string> ViolationFields(const absl::Status& status) {
+  std::vector<std::string> fields;
+  for (const auto& v : client::GetErrorDetails(status).field_violations) fields.push_back(v.field);
+  return fields;
+}
+
+// initiatives/huddles (led by Wessex) measures falls (a count, lower is better, target 4) and
+// screening (a percentage from numerator and denominator, higher is better).
+class MeasuresTest : public WorkflowTest {
+ protected:
+  void SetUp() override {
+    WorkflowTest::SetUp();
+    v1::Initiative patch;
+    patch.set_name("initiatives/huddles");
+    v1::Measure* falls = patch.add_measures();
+    falls->set_kind(v1::OUTCOME);
+    falls->set_name("Inpatient falls");
+    falls->set_id("falls");
+    falls->set_unit("falls a month");
+    falls->set_improvement_direction(v1::LOWER_IS_BETTER);
+    falls->set_target_value(4);
+    v1::Measure* screening = patch.add_measures();
+    screening->set_kind(v1::PROCESS);
+    screening->set_name("Patients screened for falls risk");
+    screening->set_id("screening");
+    screening->set_unit("%");
+    screening->set_improvement_direction(v1::HIGHER_IS_BETTER);
+    screening->set_rate_multiplier(100);
+    google::protobuf::FieldMask mask;
+    mask.add_paths("measures");
+    auto updated = wessex_->UpdateInitiative(patch, mask);
+    ASSERT_TRUE(updated.ok()) << updated.status();
+  }
+
+  uint64_t Sequence() { return client_->ListInitiatives({})->sequence(); }
+
+  v1::ListMeasurementsResponse ListAll(const std::string& measure = "",
+                                       const std::string& site = "") {
+    v1::ListMeasurementsRequest r;
+    r.set_parent("initiatives/huddles");
+    r.set_measure(measure);
+    r.set_site(site);
+    auto page = client_->ListMeasurements(r);
+    EXPECT_TRUE(page.ok()) << page.status();
+    return page.ok() ? *page : v1::ListMeasurementsResponse();
+  }
+};
+
+TEST_F(MeasuresTest, UpsertIsIdempotentPerMeasureSiteAndPeriod) {
+  auto first = wessex_->BatchUpsertMeasurements(
+      Batch({Value("falls", "ref", Month(2024, 1), 9), Value("falls", "ref", Month(2024, 2), 7),
+             Value("falls", "rch", Month(2024, 1), 3)}));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->added(), 3);
+  EXPECT_THAT(first->series(), ElementsAre("initiatives/huddles/series/falls--ref",
+                                           "initiatives/huddles/series/falls--rch"));
+  const uint64_t after_first = Sequence();
+
+  // The same batch again: nothing changes, nothing is logged.
+  auto again = wessex_->BatchUpsertMeasurements(
+      Batch({Value("falls", "ref", Month(2024, 1), 9), Value("falls", "ref", Month(2024, 2), 7),
+             Value("falls", "rch", Month(2024, 1), 3)}));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->added(), 0);
+  EXPECT_EQ(again->unchanged(), 3);
+  EXPECT_EQ(Sequence(), after_first);
+
+  // A corrected value replaces the point for its period; a new period is added in order.
+  v1::Measurement corrected = Value("falls", "ref", Month(2024, 2), 6);
+  corrected.mutable_point()->set_annotation("recount after audit");
+  corrected.set_site_name("Royal Cornwall Hospital");
+  auto fix = wessex_->BatchUpsertMeasurements(
+      Batch({Value("falls", "ref", Month(2023, 12), 11), corrected}));
+  ASSERT_TRUE(fix.ok()) << fix.status();
+  EXPECT_EQ(fix->added(), 1);
+  EXPECT_EQ(fix->replaced(), 1);
+  EXPECT_EQ(Sequence(), after_first + 1);  // one series changed: one change
+
+  v1::ListMeasurementsResponse listed = ListAll("falls", "ref");
+  ASSERT_EQ(listed.series_size(), 1);
+  const v1::MeasureSeries& ref = listed.series(0);
+  EXPECT_EQ(ref.measure(), "falls");
+  EXPECT_EQ(ref.site(), "ref");
+  EXPECT_EQ(ref.site_name(), "Royal Cornwall Hospital");
+  EXPECT_EQ(ref.reporting_collaborative(), "collaboratives/wessex");
+  ASSERT_EQ(ref.points_size(), 3);
+  EXPECT_EQ(ref.points(0).period().year(), 2023);
+  EXPECT_EQ(ref.points(0).chart_value(), 11);
+  EXPECT_EQ(ref.points(2).chart_value(), 6);
+  EXPECT_EQ(ref.points(2).annotation(), "recount after audit");
+
+  // Every write is in the change log as a measure_series event.
+  v1::ListChangesRequest changes;
+  changes.set_after_sequence(after_first);
+  changes.add_kinds("series");
+  auto feed = client_->ListChanges(changes);
+  ASSERT_TRUE(feed.ok()) << feed.status();
+  ASSERT_EQ(feed->changes_size(), 1);
+  EXPECT_EQ(feed->changes(0).resource_name(), "initiatives/huddles/series/falls--ref");
+  EXPECT_EQ(feed->changes(0).measure_series().points_size(), 3);
+}
+
+TEST_F(MeasuresTest, RatesAreChartedAsNumeratorOverDenominatorTimesTheMultiplier) {
+  ASSERT_TRUE(
+      wessex_
+          ->BatchUpsertMeasurements(Batch({Rate("screening", "ref", Month(2024, 1), 31, 40),
+                                           Rate("screening", "rch", Month(2024, 1), 9, 10)}))
+          .ok());
+  v1::ListMeasurementsResponse listed = ListAll("screening", "ref");
+  ASSERT_EQ(listed.series_size(), 1);
+  EXPECT_DOUBLE_EQ(listed.series(0).points(0).chart_value(), 77.5);
+  // Across sites, numerators and denominators are summed: 40 of 50 is 80%.
+  v1::GetMeasureChartRequest r;
+  r.set_parent("initiatives/huddles");
+  r.set_measure("screening");
+  auto chart = client_->GetMeasureChart(r);
+  ASSERT_TRUE(chart.ok()) << chart.status();
+  ASSERT_EQ(chart->points_size(), 1);
+  EXPECT_DOUBLE_EQ(chart->points(0).value(), 80);
+  EXPECT_EQ(chart->points(0).sites_reporting(), 2);
+  EXPECT_THAT(chart->sites(), UnorderedElementsAre("ref", "rch"));
+}
+
+TEST_F(MeasuresTest, BadPointsAreRefusedWithAViolationEachAndNothingIsWritten) {
+  ASSERT_TRUE(
+      wessex_->BatchUpsertMeasurements(Batch({Value("falls", "ref", Month(2024, 1), 9)})).ok());
+  const uint64_t before = Sequence();
+  v1::Measurement both = Value("falls", "ref", Month(2024, 3), 1);
+  both.mutable_point()->set_numerator(1);
+  both.mutable_point()->set_denominator(2);
+  v1::Measurement neither = Value("falls", "aaa", Month(2024, 3), 1);
+  neither.mutable_point()->clear_value();
+  v1::Measurement no_period = Value("falls", "bbb", Month(2024, 3), 1);
+  no_period.mutable_point()->clear_period();
+  v1::Measurement bad_date = Value("falls", "ccc", Month(2024, 2), 1);
+  bad_date.mutable_point()->mutable_period()->set_day(30);  // 30 February
+  auto refused = wessex_->BatchUpsertMeasurements(Batch({
+      Value("falls", "ok", Month(2024, 1), 2),              // 0: fine
+      Rate("screening", "ref", Month(2024, 1), 3, 0),       // 1: zero denominator
+      both,                                                 // 2
+      neither,                                              // 3
+      Value("falls", "ddd", Month(2024, 1), std::nan("")),  // 4: not a number
+      Value("falls", "eee", Month(2024, 1), HUGE_VAL),      // 5: infinite
+      Value("falls", "ok", Month(2024, 1), 3),              // 6: period repeated
+      Value("falls", "ok", Month(2023, 6), 3),              // 7: before the last
+      Value("falls", "Bad Site", Month(2024, 1), 3),        // 8: bad site id
+      Value("falls", "a--b", Month(2024, 1), 3),            // 9: "--" in the site
+      no_period,                                            // 10
+      bad_date,                                             // 11
+      Rate("screening", "rch", Month(2024, 1), 3, -2),      // 12: negative denominator
+  }));
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << refused.status();
+  EXPECT_EQ(Reason(refused.status()), "VALIDATION_FAILED");
+  EXPECT_THAT(ViolationFields(refused.status()),
+              ElementsAre("measurements[1].point.denominator", "measurements[2].point.value",
+                          "measurements[3].point.value", "measurements[4].point.value",
+                          "measurements[5].point.value", "measurements[6].point.period",
+                          "measurements[7].point.period", "measurements[8].site",
+                          "measurements[9].site", "measurements[10].point.period",
+                          "measurements[11].point.period", "measurements[12].point.denominator"));
+  EXPECT_EQ(Sequence(), before);
+
+  // A measure the initiative does not have (or one without an id) is refused the same way,
+  // after the good points of the batch were merged: still nothing is written.
+  auto unknown =
+      wessex_->BatchUpsertMeasurements(Batch({Value("falls", "ref", Month(2024, 2), 8),
+                                              Value("pressure-ulcers", "ref", Month(2024, 2), 1)}));
+  ASSERT_EQ(unknown.status().code(), absl::StatusCode::kInvalidArgument) << unknown.status();
+  EXPECT_THAT(ViolationFields(unknown.status()), ElementsAre("measurements[1].measure"));
+  EXPECT_EQ(Sequence(), before);
+  EXPECT_EQ(ListAll("falls", "ref").series(0).points_size(), 1);
+
+  auto empty = wessex_->BatchUpsertMeasurements(Batch({}));
+  EXPECT_THAT(ViolationFields(empty.status()), ElementsAre("measurements"));
+  v1::BatchUpsertMeasurementsRequest elsewhere = Batch({Value("falls", "ref", Month(2024, 2), 8)});
+  elsewhere.set_parent("initiatives/nowhere");
+  EXPECT_EQ(wessex_->BatchUpsertMeasurements(elsewhere).status().code(),
+            absl::StatusCode::kNotFound);
+  elsewhere.set_parent("experts/ada");
+  EXPECT_EQ(Reason(wessex_->BatchUpsertMeasurements(elsewhere).status()), "INVALID_NAME");
+}
+
+TEST_F(MeasuresTest, WritersAreTheInitiativesCollaborativesEachForItsOwnSites) {
+  auto batch = [](const std::string& site, int month) {
+    return Batch({Value("falls", site, Month(2024, month), 5)});
+  };
+  for (const std::string who : {"reader", "atlas"}) {
+    auto refused = ClientAs(who)->BatchUpsertMeasurements(batch("ref", 1));
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied) << who;
+    EXPECT_EQ(Reason(refused.status()), "ROLE_NOT_ALLOWED") << who;
+  }
+  // Oxford does not take part yet.
+  auto outsider = oxford_->BatchUpsertMeasurements(batch("oxf", 1));
+  EXPECT_EQ(outsider.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Reason(outsider.status()), "NOT_OWNER");
+
+  ASSERT_TRUE(wessex_->BatchUpsertMeasurements(batch("ref", 1)).ok());
+  ASSERT_TRUE(ClientAs("member-wessex")->BatchUpsertMeasurements(batch("ref", 2)).ok());
+  OxfordJoinsHuddles();
+  // A participant reports its own sites, and may not touch the lead's.
+  ASSERT_TRUE(oxford_->BatchUpsertMeasurements(batch("oxf", 1)).ok());
+  EXPECT_EQ(ListAll("falls", "oxf").series(0).reporting_collaborative(), "collaboratives/oxford");
+  auto theirs = oxford_->BatchUpsertMeasurements(batch("ref", 3));
+  EXPECT_EQ(Reason(theirs.status()), "NOT_OWNER") << theirs.status();
+  v1::BatchUpsertMeasurementsRequest as_wessex = batch("new", 1);
+  as_wessex.set_reporting_collaborative("collaboratives/wessex");
+  EXPECT_EQ(Reason(oxford_->BatchUpsertMeasurements(as_wessex).status()), "NOT_OWNER");
+  // The lead may correct every site; an admin reports for a named participant.
+  ASSERT_TRUE(wessex_->BatchUpsertMeasurements(batch("oxf", 2)).ok());
+  v1::BatchUpsertMeasurementsRequest for_oxford = batch("jr", 1);
+  for_oxford.set_reporting_collaborative("collaboratives/oxford");
+  ASSERT_TRUE(client_->BatchUpsertMeasurements(for_oxford).ok());
+  EXPECT_EQ(ListAll("falls", "jr").series(0).reporting_collaborative(), "collaboratives/oxford");
+
+  // Everyone but the Atlas reads the data.
+  v1::ListMeasurementsRequest list;
+  list.set_parent("initiatives/huddles");
+  auto read = ClientAs("reader")->ListMeasurements(list);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->series_size(), 3);
+  EXPECT_EQ(ClientAs("atlas")->ListMeasurements(list).status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(MeasuresTest, BatchesAndSeriesHoldAtMostAThousandPointsAndAMeasureFiftySites) {
+  std::vector<v1::Measurement> thousand;
+  for (int i = 0; i < 1000; ++i) thousand.push_back(Value("falls", "ref", NthMonth(i), i % 7));
+  auto full = wessex_->BatchUpsertMeasurements(Batch(thousand));
+  ASSERT_TRUE(full.ok()) << full.status();
+  EXPECT_EQ(full->added(), 1000);
+
+  auto over = wessex_->BatchUpsertMeasurements(Batch({Value("falls", "ref", NthMonth(1000), 1)}));
+  ASSERT_EQ(over.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolationFields(over.status()), ElementsAre("measurements[0]"));
+  // Replacing a point of a full series is fine.
+  EXPECT_TRUE(
+      wessex_->BatchUpsertMeasurements(Batch({Value("falls", "ref", NthMonth(999), 1)})).ok());
+
+  thousand.push_back(Value("falls", "rch", NthMonth(0), 1));
+  auto too_big = wessex_->BatchUpsertMeasurements(Batch(thousand));
+  EXPECT_THAT(ViolationFields(too_big.status()), ElementsAre("measurements"));
+
+  std::vector<v1::Measurement> sites;
+  for (int s = 1; s < 50; ++s)
+    sites.push_back(Value("falls", absl::StrCat("s", s), NthMonth(0), 1));
+  auto fifty = wessex_->BatchUpsertMeasurements(Batch(sites));  // 50 sites with ref
+  ASSERT_TRUE(fifty.ok()) << fifty.status();
+  auto fifty_first =
+      wessex_->BatchUpsertMeasurements(Batch({Value("falls", "s50", NthMonth(0), 1)}));
+  ASSERT_EQ(fifty_first.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolationFields(fifty_first.status()), ElementsAre("measurements[0].site"));
+  // Another measure has room of its own.
+  EXPECT_TRUE(
+      wessex_->BatchUpsertMeasurements(Batch({Value("screening", "s50", NthMonth(0), 1)})).ok());
+
+  // The chart of a full series, and of all fifty sites summed.
+  v1::GetMeasureChartRequest r;
+  r.set_parent("initiatives/huddles");
+  r.set_measure("falls");
+  r.set_site("ref");
+  auto chart = client_->GetMeasureChart(r);
+  ASSERT_TRUE(chart.ok()) << chart.status();
+  EXPECT_EQ(chart->points_size(), 1000);
+  r.clear_site();
+  auto summed = client_->GetMeasureChart(r);
+  ASSERT_TRUE(summed.ok()) << summed.status();
+  EXPECT_EQ(summed->sites_size(), 50);
+  EXPECT_EQ(summed->points(0).sites_reporting(), 50);
+}
+
+// Ten series of a thousand points, each with the longest annotation, come back through List
+// whole: pages stay within what a response may carry.
+TEST_F(MeasuresTest, ListReturnsMaximumSizeSeriesWhole) {
+  const std::string annotation(200, 'a');
+  for (int s = 0; s < 11; ++s) {
+    std::vector<v1::Measurement> points;
+    for (int i = 0; i < 1000; ++i) {
+      v1::Measurement m = Value("falls", absl::StrCat("site-", s), NthMonth(i), i);
+      m.mutable_point()->set_annotation(annotation);
+      m.set_site_name(std::string(200, 'n'));
+      points.push_back(std::move(m));
+    }
+    auto written = wessex_->BatchUpsertMeasurements(Batch(points));
+    ASSERT_TRUE(written.ok()) << written.status();
+  }
+  v1::ListMeasurementsRequest r;
+  r.set_parent("initiatives/huddles");
+  r.set_page_size(1000);  // lowered to 10
+  int series = 0, pages = 0;
+  do {
+    auto page = client_->ListMeasurements(r);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const v1::MeasureSeries& s : page->series()) {
+      EXPECT_EQ(s.points_size(), 1000);
+      EXPECT_EQ(s.points(999).annotation(), annotation);
+      ++series;
+    }
+    EXPECT_LE(page->series_size(), 10);
+    r.set_page_token(page->next_page_token());
+    ++pages;
+  } while (!r.page_token().empty() && pages < 20);
+  EXPECT_EQ(series, 11);
+  EXPECT_GE(pages, 2);
+
+  // A period range trims the points.
+  r.clear_page_token();
+  r.set_site("site-3");
+  *r.mutable_from_period() = NthMonth(10);
+  *r.mutable_to_period() = NthMonth(12);
+  auto trimmed = client_->ListMeasurements(r);
+  ASSERT_TRUE(trimmed.ok()) << trimmed.status();
+  ASSERT_EQ(trimmed->series_size(), 1);
+  EXPECT_EQ(trimmed->series(0).points_size(), 3);
+  EXPECT_EQ(trimmed->series(0).points(0).chart_value(), 10);
+}
+
+// A shift after an intervention: 12 months around 10 falls, then 12 around 5. With a rebase
+// at the intervention each part gets its own mean and limits; without, the shift shows.
+TEST_F(MeasuresTest, ChartsFollowMakingDataCount) {
+  const double before[] = {10, 12, 9, 11, 10, 13, 9, 10, 11, 12, 8, 10};
+  const double after[] = {5, 6, 4, 5, 7, 5, 4, 6, 5, 5, 6, 4};
+  std::vector<v1::Measurement> points;
+  for (int i = 0; i < 12; ++i) points.push_back(Value("falls", "ref", NthMonth(i), before[i]));
+  for (int i = 0; i < 12; ++i) {
+    v1::Measurement m = Value("falls", "ref", NthMonth(12 + i), after[i]);
+    if (i == 0) m.mutable_point()->set_annotation("huddles start");
+    points.push_back(m);
+  }
+  ASSERT_TRUE(wessex_->BatchUpsertMeasurements(Batch(points)).ok());
+  v1::GetMeasureChartRequest r;
+  r.set_parent("initiatives/huddles");
+  r.set_measure("falls");
+  r.set_site("ref");
+  auto chart = client_->GetMeasureChart(r);
+  ASSERT_TRUE(chart.ok()) << chart.status();
+  ASSERT_EQ(chart->segments_size(), 1);
+  EXPECT_DOUBLE_EQ(chart->segments(0).mean(), 187.0 / 24);
+  EXPECT_EQ(chart->points(12).annotation(), "huddles start");
+  // All of the last 12 are below the mean: a shift, improvement since lower is better.
+  for (int i = 12; i < 24; ++i) {
+    EXPECT_EQ(chart->points(i).type(), v1::SPECIAL_CAUSE_IMPROVEMENT) << i;
+    EXPECT_THAT(chart->points(i).rules(), ::testing::Contains(v1::SHIFT)) << i;
+  }
+  EXPECT_EQ(chart->variation(), v1::VARIATION_IMPROVEMENT_LOW);
+  EXPECT_EQ(chart->improvement_direction(), v1::LOWER_IS_BETTER);
+  EXPECT_EQ(chart->target_value(), 4);
+
+  // Rebased at the intervention: two segments, each mean from its own points; the latest's
+  // limits (mean 5.1667, mean moving range 15/11) straddle the target 4: hit and miss.
+  *r.add_rebase_periods() = NthMonth(12);
+  auto rebased = client_->GetMeasureChart(r);
+  ASSERT_TRUE(rebased.ok()) << rebased.status();
+  ASSERT_EQ(rebased->segments_size(), 2);
+  EXPECT_DOUBLE_EQ(rebased->segments(0).mean(), 125.0 / 12);
+  EXPECT_DOUBLE_EQ(rebased->segments(1).mean(), 62.0 / 12);
+  EXPECT_NEAR(rebased->segments(1).mean_moving_range(), 15.0 / 11, 1e-12);
+  EXPECT_NEAR(rebased->segments(1).upper_process_limit(), 62.0 / 12 + 2.66 * 15 / 11, 1e-9);
+  EXPECT_TRUE(rebased->segments(1).too_few_points());
+  EXPECT_FALSE(rebased->points(12).has_moving_range());
+  EXPECT_EQ(rebased->assurance(), v1::ASSURANCE_HIT_AND_MISS);
+  EXPECT_EQ(rebased->variation(), v1::VARIATION_COMMON_CAUSE);
+
+  // The same rebase stored with the data.
+  v1::Measurement marked = points[12];
+  marked.mutable_point()->set_rebase(true);
+  ASSERT_TRUE(wessex_->BatchUpsertMeasurements(Batch({marked})).ok());
+  r.clear_rebase_periods();
+  auto stored = client_->GetMeasureChart(r);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->segments_size(), 2);
+  r.set_ignore_stored_rebases(true);
+  EXPECT_EQ(client_->GetMeasureChart(r)->segments_size(), 1);
+
+  // Bad options and unknown measures.
+  *r.add_rebase_periods() = Month(2030, 1);
+  auto not_a_period = client_->GetMeasureChart(r);
+  EXPECT_THAT(ViolationFields(not_a_period.status()), ElementsAre("rebase_periods[0]"));
+  r.clear_rebase_periods();
+  r.set_fix_after_points(1);
+  EXPECT_THAT(ViolationFields(client_->GetMeasureChart(r).status()),
+              ElementsAre("fix_after_points"));
+  r.set_fix_after_points(0);
+  r.set_measure("nope");
+  auto unknown = client_->GetMeasureChart(r);
+  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Reason(unknown.status()), "MEASURE_NOT_FOUND");
+  r.set_measure("screening");  // no data: an empty chart
+  auto empty = client_->GetMeasureChart(r);
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_EQ(empty->points_size(), 0);
+  EXPECT_EQ(empty->variation(), v1::VARIATION_ICON_UNSPECIFIED);
+  EXPECT_EQ(ClientAs("atlas")->GetMeasureChart(r).status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(MeasuresTest, MeasureIdsAreCheckedAndDataGoesWithItsInitiative) {
+  v1::Initiative patch;
+  patch.set_name("initiatives/huddles");
+  for (const std::string& id :
+       std::vector<std::string>{"falls", "falls", "Bad", "a--b", std::string(31, 'a')}) {
+    v1::Measure* m = patch.add_measures();
+    m->set_kind(v1::OUTCOME);
+    m->set_name("m");
+    m->set_id(id);
+  }
+  patch.mutable_measures(0)->set_target_value(std::numeric_limits<double>::infinity());
+  patch.mutable_measures(0)->set_rate_multiplier(-1);
+  google::protobuf::FieldMask mask;
+  mask.add_paths("measures");
+  auto refused = wessex_->UpdateInitiative(patch, mask);
+  EXPECT_THAT(ViolationFields(refused.status()),
+              UnorderedElementsAre("initiative.measures[0].target_value",
+                                   "initiative.measures[0].rate_multiplier",
+                                   "initiative.measures[1].id", "initiative.measures[2].id",
+                                   "initiative.measures[3].id", "initiative.measures[4].id"));
+
+  ASSERT_TRUE(
+      wessex_->BatchUpsertMeasurements(Batch({Value("falls", "ref", Month(2024, 1), 9)})).ok());
+  ASSERT_TRUE(client_->DeleteInitiative("initiatives/huddles").ok());
+  v1::ListChangesRequest changes;
+  changes.add_kinds("series");
+  auto feed = client_->ListChanges(changes);
+  ASSERT_TRUE(feed.ok());
+  ASSERT_EQ(feed->changes_size(), 2);
+  EXPECT_EQ(feed->changes(1).change_type(), v1::DELETED);
+}
+
+}  // namespace
+}  // namespace psc::testing
