@@ -6,6 +6,7 @@
 #include "tools/cli/context.h"
 #include "tools/cli/exit_codes.h"
 #include "tools/cli/history_command.h"
+#include "tools/cli/measures_command.h"
 #include "tools/cli/resource_commands.h"
 #include "tools/cli/search_commands.h"
 #include "tools/cli/transfer.h"
@@ -26,6 +27,7 @@ constexpr char kFooter[] = R"(Examples:
   psc requests list collaboratives/wessex --incoming
   psc experts request noel-mockford --initiative falls-wessex --days 2 --start 2027-01
   psc report --output csv
+  psc measures import huddles falls.csv && psc measures chart huddles falls --site ref
   psc history initiatives/news2-acute-woe
   psc changes watch --after 0 --kind caseStudies
   psc export --out registry.jsonl && psc import registry.jsonl
@@ -58,6 +60,7 @@ int main(int argc, char** argv) {
   psc::cli::AddChangesCommands(app, ctx);
   psc::cli::AddSearchCommands(app, ctx);
   psc::cli::AddWorkflowCommands(app, ctx);
+  psc::cli::AddMeasuresCommands(app, ctx);
   app.footer(kFooter);
   try {
     app.parse(argc, argv);
