@@ -23,4 +23,9 @@ absl::StatusOr<v1::MeasureChart> RegistryClient::GetMeasureChart(
   return call_->Unary(&Stub::GetMeasureChart, request, Retry::kYes);
 }
 
+absl::StatusOr<v1::SpreadReport> RegistryClient::GetSpreadReport(
+    const v1::GetSpreadReportRequest& request) {
+  return call_->Unary(&Stub::GetSpreadReport, request, Retry::kYes);
+}
+
 }  // namespace psc::client

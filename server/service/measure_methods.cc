@@ -1,5 +1,6 @@
 #include "server/service/measure_methods.h"
 
+#include "server/registry/report/spread_report.h"
 #include "server/service/unary_call.h"
 
 namespace psc::service {
@@ -36,6 +37,17 @@ Reactor* MeasureMethods::Chart(Context* context, const v1::GetMeasureChartReques
     auto chart = measurements_->Chart(caller, request);
     if (chart.ok()) *response = *std::move(chart);
     return chart.status();
+  });
+}
+
+Reactor* MeasureMethods::Spread(Context* context, const v1::GetSpreadReportRequest& request,
+                                v1::SpreadReport* response) {
+  PSC_ADMIT_OR_FINISH(*gate_, Cost::kExpensive, caller);
+  // Reads every initiative and series: on the pool, not a gRPC thread.
+  return FinishOnPool(pool_, [this, caller, &request, response, slot = caller_admitted->slot] {
+    auto report = registry::BuildSpreadReport(*registry_, caller, request);
+    if (report.ok()) *response = *std::move(report);
+    return report.status();
   });
 }
 

@@ -15,8 +15,9 @@ namespace v1 = registry::v1;
 class MeasureMethods {
  public:
   // All must outlive the methods. Lists and charts run on `pool`: they read whole series.
-  MeasureMethods(registry::Measurements* measurements, const CallGate* gate, WorkerPool* pool)
-      : measurements_(measurements), gate_(gate), pool_(pool) {}
+  MeasureMethods(registry::Measurements* measurements, const registry::Registry* registry,
+                 const CallGate* gate, WorkerPool* pool)
+      : measurements_(measurements), registry_(registry), gate_(gate), pool_(pool) {}
 
   using Context = grpc::CallbackServerContext;
   using Reactor = grpc::ServerUnaryReactor;
@@ -26,9 +27,12 @@ class MeasureMethods {
   Reactor* List(Context* c, const v1::ListMeasurementsRequest& request,
                 v1::ListMeasurementsResponse* response);
   Reactor* Chart(Context* c, const v1::GetMeasureChartRequest& request, v1::MeasureChart* response);
+  Reactor* Spread(Context* c, const v1::GetSpreadReportRequest& request,
+                  v1::SpreadReport* response);
 
  private:
   registry::Measurements* measurements_;
+  const registry::Registry* registry_;
   const CallGate* gate_;
   WorkerPool* pool_;
 };

@@ -30,7 +30,7 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
         methods_(registry, &gate_),
         discovery_(discovery, &gate_, &slow_calls_),
         workflows_(workflows, registry, &gate_, &slow_calls_),
-        measures_(measurements, &gate_, &slow_calls_),
+        measures_(measurements, registry, &gate_, &slow_calls_),
         feed_(feed),
         hub_(hub) {}
 
@@ -114,6 +114,11 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
                                             const registry::v1::GetMeasureChartRequest* request,
                                             registry::v1::MeasureChart* response) override {
     return measures_.Chart(c, *request, response);
+  }
+  grpc::ServerUnaryReactor* GetSpreadReport(grpc::CallbackServerContext* c,
+                                            const registry::v1::GetSpreadReportRequest* request,
+                                            registry::v1::SpreadReport* response) override {
+    return measures_.Spread(c, *request, response);
   }
 
 // The five standard methods of one kind, each forwarding to the generic handler; `hook` runs

@@ -201,7 +201,7 @@ TEST_F(CliTest, ExitCodesTellFailuresApart) {
 TEST_F(CliTest, ImportIsIdempotent) {
   ProcessResult first = Psc({"import", PSC_DEMO_DATA});
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  EXPECT_NE(first.err.find("99 created"), std::string::npos) << first.err;
+  EXPECT_NE(first.err.find("114 created"), std::string::npos) << first.err;
   uint64_t sequence = client_->ListCollaboratives({})->sequence();
   ProcessResult second = Psc({"import", PSC_DEMO_DATA});
   ASSERT_EQ(second.exit_code, 0) << second.err;
@@ -257,7 +257,7 @@ TEST_F(CliTest, ExportImportRoundTrip) {
   ASSERT_EQ(second.exit_code, 0);
 
   std::vector<std::string> a = NormalizedExport(first.out), b = NormalizedExport(second.out);
-  EXPECT_EQ(a.size(), 99u);
+  EXPECT_EQ(a.size(), 114u);  // 99 records and 15 measure series
   EXPECT_EQ(a, b);
 
   ProcessResult one_kind = Psc({"export", "--kind", "caseStudies"});
@@ -292,7 +292,7 @@ TEST_F(CliTest, ChangesListPrintsTheFeed) {
   LoadDemoData();
   ProcessResult all = Psc({"changes", "list", "--after", "0", "--all", "--output", "json"});
   ASSERT_EQ(all.exit_code, 0) << all.err;
-  EXPECT_EQ(Lines(all.out).size(), 99u);
+  EXPECT_EQ(Lines(all.out).size(), 114u);
   ProcessResult cases = Psc({"changes", "list", "--kind", "caseStudies", "--all"});
   EXPECT_EQ(Lines(cases.out).size(), 6u);
   EXPECT_NE(cases.out.find("CREATED  caseStudies/"), std::string::npos);

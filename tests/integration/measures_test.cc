@@ -325,6 +325,10 @@ TEST_F(MeasuresTest, BatchesAndSeriesHoldAtMostAThousandPointsAndAMeasureFiftySi
   ASSERT_TRUE(summed.ok()) << summed.status();
   EXPECT_EQ(summed->sites_size(), 50);
   EXPECT_EQ(summed->points(0).sites_reporting(), 50);
+  // Falls' target (4 a month) is per site: a sum of 50 sites is not held against it.
+  EXPECT_EQ(summed->target_value(), 4);
+  EXPECT_EQ(summed->assurance(), v1::ASSURANCE_ICON_UNSPECIFIED);
+  EXPECT_NE(chart->assurance(), v1::ASSURANCE_ICON_UNSPECIFIED);
 }
 
 // Ten series of a thousand points, each with the longest annotation, come back through List

@@ -40,6 +40,27 @@ absl::Status Export(Context& ctx, const ExportFlags& flags) {
     } while (!args.page_token.empty());
     ctx.err << "exported " << count << " " << kind.command << "\n";
   }
+  if (only == nullptr) {
+    // Measure data last: it belongs to the initiatives above.
+    registry::v1::ListMeasurementsRequest request;
+    request.set_parent("initiatives/-");
+    size_t count = 0;
+    do {
+      auto page = ctx.Client().ListMeasurements(request);
+      if (!page.ok()) return page.status();
+      for (const auto& series : page->series()) {
+        registry::v1::RegistryRecord record;
+        *record.mutable_measure_series() = series;
+        for (auto& point : *record.mutable_measure_series()->mutable_points()) {
+          point.clear_chart_value();  // derived
+        }
+        out << ToJsonLine(record) << "\n";
+      }
+      count += page->series_size();
+      request.set_page_token(page->next_page_token());
+    } while (!request.page_token().empty());
+    ctx.err << "exported " << count << " measure series\n";
+  }
   out.flush();
   if (!out) return absl::InternalError("write failed");
   return absl::OkStatus();

@@ -5,9 +5,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
 #include "tools/cli/command_support.h"
 #include "tools/cli/field_text.h"
 #include "tools/cli/output.h"
+#include "tools/cli/spread_report_text.h"
 
 namespace psc::cli {
 namespace {
@@ -97,6 +99,60 @@ void Print(const v1::NetworkReport& report, Context& ctx) {
   }
 }
 
+struct SpreadFlags {
+  std::string as_of;
+  int stale_months = 3;
+};
+
+CLI::App* AddSpreadCommand(CLI::App& report, Context& ctx) {
+  auto* cmd = report.add_subcommand(
+      "spread", "Spread candidates: initiatives improving at two or more sites, with evidence");
+  auto flags = std::make_shared<SpreadFlags>();
+  cmd->add_option("--as-of", flags->as_of, "The report's day, YYYY-MM-DD (default: today)");
+  cmd->add_option("--stale-months", flags->stale_months,
+                  "Data older than this many months counts as stopped (1..36)")
+      ->default_val(3);
+  cmd->footer(
+      "An initiative is a candidate when an outcome measure shows special cause improvement\n"
+      "at two or more sites: each site charted against its baseline (the points before its\n"
+      "first rebase, or all of them), the latest point improvement. Ranked by sites improving,\n"
+      "then the median shift (as a fraction of the baseline's distance to its limit), then how\n"
+      "long it has held. Also lists ACTIVE and SPREADING initiatives with a complete plan but no\n"
+      "recent data, and the share of active initiatives with data, per workstream.\n\n"
+      "Examples:\n  psc report spread\n  psc report spread --as-of 2025-01-15 --output csv");
+  cmd->callback([&ctx, flags] {
+    Run(ctx, [&]() -> absl::Status {
+      v1::GetSpreadReportRequest request;
+      if (!flags->as_of.empty()) {
+        absl::CivilDay day;
+        if (!absl::ParseCivilTime(flags->as_of, &day)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("--as-of \"", flags->as_of, "\" is not YYYY-MM-DD"));
+        }
+        request.mutable_as_of()->set_year(static_cast<int>(day.year()));
+        request.mutable_as_of()->set_month(day.month());
+        request.mutable_as_of()->set_day(day.day());
+      }
+      request.set_stale_months(flags->stale_months);
+      auto report = ctx.Client().GetSpreadReport(request);
+      if (!report.ok()) return report.status();
+      switch (ctx.format()) {
+        case OutputFormat::kJson:
+          ctx.out << ToJsonLine(*report) << "\n";
+          break;
+        case OutputFormat::kCsv:
+          PrintSpreadReportCsv(*report, ctx.out);
+          break;
+        case OutputFormat::kTable:
+          PrintSpreadReportText(*report, ctx.out);
+          break;
+      }
+      return absl::OkStatus();
+    });
+  });
+  return cmd;
+}
+
 }  // namespace
 
 void AddReportCommand(CLI::App& app, Context& ctx) {
@@ -107,7 +163,9 @@ void AddReportCommand(CLI::App& app, Context& ctx) {
   cmd->footer(
       "Examples:\n  psc report\n  psc report --collaborative wessex\n"
       "  psc report --output csv > report.csv\n  psc report --output json");
-  cmd->callback([&ctx, collaborative] {
+  CLI::App* spread = AddSpreadCommand(*cmd, ctx);
+  cmd->callback([&ctx, collaborative, spread] {
+    if (spread->parsed()) return;
     Run(ctx, [&]() -> absl::Status {
       const std::string name =
           collaborative->empty() ? "" : ExpandName("collaboratives", *collaborative);

@@ -20,6 +20,7 @@ class MeasureSeriesKindImpl final : public TypedKind<v1::MeasureSeries> {
             .singular = "measure_series",
             .parent = "initiatives",
             .change_field = "measure_series",
+            .record_field = "measure_series",
             .filters = {NameFilter("initiative"), NameFilter("measure"), NameFilter("site"),
                         NameFilter("reporting_collaborative")},
             .derived_fields = {"measure", "site", "reporting_collaborative"},

@@ -1,5 +1,6 @@
 #include "server/registry/measures/chart_builder.h"
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -136,7 +137,13 @@ absl::StatusOr<v1::MeasureChart> BuildChart(const v1::Initiative& initiative,
 
   spc::ChartOptions options;
   options.direction = DirectionOf(measure.improvement_direction());
-  if (measure.has_target_value()) options.target = measure.target_value();
+  // A target is per site: sums of several sites' values are not compared with it (rates,
+  // summed as numerators over denominators, are).
+  const bool summed_values =
+      series.size() > 1 && std::any_of(periods.begin(), periods.end(), [](const PeriodData& d) {
+        return d.value_sum != 0 || d.denominator_sum == 0;
+      });
+  if (measure.has_target_value() && !summed_values) options.target = measure.target_value();
   options.screen_moving_ranges = request.screen_moving_ranges();
   options.fix_after_points = request.fix_after_points();
   if (options.fix_after_points == 1 || options.fix_after_points < 0) {

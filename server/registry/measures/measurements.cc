@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "psc/registry/v1/initiative.pb.h"
@@ -24,6 +25,8 @@ using measures::SeriesBatch;
 using storage::WriteTxn;
 
 constexpr int kMaxSeriesPerPage = 10;
+// AIP-159: the parent of every initiative's series.
+constexpr absl::string_view kEveryInitiative = "initiatives/-";
 
 bool TakesPart(const v1::Initiative& i, absl::string_view collaborative) {
   return i.lead_collaborative() == collaborative ||
@@ -184,9 +187,17 @@ void Measurements::BatchUpsert(const Caller& caller, v1::BatchUpsertMeasurements
 
 absl::StatusOr<v1::ListMeasurementsResponse> Measurements::List(
     const Caller& caller, const v1::ListMeasurementsRequest& request) const {
-  PSC_ASSIGN_OR_RETURN(ResourcePtr loaded,
-                       registry_->Get(caller, InitiativeKind(), request.parent()));
-  const auto& initiative = static_cast<const v1::Initiative&>(*loaded);
+  // Each series' initiative, for its measures' rate multipliers (one page: at most 10).
+  absl::flat_hash_map<std::string, ResourcePtr> initiatives;
+  auto initiative_of = [&](const std::string& name) -> absl::StatusOr<const v1::Initiative*> {
+    ResourcePtr& slot = initiatives[name];
+    if (slot == nullptr) {
+      PSC_ASSIGN_OR_RETURN(slot, registry_->Get(caller, InitiativeKind(), name));
+    }
+    return static_cast<const v1::Initiative*>(slot.get());
+  };
+  const bool every_initiative = request.parent() == kEveryInitiative;
+  if (!every_initiative) PSC_RETURN_IF_ERROR(initiative_of(request.parent()).status());
   std::vector<FieldViolation> violations;
   Validator v(&violations);
   if (!request.measure().empty() && !measures::IsValidMeasureId(request.measure())) {
@@ -202,7 +213,12 @@ absl::StatusOr<v1::ListMeasurementsResponse> Measurements::List(
   params.page_size = std::min(request.page_size(), kMaxSeriesPerPage);
   if (params.page_size == 0) params.page_size = kMaxSeriesPerPage;
   params.page_token = request.page_token();
-  params.filter = SeriesFilter(request.parent(), request.measure(), request.site());
+  if (every_initiative) {
+    if (!request.measure().empty()) return FieldError("measure", "needs one initiative");
+    if (!request.site().empty()) params.filter = absl::StrCat("site = \"", request.site(), "\"");
+  } else {
+    params.filter = SeriesFilter(request.parent(), request.measure(), request.site());
+  }
   PSC_ASSIGN_OR_RETURN(ListPage page, registry_->List(caller, MeasureSeriesKind(), params));
   const int from = request.has_from_period() ? measures::PeriodKey(request.from_period()) : 0;
   const int to = request.has_to_period() ? measures::PeriodKey(request.to_period()) : 99999999;
@@ -210,7 +226,9 @@ absl::StatusOr<v1::ListMeasurementsResponse> Measurements::List(
   for (ResourcePtr& r : page.resources) {
     v1::MeasureSeries* series = response.add_series();
     series->Swap(static_cast<v1::MeasureSeries*>(r.get()));
-    const v1::Measure* measure = measures::FindMeasure(initiative, series->measure());
+    auto initiative = initiative_of(ParentName(series->name()));
+    if (!initiative.ok()) return initiative.status();
+    const v1::Measure* measure = measures::FindMeasure(**initiative, series->measure());
     auto* points = series->mutable_points();
     points->erase(std::remove_if(points->begin(), points->end(),
                                  [&](const v1::MeasurePoint& p) {

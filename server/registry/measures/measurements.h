@@ -30,8 +30,9 @@ class Measurements {
   void BatchUpsert(const Caller& caller, v1::BatchUpsertMeasurementsRequest request,
                    ResourceCallback done);
 
-  // One page (at most 10 series, fewer when large) of the initiative's series, with the points
-  // in the period range and each point's chart_value.
+  // One page (at most 10 series, fewer when large) of the initiative's series (every
+  // initiative's for the parent `initiatives/-`), with the points in the period range and each
+  // point's chart_value.
   absl::StatusOr<v1::ListMeasurementsResponse> List(
       const Caller& caller, const v1::ListMeasurementsRequest& request) const;
 

@@ -308,6 +308,12 @@ class RegistryClient {
   // "Making Data Count" rules. NOT_FOUND (MEASURE_NOT_FOUND) for a measure the initiative does
   // not have; INVALID_ARGUMENT for a rebase period the data lacks or fix_after_points of 1.
   absl::StatusOr<v1::MeasureChart> GetMeasureChart(const v1::GetMeasureChartRequest& request);
+  // Spread candidates: initiatives with special cause improvement on an outcome measure at two
+  // or more sites, ranked, each with its sites' evidence; initiatives with a complete plan but
+  // no data within `stale_months` of `as_of`; the share of active initiatives with data,
+  // nationally and per workstream. Every role but ATLAS; INVALID_ARGUMENT for a bad as_of or
+  // stale_months outside 1..36.
+  absl::StatusOr<v1::SpreadReport> GetSpreadReport(const v1::GetSpreadReportRequest& request);
 
   // ---- Audit ----
 

@@ -1,0 +1,16 @@
+#pragma once
+// Whether one site's series of a measure shows improvement, for spread candidates and the
+// search filter: the series charted with the baseline's limits fixed (the points before its
+// first rebase, or all its points), so a sustained shift after an intervention stays visible
+// even once the chart is rebased there.
+
+#include "psc/registry/v1/initiative.pb.h"
+#include "psc/registry/v1/measure.pb.h"
+
+namespace psc::registry::measures {
+
+// The evidence of `series` for `measure`. Not improving for a measure without an improvement
+// direction, or a series with fewer than 2 points.
+v1::SiteEvidence EvaluateSite(const v1::Measure& measure, const v1::MeasureSeries& series);
+
+}  // namespace psc::registry::measures
