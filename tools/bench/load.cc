@@ -18,6 +18,7 @@
 #include "absl/time/clock.h"
 #include "psc/client/registry_client.h"
 #include "tools/bench/generator.h"
+#include "tools/bench/measures_load.h"
 
 namespace {
 
@@ -114,13 +115,17 @@ int main(int argc, char** argv) {
   double seconds = 5;
   CLI::App app{"psc-load: measure pscd throughput and latency with concurrent clients"};
   app.add_option("--target", target, "pscd address (loopback only)")->capture_default_str();
-  app.add_option("--op", op,
-                 "create (Initiative creates), create-case-study (published case studies), get "
-                 "(Get of one initiative), health (the empty health-check RPC, the floor), "
-                 "watch-lag (creates while a watcher measures commit-to-delivery lag), or slow "
-                 "(reports, wildcard searches and min_sequence searches in turn)")
-      ->check(CLI::IsMember({"create", "create-case-study", "get", "health", "watch-lag",
-                             "generate", "search", "search-lag", "slow"}))
+  app.add_option(
+         "--op", op,
+         "create (Initiative creates), create-case-study (published case studies), get "
+         "(Get of one initiative), health (the empty health-check RPC, the floor), "
+         "watch-lag (creates while a watcher measures commit-to-delivery lag), or slow "
+         "(reports, wildcard searches and min_sequence searches in turn), measures-generate "
+         "(initiatives with 3 measures x 4 sites x 36 months of data), chart (the SPC "
+         "chart of a 1,000-point series) or spread (the spread report)")
+      ->check(
+          CLI::IsMember({"create", "create-case-study", "get", "health", "watch-lag", "generate",
+                         "search", "search-lag", "slow", "measures-generate", "chart", "spread"}))
       ->capture_default_str();
   app.add_option("--clients", clients, "Concurrent clients (threads, one call in flight each)")
       ->check(CLI::Range(1, 512))
@@ -168,6 +173,20 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "psc-load: %s\n", probe.status().ToString().c_str());
     return 1;
   }
+
+  v1::GetMeasureChartRequest full_series;
+  if (op == "chart") {
+    auto prepared = psc::bench::PrepareFullSeries(client, lead);
+    if (!prepared.ok()) {
+      std::fprintf(stderr, "psc-load: %s\n", prepared.status().ToString().c_str());
+      return 1;
+    }
+    full_series = *std::move(prepared);
+  }
+  v1::GetSpreadReportRequest spread;
+  spread.mutable_as_of()->set_year(2025);
+  spread.mutable_as_of()->set_month(1);
+  spread.mutable_as_of()->set_day(15);
 
   std::atomic<bool> stop{false};
   std::atomic<int> errors{0};
@@ -221,6 +240,15 @@ int main(int argc, char** argv) {
           s = client.CreateCaseStudy(c).status();
         } else if (op == "create" || op == "watch-lag") {
           s = client.CreateInitiative(BenchInitiative(lead, t * 1000000 + n)).status();
+        } else if (op == "measures-generate") {
+          s = psc::bench::CreateMeasuredInitiative(client, lead, static_cast<int>(number));
+        } else if (op == "chart") {
+          auto chart = client.GetMeasureChart(full_series);
+          s = chart.ok() && chart->points_size() != 1000
+                  ? absl::InternalError("the chart lost points")
+                  : chart.status();
+        } else if (op == "spread") {
+          s = client.GetSpreadReport(spread).status();
         } else if (op == "get") {
           s = client.GetInitiative(probe->name()).status();
         } else {
