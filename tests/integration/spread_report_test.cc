@@ -4,6 +4,8 @@
 // improving at two or more sites; the astronomical point, the deterioration and the
 // common-cause series are not candidates.
 
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 v1::GetSpreadReportRequest AsOf(int year, int month, int day, int stale_months = 0) {
   v1::GetSpreadReportRequest r;
@@ -97,6 +100,46 @@ TEST_F(SpreadReportTest, DemoDataGivesTheHandComputedCandidates) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// Search's `improving` filter follows the data: the index re-reads an initiative when one of
+// its series changes.
+TEST_F(SpreadReportTest, SearchFindsInitiativesShowingImprovementAndFollowsTheData) {
+  LoadDemoData();
+  auto improving = [&](std::optional<bool> wanted) {
+    v1::SearchRequest r;
+    r.add_kinds("initiatives");
+    if (wanted) r.set_improving(*wanted);
+    r.set_min_sequence(client_->ListInitiatives({})->sequence());
+    r.set_page_size(1000);
+    auto found = client_->Search(r);
+    EXPECT_TRUE(found.ok()) << found.status();
+    std::vector<std::string> names;
+    if (found.ok()) {
+      for (const v1::SearchHit& h : found->hits()) names.push_back(h.name());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  EXPECT_THAT(improving(true),
+              ElementsAre("initiatives/news2-community-wessex", "initiatives/safety-huddles-yh"));
+  EXPECT_EQ(improving(false).size() + 2, improving(std::nullopt).size());
+
+  // Harm-free care falls back at both improving sites in January 2025: no longer improving.
+  v1::BatchUpsertMeasurementsRequest batch;
+  batch.set_parent("initiatives/safety-huddles-yh");
+  for (const char* site : {"rcb", "rwy"}) {
+    v1::Measurement* m = batch.add_measurements();
+    m->set_measure("harm-free-care");
+    m->set_site(site);
+    m->mutable_point()->mutable_period()->set_year(2025);
+    m->mutable_point()->mutable_period()->set_month(1);
+    m->mutable_point()->mutable_period()->set_day(1);
+    m->mutable_point()->set_numerator(460);  // 92%, the old level
+    m->mutable_point()->set_denominator(500);
+  }
+  ASSERT_TRUE(client_->BatchUpsertMeasurements(batch).ok());
+  EXPECT_THAT(improving(true), ElementsAre("initiatives/news2-community-wessex"));
+}
+
 TEST_F(SpreadReportTest, TheCliPrintsTheEvidence) {
   LoadDemoData();
   ProcessResult r = Psc({"report", "spread", "--as-of", "2025-01-15"});
@@ -112,6 +155,10 @@ TEST_F(SpreadReportTest, TheCliPrintsTheEvidence) {
   EXPECT_THAT(csv.out, HasSubstr("1,initiatives/news2-community-wessex,DETERIORATING_PATIENT,"
                                  "cardiac-arrests,3,rhm,true,"));
   EXPECT_EQ(Psc({"report", "spread", "--as-of", "January"}).exit_code, 2);
+  ProcessResult found = Psc({"search", "--kind", "initiatives", "--improving", "true"});
+  ASSERT_EQ(found.exit_code, 0) << found.err;
+  EXPECT_THAT(found.out, HasSubstr("initiatives/news2-community-wessex"));
+  EXPECT_THAT(found.out, Not(HasSubstr("initiatives/sepsis-dashboard-nwc")));
   // The demo's shift example, as the README tour shows it.
   ProcessResult chart =
       Psc({"measures", "chart", "news2-community-wessex", "cardiac-arrests", "--site", "rn5"});

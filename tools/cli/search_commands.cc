@@ -116,6 +116,7 @@ void AddSearch(CLI::App& app, Context& ctx) {
   auto query = std::make_shared<std::string>();
   auto values = std::make_shared<FlagValues>();
   auto shareable = std::make_shared<std::string>();
+  auto improving = std::make_shared<std::string>();
   auto page_size = std::make_shared<int>(20);
   auto page_token = std::make_shared<std::string>();
   auto min_sequence = std::make_shared<uint64_t>(0);
@@ -125,6 +126,10 @@ void AddSearch(CLI::App& app, Context& ctx) {
   AddFieldFlags(cmd, kSearchFlags, std::size(kSearchFlags), true, values.get());
   cmd->add_option("--shareable", *shareable, "Experts that can (true) or cannot (false) be shared")
       ->check(CLI::IsMember({"true", "false"}));
+  cmd->add_option("--improving", *improving,
+                  "Initiatives whose outcome data shows special cause improvement at a site "
+                  "(true) or not (false)")
+      ->check(CLI::IsMember({"true", "false"}));
   cmd->add_option("--page-size", *page_size, "Hits per page (default 20, at most 1000)");
   cmd->add_option("--page-token", *page_token, "Continue from a previous page");
   cmd->add_option("--min-sequence", *min_sequence,
@@ -132,12 +137,14 @@ void AddSearch(CLI::App& app, Context& ctx) {
   cmd->footer(
       "Examples:\n  psc search \"sepsis dashboard\" --kind caseStudies\n"
       "  psc search 'title:huddles OR topic:\"safety culture\"' --region \"South West\"\n"
-      "  psc search --kind initiatives --workstream MATERNITY_NEONATAL --output json");
-  cmd->callback([&ctx, query, values, shareable, page_size, page_token, min_sequence] {
+      "  psc search --kind initiatives --workstream MATERNITY_NEONATAL --output json\n"
+      "  psc search --kind initiatives --improving true");
+  cmd->callback([&ctx, query, values, shareable, improving, page_size, page_token, min_sequence] {
     v1::SearchRequest request;
     request.set_query(*query);
     if (UsageError(SetFields(*values, &request), ctx)) return;
     if (!shareable->empty()) request.set_shareable(*shareable == "true");
+    if (!improving->empty()) request.set_improving(*improving == "true");
     request.set_page_size(*page_size);
     request.set_page_token(*page_token);
     request.set_min_sequence(*min_sequence);

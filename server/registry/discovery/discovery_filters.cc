@@ -83,6 +83,9 @@ absl::StatusOr<index::Query> SearchFilters(const Caller& caller, const v1::Searc
     for (const std::string& c : request.collaboratives()) group.push_back({"collaborative", c});
     query.all_of.push_back(std::move(group));
   }
+  if (request.has_improving()) {
+    query.all_of.push_back({{"improving", request.improving() ? "true" : "false"}});
+  }
   if (request.has_shareable()) {
     query.all_of.push_back({{"shareable", request.shareable() ? "true" : "false"}});
   }

@@ -8,6 +8,8 @@
 #include "server/registry/fields/names.h"
 #include "server/registry/fields/resource_fields.h"
 #include "server/registry/kinds/kind_table.h"
+#include "server/registry/measures/site_signal.h"
+#include "server/registry/records/list_all.h"
 #include "server/registry/workflows/sharing_capacity.h"
 
 namespace psc::registry {
@@ -26,6 +28,12 @@ index::Document SearchIndexer::DocumentOf(const ResourceKind& kind,
     // A failed read leaves the days offered; the next change to the expert corrects it.
     inputs.free_days =
         FreeDaysNow(*registry_, expert, absl::Now()).value_or(expert.days_per_month_offered());
+  } else if (&kind == &InitiativeKind()) {
+    const auto& initiative = static_cast<const v1::Initiative&>(resource);
+    // A failed read leaves it "not improving"; the next change to its data corrects it.
+    auto series = ListAllAs<v1::MeasureSeries>(
+        *registry_, MeasureSeriesKind(), absl::StrCat("initiative = \"", initiative.name(), "\""));
+    inputs.improving = series.ok() && measures::ShowsImprovement(initiative, *series);
   }
   return kind.SearchDocument(resource, inputs);
 }

@@ -190,8 +190,9 @@ class InitiativeKindImpl final : public TypedKind<v1::Initiative> {
     return i.status() == v1::PROPOSED;
   }
 
-  void DescribeForSearch(const v1::Initiative& i, const SearchInputs&,
+  void DescribeForSearch(const v1::Initiative& i, const SearchInputs& inputs,
                          index::Document* doc) const override {
+    doc->terms.push_back({"improving", inputs.improving ? "true" : "false"});
     AddSearchTitle(i.title(), doc);
     AddSearchText(i.summary(), doc);
     AddSearchText(i.local_priority(), doc);

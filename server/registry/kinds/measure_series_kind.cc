@@ -26,6 +26,8 @@ class MeasureSeriesKindImpl final : public TypedKind<v1::MeasureSeries> {
             .derived_fields = {"measure", "site", "reporting_collaborative"},
             .owner_field = "reporting_collaborative",
             .network_writable = false,
+            // A series' data decides whether its initiative shows improvement in search.
+            .reindex_parent = true,
             .deleted_with_referents = true,
         }) {}
 

@@ -45,9 +45,11 @@ using StoredRecordLoader = std::function<absl::StatusOr<std::unique_ptr<google::
     absl::string_view name)>;
 
 // Values the search indexer computes from other records, which a kind may put in its search
-// documents (today: an expert's free days this month, net of accepted sharing requests).
+// documents: an expert's free days this month, net of accepted sharing requests; whether an
+// initiative's measure data shows improvement (measures/site_signal.h).
 struct SearchInputs {
   int free_days = 0;
+  bool improving = false;
 };
 
 // The data half of a kind: names, fields and policy, one table entry per kind.

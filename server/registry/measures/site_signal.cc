@@ -48,4 +48,13 @@ v1::SiteEvidence EvaluateSite(const v1::Measure& measure, const v1::MeasureSerie
   return e;
 }
 
+bool ShowsImprovement(const v1::Initiative& initiative,
+                      const std::vector<v1::MeasureSeries>& series) {
+  for (const v1::MeasureSeries& s : series) {
+    const v1::Measure* m = FindMeasure(initiative, s.measure());
+    if (m != nullptr && m->kind() == v1::OUTCOME && EvaluateSite(*m, s).improving()) return true;
+  }
+  return false;
+}
+
 }  // namespace psc::registry::measures
