@@ -106,6 +106,59 @@ TEST_F(AtlasSyncTest, ExportsPublishedCaseStudiesAndRemovalsFromItsCursor) {
   EXPECT_EQ(Files(outbox), files);
 }
 
+// A metric linked to a measure series reaches the Atlas with the SPC figures, which the
+// Atlas principal could not read itself.
+TEST_F(AtlasSyncTest, ExportsTheHeadlineFiguresOfEvidenceLinkedMetrics) {
+  AddCollaborative("wessex");
+  v1::Initiative i = MakeInitiative("collaboratives/wessex");
+  i.mutable_measures(0)->set_id("falls");
+  i.mutable_measures(0)->set_name("Inpatient falls");
+  i.mutable_measures(0)->set_unit("falls a month");
+  ASSERT_TRUE(client_->CreateInitiative(i, {.id = "huddles"}).ok());
+  v1::BatchUpsertMeasurementsRequest batch;
+  batch.set_parent("initiatives/huddles");
+  for (int k = 0; k < 8; ++k) {
+    v1::Measurement* m = batch.add_measurements();
+    m->set_measure("falls");
+    m->set_site("ref");
+    m->set_site_name("Royal Cornwall");
+    *m->mutable_point()->mutable_period() = v1::Date();
+    m->mutable_point()->mutable_period()->set_year(2024);
+    m->mutable_point()->mutable_period()->set_month(k + 1);
+    m->mutable_point()->mutable_period()->set_day(1);
+    m->mutable_point()->set_value(k < 4 ? 10 : 6);
+    m->mutable_point()->set_rebase(k == 4);
+  }
+  ASSERT_TRUE(client_->BatchUpsertMeasurements(batch).ok());
+  v1::CaseStudy c = MakeCaseStudy("collaboratives/wessex", "Huddles cut falls");
+  c.set_initiative("initiatives/huddles");
+  c.set_publication_state(v1::PUBLISHED);
+  v1::ImpactMetric* metric = c.mutable_impact()->add_metrics();
+  metric->set_name("Falls");
+  metric->set_before("typed by hand");
+  metric->set_evidence_series("initiatives/huddles/series/falls--ref");
+  auto created = client_->CreateCaseStudy(c, {.id = "falls"});
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->impact().metrics(0).before(), "10");
+  EXPECT_EQ(created->impact().metrics(0).after(), "6");
+
+  std::string state = data_dir_.Sub("state"), outbox = data_dir_.Sub("outbox");
+  ProcessResult run = Export(state, outbox);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string post;
+  for (const auto& [name, doc] : Files(outbox)) {
+    if (doc.find("caseStudies/falls") != std::string::npos) post = doc;
+  }
+  // JSON escapes the tags.
+  EXPECT_NE(post.find("\\u003ch2\\u003eHeadline figures\\u003c/h2\\u003e"), std::string::npos)
+      << post;
+  EXPECT_NE(post.find("Falls: 10 before, 6 after (falls a month). Means of Inpatient falls at "
+                      "Royal Cornwall over 4 periods before and 4 from 2024-05, from the "
+                      "registry's SPC chart"),
+            std::string::npos)
+      << post;
+}
+
 TEST_F(AtlasSyncTest, KilledAtRandomPointsItEndsWithTheSameOutbox) {
   MakeHistory(40);
   std::string reference = data_dir_.Sub("reference");

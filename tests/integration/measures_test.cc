@@ -456,6 +456,65 @@ TEST_F(MeasuresTest, ChartsFollowMakingDataCount) {
             absl::StatusCode::kPermissionDenied);
 }
 
+// A case study's metric linked to a series takes its before and after from the chart's means
+// either side of the latest rebase, recomputed when the case study is saved again.
+TEST_F(MeasuresTest, CaseStudyMetricsCiteTheirSeries) {
+  std::vector<v1::Measurement> points;
+  for (int i = 0; i < 12; ++i) {
+    v1::Measurement m = Value("falls", "ref", NthMonth(i), i < 6 ? 12 : 8);
+    m.mutable_point()->set_rebase(i == 6);
+    points.push_back(m);
+  }
+  points.push_back(Value("falls", "rch", NthMonth(0), 5));  // a site without a rebase
+  ASSERT_TRUE(wessex_->BatchUpsertMeasurements(Batch(points)).ok());
+
+  v1::CaseStudy c = MakeCaseStudy("collaboratives/wessex", "Fewer falls");
+  c.set_initiative("initiatives/huddles");
+  v1::ImpactMetric* metric = c.mutable_impact()->add_metrics();
+  metric->set_name("Inpatient falls");
+  metric->set_before("20");  // typed: replaced by the data
+  metric->set_evidence_series("initiatives/huddles/series/falls--ref");
+  auto created = wessex_->CreateCaseStudy(c, {.id = "fewer-falls"});
+  ASSERT_TRUE(created.ok()) << created.status();
+  const v1::ImpactMetric& cited = created->impact().metrics(0);
+  EXPECT_EQ(cited.before(), "12");
+  EXPECT_EQ(cited.after(), "8");
+  EXPECT_EQ(cited.unit(), "falls a month");
+  EXPECT_EQ(cited.evidence().before_points(), 6);
+  EXPECT_EQ(cited.evidence().after_points(), 6);
+  EXPECT_EQ(cited.evidence().rebased_at().month(), 7);
+
+  // New data, then the case study saved again: the figures follow.
+  ASSERT_TRUE(
+      wessex_->BatchUpsertMeasurements(Batch({Value("falls", "ref", NthMonth(12), 2)})).ok());
+  v1::CaseStudy patch;
+  patch.set_name("caseStudies/fewer-falls");
+  *patch.mutable_impact() = created->impact();
+  google::protobuf::FieldMask mask;
+  mask.add_paths("impact");
+  auto updated = wessex_->UpdateCaseStudy(patch, mask);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->impact().metrics(0).after(), "7.14");  // (6 x 8 + 2) / 7
+
+  auto cite = [&](const std::string& series, const std::string& initiative) {
+    v1::CaseStudy bad = c;
+    bad.set_initiative(initiative);
+    bad.mutable_impact()->mutable_metrics(0)->set_evidence_series(series);
+    return wessex_->CreateCaseStudy(bad).status();
+  };
+  absl::Status missing = cite("initiatives/huddles/series/falls--nowhere", "initiatives/huddles");
+  EXPECT_EQ(missing.code(), absl::StatusCode::kFailedPrecondition) << missing;
+  EXPECT_EQ(Reason(missing), "REFERENCE_NOT_FOUND");
+  EXPECT_THAT(ViolationFields(missing),
+              ElementsAre("case_study.impact.metrics[0].evidence_series"));
+  absl::Status flat = cite("initiatives/huddles/series/falls--rch", "initiatives/huddles");
+  EXPECT_EQ(Reason(flat), "NO_REBASE") << flat;
+  absl::Status elsewhere = cite("initiatives/other/series/falls--ref", "initiatives/huddles");
+  EXPECT_THAT(ViolationFields(elsewhere),
+              ElementsAre("case_study.impact.metrics[0].evidence_series"));
+  EXPECT_EQ(Reason(cite("initiatives/huddles/series/falls--ref", "")), "VALIDATION_FAILED");
+}
+
 TEST_F(MeasuresTest, MeasureIdsAreCheckedAndDataGoesWithItsInitiative) {
   v1::Initiative patch;
   patch.set_name("initiatives/huddles");

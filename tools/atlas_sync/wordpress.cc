@@ -1,6 +1,7 @@
 #include "tools/atlas_sync/wordpress.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/json_util.h"
@@ -19,6 +20,27 @@ std::string Html(const std::string& text) {
 void Section(std::string* html, const char* heading, const std::string& text) {
   if (text.empty()) return;
   absl::StrAppend(html, "<h2>", heading, "</h2>\n<p>", Html(text), "</p>\n");
+}
+
+// The impact metrics as a list; one linked to a measure series says where its figures come
+// from (the SPC means either side of the series' latest rebase).
+void HeadlineFigures(std::string* html, const rv1::Impact& impact) {
+  if (impact.metrics().empty()) return;
+  absl::StrAppend(html, "<h2>Headline figures</h2>\n<ul>\n");
+  for (const rv1::ImpactMetric& m : impact.metrics()) {
+    std::string line =
+        absl::StrCat(m.name(), ": ", m.before(), " before, ", m.after(), " after",
+                     m.unit().empty() ? "" : " (", m.unit(), m.unit().empty() ? "" : ")");
+    if (m.has_evidence()) {
+      const rv1::EvidenceFigures& e = m.evidence();
+      absl::StrAppend(&line, ". Means of ", e.measure_name(), " at ", e.site_name(), " over ",
+                      e.before_points(), " periods before and ", e.after_points(), " from ",
+                      absl::StrFormat("%04d-%02d", e.rebased_at().year(), e.rebased_at().month()),
+                      ", from the registry's SPC chart");
+    }
+    absl::StrAppend(html, "<li>", Html(line), "</li>\n");
+  }
+  absl::StrAppend(html, "</ul>\n");
 }
 
 std::string Json(const v1::WordPressPost& post) {
@@ -72,6 +94,7 @@ std::string PostJson(const rv1::CaseStudy& c) {
   Section(&content, "The challenge", c.challenge());
   Section(&content, "What we did", c.actions_taken());
   Section(&content, "Impact", c.impact().description());
+  HeadlineFigures(&content, c.impact());
   Section(&content, "Next steps", c.next_steps());
   v1::WordPressPost post;
   post.mutable_title()->set_rendered(Html(c.title()));

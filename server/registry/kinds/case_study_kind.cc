@@ -4,6 +4,7 @@
 #include "server/registry/fields/validator.h"
 #include "server/registry/kinds/index_terms.h"
 #include "server/registry/kinds/search_content.h"
+#include "server/registry/measures/evidence.h"
 
 namespace psc::registry {
 namespace {
@@ -27,6 +28,21 @@ class CaseStudyKindImpl final : public TypedKind<v1::CaseStudy> {
             .searchable = true,
         }) {}
 
+ public:
+  absl::Status DeriveStored(const StoredRecordLoader& load,
+                            google::protobuf::Message* resource) const override {
+    auto* c = static_cast<v1::CaseStudy*>(resource);
+    for (int k = 0; k < c->impact().metrics_size(); ++k) {
+      v1::ImpactMetric* m = c->mutable_impact()->mutable_metrics(k);
+      m->clear_evidence();
+      if (m->evidence_series().empty()) continue;
+      absl::Status derived = measures::DeriveEvidence(
+          load, absl::StrCat("case_study.", Indexed("impact.metrics", k)), m);
+      if (!derived.ok()) return derived;
+    }
+    return absl::OkStatus();
+  }
+
  protected:
   void ApplyDefaultsTo(v1::CaseStudy* c) const override {
     if (c->publication_state() == v1::PUBLICATION_STATE_UNSPECIFIED) {
@@ -49,6 +65,13 @@ class CaseStudyKindImpl final : public TypedKind<v1::CaseStudy> {
       v.Text(Sub(path, "before"), m.before(), 64);
       v.Text(Sub(path, "after"), m.after(), 64);
       v.Text(Sub(path, "unit"), m.unit(), 64);
+      if (!m.evidence_series().empty() &&
+          !measures::IsSeriesOf(m.evidence_series(), c.initiative())) {
+        v.Fail(Sub(path, "evidence_series"),
+               c.initiative().empty() ? "needs the case study's initiative"
+                                      : absl::StrCat("must be a series of ", c.initiative(), " (",
+                                                     c.initiative(), "/series/{measure}--{site})"));
+      }
     }
     v.Text("next_steps", c.next_steps(), 8000);
     v.Name("owner_collaborative", c.owner_collaborative(), "collaboratives", /*required=*/true);

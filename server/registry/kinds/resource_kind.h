@@ -142,6 +142,12 @@ class ResourceKind {
                                    const google::protobuf::Message& after) const {
     return absl::OkStatus();
   }
+  // Derived fields that come from other stored records (a case study's evidence figures from
+  // its linked series), computed inside the write's transaction before CheckStored.
+  virtual absl::Status DeriveStored(const StoredRecordLoader& load,
+                                    google::protobuf::Message* resource) const {
+    return absl::OkStatus();
+  }
   // The List terms `resource` is indexed under, one per (field, value), without duplicates.
   virtual std::vector<Term> IndexTerms(const google::protobuf::Message& resource) const = 0;
   // The resource names `resource` refers to; each must exist when it is written.

@@ -107,10 +107,13 @@ void Registry::Create(const Caller& caller, const ResourceKind& kind, ResourcePt
                    absl::StrCat(GetName(*input), " already exists"));
     }
     PSC_RETURN_IF_ERROR(CheckReferences(txn, kind, *input));
-    PSC_RETURN_IF_ERROR(
-        kind.CheckStored([&txn](absl::string_view name) { return LoadByName(txn, name); }, *input));
+    const StoredRecordLoader load = [&txn](absl::string_view name) {
+      return LoadByName(txn, name);
+    };
     ResourcePtr created(input->New());
     created->CopyFrom(*input);
+    PSC_RETURN_IF_ERROR(kind.DeriveStored(load, created.get()));
+    PSC_RETURN_IF_ERROR(kind.CheckStored(load, *created));
     absl::Time now = absl::Now();
     Stamp(created.get(), now, txn.sequence(), /*created=*/true);
     WriteChange(txn, kind, nullptr, created.get(), actor, now);
@@ -162,8 +165,11 @@ void Registry::Update(const Caller& caller, const ResourceKind& kind, ResourcePt
     kind.Derive(updated.get());
     PSC_RETURN_IF_ERROR(kind.CheckWrite(caller, current.get(), *updated));
     PSC_RETURN_IF_ERROR(CheckReferences(txn, kind, *updated));
-    PSC_RETURN_IF_ERROR(kind.CheckStored(
-        [&txn](absl::string_view name) { return LoadByName(txn, name); }, *updated));
+    const StoredRecordLoader load = [&txn](absl::string_view name) {
+      return LoadByName(txn, name);
+    };
+    PSC_RETURN_IF_ERROR(kind.DeriveStored(load, updated.get()));
+    PSC_RETURN_IF_ERROR(kind.CheckStored(load, *updated));
     absl::Time now = absl::Now();
     Stamp(updated.get(), now, txn.sequence(), /*created=*/false);
     WriteChange(txn, kind, current.get(), updated.get(), caller, now);
