@@ -63,6 +63,14 @@ std::vector<std::string> ViolationFields(const absl::Status& status) {
   return fields;
 }
 
+v1::GetMeasureChartRequest ChartOf(const std::string& measure, const std::string& site = "") {
+  v1::GetMeasureChartRequest r;
+  r.set_parent("initiatives/huddles");
+  r.set_measure(measure);
+  r.set_site(site);
+  return r;
+}
+
 // initiatives/huddles (led by Wessex) measures falls (a count, lower is better, target 4) and
 // screening (a percentage from numerator and denominator, higher is better).
 class MeasuresTest : public WorkflowTest {
@@ -169,9 +177,7 @@ TEST_F(MeasuresTest, RatesAreChartedAsNumeratorOverDenominatorTimesTheMultiplier
   ASSERT_EQ(listed.series_size(), 1);
   EXPECT_DOUBLE_EQ(listed.series(0).points(0).chart_value(), 77.5);
   // Across sites, numerators and denominators are summed: 40 of 50 is 80%.
-  v1::GetMeasureChartRequest r;
-  r.set_parent("initiatives/huddles");
-  r.set_measure("screening");
+  v1::GetMeasureChartRequest r = ChartOf("screening");
   auto chart = client_->GetMeasureChart(r);
   ASSERT_TRUE(chart.ok()) << chart.status();
   ASSERT_EQ(chart->points_size(), 1);
@@ -313,10 +319,7 @@ TEST_F(MeasuresTest, BatchesAndSeriesHoldAtMostAThousandPointsAndAMeasureFiftySi
       wessex_->BatchUpsertMeasurements(Batch({Value("screening", "s50", NthMonth(0), 1)})).ok());
 
   // The chart of a full series, and of all fifty sites summed.
-  v1::GetMeasureChartRequest r;
-  r.set_parent("initiatives/huddles");
-  r.set_measure("falls");
-  r.set_site("ref");
+  v1::GetMeasureChartRequest r = ChartOf("falls", "ref");
   auto chart = client_->GetMeasureChart(r);
   ASSERT_TRUE(chart.ok()) << chart.status();
   EXPECT_EQ(chart->points_size(), 1000);
@@ -390,10 +393,7 @@ TEST_F(MeasuresTest, ChartsFollowMakingDataCount) {
     points.push_back(m);
   }
   ASSERT_TRUE(wessex_->BatchUpsertMeasurements(Batch(points)).ok());
-  v1::GetMeasureChartRequest r;
-  r.set_parent("initiatives/huddles");
-  r.set_measure("falls");
-  r.set_site("ref");
+  v1::GetMeasureChartRequest r = ChartOf("falls", "ref");
   auto chart = client_->GetMeasureChart(r);
   ASSERT_TRUE(chart.ok()) << chart.status();
   ASSERT_EQ(chart->segments_size(), 1);

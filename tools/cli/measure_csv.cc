@@ -20,22 +20,6 @@ constexpr int kColumns = 9;
 using Reader = io::CSVReader<kColumns, io::trim_chars<' ', '\t'>, io::double_quote_escape<',', '"'>,
                              io::throw_on_overflow, io::single_line_comment<'#'>>;
 
-absl::Status ParsePeriod(const std::string& text, v1::Date* out) {
-  absl::CivilDay day;
-  absl::CivilMonth month;
-  if (absl::ParseCivilTime(text, &day)) {
-  } else if (absl::ParseCivilTime(text, &month)) {
-    day = absl::CivilDay(month);
-  } else {
-    return absl::InvalidArgumentError(
-        absl::StrCat("period \"", text, "\" is not YYYY-MM or YYYY-MM-DD"));
-  }
-  out->set_year(static_cast<int>(day.year()));
-  out->set_month(day.month());
-  out->set_day(day.day());
-  return absl::OkStatus();
-}
-
 // Sets `set` to the number in `text`, when there is one.
 absl::Status ParseNumber(const char* column, const std::string& text,
                          void (v1::MeasurePoint::*set)(double), v1::MeasurePoint* point) {
@@ -58,7 +42,9 @@ absl::StatusOr<v1::Measurement> ParseRow(const std::string (&cells)[kColumns]) {
   m.set_site(site);
   m.set_site_name(site_name);
   v1::MeasurePoint* point = m.mutable_point();
-  if (absl::Status s = ParsePeriod(period, point->mutable_period()); !s.ok()) return s;
+  auto parsed_period = ParsePeriod("period", period);
+  if (!parsed_period.ok()) return parsed_period.status();
+  *point->mutable_period() = *parsed_period;
   for (absl::Status s :
        {ParseNumber("value", value, &v1::MeasurePoint::set_value, point),
         ParseNumber("numerator", numerator, &v1::MeasurePoint::set_numerator, point),
@@ -123,6 +109,22 @@ absl::StatusOr<MeasureCsv> ParseMeasureCsv(std::istream& in, const std::string& 
     return absl::InvalidArgumentError(e.what());
   }
   return out;
+}
+
+absl::StatusOr<v1::Date> ParsePeriod(const std::string& what, const std::string& text) {
+  absl::CivilDay day;
+  absl::CivilMonth month;
+  if (absl::ParseCivilTime(text, &month)) {
+    day = absl::CivilDay(month);
+  } else if (!absl::ParseCivilTime(text, &day)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " \"", text, "\" is not YYYY-MM or YYYY-MM-DD"));
+  }
+  v1::Date d;
+  d.set_year(static_cast<int>(day.year()));
+  d.set_month(day.month());
+  d.set_day(day.day());
+  return d;
 }
 
 std::string PeriodText(const v1::Date& date) {

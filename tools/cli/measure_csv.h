@@ -45,4 +45,8 @@ absl::StatusOr<MeasureCsv> ParseMeasureCsv(std::istream& in, const std::string& 
 // A date as the CSV writes it: YYYY-MM-DD.
 std::string PeriodText(const registry::v1::Date& date);
 
+// YYYY-MM (the month's first day) or YYYY-MM-DD as a date; INVALID_ARGUMENT naming `what`
+// (a column or flag) otherwise.
+absl::StatusOr<registry::v1::Date> ParsePeriod(const std::string& what, const std::string& text);
+
 }  // namespace psc::cli

@@ -8,7 +8,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/civil_time.h"
 #include "tools/cli/command_support.h"
 #include "tools/cli/field_text.h"
 #include "tools/cli/measure_chart_text.h"
@@ -37,22 +36,6 @@ struct ChartFlags {
   bool screen = false, ignore_stored_rebases = false;
   int fix_after = 0;
 };
-
-absl::StatusOr<v1::Date> ParsePeriodFlag(const std::string& flag, const std::string& text) {
-  absl::CivilDay day;
-  absl::CivilMonth month;
-  if (absl::ParseCivilTime(text, &month)) {
-    day = absl::CivilDay(month);
-  } else if (!absl::ParseCivilTime(text, &day)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(flag, " \"", text, "\" is not YYYY-MM or YYYY-MM-DD"));
-  }
-  v1::Date d;
-  d.set_year(static_cast<int>(day.year()));
-  d.set_month(day.month());
-  d.set_day(day.day());
-  return d;
-}
 
 // The line of a violation's "measurements[k]..." field in `batch`, or 0.
 int LineOfField(const std::string& field, const std::vector<CsvMeasurement>& batch) {
@@ -150,12 +133,12 @@ absl::Status List(Context& ctx, const ListFlags& flags) {
   request.set_measure(flags.measure);
   request.set_site(flags.site);
   if (!flags.from.empty()) {
-    auto from = ParsePeriodFlag("--from", flags.from);
+    auto from = ParsePeriod("--from", flags.from);
     if (!from.ok()) return from.status();
     *request.mutable_from_period() = *from;
   }
   if (!flags.to.empty()) {
-    auto to = ParsePeriodFlag("--to", flags.to);
+    auto to = ParsePeriod("--to", flags.to);
     if (!to.ok()) return to.status();
     *request.mutable_to_period() = *to;
   }
@@ -210,7 +193,7 @@ absl::Status Chart(Context& ctx, const ChartFlags& flags) {
   request.set_fix_after_points(flags.fix_after);
   request.set_ignore_stored_rebases(flags.ignore_stored_rebases);
   for (const std::string& r : flags.rebase) {
-    auto period = ParsePeriodFlag("--rebase", r);
+    auto period = ParsePeriod("--rebase", r);
     if (!period.ok()) return period.status();
     *request.add_rebase_periods() = *period;
   }

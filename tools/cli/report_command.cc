@@ -5,9 +5,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/time/civil_time.h"
 #include "tools/cli/command_support.h"
 #include "tools/cli/field_text.h"
+#include "tools/cli/measure_csv.h"
 #include "tools/cli/output.h"
 #include "tools/cli/spread_report_text.h"
 
@@ -124,14 +124,9 @@ CLI::App* AddSpreadCommand(CLI::App& report, Context& ctx) {
     Run(ctx, [&]() -> absl::Status {
       v1::GetSpreadReportRequest request;
       if (!flags->as_of.empty()) {
-        absl::CivilDay day;
-        if (!absl::ParseCivilTime(flags->as_of, &day)) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("--as-of \"", flags->as_of, "\" is not YYYY-MM-DD"));
-        }
-        request.mutable_as_of()->set_year(static_cast<int>(day.year()));
-        request.mutable_as_of()->set_month(day.month());
-        request.mutable_as_of()->set_day(day.day());
+        auto as_of = ParsePeriod("--as-of", flags->as_of);
+        if (!as_of.ok()) return as_of.status();
+        *request.mutable_as_of() = *as_of;
       }
       request.set_stale_months(flags->stale_months);
       auto report = ctx.Client().GetSpreadReport(request);

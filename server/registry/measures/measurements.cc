@@ -28,12 +28,6 @@ constexpr int kMaxSeriesPerPage = 10;
 // AIP-159: the parent of every initiative's series.
 constexpr absl::string_view kEveryInitiative = "initiatives/-";
 
-bool TakesPart(const v1::Initiative& i, absl::string_view collaborative) {
-  return i.lead_collaborative() == collaborative ||
-         std::find(i.participant_collaboratives().begin(), i.participant_collaboratives().end(),
-                   collaborative) != i.participant_collaboratives().end();
-}
-
 absl::Status Denied(absl::string_view reason, std::string message) {
   return Error(absl::StatusCode::kPermissionDenied, reason, std::move(message));
 }

@@ -17,12 +17,6 @@ namespace {
 
 using storage::WriteTxn;
 
-bool TakesPart(const v1::Initiative& i, absl::string_view collaborative) {
-  return i.lead_collaborative() == collaborative ||
-         std::find(i.participant_collaboratives().begin(), i.participant_collaboratives().end(),
-                   collaborative) != i.participant_collaboratives().end();
-}
-
 std::string StateName(v1::JoinRequestState state) {
   return v1::JoinRequestState_Name(state).substr(5);  // JOIN_PENDING -> PENDING
 }

@@ -1,5 +1,7 @@
 #include "server/registry/workflows/workflow_steps.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "psc/registry/v1/measure.pb.h"
 #include "psc/registry/v1/workflow.pb.h"
@@ -48,6 +50,12 @@ absl::StatusOr<std::string> RequestingCollaborative(const Caller& caller,
   absl::Status allowed = RequireLeadOf(caller, collaborative, "ask on its behalf");
   if (!allowed.ok()) return allowed;
   return collaborative;
+}
+
+bool TakesPart(const v1::Initiative& i, absl::string_view collaborative) {
+  return i.lead_collaborative() == collaborative ||
+         std::find(i.participant_collaboratives().begin(), i.participant_collaboratives().end(),
+                   collaborative) != i.participant_collaboratives().end();
 }
 
 absl::Status InvalidState(absl::string_view name, absl::string_view state,

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "psc/registry/v1/initiative.pb.h"
 #include "server/common/caller.h"
 #include "server/registry/kinds/resource_kind.h"
 #include "server/registry/records/record_writer.h"
@@ -29,6 +30,9 @@ absl::Status RequireLeadOfEither(const Caller& caller, absl::string_view a, absl
 absl::StatusOr<std::string> RequestingCollaborative(const Caller& caller,
                                                     const std::string& requested,
                                                     absl::string_view field);
+
+// Whether `collaborative` leads or takes part in `initiative`.
+bool TakesPart(const v1::Initiative& initiative, absl::string_view collaborative);
 
 // FAILED_PRECONDITION, reason INVALID_STATE.
 absl::Status InvalidState(absl::string_view name, absl::string_view state,
