@@ -285,6 +285,22 @@ TEST_F(MeasuresTest, WritersAreTheInitiativesCollaborativesEachForItsOwnSites) {
   EXPECT_EQ(read->series_size(), 3);
   EXPECT_EQ(ClientAs("atlas")->ListMeasurements(list).status().code(),
             absl::StatusCode::kPermissionDenied);
+  // The Atlas's change feed carries no measure data.
+  v1::ListChangesRequest feed;
+  feed.set_page_size(1000);
+  auto atlas_feed = ClientAs("atlas")->ListChanges(feed);
+  ASSERT_TRUE(atlas_feed.ok()) << atlas_feed.status();
+  for (const v1::ChangeEvent& e : atlas_feed->changes()) {
+    EXPECT_FALSE(e.has_measure_series()) << e.resource_name();
+  }
+
+  // A participant that leaves may no longer write, even to the sites it reported.
+  v1::LeaveInitiativeRequest leave;
+  leave.set_name("initiatives/huddles");
+  ASSERT_TRUE(oxford_->LeaveInitiative(leave).ok());
+  auto left = oxford_->BatchUpsertMeasurements(batch("oxf", 3));
+  EXPECT_EQ(Reason(left.status()), "NOT_OWNER") << left.status();
+  EXPECT_TRUE(wessex_->BatchUpsertMeasurements(batch("oxf", 3)).ok());  // the lead still may
 }
 
 TEST_F(MeasuresTest, BatchesAndSeriesHoldAtMostAThousandPointsAndAMeasureFiftySites) {

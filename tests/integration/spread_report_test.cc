@@ -148,6 +148,7 @@ TEST_F(SpreadReportTest, TheCliPrintsTheEvidence) {
   EXPECT_THAT(r.out, HasSubstr("3 of 4 sites improving"));
   EXPECT_THAT(r.out, HasSubstr("rn5 Hampshire Hospitals: 6.02 -> 3.98"));
   EXPECT_THAT(r.out, HasSubstr(" 2. initiatives/safety-huddles-yh"));
+  EXPECT_THAT(r.out, HasSubstr("  DETERIORATING_PATIENT: 1. initiatives/news2-community-wessex\n"));
   EXPECT_THAT(r.out, HasSubstr("initiatives/culture-survey-kss"));
   EXPECT_THAT(r.out, HasSubstr("latest 2024-06-01"));
   ProcessResult csv = Psc({"report", "spread", "--as-of", "2025-01-15", "--output", "csv"});

@@ -1,10 +1,12 @@
 #include "tools/cli/spread_report_text.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "tools/cli/measure_csv.h"
 #include "tools/cli/output.h"
 
@@ -41,6 +43,17 @@ void PrintSpreadReportText(const v1::SpreadReport& r, std::ostream& out) {
         << Number(c.median_shift()) << " x the baseline's mean-to-limit distance, held "
         << c.median_points_held() << " points\n";
     for (const v1::SiteEvidence& s : c.sites()) out << "      " << SiteLine(s) << "\n";
+  }
+  if (!r.candidates().empty()) {
+    out << "\nBy workstream:\n";
+    std::map<std::string, std::vector<std::string>> by_workstream;
+    for (const v1::SpreadCandidate& c : r.candidates()) {
+      by_workstream[v1::Workstream_Name(c.workstream())].push_back(
+          absl::StrCat(c.rank(), ". ", c.initiative()));
+    }
+    for (const auto& [workstream, ranked] : by_workstream) {
+      out << "  " << workstream << ": " << absl::StrJoin(ranked, ", ") << "\n";
+    }
   }
   out << "\nActive initiatives with data (ACTIVE or SPREADING):\n";
   std::vector<std::vector<std::string>> rows;
