@@ -158,6 +158,13 @@ TEST_F(MeasuresCliTest, ServerRefusalsPointAtTheirLines) {
                                                     "falls,ref,2024-01,3\n")});
   EXPECT_EQ(reader.exit_code, 1) << reader.err;
   EXPECT_THAT(reader.err, HasSubstr("ROLE_NOT_ALLOWED"));
+  // A violation of the batch, not of one point, names no line.
+  const std::string ok = WriteFile("ok2.csv", "measure,site,period,value\nfalls,ref,2024-01,3\n");
+  ProcessResult outsider =
+      Psc({"measures", "import", "huddles", ok, "--reporting-collaborative", "oxford"});
+  EXPECT_EQ(outsider.exit_code, 4) << outsider.err;
+  EXPECT_THAT(outsider.err, HasSubstr(ok + ": reporting_collaborative: collaboratives/oxford does "
+                                           "not take part in initiatives/huddles"));
   ProcessResult no_measure = Psc({"measures", "chart", "huddles", "nope"});
   EXPECT_EQ(no_measure.exit_code, 3) << no_measure.err;
 }

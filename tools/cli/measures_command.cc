@@ -57,9 +57,14 @@ void ReportRefusedBatch(Context& ctx, const std::string& file, const absl::Statu
   const client::ErrorDetails details = client::GetErrorDetails(status);
   for (const auto& v : details.field_violations) {
     const int line = LineOfField(v.field, batch);
-    const std::string column = v.field.substr(std::min(v.field.find(']') + 1, v.field.size()));
-    ctx.err << file << ":" << line << ": " << (column.empty() ? "" : column.substr(1))
-            << (column.empty() ? "" : ": ") << v.description << "\n";
+    if (line == 0) {  // not one point's: the batch's, e.g. reporting_collaborative
+      ctx.err << file << ": " << v.field << ": " << v.description << "\n";
+      continue;
+    }
+    // "measurements[3].point.value" -> "point.value"; "measurements[3]" -> "".
+    std::string field = v.field.substr(v.field.find(']') + 1);
+    if (!field.empty()) field = field.substr(1) + ": ";
+    ctx.err << file << ":" << line << ": " << field << v.description << "\n";
   }
   if (details.field_violations.empty()) ReportError(status, ctx.err);
 }
