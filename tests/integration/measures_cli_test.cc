@@ -133,6 +133,40 @@ TEST_F(MeasuresCliTest, BadLinesAreReportedByNumberAndNothingIsSent) {
   EXPECT_THAT(unknown_column.err, HasSubstr("colour"));
 }
 
+TEST_F(MeasuresCliTest, SpreadsheetCsvQuotingLineEndsAndCommentsAreRead) {
+  // As a spreadsheet saves it: CRLF, quoted cells with commas and doubled quotes, padding.
+  const std::string file = WriteFile("excel.csv",
+                                     "\"measure\", site ,period,value,annotation\r\n"
+                                     "# comments and empty lines are skipped\r\n"
+                                     "\r\n"
+                                     "falls,ref,2024-01, 3 ,\"ward 7, \"\"A\"\" team\"\r\n"
+                                     "falls,ref,2024-02,4,\"never closed\r\n"
+                                     "falls,ref,2024-03,5\r\n"
+                                     "falls,ref,2024-04,6,\"x\"y\r\n");
+  ProcessResult r = Psc({"measures", "import", "huddles", file});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr(file + ":5: malformed quoting"));
+  EXPECT_THAT(r.err, HasSubstr(file + ":6: 4 columns, but the header has 5"));
+  EXPECT_THAT(r.err, HasSubstr(file + ":7: malformed quoting"));
+  EXPECT_THAT(r.err, Not(HasSubstr(":4:")));
+
+  ProcessResult ok = Psc({"measures", "import", "huddles",
+                          WriteFile("good.csv",
+                                    "\"measure\", site ,period,value,annotation\r\n"
+                                    "falls,ref,2024-01, 3 ,\"ward 7, \"\"A\"\" team\"\r\n")});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  ProcessResult listed = Psc({"measures", "list", "huddles", "--output", "csv"});
+  EXPECT_THAT(listed.out, HasSubstr("falls,ref,2024-01-01,3,,,\"ward 7, \"\"A\"\" team\",,"));
+
+  ProcessResult twice = Psc({"measures", "import", "huddles",
+                             WriteFile("twice.csv", "measure,site,period,value,value\n")});
+  EXPECT_EQ(twice.exit_code, 2);
+  EXPECT_THAT(twice.err, HasSubstr("twice.csv:1: the header names \"value\" twice"));
+  ProcessResult empty = Psc({"measures", "import", "huddles", WriteFile("empty.csv", "# none\n")});
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_THAT(empty.err, HasSubstr("empty.csv: the file has no header row"));
+}
+
 TEST_F(MeasuresCliTest, ServerRefusalsPointAtTheirLines) {
   const std::string file = WriteFile("refused.csv",
                                      "measure,site,period,value,numerator,denominator\n"

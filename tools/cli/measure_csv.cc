@@ -1,14 +1,17 @@
 #include "tools/cli/measure_csv.h"
 
-#include <libfccp/csv.h>
+#include <csv.h>
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <tuple>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 
 namespace psc::cli {
@@ -17,8 +20,70 @@ namespace {
 namespace v1 = registry::v1;
 
 constexpr int kColumns = 9;
-using Reader = io::CSVReader<kColumns, io::trim_chars<' ', '\t'>, io::double_quote_escape<',', '"'>,
-                             io::throw_on_overflow, io::single_line_comment<'#'>>;
+// kMeasureCsvColumns starts with the ones every file needs: measure, site, period.
+constexpr int kRequiredColumns = 3;
+// One CSV record per line, through libcsv in strict mode: RFC 4180 quoting (a quoted field
+// cannot span lines), spaces and tabs around unquoted fields trimmed.
+class CsvLineParser {
+ public:
+  CsvLineParser() { csv_init(&parser_, kOptions); }
+  ~CsvLineParser() { csv_free(&parser_); }
+  CsvLineParser(const CsvLineParser&) = delete;
+  CsvLineParser& operator=(const CsvLineParser&) = delete;
+
+  // The cells of `line`, or INVALID_ARGUMENT when its quoting is malformed.
+  absl::StatusOr<std::vector<std::string>> Parse(const std::string& line) {
+    std::vector<std::string> cells;
+    const bool parsed =
+        csv_parse(&parser_, line.data(), line.size(), &AddCell, nullptr, &cells) == line.size();
+    const bool finished = parsed && csv_fini(&parser_, &AddCell, nullptr, &cells) == 0;
+    if (!finished) {
+      // An error sticks to the parser: start the next line with a fresh one.
+      csv_free(&parser_);
+      csv_init(&parser_, kOptions);
+      return absl::InvalidArgumentError(
+          "malformed quoting (a quoted cell must end on its line, and \" inside one is "
+          "written \"\")");
+    }
+    return cells;
+  }
+
+ private:
+  static constexpr unsigned char kOptions = CSV_STRICT | CSV_STRICT_FINI;
+
+  static void AddCell(void* cell, size_t size, void* cells) {
+    static_cast<std::vector<std::string>*>(cells)->emplace_back(static_cast<char*>(cell), size);
+  }
+
+  csv_parser parser_;
+};
+
+// Fills `cell_of` (a kMeasureCsvColumns index -> its cell in a row) from the header's cells;
+// INVALID_ARGUMENT for an unknown or repeated column or a missing required one.
+absl::Status MapHeader(const std::vector<std::string>& header, int (&cell_of)[kColumns]) {
+  for (size_t cell = 0; cell < header.size(); ++cell) {
+    const auto* column = std::find(std::begin(kMeasureCsvColumns), std::end(kMeasureCsvColumns),
+                                   header[cell]);
+    if (column == std::end(kMeasureCsvColumns)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the header names an unknown column \"", header[cell], "\" (known: ",
+          absl::StrJoin(kMeasureCsvColumns, ", "), ")"));
+    }
+    int& slot = cell_of[column - std::begin(kMeasureCsvColumns)];
+    if (slot >= 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the header names \"", header[cell], "\" twice"));
+    }
+    slot = static_cast<int>(cell);
+  }
+  for (int required = 0; required < kRequiredColumns; ++required) {
+    if (cell_of[required] < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the header has no \"", kMeasureCsvColumns[required], "\" column"));
+    }
+  }
+  return absl::OkStatus();
+}
 
 // Sets `set` to the number in `text`, when there is one.
 absl::Status ParseNumber(const char* column, const std::string& text,
@@ -64,49 +129,57 @@ absl::StatusOr<v1::Measurement> ParseRow(const std::string (&cells)[kColumns]) {
 
 absl::StatusOr<MeasureCsv> ParseMeasureCsv(std::istream& in, const std::string& file_name) {
   MeasureCsv out;
-  try {
-    Reader reader(file_name, in);
-    const auto& c = kMeasureCsvColumns;
-    reader.read_header(io::ignore_missing_column, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
-                       c[8]);
-    for (const char* required : {"measure", "site", "period"}) {
-      if (!reader.has_column(required)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(file_name, ": the header has no \"", required, "\" column"));
-      }
+  CsvLineParser parser;
+  // kMeasureCsvColumns index -> the cell holding it, or -1 when the header lacks it
+  int cell_of[kColumns];
+  std::fill(std::begin(cell_of), std::end(cell_of), -1);
+  size_t header_size = 0;
+  // measure, site, period -> the line that gave it first
+  std::map<std::tuple<std::string, std::string, int>, int> seen;
+  std::string text;
+  std::string cells[kColumns];
+  for (int line = 1; std::getline(in, text); ++line) {
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+    if (text.empty() || text[0] == '#') continue;
+    const auto where = [&] { return absl::StrCat(file_name, ":", line, ": "); };
+    auto row = parser.Parse(text);
+    if (header_size == 0) {
+      if (!row.ok()) return absl::InvalidArgumentError(absl::StrCat(where(), row.status().message()));
+      auto mapped = MapHeader(*row, cell_of);
+      if (!mapped.ok()) return absl::InvalidArgumentError(absl::StrCat(where(), mapped.message()));
+      header_size = row->size();
+      continue;
     }
-    // measure, site, period -> the line that gave it first
-    std::map<std::tuple<std::string, std::string, int>, int> seen;
-    std::string cells[kColumns];
-    while (true) {
-      try {
-        if (!reader.read_row(cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6],
-                             cells[7], cells[8])) {
-          break;
-        }
-      } catch (const io::error::base& e) {
-        out.rejects.push_back(absl::StrCat(file_name, ":", reader.get_file_line(), ": ", e.what()));
-        continue;
-      }
-      const int line = static_cast<int>(reader.get_file_line());
-      auto parsed = ParseRow(cells);
-      if (!parsed.ok()) {
-        out.rejects.push_back(absl::StrCat(file_name, ":", line, ": ", parsed.status().message()));
-        continue;
-      }
-      const v1::Date& p = parsed->point().period();
-      auto [it, fresh] = seen.try_emplace(
-          {parsed->measure(), parsed->site(), p.year() * 10000 + p.month() * 100 + p.day()}, line);
-      if (!fresh) {
-        out.rejects.push_back(absl::StrCat(file_name, ":", line, ": ", parsed->measure(), " at ",
-                                           parsed->site(), " for ", PeriodText(p),
-                                           " is given already on line ", it->second));
-        continue;
-      }
-      out.rows.push_back({line, *std::move(parsed)});
+    if (!row.ok()) {
+      out.rejects.push_back(absl::StrCat(where(), row.status().message()));
+      continue;
     }
-  } catch (const io::error::base& e) {
-    return absl::InvalidArgumentError(e.what());
+    if (row->size() != header_size) {
+      out.rejects.push_back(absl::StrCat(where(), row->size(), " columns, but the header has ",
+                                         header_size));
+      continue;
+    }
+    for (int c = 0; c < kColumns; ++c) {
+      cells[c] = cell_of[c] < 0 ? std::string() : std::move((*row)[cell_of[c]]);
+    }
+    auto parsed = ParseRow(cells);
+    if (!parsed.ok()) {
+      out.rejects.push_back(absl::StrCat(where(), parsed.status().message()));
+      continue;
+    }
+    const v1::Date& p = parsed->point().period();
+    auto [it, fresh] = seen.try_emplace(
+        {parsed->measure(), parsed->site(), p.year() * 10000 + p.month() * 100 + p.day()}, line);
+    if (!fresh) {
+      out.rejects.push_back(absl::StrCat(where(), parsed->measure(), " at ", parsed->site(),
+                                         " for ", PeriodText(p), " is given already on line ",
+                                         it->second));
+      continue;
+    }
+    out.rows.push_back({line, *std::move(parsed)});
+  }
+  if (header_size == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(file_name, ": the file has no header row"));
   }
   return out;
 }

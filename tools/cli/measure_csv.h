@@ -11,8 +11,8 @@
 //   site_name    optional: the site's name
 //   rebase       optional: true/false (yes/no, 1/0): the process changed here
 //
-// Parsing uses fast-cpp-csv-parser (Debian's libfccp-dev): RFC 4180 quoting, no multi-line
-// fields.
+// Lines starting with # and empty lines are skipped. Parsing uses libcsv (Debian's
+// libcsv-dev) one line at a time: RFC 4180 quoting, no multi-line cells.
 
 #include <istream>
 #include <string>
