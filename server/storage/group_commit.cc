@@ -1,6 +1,7 @@
 #include "server/storage/group_commit.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "server/common/catch_exceptions.h"
 #include "server/common/errors.h"
 #include "server/common/log.h"
@@ -112,7 +113,13 @@ absl::Status GroupCommitter::ReadyToWrite() {
   return allowed;
 }
 
+size_t GroupCommitter::queued() const {
+  MutexLock lock(&mu_);
+  return queue_.size();
+}
+
 void GroupCommitter::CommitGroup(std::deque<Pending>& group) {
+  const absl::Time start = absl::Now();
   rocksdb::WriteBatchWithIndex batch(/*cmp=*/nullptr, /*reserved_bytes=*/0,
                                      /*overwrite_key=*/true);
   const uint64_t first = last_sequence();
@@ -145,7 +152,9 @@ void GroupCommitter::CommitGroup(std::deque<Pending>& group) {
   }
   rocksdb::WriteOptions wo;
   wo.sync = options_.sync;
+  const absl::Time applied = absl::Now();
   rocksdb::Status s = handles_->db->Write(wo, batch.GetWriteBatch());
+  const absl::Time written = absl::Now();
   if (!s.ok()) {
     write_failed_ = true;
     LogError("storage: a write failed; writes are refused until pscd restarts: " + s.ToString());
@@ -156,6 +165,10 @@ void GroupCommitter::CommitGroup(std::deque<Pending>& group) {
     return;
   }
   last_sequence_.store(sequence, std::memory_order_release);
+  if (options_.commit_observer) {
+    options_.commit_observer(
+        {.group_size = group.size(), .apply = applied - start, .write = written - applied});
+  }
   if (sequence != first) {
     MutexLock lock(&listener_mu_);
     if (listener_) {

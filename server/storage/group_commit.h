@@ -45,6 +45,8 @@ class GroupCommitter {
   void Enqueue(Mutation mutation, CommitCallback done);
   void Shutdown();
   uint64_t last_sequence() const { return last_sequence_.load(std::memory_order_acquire); }
+  // Mutations waiting for the committer.
+  size_t queued() const;
   // Store::SetCommitListener's contract.
   void SetCommitListener(std::function<void(uint64_t)> listener);
   // Whether a write has failed since the store opened (RocksDB may then be in its error state).
@@ -74,7 +76,7 @@ class GroupCommitter {
   Mutex listener_mu_;  // held while the listener runs, so replacing it waits for the call
   std::function<void(uint64_t)> listener_ ABSL_GUARDED_BY(listener_mu_);
 
-  Mutex mu_;
+  mutable Mutex mu_;
   CondVar cv_;
   std::deque<Pending> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

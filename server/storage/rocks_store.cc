@@ -63,7 +63,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
 }
 
 RocksStore::RocksStore(std::unique_ptr<DbHandles> handles, const StoreOptions& options)
-    : handles_(std::move(handles)) {
+    : handles_(std::move(handles)), path_(options.path) {
   committer_ = std::make_unique<GroupCommitter>(handles_.get(), options, Snapshot()->sequence());
 }
 
@@ -101,6 +101,19 @@ uint64_t RocksStore::first_retained_sequence() const {
   uint64_t first = 1;
   if (s.ok()) KeyReader(value).ReadUint64(&first);
   return first;
+}
+
+StoreStats RocksStore::stats() const {
+  StoreStats stats;
+  stats.queued = committer_->queued();
+  rocksdb::DB* db = handles_->db.get();
+  db->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimateLiveDataSize,
+                               &stats.live_data_bytes);
+  db->GetAggregatedIntProperty(rocksdb::DB::Properties::kSizeAllMemTables, &stats.memtable_bytes);
+  db->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimatePendingCompactionBytes,
+                               &stats.pending_compaction_bytes);
+  stats.free_disk_bytes = FreeBytes(path_);
+  return stats;
 }
 
 absl::Status RocksStore::TrimChangeLog(uint64_t first_kept,

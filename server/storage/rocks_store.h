@@ -39,11 +39,13 @@ class RocksStore final : public Store {
   absl::Status TrimChangeLog(uint64_t first_kept,
                              const std::vector<std::string>& index_keys) override;
   uint64_t first_retained_sequence() const override;
+  StoreStats stats() const override;
   void Shutdown() override;
 
  private:
   std::unique_ptr<DbHandles> handles_;
   std::unique_ptr<GroupCommitter> committer_;
+  const std::string path_;
   Mutex trim_mu_;  // one trim at a time
 };
 

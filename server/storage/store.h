@@ -7,10 +7,27 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "server/storage/read_view.h"
 #include "server/storage/write_txn.h"
 
 namespace psc::storage {
+
+// What one group commit did (for metrics).
+struct CommitStats {
+  size_t group_size = 0;  // mutations taken from the queue together
+  absl::Duration apply;   // running them into one batch
+  absl::Duration write;   // the RocksDB write of the batch: the WAL append and its fsync
+};
+
+// The store's state now (for metrics). RocksDB's figures are its own estimates.
+struct StoreStats {
+  uint64_t queued = 0;                    // mutations waiting for the committer
+  uint64_t live_data_bytes = 0;           // estimate of the data that is not garbage
+  uint64_t memtable_bytes = 0;            // all memtables, flushed or not
+  uint64_t pending_compaction_bytes = 0;  // estimate of the bytes compaction must rewrite
+  uint64_t free_disk_bytes = 0;           // free on the data dir's filesystem
+};
 
 struct StoreOptions {
   std::string path;  // the data directory; created when missing
@@ -26,6 +43,9 @@ struct StoreOptions {
   // itself never meets a full disk then: Debian builds it with assertions on, and some of them
   // abort on the error paths of a full disk.
   uint64_t min_free_bytes = 256ull << 20;
+  // Called on the committer thread after each group it wrote (not after a group that wrote
+  // nothing or failed). Must be cheap and must not block; may be empty.
+  std::function<void(const CommitStats&)> commit_observer;
 };
 
 // A mutation runs on the committer thread, reads and writes through `txn`, and returns OK to
@@ -78,6 +98,9 @@ class Store {
 
   // The oldest retained change-log sequence (1 until anything is trimmed).
   virtual uint64_t first_retained_sequence() const = 0;
+
+  // The store's state now. Thread-safe; costs a few RocksDB property reads.
+  virtual StoreStats stats() const { return {}; }
 
   // Commits what is queued, then refuses new mutations. Idempotent.
   virtual void Shutdown() = 0;
