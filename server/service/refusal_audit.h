@@ -11,15 +11,18 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "grpcpp/support/server_interceptor.h"
 #include "server/common/mutex.h"
+#include "server/service/call_observer.h"
 
 namespace psc::service {
 
 // Thread-safe.
-class RefusalAudit {
+class RefusalAudit final : public CallObserver {
  public:
   explicit RefusalAudit(double lines_per_second = 20) : rate_(lines_per_second) {}
+
+  // Logs the call if it was refused for who is calling.
+  void OnCallEnd(const CallRecord& call) override;
 
   // Logs one refusal, unless over the rate.
   void Refused(const std::string& identity, const std::string& method, const std::string& resource,
@@ -32,10 +35,5 @@ class RefusalAudit {
   absl::Time refilled_ ABSL_GUARDED_BY(mu_);
   int64_t left_out_ ABSL_GUARDED_BY(mu_) = 0;
 };
-
-// The interceptor factory that feeds `audit` (which must outlive the server) from every call
-// of the Registry service.
-std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> RefusalAuditInterceptor(
-    RefusalAudit* audit);
 
 }  // namespace psc::service
