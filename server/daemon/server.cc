@@ -11,6 +11,8 @@
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
 #include "server/registry/kinds/kind_check.h"
+#include "server/service/call_observer.h"
+#include "server/service/certificate_info.h"
 #include "server/service/credentials.h"
 #include "server/service/malformed_requests.h"
 #include "server/service/method_layout.h"
@@ -34,11 +36,8 @@ class WithoutReflection final : public grpc::ServerBuilderOption {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
-  // What the compiler cannot check about the kinds, checked before anything opens.
-  PSC_RETURN_IF_ERROR(registry::CheckKindTable());
-  PSC_RETURN_IF_ERROR(CheckStandardMethodLayouts());
-  std::unique_ptr<Server> server(new Server);
+absl::StatusOr<std::unique_ptr<auth::Authenticator>> MakeAuthenticator(
+    const ServerOptions& options) {
   if (options.security.insecure) {
     if (!IsLoopbackListenAddress(options.listen)) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -46,22 +45,30 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
           "::1, localhost), not ",
           options.listen, "; give --tls-cert, --tls-key, --client-ca and --principals instead"));
     }
-    server->authenticator_ = auth::Authenticator::ForInsecureLoopback();
-  } else {
-    if (options.principals_file.empty()) {
-      return absl::InvalidArgumentError(
-          "--principals is required with mTLS (or use --insecure on a loopback address)");
-    }
-    PSC_RETURN_IF_ERROR(CheckPrivateFile(options.principals_file, "--principals"));
-    PSC_RETURN_IF_ERROR(CheckPrivateFile(options.security.key_file, "--tls-key"));
-    PSC_ASSIGN_OR_RETURN(server->authenticator_,
-                         auth::Authenticator::ForMutualTls(options.principals_file));
+    return auth::Authenticator::ForInsecureLoopback();
   }
+  if (options.principals_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--principals is required with mTLS (or use --insecure on a loopback address)");
+  }
+  PSC_RETURN_IF_ERROR(CheckPrivateFile(options.principals_file, "--principals"));
+  PSC_RETURN_IF_ERROR(CheckPrivateFile(options.security.key_file, "--tls-key"));
+  return auth::Authenticator::ForMutualTls(options.principals_file);
+}
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
+  // What the compiler cannot check about the kinds, checked before anything opens.
+  PSC_RETURN_IF_ERROR(registry::CheckKindTable());
+  PSC_RETURN_IF_ERROR(CheckStandardMethodLayouts());
+  std::unique_ptr<Server> server(new Server);
+  PSC_ASSIGN_OR_RETURN(server->authenticator_, MakeAuthenticator(options));
+  server->metrics_ = std::make_unique<daemon::Metrics>();
   PSC_ASSIGN_OR_RETURN(auto credentials, MakeServerCredentials(options.security));
   storage::StoreOptions store_options;
   store_options.path = options.data_dir;
   store_options.sync = options.sync;
   store_options.min_free_bytes = options.min_free_bytes;
+  store_options.commit_observer = server->metrics_->CommitObserver();
   PSC_ASSIGN_OR_RETURN(server->store_, storage::Store::Open(store_options));
   PSC_ASSIGN_OR_RETURN(server->registry_, registry::Registry::Open(server->store_.get()));
   server->feed_ = std::make_unique<registry::StoreChangeFeed>(server->store_.get());
@@ -108,7 +115,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
       static_cast<int>(absl::ToInt64Milliseconds(options.handshake_timeout)));
   auto interceptors = MalformedRequestInterceptors();
-  interceptors.push_back(RefusalAuditInterceptor(server->audit_.get()));
+  interceptors.push_back(
+      CallObserverInterceptor({server->audit_.get(), server->metrics_->calls()}));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || port == 0) {
@@ -123,6 +131,21 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   std::string host = options.listen.substr(0, options.listen.rfind(':'));
   server->address_ = absl::StrCat(host, ":", port);
   server->port_ = port;
+  if (!options.metrics_listen.empty()) {
+    daemon::MetricSources sources{
+        .store_stats = [store = server->store_.get()] { return store->stats(); },
+        .first_sequence = [store =
+                               server->store_.get()] { return store->first_retained_sequence(); },
+        .last_sequence = [store = server->store_.get()] { return store->last_sequence(); },
+        .index_sequence = [index = server->search_index_.get()] { return index->last_sequence(); },
+        .open_watches = [hub = server->hub_.get()] { return static_cast<uint64_t>(hub->size()); },
+    };
+    if (!options.security.insecure) {
+      auto cert = ReadCertificate(options.security.cert_file, options.security.key_file);
+      if (cert.ok()) sources.certificate_not_after = cert->not_after;
+    }
+    PSC_RETURN_IF_ERROR(server->metrics_->Serve(options.metrics_listen, std::move(sources)));
+  }
   return server;
 }
 
@@ -130,6 +153,7 @@ Server::~Server() { Shutdown(absl::Seconds(5)); }
 
 void Server::Shutdown(absl::Duration grace) {
   std::call_once(shutdown_once_, [&] {
+    if (metrics_ != nullptr) metrics_->StopServing();  // scrapes read what is closed below
     // Draining: probes see NOT_SERVING (for every name) while in-flight calls finish.
     if (grpc_server_ != nullptr) grpc_server_->GetHealthCheckService()->Shutdown();
     // Watches are endless: end them first. A client that stopped reading keeps its call open

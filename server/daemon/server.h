@@ -8,6 +8,7 @@
 #include "grpcpp/server.h"
 #include "server/auth/authenticator.h"
 #include "server/common/notification.h"
+#include "server/daemon/metrics.h"
 #include "server/index/search_index.h"
 #include "server/registry/discovery/discovery.h"
 #include "server/registry/discovery/search_indexer.h"
@@ -38,7 +39,15 @@ struct ServerOptions {
   bool reflection = true;                  // serve gRPC server reflection
   LimitOptions limits;                     // per-identity write rate and expensive calls
   uint64_t min_free_bytes = 256ull << 20;  // refuse writes (STORAGE_FULL) below this free space
+  std::string metrics_listen;              // host:port of GET /metrics; empty: no metrics served
 };
+
+// Who may call: every caller an admin with --insecure (loopback only), else the principals
+// file's identities. INVALID_ARGUMENT for bad settings: --insecure off loopback, no
+// principals file, a principals or key file others may write, a principals file that does
+// not parse.
+absl::StatusOr<std::unique_ptr<auth::Authenticator>> MakeAuthenticator(
+    const ServerOptions& options);
 
 // pscd: the store, the registry and the gRPC server with the Registry and health services.
 class Server {
@@ -52,6 +61,8 @@ class Server {
   // The address actually bound, e.g. "127.0.0.1:43817".
   const std::string& address() const { return address_; }
   int port() const { return port_; }
+  // The port of GET /metrics (0 when options.metrics_listen is empty).
+  int metrics_port() const { return metrics_->port(); }
 
   // Stops taking calls, lets in-flight calls finish (cancelling them after `grace`), commits
   // what is queued and closes the store. Idempotent.
@@ -68,6 +79,8 @@ class Server {
  private:
   Server() = default;
 
+  // First, so that it outlives the store, whose committer feeds it.
+  std::unique_ptr<daemon::Metrics> metrics_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<registry::Registry> registry_;

@@ -1,0 +1,160 @@
+#include "server/daemon/daemon_flags.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "server/daemon/build_info.h"
+
+namespace psc::daemon {
+namespace {
+
+// host:port with a port of 0..65535.
+CLI::Validator HostPortValidator() {
+  return CLI::Validator(
+      [](const std::string& value) -> std::string {
+        const size_t colon = value.rfind(':');
+        int port = -1;
+        if (colon == std::string::npos || colon == 0 ||
+            !absl::SimpleAtoi(value.substr(colon + 1), &port) || port < 0 || port > 65535) {
+          return "must be host:port with a port of 0..65535";
+        }
+        return "";
+      },
+      "HOST:PORT");
+}
+
+}  // namespace
+
+void DaemonFlags::Register(CLI::App& app) {
+  app.set_version_flag("--version", VersionText());
+  app.allow_config_extras(CLI::config_extras_mode::error);  // a misspelt key is an error
+  app.set_config("--config", "",
+                 "TOML file of flags, `flag = value` without the dashes (deploy/pscd.toml lists "
+                 "every one); flags on the command line win");
+  app.add_flag("--check-config", check_config_,
+               "Check the flags, files, permissions and ports, print what was checked, and exit "
+               "(0: pscd would start; 2: it would not, and why) without serving")
+      ->configurable(false);
+  app.add_flag("--print-config", print_config_,
+               "Print every flag with its value as a --config file, and exit")
+      ->configurable(false);
+  app.add_option("--listen", options_.listen, "Address to serve on, host:port (port 0: any free)")
+      ->capture_default_str()
+      ->check(HostPortValidator());
+  options_.metrics_listen = "127.0.0.1:9464";
+  app.add_option("--metrics-listen", options_.metrics_listen,
+                 "Address of GET /metrics for Prometheus, host:port, plain HTTP (empty: none). "
+                 "Keep it on loopback or a network only the monitoring can reach")
+      ->capture_default_str()
+      ->check(HostPortValidator() | CLI::Validator(
+                                        [](std::string& value) -> std::string {
+                                          return value.empty() ? "" : "not empty";
+                                        },
+                                        ""));
+  app.add_option("--data-dir", options_.data_dir, "Directory of the registry's RocksDB data")
+      ->capture_default_str()
+      ->check([](const std::string& value) -> std::string {
+        return value.empty() ? "must not be empty" : "";
+      });
+  app.add_option("--tls-cert", options_.security.cert_file, "PEM server certificate (chain)");
+  app.add_option("--tls-key", options_.security.key_file, "PEM private key of --tls-cert");
+  app.add_option("--client-ca", options_.security.client_ca_file,
+                 "PEM CA that every client certificate must chain to");
+  app.add_option("--principals", options_.principals_file,
+                 "JSON file mapping client identities to roles; reread on SIGHUP");
+  app.add_flag("--insecure", options_.security.insecure,
+               "Serve plaintext with every caller an admin: local development on a loopback "
+               "address only");
+  // Every number is checked against its range: a value out of range stops pscd (exit 2) with a
+  // message naming the flag, instead of, say, a trimmer that spins on a zero interval.
+  app.add_option("--retention-days", retention_days_, "Keep change-log entries this many days")
+      ->capture_default_str()
+      ->check(CLI::Range(1e-6, 36500.0));  // from about 0.1 s (tests) to 100 years
+  app.add_option("--retention-count", options_.retention.max_count,
+                 "Keep at most this many change-log entries (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 40));
+  app.add_option("--request-id-ttl-hours", request_id_hours_,
+                 "Remember each Create's request_id this long: a retry within it returns the "
+                 "original result")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 24.0 * 365));
+  app.add_option("--trim-interval-seconds", trim_seconds_, "How often to trim the change log")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 86400.0));
+  app.add_option("--watch-progress-seconds", progress_seconds_,
+                 "Interval of progress messages on change-feed watches")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 3600.0));
+  app.add_option("--watch-max-lag", options_.watch.max_lag,
+                 "End a caught-up watch that falls this many changes behind")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
+  app.add_option("--max-watchers-per-identity", options_.watch.max_per_identity,
+                 "Open watches allowed per client identity")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
+  app.add_option("--max-connections", max_connections_,
+                 "Client connections open at once; more are closed as they arrive (at most the "
+                 "open-file limit less 128)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
+  app.add_option("--handshake-timeout-seconds", handshake_seconds_,
+                 "Close a connection that has not completed its TLS handshake by then")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 600.0));
+  app.add_option("--listener-probe-seconds", listener_probe_seconds_,
+                 "How often pscd checks over loopback that it still accepts connections; after "
+                 "3 failures in a row it stops with exit status 3 for its supervisor to restart "
+                 "it (0: never)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3600.0));
+  app.add_option("--write-rate", options_.limits.writes_per_second,
+                 "Writes a second each identity may make, sustained (0: no limit); more are "
+                 "refused RESOURCE_EXHAUSTED / RATE_LIMITED with a RetryInfo")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e6));
+  app.add_option("--write-burst", options_.limits.write_burst,
+                 "Writes an idle identity may make at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1e6));
+  app.add_option("--max-expensive-calls", options_.limits.max_expensive_calls,
+                 "Searches, reports and listings each identity may have running at once (0: no "
+                 "limit)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10000));
+  app.add_flag("--limit-admins", options_.limits.limit_admins,
+               "Apply the per-identity limits to admins too (exempt by default)");
+  app.add_option("--min-free-disk-mb", min_free_mb_,
+                 "Refuse writes (UNAVAILABLE / STORAGE_FULL) while the data dir's disk has less "
+                 "free space than this; they resume by themselves once it has more")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e7));
+  app.add_flag("--no-reflection", no_reflection_,
+               "Do not serve gRPC server reflection (recommended in production)");
+  app.add_flag("--unsafe-no-fsync", no_fsync_,
+               "Acknowledge writes before they reach the disk. For tests and benchmarks only: "
+               "a crash can lose acknowledged writes");
+  app.footer(
+      "mTLS by default: give --tls-cert, --tls-key, --client-ca and --principals "
+      "(certs/make-dev-certs "
+      "mints a development set).\nSIGHUP rereads the principals file (a bad file is rejected and "
+      "the "
+      "old one kept).\nSIGINT or SIGTERM stop cleanly: in-flight calls finish, the store is "
+      "flushed.");
+}
+
+service::ServerOptions DaemonFlags::server_options() const {
+  service::ServerOptions options = options_;
+  options.sync = !no_fsync_;
+  options.retention.max_age = absl::Seconds(retention_days_ * 86400);
+  options.retention.interval = absl::Seconds(trim_seconds_);
+  options.retention.request_id_ttl = absl::Seconds(request_id_hours_ * 3600);
+  options.watch.progress_interval = absl::Seconds(progress_seconds_);
+  options.handshake_timeout = absl::Seconds(handshake_seconds_);
+  options.reflection = !no_reflection_;
+  options.min_free_bytes = static_cast<uint64_t>(min_free_mb_ * (1 << 20));
+  return options;
+}
+
+}  // namespace psc::daemon
