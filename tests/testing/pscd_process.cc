@@ -17,6 +17,7 @@ std::string TestCertsDir() { return PSC_TEST_CERTS_DIR; }
 absl::StatusOr<std::unique_ptr<PscdProcess>> PscdProcess::Start(const Options& options) {
   std::vector<std::string> args = {PscdPath(), "--listen", options.listen, "--data-dir",
                                    options.data_dir};
+  args.insert(args.end(), {"--metrics-listen", options.metrics_listen});
   if (!options.fsync) args.push_back("--unsafe-no-fsync");
   if (options.insecure) {
     args.push_back("--insecure");
@@ -71,6 +72,11 @@ absl::StatusOr<std::unique_ptr<PscdProcess>> PscdProcess::Start(const Options& o
     size_t end = at == std::string::npos ? at : seen.find_first_of(", \n", at + marker.size());
     if (end != std::string::npos) {
       process->target_ = seen.substr(at + marker.size(), end - at - marker.size());
+      const std::string metrics = "metrics on http://";
+      if (const size_t m = seen.find(metrics, end); m != std::string::npos) {
+        process->metrics_target_ = seen.substr(
+            m + metrics.size(), seen.find('/', m + metrics.size()) - m - metrics.size());
+      }
       process->log_ = seen;
       int fd = pipe_fds[0];
       process->drainer_ = std::thread([p = process.get(), fd] { p->Drain(fd); });

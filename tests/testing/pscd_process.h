@@ -17,9 +17,10 @@ namespace psc::testing {
 class PscdProcess {
  public:
   struct Options {
-    std::string data_dir;                 // required
-    bool fsync = false;                   // tests run without fsync unless durability matters
-    std::string listen = "127.0.0.1:0";   // a fixed port to come back on after a restart
+    std::string data_dir;                // required
+    bool fsync = false;                  // tests run without fsync unless durability matters
+    std::string listen = "127.0.0.1:0";  // a fixed port to come back on after a restart
+    std::string metrics_listen = "127.0.0.1:0";  // --metrics-listen; "" for none
     bool insecure = false;                // plaintext instead of mTLS with the test certificates
     std::string principals_file;          // default: the test certificates' principals.json
     std::vector<std::string> extra_args;  // more flags
@@ -35,6 +36,8 @@ class PscdProcess {
 
   // The bound address, e.g. "127.0.0.1:40211".
   const std::string& target() const { return target_; }
+  // host:port of GET /metrics, or "" when pscd serves none.
+  const std::string& metrics_target() const { return metrics_target_; }
 
   // Sends `signal` and waits for the exit; returns the wait(2) status.
   int Stop(int signal);
@@ -57,6 +60,7 @@ class PscdProcess {
 
   pid_t pid_ = -1;
   std::string target_;
+  std::string metrics_target_;
   mutable std::mutex mu_;
   std::string log_;  // guarded by mu_
   std::thread drainer_;
