@@ -36,5 +36,11 @@ uint64_t FreeBytes(const std::string& path);
 inline constexpr char kLastSequenceKey[] = "last_sequence";
 // The meta key that holds the oldest retained change-log sequence (uint64, big-endian).
 inline constexpr char kFirstSequenceKey[] = "first_sequence";
+// The meta key that holds the storage format version (uint64, big-endian) the data was written
+// in. A data dir without it predates versioning and is version 1.
+inline constexpr char kFormatVersionKey[] = "format_version";
+// The format this pscd writes, and the newest it reads. Raise it (and teach Open to upgrade
+// older data) whenever the layout of keys or values changes incompatibly.
+inline constexpr uint64_t kFormatVersion = 1;
 
 }  // namespace psc::storage

@@ -15,6 +15,33 @@ namespace {
 
 constexpr const char* kFamilyNames[kFamilyCount] = {"records", "index", "changelog", "meta"};
 
+// Refuses data written in a newer format than this pscd reads, and records the format in a
+// data dir that has none yet (new, or written before versioning).
+absl::Status CheckFormatVersion(const DbHandles& handles, const std::string& path) {
+  std::string value;
+  rocksdb::Status s =
+      handles.db->Get(rocksdb::ReadOptions(), handles.cf(Family::kMeta), kFormatVersionKey, &value);
+  if (s.IsNotFound()) {
+    if (handles.read_only) return absl::OkStatus();
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    return FromRocks(handles.db->Put(sync, handles.cf(Family::kMeta), kFormatVersionKey,
+                                     KeyBuilder().AddUint64(kFormatVersion).key()));
+  }
+  if (!s.ok()) return FromRocks(s);
+  uint64_t version = 0;
+  if (!KeyReader(value).ReadUint64(&version)) {
+    return absl::FailedPreconditionError("data dir " + path + " has an unreadable format version");
+  }
+  if (version > kFormatVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "data dir ", path, " is in storage format ", version, ", written by a newer pscd; this ",
+        "pscd reads formats up to ", kFormatVersion, ": run the newer pscd, or restore a backup ",
+        "taken before the upgrade"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
@@ -59,6 +86,12 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   }
   handles->default_family = cfs[0];
   for (int i = 0; i < kFamilyCount; ++i) handles->families[i] = cfs[i + 1];
+  if (absl::Status version = CheckFormatVersion(*handles, options.path); !version.ok()) {
+    for (auto* cf : handles->families) handles->db->DestroyColumnFamilyHandle(cf);
+    handles->db->DestroyColumnFamilyHandle(handles->default_family);
+    handles->db->Close();
+    return version;
+  }
   return std::make_unique<RocksStore>(std::move(handles), options);
 }
 

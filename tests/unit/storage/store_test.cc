@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/common/errors.h"
 #include "server/common/notification.h"
@@ -330,6 +331,41 @@ TEST(StoreTest, CommitAfterShutdownIsUnavailable) {
   auto store = OpenStore(dir.path());
   store->Shutdown();
   EXPECT_EQ(store->CommitAndWait(WriteAll("a")).status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST(StoreFormatTest, DataOfANewerFormatIsRefusedWithAClearMessage) {
+  psc::testing::TempDir dir;
+  {
+    auto store = OpenStore(dir.path());
+    // What a future pscd with format 2 would leave behind.
+    ASSERT_TRUE(store
+                    ->CommitAndWait([](WriteTxn& txn) {
+                      txn.Put(Family::kMeta, "format_version", KeyBuilder().AddUint64(2).key());
+                      return absl::OkStatus();
+                    })
+                    .ok());
+  }
+  auto reopened = Store::Open({.path = dir.path(), .sync = false});
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_EQ(reopened.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(reopened.status().message()),
+              ::testing::AllOf(::testing::HasSubstr("storage format 2"),
+                               ::testing::HasSubstr("reads formats up to 1")));
+}
+
+TEST(StoreFormatTest, TheFormatIsRecordedAndTheSameFormatReopens) {
+  psc::testing::TempDir dir;
+  {
+    auto store = OpenStore(dir.path());
+    auto view = store->Snapshot();
+    auto version = view->Get(Family::kMeta, "format_version");
+    ASSERT_TRUE(version.ok()) << version.status();
+    ASSERT_TRUE(version->has_value());
+    uint64_t value = 0;
+    ASSERT_TRUE(KeyReader(**version).ReadUint64(&value));
+    EXPECT_EQ(value, 1u);
+  }
+  EXPECT_TRUE(Store::Open({.path = dir.path(), .sync = false}).ok());
 }
 
 }  // namespace
