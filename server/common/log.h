@@ -3,14 +3,28 @@
 // Minimal structured logging to stderr (Debian's abseil predates absl/log).
 // Thread-safe: each call writes one whole line.
 
+#include <string>
+#include <utility>
+
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 
 namespace psc {
 
 enum class LogLevel { kInfo, kWarning, kError };
 
-// Writes "<UTC time> <LEVEL> <message>\n" to stderr in a single write.
-void Log(LogLevel level, absl::string_view message);
+// text: "<UTC time> <LEVEL> <message>[ key=value...]"; json: one object a line, {"time": ...,
+// "level": ..., "msg": ..., key: value...}, for log collectors.
+enum class LogFormat { kText, kJson };
+
+// Sets the format of every later line (text until called). Call before starting threads.
+void SetLogFormat(LogFormat format);
+
+// A named value on a log line, e.g. {"method", "GetInitiative"}.
+using LogField = std::pair<absl::string_view, std::string>;
+
+// Writes one line to stderr in a single write.
+void Log(LogLevel level, absl::string_view message, absl::Span<const LogField> fields = {});
 
 inline void LogInfo(absl::string_view message) { Log(LogLevel::kInfo, message); }
 inline void LogWarning(absl::string_view message) { Log(LogLevel::kWarning, message); }
