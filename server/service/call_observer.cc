@@ -48,11 +48,16 @@ class Interceptor final : public grpc::experimental::Interceptor {
  public:
   // Created, run and destroyed on whichever threads gRPC moves the call to (as in
   // malformed_requests.cc): TsanRelease / TsanAcquire state gRPC core's ordering.
-  Interceptor(grpc::experimental::ServerRpcInfo* info, const std::vector<CallObserver*>* observers)
-      : info_(info), observers_(observers), start_(absl::Now()) {
+  Interceptor(grpc::experimental::ServerRpcInfo* info, const std::vector<CallObserver*>* observers,
+              std::atomic<int64_t>* in_flight)
+      : info_(info), observers_(observers), in_flight_(in_flight), start_(absl::Now()) {
+    if (in_flight_ != nullptr) in_flight_->fetch_add(1);
     TsanRelease(this);
   }
-  ~Interceptor() override { TsanAcquire(this); }
+  ~Interceptor() override {
+    TsanAcquire(this);
+    if (in_flight_ != nullptr) in_flight_->fetch_sub(1);
+  }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     TsanAcquire(this);
@@ -87,24 +92,27 @@ class Interceptor final : public grpc::experimental::Interceptor {
  private:
   grpc::experimental::ServerRpcInfo* const info_;
   const std::vector<CallObserver*>* const observers_;
+  std::atomic<int64_t>* const in_flight_;
   const absl::Time start_;
   CallRecord call_;  // hooks of one call run one at a time
 };
 
 class Factory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  explicit Factory(std::vector<CallObserver*> observers)
+  Factory(std::vector<CallObserver*> observers, std::atomic<int64_t>* in_flight)
       : observers_(std::move(observers)),
+        in_flight_(in_flight),
         prefix_(absl::StrCat("/", registry::v1::Registry::service_full_name(), "/")) {}
 
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
     if (!absl::StartsWith(info->method(), prefix_)) return nullptr;
-    return new Interceptor(info, &observers_);
+    return new Interceptor(info, &observers_, in_flight_);
   }
 
  private:
   const std::vector<CallObserver*> observers_;
+  std::atomic<int64_t>* const in_flight_;
   const std::string prefix_;
 };
 
@@ -193,8 +201,8 @@ const char* MetricCodeName(grpc::StatusCode code) {
 }
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> CallObserverInterceptor(
-    std::vector<CallObserver*> observers) {
-  return std::make_unique<Factory>(std::move(observers));
+    std::vector<CallObserver*> observers, std::atomic<int64_t>* in_flight) {
+  return std::make_unique<Factory>(std::move(observers), in_flight);
 }
 
 }  // namespace psc::service

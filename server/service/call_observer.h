@@ -2,6 +2,8 @@
 // What pscd observes of each finished call of the Registry service, and the one interceptor
 // that reports it: the refusal audit, the call metrics and the call log are its observers.
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,8 +41,10 @@ class CallObserver {
 };
 
 // The interceptor factory that passes each finished call of the Registry service to every one
-// of `observers` (which must outlive the server), in order.
+// of `observers` (which must outlive the server), in order. `in_flight`, when not null (and
+// outliving the server), counts the calls of the Registry service under way: arrived, and not
+// yet done with.
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> CallObserverInterceptor(
-    std::vector<CallObserver*> observers);
+    std::vector<CallObserver*> observers, std::atomic<int64_t>* in_flight = nullptr);
 
 }  // namespace psc::service
