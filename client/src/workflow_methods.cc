@@ -13,6 +13,11 @@ absl::StatusOr<v1::JoinRequest> RegistryClient::CreateJoinRequest(
   v1::CreateJoinRequestRequest request;
   request.set_parent(initiative);
   *request.mutable_join_request() = join_request;
+  return CreateJoinRequest(request);
+}
+
+absl::StatusOr<v1::JoinRequest> RegistryClient::CreateJoinRequest(
+    const v1::CreateJoinRequestRequest& request) {
   return call_->Unary(&Stub::CreateJoinRequest, request, Retry::kNo);
 }
 
@@ -51,6 +56,11 @@ absl::StatusOr<v1::SharingRequest> RegistryClient::CreateSharingRequest(
   v1::CreateSharingRequestRequest request;
   request.set_parent(expert);
   *request.mutable_sharing_request() = sharing_request;
+  return CreateSharingRequest(request);
+}
+
+absl::StatusOr<v1::SharingRequest> RegistryClient::CreateSharingRequest(
+    const v1::CreateSharingRequestRequest& request) {
   return call_->Unary(&Stub::CreateSharingRequest, request, Retry::kNo);
 }
 

@@ -40,8 +40,10 @@ Reactor* WorkflowMethods::CreateJoinRequest(Context* context,
                                             v1::JoinRequest* response) {
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
   UnaryReactor* reactor = NewUnaryReactor();
-  workflows_->CreateJoinRequest(caller, request.parent(), request.join_request(),
-                                Written(reactor, response));
+  workflows_->CreateJoinRequest(
+      caller, request.parent(), request.join_request(),
+      {.id = request.join_request_id(), .as_recorded = request.as_recorded()},
+      Written(reactor, response));
   return reactor;
 }
 
@@ -92,8 +94,10 @@ Reactor* WorkflowMethods::CreateSharingRequest(Context* context,
                                                v1::SharingRequest* response) {
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
   UnaryReactor* reactor = NewUnaryReactor();
-  workflows_->CreateSharingRequest(caller, request.parent(), request.sharing_request(),
-                                   Written(reactor, response));
+  workflows_->CreateSharingRequest(
+      caller, request.parent(), request.sharing_request(),
+      {.id = request.sharing_request_id(), .as_recorded = request.as_recorded()},
+      Written(reactor, response));
   return reactor;
 }
 

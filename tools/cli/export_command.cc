@@ -5,6 +5,7 @@
 #include "tools/cli/cli_kind.h"
 #include "tools/cli/exit_codes.h"
 #include "tools/cli/output.h"
+#include "tools/cli/request_transfer.h"
 #include "tools/cli/transfer.h"
 
 namespace psc::cli {
@@ -60,6 +61,7 @@ absl::Status Export(Context& ctx, const ExportFlags& flags) {
       request.set_page_token(page->next_page_token());
     } while (!request.page_token().empty());
     ctx.err << "exported " << count << " measure series\n";
+    if (absl::Status s = ExportRequests(ctx.Client(), out, ctx.err); !s.ok()) return s;
   }
   out.flush();
   if (!out) return absl::InternalError("write failed");
@@ -70,7 +72,9 @@ absl::Status Export(Context& ctx, const ExportFlags& flags) {
 
 void AddExportCommand(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand(
-      "export", "Write the registry, or one kind, as JSON lines (one RegistryRecord a line)");
+      "export",
+      "Write the registry, or one kind, as JSON lines (one RegistryRecord a line): every kind, "
+      "measure series, and join and sharing requests with their states");
   auto flags = std::make_shared<ExportFlags>();
   cmd->add_option("--kind", flags->kind, "Only this kind: " + CliCollections());
   cmd->add_option("--out", flags->file, "Write to this file instead of standard output");

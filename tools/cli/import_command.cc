@@ -8,6 +8,7 @@
 #include "tools/cli/cli_kind.h"
 #include "tools/cli/exit_codes.h"
 #include "tools/cli/record_line.h"
+#include "tools/cli/request_transfer.h"
 #include "tools/cli/transfer.h"
 
 namespace psc::cli {
@@ -20,7 +21,7 @@ struct ImportFlags {
   bool strict = false;
 };
 
-enum class Outcome { kCreated, kUpdated, kUnchanged };
+using Outcome = ImportOutcome;
 
 struct Line {
   int number;
@@ -131,19 +132,24 @@ absl::Status Import(Context& ctx, const ImportFlags& flags) {
   size_t done = 0;
   absl::Time last_progress = absl::Now();
   std::vector<Line> pending = std::move(lines);
+  RequestImporter requests(ctx.Client());
   const size_t total = pending.size();
   while (!pending.empty()) {
     std::vector<Line> retry;
     std::vector<std::pair<int, absl::Status>> failures;
     for (Line& line : pending) {
       const bool series = line.record.has_measure_series();
-      auto outcome = series ? UpsertSeries(ctx.Client(), line.record.measure_series())
-                            : Upsert(ctx.Client(), *RecordResource(line.record));
+      const auto& record = line.record;
+      auto outcome = series ? UpsertSeries(ctx.Client(), record.measure_series())
+                     : record.has_join_request()    ? requests.Import(record.join_request())
+                     : record.has_sharing_request() ? requests.Import(record.sharing_request())
+                                                    : Upsert(ctx.Client(), *RecordResource(record));
       if (outcome.ok()) {
         ++counts[static_cast<int>(*outcome)];
         ++done;
       } else if (client::GetErrorDetails(outcome.status()).reason == "REFERENCE_NOT_FOUND" ||
-                 (series && outcome.status().code() == absl::StatusCode::kNotFound)) {
+                 ((series || record.has_join_request() || record.has_sharing_request()) &&
+                  outcome.status().code() == absl::StatusCode::kNotFound)) {
         failures.emplace_back(line.number, outcome.status());
         retry.push_back(std::move(line));
       } else if (outcome.status().code() == absl::StatusCode::kUnavailable ||

@@ -18,6 +18,7 @@ class JoinRequestKindImpl final : public TypedKind<v1::JoinRequest> {
             .singular = "join_request",
             .parent = "initiatives",
             .change_field = "join_request",
+            .record_field = "join_request",
             .filters = {NameFilter("initiative"), NameFilter("requesting_collaborative"),
                         NameFilter("lead_collaborative"),
                         EnumFilter<v1::JoinRequestState>("state")},
@@ -34,6 +35,13 @@ class JoinRequestKindImpl final : public TypedKind<v1::JoinRequest> {
     v.Text("message", r.message(), 4000);
     v.Text("proposed_role", r.proposed_role(), 200);
     v.Text("decision_reason", r.decision_reason(), 4000);
+    // Set by the server, or as recorded in an import.
+    if (!v1::JoinRequestState_IsValid(r.state()) ||
+        r.state() == v1::JOIN_REQUEST_STATE_UNSPECIFIED) {
+      v.Fail("state", "must be PENDING, APPROVED, DECLINED or WITHDRAWN");
+    }
+    v.Text("decided_by", r.decided_by(), 200);
+    v.Name("lead_collaborative", r.lead_collaborative(), "collaboratives", /*required=*/false);
   }
 
   std::vector<Term> TermsOf(const v1::JoinRequest& r) const override {
@@ -63,6 +71,7 @@ class SharingRequestKindImpl final : public TypedKind<v1::SharingRequest> {
             .singular = "sharing_request",
             .parent = "experts",
             .change_field = "sharing_request",
+            .record_field = "sharing_request",
             .filters = {NameFilter("expert"), NameFilter("requesting_collaborative"),
                         NameFilter("home_collaborative"), NameFilter("initiative"),
                         EnumFilter<v1::SharingRequestState>("state")},
@@ -91,6 +100,14 @@ class SharingRequestKindImpl final : public TypedKind<v1::SharingRequest> {
     v.Text("message", r.message(), 4000);
     v.Text("decision_reason", r.decision_reason(), 4000);
     v.Text("feedback", r.feedback(), 4000);
+    // Set by the server, or as recorded in an import.
+    if (!v1::SharingRequestState_IsValid(r.state()) ||
+        r.state() == v1::SHARING_REQUEST_STATE_UNSPECIFIED) {
+      v.Fail("state", "must be PENDING, ACCEPTED, DECLINED, CANCELLED or COMPLETED");
+    }
+    v.Text("decided_by", r.decided_by(), 200);
+    v.Name("home_collaborative", r.home_collaborative(), "collaboratives", /*required=*/false);
+    v.Range("days_delivered", r.days_delivered(), 0, r.days_per_month() * r.months());
   }
 
   std::vector<Term> TermsOf(const v1::SharingRequest& r) const override {

@@ -33,40 +33,54 @@ absl::Status WriteInitiative(WriteTxn& txn, const Caller& caller, const v1::Init
 }  // namespace
 
 void Workflows::CreateJoinRequest(const Caller& caller, const std::string& parent,
-                                  v1::JoinRequest request, ResourceCallback done) {
+                                  v1::JoinRequest request, const RequestCreateOptions& options,
+                                  ResourceCallback done) {
   auto parent_id = InitiativeKind().IdOfName(parent, "parent");
   if (!parent_id.ok()) return std::move(done)(parent_id.status());
+  auto name = NewRequestName(caller, parent, "joinRequests", options, "join_request_id");
+  if (!name.ok()) return std::move(done)(name.status());
   auto requester = RequestingCollaborative(caller, request.requesting_collaborative(),
                                            "join_request.requesting_collaborative");
   if (!requester.ok()) return std::move(done)(requester.status());
   v1::JoinRequest fresh;
-  fresh.set_name(absl::StrCat(parent, "/joinRequests/", RandomId()));
+  fresh.set_name(*name);
   fresh.set_requesting_collaborative(*requester);
   fresh.set_message(request.message());
   fresh.set_proposed_role(request.proposed_role());
   fresh.set_state(v1::JOIN_PENDING);
+  if (options.as_recorded) {
+    fresh.set_state(request.state());
+    fresh.set_decision_reason(request.decision_reason());
+    fresh.set_decided_by(request.decided_by());
+    fresh.set_lead_collaborative(request.lead_collaborative());
+  }
   if (auto violations = Violations(JoinRequestKind(), fresh); !violations.empty()) {
     return std::move(done)(ValidationError(violations));
   }
   auto result = std::make_shared<ResourcePtr>();
-  storage::Mutation mutation = [caller, parent, fresh, result](WriteTxn& txn) -> absl::Status {
+  storage::Mutation mutation = [caller, parent, fresh, as_recorded = options.as_recorded,
+                                result](WriteTxn& txn) -> absl::Status {
     PSC_ASSIGN_OR_RETURN(auto initiative, LoadNamed<v1::Initiative>(txn, InitiativeKind(), parent));
+    PSC_RETURN_IF_ERROR(CheckNameFree(txn, JoinRequestKind(), fresh.name()));
     const std::string& requester = fresh.requesting_collaborative();
-    if (TakesPart(*initiative, requester)) {
+    if (!as_recorded && TakesPart(*initiative, requester)) {
       return Error(absl::StatusCode::kFailedPrecondition, "ALREADY_PARTICIPANT",
                    absl::StrCat(requester, " already takes part in ", parent));
     }
     PSC_ASSIGN_OR_RETURN(
         auto existing, LoadIndexed<v1::JoinRequest>(txn, JoinRequestKind(), "initiative", parent));
     for (const v1::JoinRequest& r : existing) {
-      if (r.requesting_collaborative() == requester && r.state() == v1::JOIN_PENDING) {
+      if (fresh.state() == v1::JOIN_PENDING && r.requesting_collaborative() == requester &&
+          r.state() == v1::JOIN_PENDING) {
         return Error(absl::StatusCode::kAlreadyExists, "REQUEST_PENDING",
                      absl::StrCat(requester, " already has a pending request to join ", parent,
                                   ": ", r.name()));
       }
     }
     auto created = std::make_unique<v1::JoinRequest>(fresh);
-    created->set_lead_collaborative(initiative->lead_collaborative());
+    if (created->lead_collaborative().empty()) {
+      created->set_lead_collaborative(initiative->lead_collaborative());
+    }
     PSC_RETURN_IF_ERROR(CheckReferences(txn, JoinRequestKind(), *created));
     StampAndWrite(txn, JoinRequestKind(), nullptr, created.get(), caller, absl::Now());
     *result = std::move(created);

@@ -31,7 +31,9 @@ absl::StatusOr<ListPage> ListRequests(const Registry& registry, const Caller& ca
                                       v1::Direction direction, int page_size,
                                       const std::string& page_token) {
   std::string field;
-  if (IsNameIn(parent, parent_collection)) {
+  if (parent == absl::StrCat(parent_collection, "/-")) {
+    field = "";  // AIP-159: under every parent
+  } else if (IsNameIn(parent, parent_collection)) {
     field = std::string(parent_field);
   } else if (IsNameIn(parent, "collaboratives")) {
     if (direction == v1::DIRECTION_UNSPECIFIED) {
@@ -39,14 +41,15 @@ absl::StatusOr<ListPage> ListRequests(const Registry& registry, const Caller& ca
     }
     field = direction == v1::OUTGOING ? "requesting_collaborative" : std::string(decider_field);
   } else {
-    return ArgumentError("parent", "INVALID_NAME",
-                         absl::StrCat("\"", CharacterPrefix(parent, 200), "\" is neither ",
-                                      parent_collection, "/{id} nor collaboratives/{id}"));
+    return ArgumentError(
+        "parent", "INVALID_NAME",
+        absl::StrCat("\"", CharacterPrefix(parent, 200), "\" is neither ", parent_collection,
+                     "/{id}, ", parent_collection, "/- nor collaboratives/{id}"));
   }
   ListParams params;
   params.page_size = page_size;
   params.page_token = page_token;
-  params.filter = absl::StrCat(field, " = \"", parent, "\"");
+  if (!field.empty()) params.filter = absl::StrCat(field, " = \"", parent, "\"");
   params.order_by = "create_time";
   return registry.List(caller, kind, params);
 }
@@ -70,14 +73,17 @@ absl::StatusOr<ListPage> Workflows::ListSharingRequests(const Caller& caller,
 }
 
 void Workflows::CreateSharingRequest(const Caller& caller, const std::string& parent,
-                                     v1::SharingRequest request, ResourceCallback done) {
+                                     v1::SharingRequest request,
+                                     const RequestCreateOptions& options, ResourceCallback done) {
   auto parent_id = ExpertKind().IdOfName(parent, "parent");
   if (!parent_id.ok()) return std::move(done)(parent_id.status());
+  auto name = NewRequestName(caller, parent, "requests", options, "sharing_request_id");
+  if (!name.ok()) return std::move(done)(name.status());
   auto requester = RequestingCollaborative(caller, request.requesting_collaborative(),
                                            "sharing_request.requesting_collaborative");
   if (!requester.ok()) return std::move(done)(requester.status());
   v1::SharingRequest fresh;
-  fresh.set_name(absl::StrCat(parent, "/requests/", RandomId()));
+  fresh.set_name(*name);
   fresh.set_requesting_collaborative(*requester);
   fresh.set_initiative(request.initiative());
   fresh.set_days_per_month(request.days_per_month());
@@ -85,33 +91,52 @@ void Workflows::CreateSharingRequest(const Caller& caller, const std::string& pa
   fresh.set_months(request.months());
   fresh.set_message(request.message());
   fresh.set_state(v1::SHARING_PENDING);
+  if (options.as_recorded) {
+    fresh.set_state(request.state());
+    fresh.set_decision_reason(request.decision_reason());
+    fresh.set_decided_by(request.decided_by());
+    fresh.set_home_collaborative(request.home_collaborative());
+    fresh.set_days_delivered(request.days_delivered());
+    fresh.set_feedback(request.feedback());
+  }
   if (auto violations = Violations(SharingRequestKind(), fresh); !violations.empty()) {
     return std::move(done)(ValidationError(violations));
   }
   auto result = std::make_shared<ResourcePtr>();
-  storage::Mutation mutation = [caller, parent, fresh, result](WriteTxn& txn) -> absl::Status {
+  storage::Mutation mutation = [caller, parent, fresh, as_recorded = options.as_recorded,
+                                result](WriteTxn& txn) -> absl::Status {
     PSC_ASSIGN_OR_RETURN(auto expert, LoadNamed<v1::Expert>(txn, ExpertKind(), parent));
-    if (!expert->shareable() && expert->home_collaborative() != fresh.requesting_collaborative()) {
+    PSC_RETURN_IF_ERROR(CheckNameFree(txn, SharingRequestKind(), fresh.name()));
+    if (!as_recorded && !expert->shareable() &&
+        expert->home_collaborative() != fresh.requesting_collaborative()) {
       return Error(absl::StatusCode::kFailedPrecondition, "NOT_SHAREABLE",
                    absl::StrCat(parent, " is not shared beyond ", expert->home_collaborative()));
     }
     auto created = std::make_unique<v1::SharingRequest>(fresh);
-    created->set_home_collaborative(expert->home_collaborative());
+    if (created->home_collaborative().empty()) {
+      created->set_home_collaborative(expert->home_collaborative());
+    }
     PSC_RETURN_IF_ERROR(CheckReferences(txn, SharingRequestKind(), *created));
-    // Only work the requester shares in: a request "for" another PSC's initiative would also
-    // make that initiative look busy with an expert it never asked for.
-    PSC_ASSIGN_OR_RETURN(auto initiative,
-                         LoadNamed<v1::Initiative>(txn, InitiativeKind(), fresh.initiative()));
-    const auto& participants = initiative->participant_collaboratives();
-    if (initiative->lead_collaborative() != fresh.requesting_collaborative() &&
-        std::find(participants.begin(), participants.end(), fresh.requesting_collaborative()) ==
-            participants.end()) {
-      return Error(absl::StatusCode::kFailedPrecondition, "NOT_IN_INITIATIVE",
-                   absl::StrCat(fresh.requesting_collaborative(),
-                                " neither leads nor takes part in ", fresh.initiative()),
-                   {{"sharing_request.initiative",
-                     "must be an initiative the requester leads or "
-                     "takes part in"}});
+    if (as_recorded) {
+      // An import keeps the invariant: committed days never exceed the expert's offer.
+      if (Commits(*created)) {
+        PSC_ASSIGN_OR_RETURN(
+            auto requests,
+            LoadIndexed<v1::SharingRequest>(txn, SharingRequestKind(), "expert", expert->name()));
+        PSC_RETURN_IF_ERROR(CheckCapacity(*expert, requests, *created));
+      }
+    } else {
+      // Only work the requester shares in: a request "for" another PSC's initiative would also
+      // make that initiative look busy with an expert it never asked for.
+      PSC_ASSIGN_OR_RETURN(auto initiative,
+                           LoadNamed<v1::Initiative>(txn, InitiativeKind(), fresh.initiative()));
+      if (!TakesPart(*initiative, fresh.requesting_collaborative())) {
+        return Error(absl::StatusCode::kFailedPrecondition, "NOT_IN_INITIATIVE",
+                     absl::StrCat(fresh.requesting_collaborative(),
+                                  " neither leads nor takes part in ", fresh.initiative()),
+                     {{"sharing_request.initiative",
+                       "must be an initiative the requester leads or takes part in"}});
+      }
     }
     StampAndWrite(txn, SharingRequestKind(), nullptr, created.get(), caller, absl::Now());
     *result = std::move(created);

@@ -6,6 +6,7 @@
 #include "psc/registry/v1/measure.pb.h"
 #include "psc/registry/v1/workflow.pb.h"
 #include "server/common/errors.h"
+#include "server/registry/fields/names.h"
 #include "server/registry/records/record_layout.h"
 
 namespace psc::registry {
@@ -50,6 +51,35 @@ absl::StatusOr<std::string> RequestingCollaborative(const Caller& caller,
   absl::Status allowed = RequireLeadOf(caller, collaborative, "ask on its behalf");
   if (!allowed.ok()) return allowed;
   return collaborative;
+}
+
+absl::StatusOr<std::string> NewRequestName(const Caller& caller, absl::string_view parent,
+                                           absl::string_view collection,
+                                           const RequestCreateOptions& options,
+                                           absl::string_view id_field) {
+  if (options.as_recorded && caller.role != v1::ADMIN) {
+    return Error(absl::StatusCode::kPermissionDenied, "ROLE_NOT_ALLOWED",
+                 absl::StrCat("only admins create requests as recorded (psc import); the caller "
+                              "is ",
+                              v1::Role_Name(caller.role)));
+  }
+  if (!options.id.empty() && !IsValidId(options.id)) {
+    return FieldError(id_field,
+                      "must be 1 to 63 of a-z, 0-9 and '-', starting with a letter and not "
+                      "ending in '-'");
+  }
+  return absl::StrCat(parent, "/", collection, "/", options.id.empty() ? RandomId() : options.id);
+}
+
+absl::Status CheckNameFree(storage::WriteTxn& txn, const ResourceKind& kind,
+                           const std::string& name) {
+  auto id = kind.IdOfName(name, "name");
+  if (!id.ok()) return id.status();
+  auto existing = LoadForWrite(txn, kind, *id);
+  if (!existing.ok()) return existing.status();
+  if (*existing == nullptr) return absl::OkStatus();
+  return Error(absl::StatusCode::kAlreadyExists, "RESOURCE_EXISTS",
+               absl::StrCat(name, " already exists"));
 }
 
 bool TakesPart(const v1::Initiative& i, absl::string_view collaborative) {

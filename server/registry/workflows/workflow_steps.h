@@ -11,6 +11,7 @@
 #include "server/common/caller.h"
 #include "server/registry/kinds/resource_kind.h"
 #include "server/registry/records/record_writer.h"
+#include "server/registry/workflows/workflows.h"
 #include "server/storage/write_txn.h"
 
 namespace psc::registry {
@@ -30,6 +31,18 @@ absl::Status RequireLeadOfEither(const Caller& caller, absl::string_view a, absl
 absl::StatusOr<std::string> RequestingCollaborative(const Caller& caller,
                                                     const std::string& requested,
                                                     absl::string_view field);
+
+// The name of a new request under `parent`: `{parent}/{collection}/{options.id}`, or a random
+// id. INVALID_ARGUMENT (VALIDATION_FAILED on `id_field`) for a bad id; PERMISSION_DENIED
+// (ROLE_NOT_ALLOWED) for a request as recorded from anyone but an admin.
+absl::StatusOr<std::string> NewRequestName(const Caller& caller, absl::string_view parent,
+                                           absl::string_view collection,
+                                           const RequestCreateOptions& options,
+                                           absl::string_view id_field);
+
+// ALREADY_EXISTS (RESOURCE_EXISTS) when a `kind` record named `name` is stored.
+absl::Status CheckNameFree(storage::WriteTxn& txn, const ResourceKind& kind,
+                           const std::string& name);
 
 // Whether `collaborative` leads or takes part in `initiative`.
 bool TakesPart(const v1::Initiative& initiative, absl::string_view collaborative);

@@ -20,6 +20,14 @@
 
 namespace psc::registry {
 
+// How a request is created: its id (an RFC-1034 label; random when empty), and whether it is
+// written as recorded in an export (admins only: its state and decision as given, without the
+// workflow's side effects or its checks on who takes part; references must exist).
+struct RequestCreateOptions {
+  std::string id;
+  bool as_recorded = false;
+};
+
 enum class JoinDecision { kApprove, kDecline, kWithdraw };
 enum class SharingDecision { kAccept, kDecline, kCancel };
 
@@ -32,7 +40,7 @@ class Workflows {
   // (REQUEST_PENDING) when the collaborative has one pending; FAILED_PRECONDITION
   // (ALREADY_PARTICIPANT) when it leads or takes part.
   void CreateJoinRequest(const Caller& caller, const std::string& parent, v1::JoinRequest request,
-                         ResourceCallback done);
+                         const RequestCreateOptions& options, ResourceCallback done);
   // Approve (the requester becomes a participant), decline (reason required) or withdraw.
   void DecideJoinRequest(const Caller& caller, JoinDecision decision, const std::string& name,
                          const std::string& reason, const std::string& etag, ResourceCallback done);
@@ -47,7 +55,8 @@ class Workflows {
   // Creates a pending sharing request under `parent` (`experts/{id}`). FAILED_PRECONDITION
   // (NOT_SHAREABLE) for another collaborative's expert who is not shareable.
   void CreateSharingRequest(const Caller& caller, const std::string& parent,
-                            v1::SharingRequest request, ResourceCallback done);
+                            v1::SharingRequest request, const RequestCreateOptions& options,
+                            ResourceCallback done);
   // Accept (FAILED_PRECONDITION, OVERBOOKED, when a month of the period would exceed the days
   // the expert offers), decline (reason required) or cancel (by the requester).
   void DecideSharingRequest(const Caller& caller, SharingDecision decision, const std::string& name,
@@ -58,8 +67,9 @@ class Workflows {
                               const std::string& feedback, const std::string& etag,
                               ResourceCallback done);
 
-  // Requests under an initiative or expert `parent`, or a collaborative's OUTGOING or INCOMING
-  // ones; oldest first. INVALID_ARGUMENT for another parent or a missing direction.
+  // Requests under an initiative or expert `parent` (`initiatives/-`, `experts/-`: under every
+  // one), or a collaborative's OUTGOING or INCOMING ones; oldest first. INVALID_ARGUMENT for
+  // another parent or a missing direction.
   absl::StatusOr<ListPage> ListJoinRequests(const Caller& caller, const std::string& parent,
                                             v1::Direction direction, int page_size,
                                             const std::string& page_token) const;

@@ -85,7 +85,7 @@ TEST_F(SearchIndexerTest, AnAcceptedRequestReindexesTheExpertsFreeDays) {
   request.mutable_start_month()->set_month(now.month());
   request.set_months(1);
   auto created = testing::Written<v1::SharingRequest>([&](ResourceCallback done) {
-    workflows.CreateSharingRequest(LeadOf("oxford"), "experts/hf", request, std::move(done));
+    workflows.CreateSharingRequest(LeadOf("oxford"), "experts/hf", request, {}, std::move(done));
   });
   ASSERT_TRUE(created.ok()) << created.status();
   auto accepted = testing::Written<v1::SharingRequest>([&](ResourceCallback done) {

@@ -27,7 +27,7 @@ class WorkflowsTest : public ::testing::Test {
 
   absl::StatusOr<v1::JoinRequest> AskToJoin(const std::string& who) {
     return Written<v1::JoinRequest>([&](ResourceCallback done) {
-      workflows_.CreateJoinRequest(LeadOf(who), "initiatives/huddles", {}, std::move(done));
+      workflows_.CreateJoinRequest(LeadOf(who), "initiatives/huddles", {}, {}, std::move(done));
     });
   }
   absl::StatusOr<v1::JoinRequest> DecideJoin(const Caller& caller, JoinDecision decision,
@@ -45,7 +45,7 @@ class WorkflowsTest : public ::testing::Test {
     request.mutable_start_month()->set_month(now.month());
     request.set_months(1);
     return Written<v1::SharingRequest>([&](ResourceCallback done) {
-      workflows_.CreateSharingRequest(LeadOf(who), "experts/hf", request, std::move(done));
+      workflows_.CreateSharingRequest(LeadOf(who), "experts/hf", request, {}, std::move(done));
     });
   }
   absl::StatusOr<v1::SharingRequest> Accept(const std::string& name) {
