@@ -63,7 +63,9 @@ absl::Status CheckDataDir(const std::string& dir, std::string* found) {
     if (!fs::is_directory(path, error)) {
       return absl::InvalidArgumentError(absl::StrCat(dir, " is not a directory"));
     }
-    *found = fs::exists(path / "CURRENT", error) ? "holds a registry" : "exists, empty";
+    *found = fs::exists(path / "CURRENT", error) ? "holds a registry"
+             : fs::exists(path / "meta", error)  ? "holds backups"
+                                                 : "exists, empty";
   } else {
     while (!fs::exists(path, error) && path.has_parent_path() && path != path.parent_path()) {
       path = path.parent_path();
@@ -122,6 +124,13 @@ bool CheckConfig(const service::ServerOptions& options, std::ostream& out) {
   std::string found;
   const absl::Status data_dir = CheckDataDir(options.data_dir, &found);
   report.Add("--data-dir " + options.data_dir, data_dir, found);
+  if (!options.backup.dir.empty()) {
+    const absl::Status backup_dir = CheckDataDir(options.backup.dir, &found);
+    report.Add("--backup-dir " + options.backup.dir, backup_dir, found);
+  } else if (options.backup.interval > absl::ZeroDuration()) {
+    report.Add("--backup-interval-hours",
+               absl::InvalidArgumentError("needs --backup-dir, where the backups go"), "");
+  }
   report.Add("--listen " + options.listen, CheckBindable(options.listen), "free");
   if (!options.metrics_listen.empty()) {
     report.Add("--metrics-listen " + options.metrics_listen, CheckBindable(options.metrics_listen),

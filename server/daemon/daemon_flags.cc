@@ -51,6 +51,15 @@ void DaemonFlags::Register(CLI::App& app) {
                                           return value.empty() ? "" : "not empty";
                                         },
                                         ""));
+  app.add_option("--log-format", log_format_,
+                 "Log lines as text, or as one JSON object a line (time, level, msg and fields)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--log-calls", log_calls_,
+                 "Which calls get a log line (method, code, reason, duration, identity, resource, "
+                 "request id; never contents): all, errors or none")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"all", "errors", "none"}));
   app.add_option("--data-dir", options_.data_dir, "Directory of the registry's RocksDB data")
       ->capture_default_str()
       ->check([](const std::string& value) -> std::string {
@@ -130,6 +139,18 @@ void DaemonFlags::Register(CLI::App& app) {
                  "free space than this; they resume by themselves once it has more")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1e7));
+  app.add_option("--backup-dir", options_.backup.dir,
+                 "Directory of online backups (CreateBackup, --backup-interval-hours); on "
+                 "another disk than --data-dir in production (empty: no backups)");
+  app.add_option("--backup-interval-hours", backup_hours_,
+                 "Take a backup this often, and at start when the newest is older (0: only when "
+                 "an admin asks); needs --backup-dir")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 24.0 * 365));
+  app.add_option("--backup-keep", options_.backup.keep,
+                 "After each backup, keep only the newest this many (0: keep all)")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 100000u));
   app.add_flag("--no-reflection", no_reflection_,
                "Do not serve gRPC server reflection (recommended in production)");
   app.add_flag("--unsafe-no-fsync", no_fsync_,
@@ -149,10 +170,14 @@ service::ServerOptions DaemonFlags::server_options() const {
   options.sync = !no_fsync_;
   options.retention.max_age = absl::Seconds(retention_days_ * 86400);
   options.retention.interval = absl::Seconds(trim_seconds_);
+  options.backup.interval = absl::Seconds(backup_hours_ * 3600);
   options.retention.request_id_ttl = absl::Seconds(request_id_hours_ * 3600);
   options.watch.progress_interval = absl::Seconds(progress_seconds_);
   options.handshake_timeout = absl::Seconds(handshake_seconds_);
   options.reflection = !no_reflection_;
+  options.log_calls = log_calls_ == "none"     ? service::CallLogLevel::kNone
+                      : log_calls_ == "errors" ? service::CallLogLevel::kErrors
+                                               : service::CallLogLevel::kAll;
   options.min_free_bytes = static_cast<uint64_t>(min_free_mb_ * (1 << 20));
   return options;
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "CLI/CLI.hpp"
+#include "server/common/log.h"
 #include "server/daemon/server.h"
 
 namespace psc::daemon {
@@ -22,6 +23,9 @@ class DaemonFlags {
   int max_connections() const { return max_connections_; }
   double listener_probe_seconds() const { return listener_probe_seconds_; }
   bool check_config() const { return check_config_; }
+  LogFormat log_format() const {
+    return log_format_ == "json" ? LogFormat::kJson : LogFormat::kText;
+  }
   bool print_config() const { return print_config_; }
 
  private:
@@ -37,6 +41,9 @@ class DaemonFlags {
   int max_connections_ = 4096;
   double listener_probe_seconds_ = 10;
   bool check_config_ = false;
+  double backup_hours_ = 0;
+  std::string log_format_ = "text";
+  std::string log_calls_ = "all";
   bool print_config_ = false;
 };
 

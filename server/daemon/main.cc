@@ -20,6 +20,7 @@
 #include "server/daemon/daemon_flags.h"
 #include "server/daemon/listener_probe.h"
 #include "server/daemon/open_files.h"
+#include "server/daemon/restore_command.h"
 #include "server/daemon/server.h"
 
 namespace {
@@ -48,13 +49,20 @@ int main(int argc, char** argv) {
   psc::daemon::DaemonFlags flags;
   CLI::App app{"pscd: the PSC Registry server (gRPC API psc.registry.v1.Registry)"};
   flags.Register(app);
+  psc::daemon::RestoreFlags restore_flags;
+  CLI::App* restore = psc::daemon::AddRestoreCommand(app, restore_flags);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     // --help and --version exit 0; any bad flag or value exits 2, naming it.
     return app.exit(e) == 0 ? 0 : 2;
   }
+  if (restore->parsed()) {
+    umask(077);  // the restored files hold personal data, as the data dir's do
+    return psc::daemon::RunRestore(restore_flags, std::cout, std::cerr);
+  }
   const psc::service::ServerOptions options = flags.server_options();
+  psc::SetLogFormat(flags.log_format());
   if (flags.print_config()) {
     std::cout << app.config_to_str(/*default_also=*/true, /*write_description=*/true);
     return 0;

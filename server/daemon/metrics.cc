@@ -120,6 +120,13 @@ class Metrics::StateCollector final : public prometheus::Collectable {
                 "When the server's certificate (--tls-cert) expires",
                 absl::ToDoubleSeconds(*sources_->certificate_not_after - absl::UnixEpoch())));
     }
+    if (sources_->latest_backup) {
+      if (std::optional<absl::Time> latest = sources_->latest_backup()) {
+        out.push_back(Gauge("psc_backup_latest_timestamp_seconds",
+                            "When the newest backup in --backup-dir was taken",
+                            absl::ToDoubleSeconds(*latest - absl::UnixEpoch())));
+      }
+    }
     return out;
   }
 

@@ -18,6 +18,8 @@
 //   psc_rocksdb_pending_compaction_bytes   gauge      RocksDB's estimate of compaction debt
 //   psc_data_dir_free_bytes                gauge      free space on the data dir's filesystem
 //   psc_tls_certificate_expiry_timestamp_seconds  gauge  --tls-cert's notAfter (mTLS only)
+//   psc_backup_latest_timestamp_seconds    gauge      when the newest backup was taken (only
+//                                                     when --backup-dir holds one)
 //   process_cpu_seconds_total, process_resident_memory_bytes, process_virtual_memory_bytes,
 //   process_open_fds, process_max_fds, process_start_time_seconds  (the standard process set)
 //   psc_build_info{version,commit}         gauge      always 1
@@ -47,6 +49,7 @@ struct MetricSources {
   std::function<uint64_t()> last_sequence;
   std::function<uint64_t()> index_sequence;
   std::function<uint64_t()> open_watches;
+  std::function<std::optional<absl::Time>()> latest_backup;  // may be empty
   std::optional<absl::Time> certificate_not_after;
 };
 

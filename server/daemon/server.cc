@@ -1,10 +1,13 @@
 #include "server/daemon/server.h"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "grpc/grpc.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server_builder.h"
@@ -83,6 +86,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       std::make_unique<registry::Workflows>(server->store_.get(), server->registry_.get());
   server->measurements_ =
       std::make_unique<registry::Measurements>(server->store_.get(), server->registry_.get());
+  PSC_ASSIGN_OR_RETURN(server->backups_,
+                       registry::Backups::Start(server->store_.get(), options.backup));
   server->store_->SetCommitListener(
       [hub = server->hub_.get(), indexer = server->indexer_.get()](uint64_t last) {
         hub->OnCommit(last);
@@ -93,9 +98,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->service_ = std::make_unique<RegistryService>(
       server->registry_.get(), server->authenticator_.get(), options.limits, server->feed_.get(),
       server->hub_.get(), server->discovery_.get(), server->workflows_.get(),
-      server->measurements_.get());
+      server->measurements_.get(), server->backups_.get());
 
   server->audit_ = std::make_unique<RefusalAudit>();
+  server->call_log_ = std::make_unique<CallLog>(options.log_calls);
   grpc::EnableDefaultHealthCheckService(true);
   // Linking the reflection library registers its plugin for every server; without reflection
   // the builder drops it again.
@@ -115,8 +121,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
       static_cast<int>(absl::ToInt64Milliseconds(options.handshake_timeout)));
   auto interceptors = MalformedRequestInterceptors();
-  interceptors.push_back(
-      CallObserverInterceptor({server->audit_.get(), server->metrics_->calls()}));
+  interceptors.push_back(CallObserverInterceptor(
+      {server->audit_.get(), server->metrics_->calls(), server->call_log_.get()},
+      &server->calls_in_flight_));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || port == 0) {
@@ -139,6 +146,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         .last_sequence = [store = server->store_.get()] { return store->last_sequence(); },
         .index_sequence = [index = server->search_index_.get()] { return index->last_sequence(); },
         .open_watches = [hub = server->hub_.get()] { return static_cast<uint64_t>(hub->size()); },
+        .latest_backup = [backups =
+                              server->backups_.get()] { return backups->latest_backup_time(); },
     };
     if (!options.security.insecure) {
       auto cert = ReadCertificate(options.security.cert_file, options.security.key_file);
@@ -166,13 +175,10 @@ void Server::Shutdown(absl::Duration grace) {
                               "in-flight calls get at most 1 s"));
       grace = std::min(grace, absl::Seconds(1));
     }
-    if (grpc_server_ != nullptr) {
-      grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
-      grpc_server_->Wait();
-      grpc_server_.reset();
-    }
+    if (grpc_server_ != nullptr) StopServing(grace);
     service_.reset();  // runs the similar-initiative hints still queued
     trimmer_.reset();
+    backups_.reset();  // waits for a scheduled backup in progress
     if (store_ != nullptr) store_->SetCommitListener(nullptr);  // the indexer goes next
     indexer_.reset();
     discovery_.reset();
@@ -185,6 +191,27 @@ void Server::Shutdown(absl::Duration grace) {
     store_.reset();  // commits what is queued, joins the committer and closes RocksDB
     stopped_.Notify();
   });
+}
+
+void Server::StopServing(absl::Duration grace) {
+  // gRPC's graceful stop sends each connection a GOAWAY and a PING and waits for the client's
+  // answer, but an idle C++ client reads its connection only at its next poll, up to 5 s later.
+  // So once no call is under way, pscd closes the idle connections itself (cancelling all calls,
+  // of which there are none): a stop lasts as long as the slowest call, not the slowest poller.
+  const absl::Time deadline = absl::Now() + grace;
+  std::atomic<bool> stopped{false};
+  std::thread stopper([this, deadline, &stopped] {
+    grpc_server_->Shutdown(absl::ToChronoTime(deadline));
+    stopped = true;
+  });
+  absl::SleepFor(absl::Milliseconds(20));  // lets Shutdown begin: refuse new calls first
+  while (!stopped.load() && absl::Now() < deadline) {
+    if (calls_in_flight_.load() == 0) grpc_server_cancel_all_calls(grpc_server_->c_server());
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  stopper.join();
+  grpc_server_->Wait();
+  grpc_server_.reset();
 }
 
 absl::Status Server::ReloadPrincipals() {

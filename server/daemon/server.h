@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -13,8 +14,10 @@
 #include "server/registry/discovery/discovery.h"
 #include "server/registry/discovery/search_indexer.h"
 #include "server/registry/feed/change_log_trimmer.h"
+#include "server/registry/operations/backups.h"
 #include "server/registry/records/registry.h"
 #include "server/registry/workflows/workflows.h"
+#include "server/service/call_log.h"
 #include "server/service/credentials.h"
 #include "server/service/refusal_audit.h"
 #include "server/service/registry_service.h"
@@ -40,6 +43,8 @@ struct ServerOptions {
   LimitOptions limits;                     // per-identity write rate and expensive calls
   uint64_t min_free_bytes = 256ull << 20;  // refuse writes (STORAGE_FULL) below this free space
   std::string metrics_listen;              // host:port of GET /metrics; empty: no metrics served
+  CallLogLevel log_calls = CallLogLevel::kAll;  // which calls get a line in the log
+  registry::BackupOptions backup;               // online backups (none without a dir)
 };
 
 // Who may call: every caller an admin with --insecure (loopback only), else the principals
@@ -78,6 +83,8 @@ class Server {
 
  private:
   Server() = default;
+  // Stops taking calls, waits up to `grace` for those under way, then closes every connection.
+  void StopServing(absl::Duration grace);
 
   // First, so that it outlives the store, whose committer feeds it.
   std::unique_ptr<daemon::Metrics> metrics_;
@@ -90,9 +97,12 @@ class Server {
   std::unique_ptr<registry::Discovery> discovery_;
   std::unique_ptr<registry::Workflows> workflows_;
   std::unique_ptr<registry::Measurements> measurements_;
+  std::unique_ptr<registry::Backups> backups_;
   std::unique_ptr<WatchHub> hub_;
   std::unique_ptr<registry::ChangeLogTrimmer> trimmer_;
-  std::unique_ptr<RefusalAudit> audit_;  // before the server: its interceptors use it
+  std::unique_ptr<RefusalAudit> audit_;      // before the server: its interceptors use it
+  std::unique_ptr<CallLog> call_log_;        // the same
+  std::atomic<int64_t> calls_in_flight_{0};  // Registry calls under way (the same)
   std::unique_ptr<RegistryService> service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::string address_;

@@ -2,6 +2,7 @@
 
 #include "psc/registry/v1/registry_service.grpc.pb.h"
 #include "server/registry/feed/change_feed.h"
+#include "server/service/backup_methods.h"
 #include "server/service/discovery_methods.h"
 #include "server/service/measure_methods.h"
 #include "server/service/standard_methods.h"
@@ -23,7 +24,7 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
   RegistryService(registry::Registry* registry, const auth::Authenticator* authenticator,
                   LimitOptions limits, const registry::ChangeFeed* feed, WatchHub* hub,
                   const registry::Discovery* discovery, registry::Workflows* workflows,
-                  registry::Measurements* measurements)
+                  registry::Measurements* measurements, registry::Backups* backups)
       : limits_(limits),
         gate_(authenticator, &limits_),
         slow_calls_(kSlowCallThreads, kMaxQueuedSlowCalls),
@@ -31,6 +32,7 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
         discovery_(discovery, &gate_, &slow_calls_),
         workflows_(workflows, registry, &gate_, &slow_calls_),
         measures_(measurements, registry, &gate_, &slow_calls_),
+        backups_(backups, &gate_, &slow_calls_),
         feed_(feed),
         hub_(hub) {}
 
@@ -121,6 +123,27 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
     return measures_.Spread(c, *request, response);
   }
 
+  grpc::ServerUnaryReactor* CreateBackup(grpc::CallbackServerContext* c,
+                                         const registry::v1::CreateBackupRequest* request,
+                                         registry::v1::Backup* response) override {
+    return backups_.Create(c, *request, response);
+  }
+  grpc::ServerUnaryReactor* ListBackups(grpc::CallbackServerContext* c,
+                                        const registry::v1::ListBackupsRequest* request,
+                                        registry::v1::ListBackupsResponse* response) override {
+    return backups_.List(c, *request, response);
+  }
+  grpc::ServerUnaryReactor* VerifyBackup(grpc::CallbackServerContext* c,
+                                         const registry::v1::VerifyBackupRequest* request,
+                                         registry::v1::Backup* response) override {
+    return backups_.Verify(c, *request, response);
+  }
+  grpc::ServerUnaryReactor* DeleteBackup(grpc::CallbackServerContext* c,
+                                         const registry::v1::DeleteBackupRequest* request,
+                                         google::protobuf::Empty* response) override {
+    return backups_.Delete(c, *request, response);
+  }
+
 // The five standard methods of one kind, each forwarding to the generic handler; `hook` runs
 // after a successful Create or Update.
 #define PSC_STANDARD_METHODS(Type, Plural, KindFn, hook)                                     \
@@ -165,6 +188,7 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
   DiscoveryMethods discovery_;
   WorkflowMethods workflows_;
   MeasureMethods measures_;
+  BackupMethods backups_;
   const registry::ChangeFeed* feed_;
   WatchHub* hub_;
 };

@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "rocksdb/db.h"
 #include "server/storage/family.h"
 
@@ -21,7 +23,18 @@ struct DbHandles {
   bool read_only = false;
 
   rocksdb::ColumnFamilyHandle* cf(Family f) const { return families[static_cast<int>(f)]; }
+
+  // Destroys the family handles and closes the database (no WAL flush). Idempotent.
+  void Close();
 };
+
+// The store's column families, the default one first, as DB::Open takes them.
+std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors();
+
+// Opens the store's database at `path` (with `options`, whose env may be a backup's), or
+// read-only. The RocksDB status on failure.
+rocksdb::Status OpenHandles(const rocksdb::DBOptions& options, const std::string& path,
+                            bool read_only, DbHandles* handles);
 
 // Converts a RocksDB status into an absl::Status (INTERNAL, or NOT_FOUND for NotFound).
 // RocksDB's status as ours: UNAVAILABLE / STORAGE_FULL (with a RetryInfo) when the disk is full,

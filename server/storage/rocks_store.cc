@@ -44,6 +44,41 @@ absl::Status CheckFormatVersion(const DbHandles& handles, const std::string& pat
 
 }  // namespace
 
+void DbHandles::Close() {
+  if (db == nullptr) return;
+  for (auto*& cf : families) {
+    if (cf != nullptr) db->DestroyColumnFamilyHandle(cf);
+    cf = nullptr;
+  }
+  if (default_family != nullptr) db->DestroyColumnFamilyHandle(default_family);
+  default_family = nullptr;
+  db->Close();
+  db.reset();
+}
+
+std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors() {
+  rocksdb::ColumnFamilyOptions cf_options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
+  for (const char* name : kFamilyNames) descriptors.emplace_back(name, cf_options);
+  return descriptors;
+}
+
+rocksdb::Status OpenHandles(const rocksdb::DBOptions& options, const std::string& path,
+                            bool read_only, DbHandles* handles) {
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s =
+      read_only ? rocksdb::DB::OpenForReadOnly(options, path, FamilyDescriptors(), &cfs, &raw)
+                : rocksdb::DB::Open(options, path, FamilyDescriptors(), &cfs, &raw);
+  if (!s.ok()) return s;
+  handles->db.reset(raw);
+  handles->read_only = read_only;
+  handles->default_family = cfs[0];
+  for (int i = 0; i < kFamilyCount; ++i) handles->families[i] = cfs[i + 1];
+  return s;
+}
+
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   std::error_code ec;
   std::filesystem::create_directories(options.path, ec);
@@ -54,20 +89,12 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
-  rocksdb::ColumnFamilyOptions cf_options;
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
-  for (const char* name : kFamilyNames) descriptors.emplace_back(name, cf_options);
-
-  std::vector<rocksdb::ColumnFamilyHandle*> cfs;
-  rocksdb::DB* raw = nullptr;
   // On a full disk RocksDB cannot open for writing (and Debian's build aborts trying): open
   // read-only, so that reads go on, when the disk is short of space and the data dir has data.
   const bool read_only = FreeBytes(options.path) < options.min_free_bytes &&
                          std::filesystem::exists(options.path + "/CURRENT");
-  rocksdb::Status s =
-      read_only ? rocksdb::DB::OpenForReadOnly(db_options, options.path, descriptors, &cfs, &raw)
-                : rocksdb::DB::Open(db_options, options.path, descriptors, &cfs, &raw);
+  auto handles = std::make_unique<DbHandles>();
+  rocksdb::Status s = OpenHandles(db_options, options.path, read_only, handles.get());
   if (!s.ok()) {
     if (s.IsIOError() && absl::StrContains(s.ToString(), "lock")) {
       return absl::FailedPreconditionError("data dir " + options.path +
@@ -75,21 +102,14 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
     }
     return absl::InternalError("cannot open data dir " + options.path + ": " + s.ToString());
   }
-  auto handles = std::make_unique<DbHandles>();
-  handles->db.reset(raw);
-  handles->read_only = read_only;
   if (read_only) {
     LogError(absl::StrCat("storage: the data dir's disk has less than ",
                           options.min_free_bytes >> 20,
                           " MiB free: opened read-only; restart pscd once space is freed to "
                           "accept writes again"));
   }
-  handles->default_family = cfs[0];
-  for (int i = 0; i < kFamilyCount; ++i) handles->families[i] = cfs[i + 1];
   if (absl::Status version = CheckFormatVersion(*handles, options.path); !version.ok()) {
-    for (auto* cf : handles->families) handles->db->DestroyColumnFamilyHandle(cf);
-    handles->db->DestroyColumnFamilyHandle(handles->default_family);
-    handles->db->Close();
+    handles->Close();
     return version;
   }
   return std::make_unique<RocksStore>(std::move(handles), options);
@@ -106,9 +126,7 @@ RocksStore::~RocksStore() {
   // After a write error RocksDB is in its error state, where a WAL flush trips an assertion in
   // Debian's build; every acknowledged write was synced already (when fsync is on).
   if (!write_failed && !handles_->read_only) handles_->db->FlushWAL(/*sync=*/true);
-  for (auto* cf : handles_->families) handles_->db->DestroyColumnFamilyHandle(cf);
-  handles_->db->DestroyColumnFamilyHandle(handles_->default_family);
-  handles_->db->Close();
+  handles_->Close();
 }
 
 void RocksStore::Commit(Mutation mutation, CommitCallback done) {

@@ -42,6 +42,9 @@ class RocksStore final : public Store {
   StoreStats stats() const override;
   void Shutdown() override;
 
+  // The open database (for backups).
+  rocksdb::DB* db() const { return handles_->db.get(); }
+
  private:
   std::unique_ptr<DbHandles> handles_;
   std::unique_ptr<GroupCommitter> committer_;

@@ -1,6 +1,7 @@
 // psc: the command-line client of the PSC Registry.
 
 #include "CLI/CLI.hpp"
+#include "tools/cli/admin_command.h"
 #include "tools/cli/changes_command.h"
 #include "tools/cli/cli_kind.h"
 #include "tools/cli/context.h"
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
   psc::cli::AddExportCommand(app, ctx);
   psc::cli::AddImportCommand(app, ctx);
   psc::cli::AddHistoryCommand(app, ctx);
+  psc::cli::AddAdminCommands(app, ctx);
   psc::cli::AddChangesCommands(app, ctx);
   psc::cli::AddSearchCommands(app, ctx);
   psc::cli::AddWorkflowCommands(app, ctx);

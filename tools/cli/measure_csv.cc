@@ -62,12 +62,12 @@ class CsvLineParser {
 // INVALID_ARGUMENT for an unknown or repeated column or a missing required one.
 absl::Status MapHeader(const std::vector<std::string>& header, int (&cell_of)[kColumns]) {
   for (size_t cell = 0; cell < header.size(); ++cell) {
-    const auto* column = std::find(std::begin(kMeasureCsvColumns), std::end(kMeasureCsvColumns),
-                                   header[cell]);
+    const auto* column =
+        std::find(std::begin(kMeasureCsvColumns), std::end(kMeasureCsvColumns), header[cell]);
     if (column == std::end(kMeasureCsvColumns)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "the header names an unknown column \"", header[cell], "\" (known: ",
-          absl::StrJoin(kMeasureCsvColumns, ", "), ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("the header names an unknown column \"", header[cell],
+                       "\" (known: ", absl::StrJoin(kMeasureCsvColumns, ", "), ")"));
     }
     int& slot = cell_of[column - std::begin(kMeasureCsvColumns)];
     if (slot >= 0) {
@@ -144,7 +144,8 @@ absl::StatusOr<MeasureCsv> ParseMeasureCsv(std::istream& in, const std::string& 
     const auto where = [&] { return absl::StrCat(file_name, ":", line, ": "); };
     auto row = parser.Parse(text);
     if (header_size == 0) {
-      if (!row.ok()) return absl::InvalidArgumentError(absl::StrCat(where(), row.status().message()));
+      if (!row.ok())
+        return absl::InvalidArgumentError(absl::StrCat(where(), row.status().message()));
       auto mapped = MapHeader(*row, cell_of);
       if (!mapped.ok()) return absl::InvalidArgumentError(absl::StrCat(where(), mapped.message()));
       header_size = row->size();
@@ -155,8 +156,8 @@ absl::StatusOr<MeasureCsv> ParseMeasureCsv(std::istream& in, const std::string& 
       continue;
     }
     if (row->size() != header_size) {
-      out.rejects.push_back(absl::StrCat(where(), row->size(), " columns, but the header has ",
-                                         header_size));
+      out.rejects.push_back(
+          absl::StrCat(where(), row->size(), " columns, but the header has ", header_size));
       continue;
     }
     for (int c = 0; c < kColumns; ++c) {

@@ -250,8 +250,13 @@ class RegistryClient {
   // FAILED_PRECONDITION (ALREADY_PARTICIPANT) when it leads or takes part already.
   absl::StatusOr<v1::JoinRequest> CreateJoinRequest(const std::string& initiative,
                                                     const v1::JoinRequest& join_request);
-  // Join requests of an initiative (`parent` = `initiatives/{id}`), or a collaborative's
-  // OUTGOING or INCOMING ones (`parent` = `collaboratives/{id}` and `direction`), oldest first.
+  // The same with every option: a chosen id (ALREADY_EXISTS, RESOURCE_EXISTS, when taken), and
+  // for admins `as_recorded`, which writes an exported request with its state and decision
+  // (what `psc import` does).
+  absl::StatusOr<v1::JoinRequest> CreateJoinRequest(const v1::CreateJoinRequestRequest& request);
+  // Join requests of an initiative (`parent` = `initiatives/{id}`; `initiatives/-` for every
+  // initiative's), or a collaborative's OUTGOING or INCOMING ones (`parent` =
+  // `collaboratives/{id}` and `direction`), oldest first.
   absl::StatusOr<v1::ListJoinRequestsResponse> ListJoinRequests(
       const v1::ListJoinRequestsRequest& request);
   // Approve (the requester becomes a participant in the same write), decline (reason
@@ -269,7 +274,12 @@ class RegistryClient {
   // FAILED_PRECONDITION (NOT_SHAREABLE) for another collaborative's unshareable expert.
   absl::StatusOr<v1::SharingRequest> CreateSharingRequest(
       const std::string& expert, const v1::SharingRequest& sharing_request);
-  // Sharing requests of an expert, or a collaborative's OUTGOING or INCOMING ones.
+  // The same with every option, as CreateJoinRequest's; an ACCEPTED or COMPLETED request as
+  // recorded still may not overbook the expert (OVERBOOKED).
+  absl::StatusOr<v1::SharingRequest> CreateSharingRequest(
+      const v1::CreateSharingRequestRequest& request);
+  // Sharing requests of an expert (`experts/-` for every expert's), or a collaborative's
+  // OUTGOING or INCOMING ones.
   absl::StatusOr<v1::ListSharingRequestsResponse> ListSharingRequests(
       const v1::ListSharingRequestsRequest& request);
   // Accept (FAILED_PRECONDITION, OVERBOOKED, with ErrorInfo metadata `month` and `free_days`,
@@ -314,6 +324,23 @@ class RegistryClient {
   // nationally and per workstream. Every role but ATLAS; INVALID_ARGUMENT for a bad as_of or
   // stale_months outside 1..36.
   absl::StatusOr<v1::SpreadReport> GetSpreadReport(const v1::GetSpreadReportRequest& request);
+
+  // ---- Backups (backup.proto) ----
+  // Admins only: PERMISSION_DENIED (ROLE_NOT_ALLOWED) for other roles. FAILED_PRECONDITION
+  // (BACKUPS_NOT_CONFIGURED) when pscd has no --backup-dir. NOT_FOUND for a backup that is not
+  // there. Backups copy files: give them a deadline of seconds, not milliseconds.
+
+  // Takes a backup now, while writes go on: the backup and the change-log sequence it holds.
+  // Not retried (a retry would take a second backup); UNAVAILABLE (STORAGE_FULL) when the
+  // backup disk is full.
+  absl::StatusOr<v1::Backup> CreateBackup();
+  // Every backup, oldest first.
+  absl::StatusOr<v1::ListBackupsResponse> ListBackups();
+  // Reads every file of backup `name` (`backups/{id}`) and checks its size and checksum: the
+  // backup when all is well, DATA_LOSS (BACKUP_CORRUPT) naming the bad file otherwise.
+  absl::StatusOr<v1::Backup> VerifyBackup(const std::string& name);
+  // Deletes backup `name` and the files no other backup shares.
+  absl::Status DeleteBackup(const std::string& name);
 
   // ---- Audit ----
 

@@ -1,0 +1,79 @@
+#include "tools/cli/admin_command.h"
+
+#include "absl/strings/str_format.h"
+#include "tools/cli/exit_codes.h"
+
+namespace psc::cli {
+namespace {
+
+void PrintBackups(const std::vector<const google::protobuf::Message*>& rows, Context& ctx) {
+  if (ctx.format() == OutputFormat::kJson) {
+    for (const auto* row : rows) ctx.out << ToJsonLine(*row) << "\n";
+    return;
+  }
+  PrintTable({{"NAME", "name"},
+              {"SEQUENCE", "sequence"},
+              {"TAKEN", "create_time"},
+              {"BYTES", "size_bytes"},
+              {"FILES", "file_count"}},
+             rows, ctx.out, ctx.format());
+}
+
+// Adds `psc admin VERB NAME`, calling `run` with the name.
+void AddNamedCommand(CLI::App& admin, Context& ctx, const std::string& verb,
+                     const std::string& help,
+                     std::function<absl::Status(Context&, const std::string&)> run) {
+  auto* cmd = admin.add_subcommand(verb, help);
+  auto name = std::make_shared<std::string>();
+  cmd->add_option("name", *name, "A backup's name, e.g. backups/3")->required();
+  cmd->callback([&ctx, name, run] {
+    if (absl::Status s = run(ctx, *name); !s.ok()) ctx.exit_code = ReportError(s, ctx.err);
+  });
+}
+
+}  // namespace
+
+void AddAdminCommands(CLI::App& app, Context& ctx) {
+  auto* admin =
+      app.add_subcommand("admin",
+                         "Operations for admins: online backups in pscd's --backup-dir (restore is "
+                         "offline: pscd restore --help)");
+  admin->require_subcommand(1);
+  admin->add_subcommand("backup", "Take a backup now, while pscd serves")->callback([&ctx] {
+    auto backup = ctx.Client().CreateBackup();
+    if (!backup.ok()) {
+      ctx.exit_code = ReportError(backup.status(), ctx.err);
+      return;
+    }
+    PrintBackups({&*backup}, ctx);
+  });
+  admin->add_subcommand("backups", "List the backups, oldest first")->callback([&ctx] {
+    auto list = ctx.Client().ListBackups();
+    if (!list.ok()) {
+      ctx.exit_code = ReportError(list.status(), ctx.err);
+      return;
+    }
+    std::vector<const google::protobuf::Message*> rows;
+    for (const auto& backup : list->backups()) rows.push_back(&backup);
+    PrintBackups(rows, ctx);
+  });
+  AddNamedCommand(*admin, ctx, "verify",
+                  "Read every file of a backup and check its size and checksum",
+                  [](Context& ctx, const std::string& name) {
+                    auto backup = ctx.Client().VerifyBackup(name);
+                    if (!backup.ok()) return backup.status();
+                    ctx.out << absl::StrFormat("%s is intact: %d files, %d bytes, sequence %d\n",
+                                               backup->name(), backup->file_count(),
+                                               backup->size_bytes(), backup->sequence());
+                    return absl::OkStatus();
+                  });
+  AddNamedCommand(*admin, ctx, "delete-backup",
+                  "Delete a backup (and the files no other backup shares)",
+                  [](Context& ctx, const std::string& name) {
+                    absl::Status deleted = ctx.Client().DeleteBackup(name);
+                    if (deleted.ok()) ctx.out << "deleted " << name << "\n";
+                    return deleted;
+                  });
+}
+
+}  // namespace psc::cli
