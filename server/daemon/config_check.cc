@@ -136,6 +136,10 @@ bool CheckConfig(const service::ServerOptions& options, std::ostream& out) {
     report.Add("--metrics-listen " + options.metrics_listen, CheckBindable(options.metrics_listen),
                "free");
   }
+  if (!options.health_listen.empty()) {
+    report.Add("--health-listen " + options.health_listen, CheckBindable(options.health_listen),
+               "free");
+  }
   out << (report.ok() ? "pscd would start with this configuration\n"
                       : "pscd would not start: fix each FAIL above\n");
   return report.ok();

@@ -23,6 +23,14 @@ CLI::Validator HostPortValidator() {
       "HOST:PORT");
 }
 
+// host:port, or empty for "none".
+CLI::Validator HostPortOrEmpty() {
+  return HostPortValidator() |
+         CLI::Validator(
+             [](std::string& value) -> std::string { return value.empty() ? "" : "not empty"; },
+             "");
+}
+
 }  // namespace
 
 void DaemonFlags::Register(CLI::App& app) {
@@ -46,11 +54,11 @@ void DaemonFlags::Register(CLI::App& app) {
                  "Address of GET /metrics for Prometheus, host:port, plain HTTP (empty: none). "
                  "Keep it on loopback or a network only the monitoring can reach")
       ->capture_default_str()
-      ->check(HostPortValidator() | CLI::Validator(
-                                        [](std::string& value) -> std::string {
-                                          return value.empty() ? "" : "not empty";
-                                        },
-                                        ""));
+      ->check(HostPortOrEmpty());
+  app.add_option("--health-listen", options_.health_listen,
+                 "Address of a plaintext gRPC server with only the health service, host:port, "
+                 "for probes without a client certificate (Kubernetes gRPC probes); empty: none")
+      ->check(HostPortOrEmpty());
   app.add_option("--log-format", log_format_,
                  "Log lines as text, or as one JSON object a line (time, level, msg and fields)")
       ->capture_default_str()

@@ -101,7 +101,13 @@ int main(int argc, char** argv) {
           : absl::StrCat(", metrics on http://",
                          options.metrics_listen.substr(0, options.metrics_listen.rfind(':')), ":",
                          (*server)->metrics_port(), "/metrics");
-  psc::LogInfo(absl::StrCat("pscd ready, listening on ", (*server)->address(), metrics,
+  const std::string health =
+      options.health_listen.empty()
+          ? std::string()
+          : absl::StrCat(", plaintext health on ",
+                         options.health_listen.substr(0, options.health_listen.rfind(':')), ":",
+                         (*server)->health_port());
+  psc::LogInfo(absl::StrCat("pscd ready, listening on ", (*server)->address(), metrics, health,
                             ", data dir ", options.data_dir,
                             options.security.insecure ? ", insecure" : ", mTLS"));
 

@@ -135,6 +135,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   health->SetServingStatus("grpc.health.v1.Health", true);
   if (options.reflection)
     health->SetServingStatus("grpc.reflection.v1alpha.ServerReflection", true);
+  if (!options.health_listen.empty()) {
+    PSC_ASSIGN_OR_RETURN(server->health_,
+                         daemon::HealthServer::Start(options.health_listen,
+                                                     {registry::v1::Registry::service_full_name(),
+                                                      "grpc.health.v1.Health"}));
+  }
   std::string host = options.listen.substr(0, options.listen.rfind(':'));
   server->address_ = absl::StrCat(host, ":", port);
   server->port_ = port;
@@ -165,6 +171,7 @@ void Server::Shutdown(absl::Duration grace) {
     if (metrics_ != nullptr) metrics_->StopServing();  // scrapes read what is closed below
     // Draining: probes see NOT_SERVING (for every name) while in-flight calls finish.
     if (grpc_server_ != nullptr) grpc_server_->GetHealthCheckService()->Shutdown();
+    if (health_ != nullptr) health_->Drain();
     // Watches are endless: end them first. A client that stopped reading keeps its call open
     // however it is ended, until gRPC cancels every call at the deadline: then the deadline is
     // a second away at most, so a stalled client cannot hold up the stop.
@@ -176,6 +183,7 @@ void Server::Shutdown(absl::Duration grace) {
       grace = std::min(grace, absl::Seconds(1));
     }
     if (grpc_server_ != nullptr) StopServing(grace);
+    health_.reset();
     service_.reset();  // runs the similar-initiative hints still queued
     trimmer_.reset();
     backups_.reset();  // waits for a scheduled backup in progress

@@ -9,6 +9,7 @@
 #include "grpcpp/server.h"
 #include "server/auth/authenticator.h"
 #include "server/common/notification.h"
+#include "server/daemon/health_server.h"
 #include "server/daemon/metrics.h"
 #include "server/index/search_index.h"
 #include "server/registry/discovery/discovery.h"
@@ -45,6 +46,7 @@ struct ServerOptions {
   std::string metrics_listen;              // host:port of GET /metrics; empty: no metrics served
   CallLogLevel log_calls = CallLogLevel::kAll;  // which calls get a line in the log
   registry::BackupOptions backup;               // online backups (none without a dir)
+  std::string health_listen;  // host:port of a plaintext health-only server; empty: none
 };
 
 // Who may call: every caller an admin with --insecure (loopback only), else the principals
@@ -68,6 +70,8 @@ class Server {
   int port() const { return port_; }
   // The port of GET /metrics (0 when options.metrics_listen is empty).
   int metrics_port() const { return metrics_->port(); }
+  // The port of the plaintext health server (0 when options.health_listen is empty).
+  int health_port() const { return health_ == nullptr ? 0 : health_->port(); }
 
   // Stops taking calls, lets in-flight calls finish (cancelling them after `grace`), commits
   // what is queued and closes the store. Idempotent.
@@ -105,6 +109,7 @@ class Server {
   std::atomic<int64_t> calls_in_flight_{0};  // Registry calls under way (the same)
   std::unique_ptr<RegistryService> service_;
   std::unique_ptr<grpc::Server> grpc_server_;
+  std::unique_ptr<daemon::HealthServer> health_;
   std::string address_;
   int port_ = 0;
   std::once_flag shutdown_once_;

@@ -74,6 +74,34 @@ TEST_F(ServerTest, StopIsPromptWithIdleClientsConnected) {
   std::cout << "stop with 3 idle clients took " << absl::FormatDuration(took) << "\n";
 }
 
+TEST_F(ServerTest, APlaintextHealthPortAnswersHealthAndNothingElse) {
+  TempDir dir;
+  auto pscd = PscdProcess::Start(
+      {.data_dir = dir.Sub("data"), .extra_args = {"--health-listen", "127.0.0.1:0"}});
+  ASSERT_TRUE(pscd.ok()) << pscd.status();
+  const std::string log = (*pscd)->Log();
+  const std::string marker = "plaintext health on ";
+  const size_t at = log.find(marker);
+  ASSERT_NE(at, std::string::npos) << log;
+  client::ClientOptions plaintext;
+  plaintext.target = log.substr(at + marker.size(), log.find(',', at) - at - marker.size());
+  plaintext.insecure = true;
+  client::RegistryClient probe(plaintext);  // no client certificate, as a kubelet probes
+  for (const char* service : {"", "psc.registry.v1.Registry", "grpc.health.v1.Health"}) {
+    auto serving = probe.IsServing(service);
+    ASSERT_TRUE(serving.ok()) << service << ": " << serving.status();
+    EXPECT_TRUE(*serving) << service;
+  }
+  EXPECT_EQ(probe.IsServing("no.such.Service").status().code(), absl::StatusCode::kNotFound);
+  // Only health: no registry data without a certificate.
+  EXPECT_EQ(probe.ListCollaboratives({}).status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(WEXITSTATUS((*pscd)->Stop(SIGTERM)), 0);
+  // A bad address is a usage error, named.
+  ProcessResult bad = RunProcess({PscdPath(), "--insecure", "--health-listen", "nowhere"}, {});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--health-listen"), std::string::npos) << bad.err;
+}
+
 TEST_F(ServerTest, DataSurvivesACleanRestart) {
   StopServer();
   StartServer(/*fsync=*/true);

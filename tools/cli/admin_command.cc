@@ -76,4 +76,21 @@ void AddAdminCommands(CLI::App& app, Context& ctx) {
                   });
 }
 
+void AddHealthCommand(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand(
+      "health", "Whether pscd serves (exit 0: SERVING; 1: NOT_SERVING, e.g. while it stops)");
+  auto service = std::make_shared<std::string>();
+  cmd->add_option("service", *service,
+                  "A service by full name, e.g. psc.registry.v1.Registry (default: the server)");
+  cmd->callback([&ctx, service] {
+    auto serving = ctx.Client().IsServing(*service);
+    if (!serving.ok()) {
+      ctx.exit_code = ReportError(serving.status(), ctx.err);
+      return;
+    }
+    ctx.out << (*serving ? "SERVING" : "NOT_SERVING") << "\n";
+    if (!*serving) ctx.exit_code = 1;
+  });
+}
+
 }  // namespace psc::cli

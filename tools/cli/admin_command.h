@@ -8,4 +8,8 @@ namespace psc::cli {
 // psc admin backup | backups | verify NAME | delete-backup NAME: online backups (admins only).
 void AddAdminCommands(CLI::App& app, Context& context);
 
+// psc health [SERVICE]: SERVING (exit 0) or NOT_SERVING (exit 1), from the gRPC health service;
+// for scripts and a container's HEALTHCHECK (with pscd's --health-listen and --insecure).
+void AddHealthCommand(CLI::App& app, Context& context);
+
 }  // namespace psc::cli

@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
   psc::cli::AddImportCommand(app, ctx);
   psc::cli::AddHistoryCommand(app, ctx);
   psc::cli::AddAdminCommands(app, ctx);
+  psc::cli::AddHealthCommand(app, ctx);
   psc::cli::AddChangesCommands(app, ctx);
   psc::cli::AddSearchCommands(app, ctx);
   psc::cli::AddWorkflowCommands(app, ctx);
