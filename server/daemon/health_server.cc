@@ -1,39 +1,19 @@
 #include "server/daemon/health_server.h"
 
-#include <algorithm>
 #include <atomic>
 #include <set>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "server/daemon/without_reflection.h"
 
 namespace psc::daemon {
-namespace {
 
 using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
-
-// Only this server's own health service: no reflection (pscd registers the plugin for every
-// server), and no SO_REUSEPORT (the port is this pscd's alone).
-class HealthOnly final : public grpc::ServerBuilderOption {
- public:
-  void UpdateArguments(grpc::ChannelArguments* args) override {
-    args->SetInt(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  }
-  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
-    plugins->erase(std::remove_if(plugins->begin(), plugins->end(),
-                                  [](const std::unique_ptr<grpc::ServerBuilderPlugin>& p) {
-                                    return absl::StrContains(p->name(), "reflection");
-                                  }),
-                   plugins->end());
-  }
-};
-
-}  // namespace
 
 // grpc.health.v1.Health's Check: SERVING for "" and the names given, until drained; NOT_FOUND
 // for any other name. Thread-safe: the names never change, `serving_` is atomic.
@@ -71,7 +51,8 @@ absl::StatusOr<std::unique_ptr<HealthServer>> HealthServer::Start(
   std::unique_ptr<HealthServer> health(new HealthServer);
   health->service_ = std::make_unique<Service>(services);
   grpc::ServerBuilder builder;
-  builder.SetOption(std::make_unique<HealthOnly>());
+  builder.SetOption(std::make_unique<WithoutReflection>());
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);  // the port is this pscd's alone
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &health->port_);
   builder.RegisterService(health->service_.get());  // gRPC adds no default health service then
   health->server_ = builder.BuildAndStart();

@@ -13,6 +13,7 @@
 #include "grpcpp/server_builder.h"
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
+#include "server/daemon/without_reflection.h"
 #include "server/registry/kinds/kind_check.h"
 #include "server/service/call_observer.h"
 #include "server/service/certificate_info.h"
@@ -22,22 +23,6 @@
 #include "server/service/unary_call.h"
 
 namespace psc::service {
-namespace {
-
-// Removes gRPC server reflection from a ServerBuilder.
-class WithoutReflection final : public grpc::ServerBuilderOption {
- public:
-  void UpdateArguments(grpc::ChannelArguments*) override {}
-  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
-    plugins->erase(std::remove_if(plugins->begin(), plugins->end(),
-                                  [](const std::unique_ptr<grpc::ServerBuilderPlugin>& p) {
-                                    return absl::StrContains(p->name(), "reflection");
-                                  }),
-                   plugins->end());
-  }
-};
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<auth::Authenticator>> MakeAuthenticator(
     const ServerOptions& options) {
@@ -107,7 +92,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   // the builder drops it again.
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  if (!options.reflection) builder.SetOption(std::make_unique<WithoutReflection>());
+  if (!options.reflection) builder.SetOption(std::make_unique<daemon::WithoutReflection>());
   int port = 0;
   builder.AddListeningPort(options.listen, credentials, &port);
   builder.RegisterService(server->service_.get());
