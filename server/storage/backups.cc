@@ -32,15 +32,19 @@ std::string SequenceFile(const std::string& dir, uint32_t id) {
   return absl::StrCat(dir, "/sequence/", id);
 }
 
-// RocksDB's status as ours, with the backup directory's path taken out of the message: clients
-// learn which file of a backup is wrong, not where the server keeps it.
+// A damaged backup's status: DATA_LOSS, with the backup directory's path taken out of the
+// message: clients learn which file of a backup is wrong, not where the server keeps it.
+absl::Status Damaged(const rocksdb::Status& s, const std::string& dir) {
+  return Error(absl::StatusCode::kDataLoss, "BACKUP_CORRUPT",
+               absl::StrReplaceAll(s.ToString(), {{dir + "/", ""}, {dir, "backup dir"}}));
+}
+
+// RocksDB's status as ours: a checksum or size that does not match is a damaged backup; a full
+// disk is STORAGE_FULL; anything else (say, a directory pscd may not write) STORAGE_ERROR,
+// logged with its detail.
 absl::Status FromBackupEngine(const rocksdb::Status& s, const std::string& dir) {
   if (s.ok()) return absl::OkStatus();
-  if (s.IsCorruption() || s.IsIOError()) {
-    if (s.IsNoSpace()) return FromRocks(s);
-    return Error(absl::StatusCode::kDataLoss, "BACKUP_CORRUPT",
-                 absl::StrReplaceAll(s.ToString(), {{dir + "/", ""}, {dir, "backup dir"}}));
-  }
+  if (s.IsCorruption()) return Damaged(s, dir);
   return FromRocks(s);
 }
 
@@ -162,7 +166,11 @@ absl::StatusOr<BackupInfo> BackupDir::Get(uint32_t id) const { return Describe(i
 
 absl::Status BackupDir::Verify(uint32_t id) const {
   PSC_RETURN_IF_ERROR(Describe(id).status());
-  return FromBackupEngine(engine_->VerifyBackup(id, /*verify_with_checksum=*/true), path_);
+  // Any failure to read a file of the backup back as it was written means the backup is damaged
+  // (a file gone is NotFound, one cut short an IOError).
+  rocksdb::Status s = engine_->VerifyBackup(id, /*verify_with_checksum=*/true);
+  if (s.ok() || s.IsNoSpace()) return FromRocks(s);
+  return Damaged(s, path_);
 }
 
 absl::Status BackupDir::Delete(uint32_t id) {
@@ -215,13 +223,15 @@ absl::StatusOr<BackupInfo> RestoreBackup(const std::string& backup_dir, uint32_t
   fs::remove_all(staging, ec);
   rocksdb::Status s =
       dir->engine_->RestoreDBFromBackup(rocksdb::RestoreOptions(), id, staging, staging);
+  // RocksDB's restore error does not say which file is damaged; Verify does.
+  absl::Status damage = s.IsCorruption() ? dir->Verify(id) : absl::OkStatus();
   dir.reset();  // joins the engine's copying threads
   if (s.ok() && ::rename(staging.c_str(), data_dir.c_str()) != 0) {
     s = rocksdb::Status::IOError("cannot rename the restored files into " + data_dir);
   }
   if (!s.ok()) {
     fs::remove_all(staging, ec);
-    return FromBackupEngine(s, backup_dir);
+    return damage.ok() ? FromBackupEngine(s, backup_dir) : damage;
   }
   return info;
 }

@@ -259,7 +259,14 @@ TEST_F(BackupTest, VerifyAndRestoreDetectACorruptedFile) {
   ProcessResult restore = Restore({"--from", backups_, "--data-dir", target});
   EXPECT_EQ(restore.exit_code, 1);
   EXPECT_THAT(restore.err, HasSubstr("pscd restore: "));
+  EXPECT_THAT(restore.err, HasSubstr(fs::path(table).filename().string())) << "names the file";
   EXPECT_FALSE(fs::exists(target)) << "a failed restore leaves nothing behind";
+
+  // A file gone is damage too.
+  fs::remove(table);
+  s = again.VerifyBackup("backups/1").status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+  EXPECT_EQ(Reason(s), "BACKUP_CORRUPT");
 }
 
 TEST_F(BackupTest, RestoreRefusesANonEmptyTargetAndAMissingBackup) {
