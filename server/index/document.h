@@ -14,7 +14,7 @@ namespace psc::index {
 // them is also found without the prefix. Any other field name is searched without a prefix.
 inline constexpr const char* kPrefixedTextFields[] = {"title", "topic", "skill"};
 
-// Fields that get facet counts, in a fixed order (each has its own value slot).
+// Fields that get facet counts, in a fixed order (at most 10: schema::kFacetSlot).
 inline constexpr const char* kFacetFields[] = {"kind", "workstream", "collaborative", "skill",
                                                "status"};
 

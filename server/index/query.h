@@ -29,6 +29,9 @@ struct Query {
   int limit = 20;
   bool facets = false;
   bool exact_total = true;  // count every match (Result::total exact); false: top hits only
+  // With match_any_word and literal (similarity): only the text's rarest words are OR-ed, while
+  // the documents holding them add up to at most this many, which bounds the query's cost.
+  uint32_t similarity_postings = 8000;
   bool snippets = true;
 };
 

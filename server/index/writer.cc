@@ -86,16 +86,14 @@ Xapian::Document Writer::Build(const Document& document) {
     generator_.increase_termpos();  // no phrase spans two fields
   }
   doc.add_boolean_term(schema::IdTerm(document.id));
-  std::vector<std::set<std::string>> facet_values(std::size(kFacetFields));
+  std::set<std::string> facet_values;  // "{facet index}{value}", sorted and unique
   for (const Term& term : document.terms) {
     doc.add_boolean_term(schema::FilterTerm(term));
     for (size_t i = 0; i < std::size(kFacetFields); ++i) {
-      if (term.field == kFacetFields[i]) facet_values[i].insert(term.value);
+      if (term.field == kFacetFields[i]) facet_values.insert(absl::StrCat(i, term.value));
     }
   }
-  for (size_t i = 0; i < facet_values.size(); ++i) {
-    if (!facet_values[i].empty()) doc.add_value(i, absl::StrJoin(facet_values[i], "\n"));
-  }
+  if (!facet_values.empty()) doc.add_value(schema::kFacetSlot, absl::StrJoin(facet_values, "\n"));
   doc.add_value(schema::kTitleSlot, document.title);
   doc.add_value(schema::kIdSlot, document.id);
   for (const auto& [slot, value] : document.numbers) {

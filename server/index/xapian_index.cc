@@ -74,6 +74,30 @@ const Xapian::SimpleStopper& Stopwords() {
   return *stopper;
 }
 
+// The similarity query for `parsed` (an OR of the text's words): an OR of its rarest words while
+// their postings (documents holding them) add up to at most `budget`. The rare words say whether
+// two initiatives are the same work (as Lucene's MoreLikeThis leaves out words above a
+// maxDocFreq), and the budget bounds the query's cost whatever the size of the registry or of
+// the text. Not Xapian's OP_ELITE_SET, whose percentages still count the words it leaves out.
+Xapian::Query DistinctiveTerms(const Xapian::Query& parsed, const Xapian::Database& db,
+                               Xapian::doccount budget) {
+  std::vector<std::pair<Xapian::doccount, std::string>> terms;
+  for (auto it = parsed.get_unique_terms_begin(); it != parsed.get_unique_terms_end(); ++it) {
+    const Xapian::doccount frequency = db.get_termfreq(*it);
+    if (frequency > 0) terms.emplace_back(frequency, *it);  // 0: in no document
+  }
+  std::sort(terms.begin(), terms.end());
+  std::vector<Xapian::Query> rarest;
+  Xapian::doccount postings = 0;
+  for (const auto& [frequency, term] : terms) {
+    if (postings + frequency > budget) break;
+    postings += frequency;
+    rarest.emplace_back(term);
+  }
+  if (rarest.empty()) return Xapian::Query();  // nothing distinctive: matches nothing
+  return Xapian::Query(Xapian::Query::OP_OR, rarest.begin(), rarest.end());
+}
+
 // Never Xapian::Query::MatchAll or MatchNothing: they are static objects whose reference count
 // Xapian updates without atomics, so copying them from concurrent searches corrupts memory (a
 // crash seen with four searches at once). A fresh query per search shares nothing.
@@ -90,6 +114,9 @@ Xapian::Query ParseText(const Query& query, const Xapian::Database& db, Xapian::
                     : Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                           Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD;
   Xapian::Query parsed = qp->parse_query(WithoutProximityOperators(query.text), flags);
+  if (query.match_any_word && query.literal) {
+    parsed = DistinctiveTerms(parsed, db, query.similarity_postings);
+  }
   // A query of stopwords alone parses to nothing; it matches nothing rather than everything.
   return parsed.empty() ? Xapian::Query() : parsed;  // Query(): matches nothing
 }
@@ -135,13 +162,8 @@ absl::StatusOr<Result> Run(const Query& query, const Xapian::Database& db) {
   if (query.min_percent > 0) enquire.set_cutoff(query.min_percent);
   // Ties go by name, not by insertion order, so that a rebuilt index answers identically.
   enquire.set_sort_by_relevance_then_value(schema::kIdSlot, false);
-  std::vector<std::unique_ptr<FacetCounter>> counters;
-  if (query.facets) {
-    for (size_t i = 0; i < std::size(kFacetFields); ++i) {
-      counters.push_back(std::make_unique<FacetCounter>(i));
-      enquire.add_matchspy(counters.back().get());
-    }
-  }
+  FacetCounter counter(std::size(kFacetFields));
+  if (query.facets) enquire.add_matchspy(&counter);
   // Checking every match makes the total (and the facet counts) exact, not estimates; without
   // that, Xapian stops early once no other document can reach the top hits.
   const bool exact = query.exact_total || query.facets;
@@ -165,9 +187,9 @@ absl::StatusOr<Result> Run(const Query& query, const Xapian::Database& db) {
     }
     result.hits.push_back(std::move(hit));
   }
-  for (size_t i = 0; i < counters.size(); ++i) {
+  for (size_t i = 0; query.facets && i < std::size(kFacetFields); ++i) {
     auto& out = result.facets[kFacetFields[i]];
-    out.assign(counters[i]->counts().begin(), counters[i]->counts().end());
+    out.assign(counter.counts(i).begin(), counter.counts(i).end());
     std::stable_sort(out.begin(), out.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
   }

@@ -61,6 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                       .literal = true,
                       .at_least = {{0, 1.0}},
                       .boost = {{0, 0.5}},
-                      .min_percent = 10});
+                      .min_percent = 10,
+                      .similarity_postings = 2});
   return 0;
 }

@@ -88,6 +88,25 @@ TEST_F(SearchIndexTest, CountsFacetsOverEveryMatch) {
   EXPECT_EQ(r.facets["workstream"].size(), 2u);
 }
 
+// Similarity ORs only the text's rarest words, while the documents holding them fit the budget.
+TEST_F(SearchIndexTest, SimilarityUsesTheRarestWordsWithinItsPostingBudget) {
+  const Query similar{.text = "sepsis dashboard of the wards",
+                      .match_any_word = true,
+                      .literal = true,
+                      .exact_total = false};
+  // "sepsis" (2 documents) + "dashboard" (1) + "wards" (2) fit 8,000 postings: a, b, c all share
+  // a word; "of" and "the" are stopwords.
+  EXPECT_EQ(Run(similar).total, 3u);
+  // A budget of 1 leaves only the rarest word, "dashboard": c alone.
+  Query rarest = similar;
+  rarest.similarity_postings = 1;
+  EXPECT_EQ(Ids(Run(rarest)), std::vector<std::string>{"c"});
+  // Words in no document, or all above the budget, match nothing (not everything).
+  rarest.similarity_postings = 0;
+  EXPECT_EQ(Run(rarest).total, 0u);
+  EXPECT_EQ(Run({.text = "quetzal marmoset", .match_any_word = true, .literal = true}).total, 0u);
+}
+
 TEST_F(SearchIndexTest, ReplacesDeletesAndKeepsItsSequenceAcrossReopen) {
   EXPECT_EQ(index_->last_sequence(), 7u);
   ASSERT_TRUE(
