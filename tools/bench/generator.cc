@@ -1,5 +1,7 @@
 #include "tools/bench/generator.h"
 
+#include <string_view>
+
 #include "absl/strings/str_cat.h"
 
 namespace psc::bench {
@@ -65,39 +67,45 @@ std::vector<v1::Collaborative> GeneratedCollaboratives() {
   return out;
 }
 
+v1::Initiative GenerateInitiative(int n) {
+  v1::Initiative initiative;
+  v1::Initiative* i = &initiative;
+  i->set_title(absl::StrCat(Phrase(n), " in ", From(kSettings, n, 3)));
+  i->set_summary(Prose(n));
+  i->set_lead_collaborative(Collaborative(n, 8));
+  if (Pick(n, 9, 3) == 0) i->add_participant_collaboratives(Collaborative(n, 10));
+  if (i->participant_collaboratives_size() > 0 &&
+      i->participant_collaboratives(0) == i->lead_collaborative()) {
+    i->clear_participant_collaboratives();
+  }
+  i->set_workstream(From(kWorkstreams, n, 11));
+  if (i->workstream() == v1::LOCAL) i->set_local_priority(From(kSubjects, n, 12));
+  i->set_status(From(kStatuses, n, 13));
+  i->add_topics(From(kSubjects, n, 1));
+  // What the lifecycle rules ask of each status: a complete measurement plan to be active or
+  // spreading, a reason to be paused or stopped.
+  if (i->status() == v1::ACTIVE || i->status() == v1::SPREADING) {
+    for (v1::MeasureKind kind : {v1::OUTCOME, v1::PROCESS, v1::BALANCING}) {
+      v1::Measure* m = i->add_measures();
+      m->set_kind(kind);
+      m->set_name(absl::StrCat(From(kSubjects, n, 2 + kind), " rate"));
+      m->set_operational_definition("per 1,000 bed days, monthly");
+      m->set_baseline("12");
+      m->set_target("6");
+    }
+    i->add_milestones()->set_title("Pilot wards live");
+  }
+  if (i->status() == v1::PAUSED || i->status() == v1::STOPPED) {
+    i->set_status_reason("Paused while the team is redeployed");
+  }
+  return initiative;
+}
+
 v1::RegistryRecord GenerateRecord(int n) {
   v1::RegistryRecord record;
   const unsigned kind = Pick(n, 7, 10);
   if (kind < 5) {
-    v1::Initiative* i = record.mutable_initiative();
-    i->set_title(absl::StrCat(Phrase(n), " in ", From(kSettings, n, 3)));
-    i->set_summary(Prose(n));
-    i->set_lead_collaborative(Collaborative(n, 8));
-    if (Pick(n, 9, 3) == 0) i->add_participant_collaboratives(Collaborative(n, 10));
-    if (i->participant_collaboratives_size() > 0 &&
-        i->participant_collaboratives(0) == i->lead_collaborative()) {
-      i->clear_participant_collaboratives();
-    }
-    i->set_workstream(From(kWorkstreams, n, 11));
-    if (i->workstream() == v1::LOCAL) i->set_local_priority(From(kSubjects, n, 12));
-    i->set_status(From(kStatuses, n, 13));
-    i->add_topics(From(kSubjects, n, 1));
-    // What the lifecycle rules ask of each status: a complete measurement plan to be active or
-    // spreading, a reason to be paused or stopped.
-    if (i->status() == v1::ACTIVE || i->status() == v1::SPREADING) {
-      for (v1::MeasureKind kind : {v1::OUTCOME, v1::PROCESS, v1::BALANCING}) {
-        v1::Measure* m = i->add_measures();
-        m->set_kind(kind);
-        m->set_name(absl::StrCat(From(kSubjects, n, 2 + kind), " rate"));
-        m->set_operational_definition("per 1,000 bed days, monthly");
-        m->set_baseline("12");
-        m->set_target("6");
-      }
-      i->add_milestones()->set_title("Pilot wards live");
-    }
-    if (i->status() == v1::PAUSED || i->status() == v1::STOPPED) {
-      i->set_status_reason("Paused while the team is redeployed");
-    }
+    *record.mutable_initiative() = GenerateInitiative(n);
   } else if (kind < 7) {
     v1::CaseStudy* c = record.mutable_case_study();
     c->set_title(absl::StrCat(Phrase(n), " reduced harm"));
@@ -127,6 +135,15 @@ v1::RegistryRecord GenerateRecord(int n) {
     r->add_topics(From(kSubjects, n, 1));
   }
   return record;
+}
+
+std::vector<std::string> BenchTerms() {
+  std::vector<std::string> terms;
+  for (const char* word : kSubjects) {
+    if (std::string_view(word).find(' ') == std::string_view::npos) terms.push_back(word);
+  }
+  for (const char* word : kActions) terms.push_back(word);
+  return terms;
 }
 
 const std::vector<BenchQuery>& BenchQueries() {

@@ -59,6 +59,15 @@ absl::Status BenchSearch(psc::client::RegistryClient& client, int n) {
   return client.Search(request).status();
 }
 
+// Searches one word, top 10 (facets are always on), as query number `n` of the peer comparison.
+absl::Status TermSearch(psc::client::RegistryClient& client, int n) {
+  static const std::vector<std::string> terms = psc::bench::BenchTerms();
+  v1::SearchRequest request;
+  request.set_query(terms[n % terms.size()]);
+  request.set_page_size(10);
+  return client.Search(request).status();
+}
+
 // Creates an initiative with a unique word, then searches for it until it shows; returns the
 // microseconds from the create's acknowledgement to the first search that finds it.
 absl::StatusOr<double> SearchLag(psc::client::RegistryClient& client, const std::string& lead,
@@ -117,15 +126,18 @@ int main(int argc, char** argv) {
   app.add_option("--target", target, "pscd address (loopback only)")->capture_default_str();
   app.add_option(
          "--op", op,
-         "create (Initiative creates), create-case-study (published case studies), get "
+         "create (Initiative creates), create-varied (generated initiatives: varied text, so the "
+         "similar-initiative hint does real work), create-case-study (published case studies), get "
          "(Get of one initiative), health (the empty health-check RPC, the floor), "
-         "watch-lag (creates while a watcher measures commit-to-delivery lag), or slow "
+         "search (8 queries in turn: phrases, prefixes, OR, NOT, kinds; page of 20), search-term "
+         "(one-word queries, top 10), watch-lag (creates while a watcher measures "
+         "commit-to-delivery lag), or slow "
          "(reports, wildcard searches and min_sequence searches in turn), measures-generate "
          "(initiatives with 3 measures x 4 sites x 36 months of data), chart (the SPC "
          "chart of a 1,000-point series) or spread (the spread report)")
-      ->check(
-          CLI::IsMember({"create", "create-case-study", "get", "health", "watch-lag", "generate",
-                         "search", "search-lag", "slow", "measures-generate", "chart", "spread"}))
+      ->check(CLI::IsMember({"create", "create-varied", "create-case-study", "get", "health",
+                             "watch-lag", "generate", "search", "search-term", "search-lag", "slow",
+                             "measures-generate", "chart", "spread"}))
       ->capture_default_str();
   app.add_option("--clients", clients, "Concurrent clients (threads, one call in flight each)")
       ->check(CLI::Range(1, 512))
@@ -158,7 +170,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "psc-load: %s\n", made.status().ToString().c_str());
     return 1;
   }
-  if (op == "generate") {
+  if (op == "generate" || op == "create-varied") {
     for (const v1::Collaborative& g : psc::bench::GeneratedCollaboratives()) {
       auto id = g.name().substr(g.name().find('/') + 1);
       auto made_g = client.CreateCollaborative(g, {.id = id});
@@ -220,6 +232,8 @@ int main(int argc, char** argv) {
         if (op == "generate") {
           s = CreateRecord(client, psc::bench::GenerateRecord(static_cast<int>(number)));
           if (number > 0 && number % 20000 == 0) std::fprintf(stderr, "generated %ld\n", number);
+        } else if (op == "search-term") {
+          s = TermSearch(client, static_cast<int>(number));
         } else if (op == "search") {
           s = BenchSearch(client, static_cast<int>(number));
         } else if (op == "slow") {
@@ -238,6 +252,9 @@ int main(int argc, char** argv) {
           c.set_owner_collaborative(lead);
           c.set_publication_state(v1::PUBLISHED);
           s = client.CreateCaseStudy(c).status();
+        } else if (op == "create-varied") {
+          // Numbers far above any --op generate run's, so these add to what is there.
+          s = client.CreateInitiative(psc::bench::GenerateInitiative(50'000'000 + number)).status();
         } else if (op == "create" || op == "watch-lag") {
           s = client.CreateInitiative(BenchInitiative(lead, t * 1000000 + n)).status();
         } else if (op == "measures-generate") {
