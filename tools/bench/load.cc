@@ -6,6 +6,9 @@
 //   psc-load --op search --clients 1 --seconds 10         (search latency over what is there)
 //   psc-load --op search-lag --count 200                  (commit-to-searchable time)
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -17,6 +20,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "psc/client/registry_client.h"
+#include "tools/bench/driver.h"
+#include "tools/bench/etcd_load.h"
 #include "tools/bench/generator.h"
 #include "tools/bench/measures_load.h"
 
@@ -111,6 +116,63 @@ absl::Status SlowCall(psc::client::RegistryClient& client, int n) {
   }
 }
 
+// Writes a small record at `offset` of a file and waits for it to reach the disk (fdatasync),
+// as RocksDB's write-ahead log does: the floor of a durable create.
+absl::Status OneFsync(int fd, off_t offset) {
+  static const char kRecord[128] = {};
+  if (::pwrite(fd, kRecord, sizeof(kRecord), offset) != sizeof(kRecord) || ::fdatasync(fd) != 0) {
+    return absl::ErrnoToStatus(errno, "write + fdatasync");
+  }
+  return absl::OkStatus();
+}
+
+// --op fsync: the floor of a durable write, with no RPC.
+int RunFsync(const std::string& dir, double seconds, long count) {
+  const std::string path = dir + "/psc-load-fsync";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0600);
+  // Written and synced first, so that each fdatasync writes data, not the file's size or its
+  // extents (as RocksDB's recycled log).
+  constexpr off_t kFileSize = 4 << 20;
+  const std::string zeros(kFileSize, '\0');
+  if (fd < 0 || ::write(fd, zeros.data(), zeros.size()) != kFileSize || ::fsync(fd) != 0) {
+    std::perror(path.c_str());
+    return 1;
+  }
+  const psc::bench::DriveResult result = psc::bench::Drive(
+      1, seconds, count, [&](int, long number) -> absl::StatusOr<std::optional<double>> {
+        absl::Status s = OneFsync(fd, static_cast<off_t>(number * 128) % kFileSize);
+        if (!s.ok()) return s;
+        return std::nullopt;
+      });
+  ::close(fd);
+  ::unlink(path.c_str());
+  psc::bench::PrintSummary("fsync", 1, result);
+  return result.errors == 0 ? 0 : 1;
+}
+
+// --op etcd-put / etcd-range: the etcd peer, records 0 .. count-1 (put: in turn, once each;
+// range: at random among them).
+int RunEtcd(const std::string& op, const psc::client::ClientOptions& options, int clients,
+            double seconds, long count) {
+  auto etcd = psc::bench::EtcdLoad::Connect(options);
+  if (!etcd.ok()) {
+    std::fprintf(stderr, "psc-load: %s\n", etcd.status().ToString().c_str());
+    return 1;
+  }
+  const long keys = count > 0 ? count : 1000;
+  const psc::bench::DriveResult result = psc::bench::Drive(
+      clients, seconds, op == "etcd-put" ? count : 0,
+      [&](int, long number) -> absl::StatusOr<std::optional<double>> {
+        absl::Status s = op == "etcd-put"
+                             ? (*etcd)->Put(static_cast<int>(number))
+                             : (*etcd)->Range(static_cast<int>((number * 7919) % keys));
+        if (!s.ok()) return s;
+        return std::nullopt;
+      });
+  psc::bench::PrintSummary(op, clients, result);
+  return result.errors == 0 ? 0 : 1;
+}
+
 bool IsLoopback(const std::string& target) {
   return absl::StartsWith(target, "127.") || absl::StartsWith(target, "localhost:") ||
          absl::StartsWith(target, "[::1]:");
@@ -130,23 +192,35 @@ int main(int argc, char** argv) {
          "similar-initiative hint does real work), create-case-study (published case studies), get "
          "(Get of one initiative), health (the empty health-check RPC, the floor), "
          "search (8 queries in turn: phrases, prefixes, OR, NOT, kinds; page of 20), search-term "
-         "(one-word queries, top 10), watch-lag (creates while a watcher measures "
+         "(one-word queries, top 10), fsync (no RPC: 128-byte appends, each followed by "
+         "fdatasync, in --fsync-dir: the floor of a durable write), etcd-put / etcd-range "
+         "(--target is "
+         "etcd: generated records as JSON under records/N; a range of --count records must have "
+         "been put first), watch-lag (creates while a "
+         "watcher measures "
          "commit-to-delivery lag), or slow "
          "(reports, wildcard searches and min_sequence searches in turn), measures-generate "
          "(initiatives with 3 measures x 4 sites x 36 months of data), chart (the SPC "
          "chart of a 1,000-point series) or spread (the spread report)")
-      ->check(CLI::IsMember({"create", "create-varied", "create-case-study", "get", "health",
-                             "watch-lag", "generate", "search", "search-term", "search-lag", "slow",
-                             "measures-generate", "chart", "spread"}))
+      ->check(
+          CLI::IsMember({"create", "create-varied", "create-case-study", "get", "health",
+                         "watch-lag", "generate", "search", "search-term", "search-lag", "fsync",
+                         "etcd-put", "etcd-range", "slow", "measures-generate", "chart", "spread"}))
       ->capture_default_str();
   app.add_option("--clients", clients, "Concurrent clients (threads, one call in flight each)")
       ->check(CLI::Range(1, 512))
       ->capture_default_str();
   app.add_option("--seconds", seconds, "How long to run, at most")
-      ->check(CLI::Range(0.5, 600.0))
+      ->check(CLI::Range(0.5, 86400.0))
       ->capture_default_str();
   long count = 0;
   app.add_option("--count", count, "Stop after this many calls in all (0: run for --seconds)");
+  bool print_terms = false;
+  app.add_flag("--print-terms", print_terms,
+               "Print the words of --op search-term, one a line, and exit (for the peers)");
+  std::string fsync_dir = "/tmp";
+  app.add_option("--fsync-dir", fsync_dir, "Where --op fsync writes its file (removed after)")
+      ->capture_default_str();
   psc::client::ClientOptions options;
   app.add_option("--ca", options.ca_file, "PEM CA of pscd's certificate");
   app.add_option("--cert", options.cert_file, "PEM client certificate (an admin's)");
@@ -158,7 +232,14 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  if (print_terms) {
+    for (const std::string& term : psc::bench::BenchTerms()) std::printf("%s\n", term.c_str());
+    return 0;
+  }
+  if (op == "fsync") return RunFsync(fsync_dir, seconds, count);
+
   options.target = target;
+  if (op == "etcd-put" || op == "etcd-range") return RunEtcd(op, options, clients, seconds, count);
   psc::client::RegistryClient client(options);
   const std::string lead = "collaboratives/load-test";
   v1::Collaborative c;
@@ -201,8 +282,6 @@ int main(int argc, char** argv) {
   spread.mutable_as_of()->set_day(15);
 
   std::atomic<bool> stop{false};
-  std::atomic<int> errors{0};
-  std::atomic<long> issued{0};
   // watch-lag: a watcher records, for each change, the time from its commit to its delivery.
   std::vector<double> lags;
   std::thread watcher;
@@ -219,46 +298,35 @@ int main(int argc, char** argv) {
       (void)client.WatchChanges(from, {}, h);
     });
   }
-  std::vector<std::vector<double>> latencies(clients);
-  std::vector<std::thread> threads;
-  const absl::Time start = absl::Now();
-  for (int t = 0; t < clients; ++t) {
-    threads.emplace_back([&, t] {
-      for (int n = 0; !stop.load(std::memory_order_relaxed); ++n) {
-        const long number = issued.fetch_add(1);
-        if (count > 0 && number >= count) break;
-        absl::Time begin = absl::Now();
+  const psc::bench::DriveResult result = psc::bench::Drive(
+      clients, seconds, count, [&](int t, long number) -> absl::StatusOr<std::optional<double>> {
+        const int n = static_cast<int>(number);
         absl::Status s;
         if (op == "generate") {
-          s = CreateRecord(client, psc::bench::GenerateRecord(static_cast<int>(number)));
+          s = CreateRecord(client, psc::bench::GenerateRecord(n));
           if (number > 0 && number % 20000 == 0) std::fprintf(stderr, "generated %ld\n", number);
         } else if (op == "search-term") {
-          s = TermSearch(client, static_cast<int>(number));
+          s = TermSearch(client, n);
         } else if (op == "search") {
-          s = BenchSearch(client, static_cast<int>(number));
+          s = BenchSearch(client, n);
         } else if (op == "slow") {
-          s = SlowCall(client, static_cast<int>(number));
+          s = SlowCall(client, n);
         } else if (op == "search-lag") {
-          auto lag = SearchLag(client, lead, static_cast<int>(number));
-          s = lag.status();
-          if (lag.ok()) {
-            latencies[t].push_back(*lag);  // the lag, not the call's own latency
-            continue;
-          }
+          return SearchLag(client, lead, n);  // the lag, not the call's own latency
         } else if (op == "create-case-study") {
           v1::CaseStudy c;
-          c.set_title(absl::StrCat("Generated case study ", t, "-", n));
+          c.set_title(absl::StrCat("Generated case study ", t, "-", number));
           c.set_summary("Generated by psc-load for the feed and resync benchmarks.");
           c.set_owner_collaborative(lead);
           c.set_publication_state(v1::PUBLISHED);
           s = client.CreateCaseStudy(c).status();
         } else if (op == "create-varied") {
           // Numbers far above any --op generate run's, so these add to what is there.
-          s = client.CreateInitiative(psc::bench::GenerateInitiative(50'000'000 + number)).status();
+          s = client.CreateInitiative(psc::bench::GenerateInitiative(50'000'000 + n)).status();
         } else if (op == "create" || op == "watch-lag") {
-          s = client.CreateInitiative(BenchInitiative(lead, t * 1000000 + n)).status();
+          s = client.CreateInitiative(BenchInitiative(lead, n)).status();
         } else if (op == "measures-generate") {
-          s = psc::bench::CreateMeasuredInitiative(client, lead, static_cast<int>(number));
+          s = psc::bench::CreateMeasuredInitiative(client, lead, n);
         } else if (op == "chart") {
           auto chart = client.GetMeasureChart(full_series);
           s = chart.ok() && chart->points_size() != 1000
@@ -271,44 +339,20 @@ int main(int argc, char** argv) {
         } else {
           s = client.IsServing().status();
         }
-        if (!s.ok() && errors.fetch_add(1) == 0) {
-          std::fprintf(stderr, "psc-load: first error: %s\n", s.ToString().c_str());
-        }
-        latencies[t].push_back(absl::ToDoubleMicroseconds(absl::Now() - begin));
-      }
-    });
-  }
-  const absl::Time end_by = absl::Now() + absl::Seconds(seconds);
-  while (absl::Now() < end_by && (count == 0 || issued.load() < count)) {
-    absl::SleepFor(absl::Milliseconds(20));
-  }
+        if (!s.ok()) return s;
+        return std::nullopt;
+      });
   stop = true;
-  for (auto& th : threads) th.join();
   if (watcher.joinable()) {
     absl::SleepFor(
         absl::Milliseconds(500));  // let the last changes arrive, then a progress ends it
     watcher.join();
   }
-  double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
-
-  std::vector<double> all;
-  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-  std::sort(all.begin(), all.end());
-  auto pct = [&](double p) {
-    return all.empty() ? 0 : all[static_cast<size_t>(p * (all.size() - 1))];
-  };
-  std::printf(
-      "op=%s clients=%d calls=%zu errors=%d seconds=%.2f ops_per_s=%.0f p50_us=%.0f "
-      "p99_us=%.0f\n",
-      op.c_str(), clients, all.size(), errors.load(), elapsed, all.size() / elapsed, pct(0.50),
-      pct(0.99));
+  psc::bench::PrintSummary(op, clients, result);
   if (op == "watch-lag") {
     std::sort(lags.begin(), lags.end());
-    auto lag = [&](double p) {
-      return lags.empty() ? 0 : lags[static_cast<size_t>(p * (lags.size() - 1))];
-    };
-    std::printf("watch lag: changes=%zu p50_us=%.0f p99_us=%.0f\n", lags.size(), lag(0.5),
-                lag(0.99));
+    std::printf("watch lag: changes=%zu p50_us=%.0f p99_us=%.0f\n", lags.size(),
+                psc::bench::Quantile(lags, 0.5), psc::bench::Quantile(lags, 0.99));
   }
-  return errors.load() == 0 ? 0 : 1;
+  return result.errors == 0 ? 0 : 1;
 }

@@ -1,0 +1,31 @@
+# Shared by the benchmark scripts (source it): starting pscd on a fresh data dir with fsync on
+# and mTLS on loopback, and reading psc-load's output. Needs $build (the build dir).
+
+# start_pscd DIR [PSCD FLAGS...]: dev certs in DIR/certs (made once), data in DIR/data, log in
+# DIR/log; sets pscd_pid, target and auth (psc-load's connection flags, as admin).
+start_pscd() {
+  local dir=$1
+  shift
+  [[ -d $dir/certs ]] || certs/make-dev-certs "$dir/certs" >/dev/null
+  local c=$dir/certs
+  "$build/server/pscd" --listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 --log-calls errors \
+    --data-dir "$dir/data" --tls-cert "$c/server.crt" --tls-key "$c/server.key" \
+    --client-ca "$c/ca.crt" --principals "$c/principals.json" "$@" 2>"$dir/log" &
+  pscd_pid=$!
+  for _ in $(seq 300); do
+    grep -q "listening on" "$dir/log" && break
+    kill -0 "$pscd_pid" 2>/dev/null || { cat "$dir/log" >&2; return 1; }
+    sleep 0.1
+  done
+  target=$(sed -n 's/.*listening on \([^,]*\),.*/\1/p' "$dir/log" | tail -1)
+  auth=(--target "$target" --ca "$c/ca.crt" --cert "$c/admin.crt" --key "$c/admin.key")
+}
+
+# stop_pscd: SIGTERM and wait.
+stop_pscd() {
+  kill "$pscd_pid" 2>/dev/null || true
+  wait "$pscd_pid" 2>/dev/null || true
+}
+
+# field NAME LINE: a key=value field of psc-load's summary line (ops_per_s, p50_us, p99_us...).
+field() { sed -n "s/.*[ :]$1=\([0-9.]*\).*/\1/p" <<<"$2" | head -1; }
