@@ -286,7 +286,16 @@ int main(int argc, char** argv) {
   std::vector<double> lags;
   std::thread watcher;
   if (op == "watch-lag") {
-    const uint64_t from = client.ListChanges({})->current_sequence();
+    // From the probe's creation, the newest change: retained however short the log is kept.
+    v1::ListResourceHistoryRequest history;
+    history.set_name(probe->name());
+    auto probe_history = client.ListResourceHistory(history);
+    if (!probe_history.ok() || probe_history->changes().empty()) {
+      std::fprintf(stderr, "psc-load: history of %s: %s\n", probe->name().c_str(),
+                   probe_history.status().ToString().c_str());
+      return 1;
+    }
+    const uint64_t from = probe_history->changes().rbegin()->sequence();
     watcher = std::thread([&] {
       psc::client::RegistryClient::WatchHandlers h;
       h.on_change = [&](const v1::ChangeEvent& e) {
