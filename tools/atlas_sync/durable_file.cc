@@ -24,13 +24,28 @@ absl::Status SyncDirectory(const std::string& dir) {
   return rc == 0 ? absl::OkStatus() : Errno("fsync " + dir);
 }
 
-}  // namespace
+absl::Status SyncFilesystem(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return Errno("open " + dir);
+  int rc = ::syncfs(fd);
+  ::close(fd);
+  return rc == 0 ? absl::OkStatus() : Errno("syncfs " + dir);
+}
 
-absl::Status WriteFileDurably(const std::string& path, const std::string& contents) {
-  std::filesystem::path target(path);
-  std::string dir = target.parent_path().empty() ? "." : target.parent_path().string();
-  std::string tmp =
-      (std::filesystem::path(dir) / ("." + target.filename().string() + ".tmp")).string();
+std::string DirectoryOf(const std::string& path) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  return parent.empty() ? "." : parent.string();
+}
+
+// The hidden temporary file a file is written to before it is renamed into place.
+std::string TemporaryFor(const std::string& path) {
+  const std::filesystem::path target(path);
+  return (std::filesystem::path(DirectoryOf(path)) / ("." + target.filename().string() + ".tmp"))
+      .string();
+}
+
+// Writes `contents` to a new `tmp`, fsyncing it first when `sync`.
+absl::Status WriteTemporary(const std::string& tmp, const std::string& contents, bool sync) {
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) return Errno("create " + tmp);
   size_t done = 0;
@@ -42,13 +57,40 @@ absl::Status WriteFileDurably(const std::string& path, const std::string& conten
     }
     done += n;
   }
-  if (::fsync(fd) != 0) {
+  if (sync && ::fsync(fd) != 0) {
     ::close(fd);
     return Errno("fsync " + tmp);
   }
   ::close(fd);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status WriteFileDurably(const std::string& path, const std::string& contents) {
+  const std::string tmp = TemporaryFor(path);
+  if (absl::Status s = WriteTemporary(tmp, contents, /*sync=*/true); !s.ok()) return s;
   if (::rename(tmp.c_str(), path.c_str()) != 0) return Errno("rename to " + path);
-  return SyncDirectory(dir);
+  return SyncDirectory(DirectoryOf(path));
+}
+
+absl::Status DurableBatch::Add(const std::string& path, const std::string& contents) {
+  std::string tmp = TemporaryFor(path);
+  if (absl::Status s = WriteTemporary(tmp, contents, /*sync=*/false); !s.ok()) return s;
+  pending_.emplace_back(std::move(tmp), path);
+  return absl::OkStatus();
+}
+
+absl::Status DurableBatch::Commit() {
+  if (pending_.empty()) return absl::OkStatus();
+  // Every temporary file whole on disk before any takes a real name...
+  if (absl::Status s = SyncFilesystem(dir_); !s.ok()) return s;
+  for (const auto& [tmp, path] : pending_) {
+    if (::rename(tmp.c_str(), path.c_str()) != 0) return Errno("rename to " + path);
+  }
+  pending_.clear();
+  // ... and every name on disk before the caller moves on (saves its cursor).
+  return SyncFilesystem(dir_);
 }
 
 }  // namespace psc::atlas

@@ -49,11 +49,14 @@ absl::StatusOr<uint64_t> FullResync(client::RegistryClient& client, const Export
     auto page = client.ListCaseStudies(request);
     if (!page.ok()) return page.status();
     if (sequence == 0) sequence = page->sequence();
+    // A page (up to 1,000 documents) at a time: two syncfs calls, not two fsyncs a document.
+    DurableBatch batch(options.outbox);
     for (const auto& c : page->case_studies()) {
-      absl::Status s = WriteFileDurably(DocumentPath(options, sequence, c.name()), PostJson(c));
+      absl::Status s = batch.Add(DocumentPath(options, sequence, c.name()), PostJson(c));
       if (!s.ok()) return s;
       ++count;
     }
+    if (absl::Status s = batch.Commit(); !s.ok()) return s;
     if (page->next_page_token().empty()) break;
     request.set_page_token(page->next_page_token());
   }
