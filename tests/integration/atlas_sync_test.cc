@@ -220,6 +220,13 @@ TEST_F(AtlasSyncTest, ResyncsInFullWhenItsCursorHasExpired) {
   auto published = client_->ListAllCaseStudies("publication_state = PUBLISHED");
   ASSERT_TRUE(published.ok());
   EXPECT_EQ(Files(outbox).size(), published->size());
+  // Written a page at a time (DurableBatch): nothing left under a temporary name, none empty.
+  for (const auto& entry : std::filesystem::directory_iterator(outbox)) {
+    EXPECT_FALSE(entry.path().filename().string().starts_with(".")) << entry.path();
+  }
+  for (const auto& [name, doc] : Files(outbox)) {
+    EXPECT_NE(doc.find("\"title\""), std::string::npos) << name << ": " << doc;
+  }
 }
 
 TEST_F(AtlasSyncTest, ContinuousExportFollowsLiveChanges) {
