@@ -16,21 +16,17 @@ absl::Status Errno(const std::string& what) {
   return absl::InternalError(absl::StrCat(what, ": ", std::strerror(errno)));
 }
 
-absl::Status SyncDirectory(const std::string& dir) {
+// Opens `dir` and calls `sync` on it: fsync (its entries) or syncfs (its whole filesystem).
+absl::Status SyncVia(const std::string& dir, int (*sync)(int), const char* what) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
   if (fd < 0) return Errno("open " + dir);
-  int rc = ::fsync(fd);
+  int rc = sync(fd);
   ::close(fd);
-  return rc == 0 ? absl::OkStatus() : Errno("fsync " + dir);
+  return rc == 0 ? absl::OkStatus() : Errno(absl::StrCat(what, " ", dir));
 }
 
-absl::Status SyncFilesystem(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd < 0) return Errno("open " + dir);
-  int rc = ::syncfs(fd);
-  ::close(fd);
-  return rc == 0 ? absl::OkStatus() : Errno("syncfs " + dir);
-}
+absl::Status SyncDirectory(const std::string& dir) { return SyncVia(dir, ::fsync, "fsync"); }
+absl::Status SyncFilesystem(const std::string& dir) { return SyncVia(dir, ::syncfs, "syncfs"); }
 
 std::string DirectoryOf(const std::string& path) {
   const std::filesystem::path parent = std::filesystem::path(path).parent_path();
