@@ -10,7 +10,7 @@ start_pscd() {
   local c=$dir/certs
   "$build/server/pscd" --listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 --log-calls errors \
     --data-dir "$dir/data" --tls-cert "$c/server.crt" --tls-key "$c/server.key" \
-    --client-ca "$c/ca.crt" --principals "$c/principals.json" "$@" 2>"$dir/log" &
+    --client-ca "$c/ca.crt" --principals "$c/principals.json" "$@" >"$dir/log" 2>&1 </dev/null &
   pscd_pid=$!
   for _ in $(seq 300); do
     grep -q "listening on" "$dir/log" && break
@@ -23,6 +23,7 @@ start_pscd() {
 
 # stop_pscd: SIGTERM and wait.
 stop_pscd() {
+  [[ -n ${pscd_pid:-} ]] || return 0
   kill "$pscd_pid" 2>/dev/null || true
   wait "$pscd_pid" 2>/dev/null || true
 }
