@@ -296,7 +296,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     const uint64_t from = probe_history->changes().rbegin()->sequence();
-    watcher = std::thread([&] {
+    watcher = std::thread([&, from] {  // from by value: it ends with this block
       psc::client::RegistryClient::WatchHandlers h;
       h.on_change = [&](const v1::ChangeEvent& e) {
         int64_t commit = e.commit_time().seconds() * 1000000 + e.commit_time().nanos() / 1000;
