@@ -147,6 +147,12 @@ void DaemonFlags::Register(CLI::App& app) {
                  "free space than this; they resume by themselves once it has more")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1e7));
+  app.add_option("--cache-mb", cache_mb_,
+                 "RocksDB's memory: one block cache for records, indexes and the change log, "
+                 "with index and filter blocks and the memtables (up to a quarter) charged to "
+                 "it. pscd's resident memory is about this plus 100 MB (README: Memory)")
+      ->capture_default_str()
+      ->check(CLI::Range(8, 1 << 20));
   app.add_option("--backup-dir", options_.backup.dir,
                  "Directory of online backups (CreateBackup, --backup-interval-hours); on "
                  "another disk than --data-dir in production (empty: no backups)");
@@ -187,6 +193,7 @@ service::ServerOptions DaemonFlags::server_options() const {
                       : log_calls_ == "errors" ? service::CallLogLevel::kErrors
                                                : service::CallLogLevel::kAll;
   options.min_free_bytes = static_cast<uint64_t>(min_free_mb_ * (1 << 20));
+  options.cache_bytes = static_cast<uint64_t>(cache_mb_) << 20;
   return options;
 }
 

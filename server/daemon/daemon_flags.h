@@ -38,6 +38,7 @@ class DaemonFlags {
   double request_id_hours_ = 24;
   double handshake_seconds_ = 5;
   double min_free_mb_ = 256;
+  int cache_mb_ = 128;
   int max_connections_ = 4096;
   double listener_probe_seconds_ = 10;
   bool check_config_ = false;

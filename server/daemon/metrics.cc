@@ -114,6 +114,9 @@ class Metrics::StateCollector final : public prometheus::Collectable {
                         static_cast<double>(store.pending_compaction_bytes)));
     out.push_back(Gauge("psc_data_dir_free_bytes", "Free space on the data dir's filesystem",
                         static_cast<double>(store.free_disk_bytes)));
+    out.push_back(Gauge("psc_rocksdb_cache_bytes",
+                        "RocksDB's block cache in use, memtables included (at most --cache-mb)",
+                        static_cast<double>(store.cache_bytes)));
     if (sources_->certificate_not_after) {
       out.push_back(
           Gauge("psc_tls_certificate_expiry_timestamp_seconds",

@@ -56,6 +56,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   store_options.path = options.data_dir;
   store_options.sync = options.sync;
   store_options.min_free_bytes = options.min_free_bytes;
+  store_options.cache_bytes = options.cache_bytes;
   store_options.commit_observer = server->metrics_->CommitObserver();
   PSC_ASSIGN_OR_RETURN(server->store_, storage::Store::Open(store_options));
   PSC_ASSIGN_OR_RETURN(server->registry_, registry::Registry::Open(server->store_.get()));

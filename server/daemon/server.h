@@ -43,6 +43,7 @@ struct ServerOptions {
   bool reflection = true;                  // serve gRPC server reflection
   LimitOptions limits;                     // per-identity write rate and expensive calls
   uint64_t min_free_bytes = 256ull << 20;  // refuse writes (STORAGE_FULL) below this free space
+  uint64_t cache_bytes = 128ull << 20;     // RocksDB's block cache, memtables charged to it
   std::string metrics_listen;              // host:port of GET /metrics; empty: no metrics served
   CallLogLevel log_calls = CallLogLevel::kAll;  // which calls get a line in the log
   registry::BackupOptions backup;               // online backups (none without a dir)

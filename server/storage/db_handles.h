@@ -28,13 +28,11 @@ struct DbHandles {
   void Close();
 };
 
-// The store's column families, the default one first, as DB::Open takes them.
-std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors();
-
-// Opens the store's database at `path` (with `options`, whose env may be a backup's), or
-// read-only. The RocksDB status on failure.
+// Opens the store's database at `path` (with `options`, whose env may be a backup's, and
+// `family_options` for every column family), or read-only. The RocksDB status on failure.
 rocksdb::Status OpenHandles(const rocksdb::DBOptions& options, const std::string& path,
-                            bool read_only, DbHandles* handles);
+                            bool read_only, DbHandles* handles,
+                            const rocksdb::ColumnFamilyOptions& family_options = {});
 
 // Converts a RocksDB status into an absl::Status (INTERNAL, or NOT_FOUND for NotFound).
 // RocksDB's status as ours: UNAVAILABLE / STORAGE_FULL (with a RetryInfo) when the disk is full,

@@ -56,21 +56,17 @@ void DbHandles::Close() {
   db.reset();
 }
 
-std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors() {
-  rocksdb::ColumnFamilyOptions cf_options;
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
-  for (const char* name : kFamilyNames) descriptors.emplace_back(name, cf_options);
-  return descriptors;
-}
-
 rocksdb::Status OpenHandles(const rocksdb::DBOptions& options, const std::string& path,
-                            bool read_only, DbHandles* handles) {
+                            bool read_only, DbHandles* handles,
+                            const rocksdb::ColumnFamilyOptions& family_options) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, family_options);
+  for (const char* name : kFamilyNames) descriptors.emplace_back(name, family_options);
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s =
-      read_only ? rocksdb::DB::OpenForReadOnly(options, path, FamilyDescriptors(), &cfs, &raw)
-                : rocksdb::DB::Open(options, path, FamilyDescriptors(), &cfs, &raw);
+  rocksdb::Status s = read_only
+                          ? rocksdb::DB::OpenForReadOnly(options, path, descriptors, &cfs, &raw)
+                          : rocksdb::DB::Open(options, path, descriptors, &cfs, &raw);
   if (!s.ok()) return s;
   handles->db.reset(raw);
   handles->read_only = read_only;
@@ -89,12 +85,15 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
+  auto memory = std::make_unique<MemoryBudget>(options.cache_bytes);
+  memory->ApplyTo(&db_options);
   // On a full disk RocksDB cannot open for writing (and Debian's build aborts trying): open
   // read-only, so that reads go on, when the disk is short of space and the data dir has data.
   const bool read_only = FreeBytes(options.path) < options.min_free_bytes &&
                          std::filesystem::exists(options.path + "/CURRENT");
   auto handles = std::make_unique<DbHandles>();
-  rocksdb::Status s = OpenHandles(db_options, options.path, read_only, handles.get());
+  rocksdb::Status s =
+      OpenHandles(db_options, options.path, read_only, handles.get(), memory->FamilyOptions());
   if (!s.ok()) {
     if (s.IsIOError() && absl::StrContains(s.ToString(), "lock")) {
       return absl::FailedPreconditionError("data dir " + options.path +
@@ -112,11 +111,12 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
     handles->Close();
     return version;
   }
-  return std::make_unique<RocksStore>(std::move(handles), options);
+  return std::make_unique<RocksStore>(std::move(handles), std::move(memory), options);
 }
 
-RocksStore::RocksStore(std::unique_ptr<DbHandles> handles, const StoreOptions& options)
-    : handles_(std::move(handles)), path_(options.path) {
+RocksStore::RocksStore(std::unique_ptr<DbHandles> handles, std::unique_ptr<MemoryBudget> memory,
+                       const StoreOptions& options)
+    : memory_(std::move(memory)), handles_(std::move(handles)), path_(options.path) {
   committer_ = std::make_unique<GroupCommitter>(handles_.get(), options, Snapshot()->sequence());
 }
 
@@ -164,6 +164,7 @@ StoreStats RocksStore::stats() const {
   db->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimatePendingCompactionBytes,
                                &stats.pending_compaction_bytes);
   stats.free_disk_bytes = FreeBytes(path_);
+  stats.cache_bytes = memory_->usage();
   return stats;
 }
 

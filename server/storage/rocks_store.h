@@ -5,6 +5,7 @@
 
 #include "server/common/mutex.h"
 #include "server/storage/db_handles.h"
+#include "server/storage/memory_budget.h"
 #include "server/storage/store.h"
 
 namespace psc::storage {
@@ -29,7 +30,8 @@ class RocksReadView final : public ReadView {
 
 class RocksStore final : public Store {
  public:
-  RocksStore(std::unique_ptr<DbHandles> handles, const StoreOptions& options);
+  RocksStore(std::unique_ptr<DbHandles> handles, std::unique_ptr<MemoryBudget> memory,
+             const StoreOptions& options);
   ~RocksStore() override;
 
   void Commit(Mutation mutation, CommitCallback done) override;
@@ -46,6 +48,7 @@ class RocksStore final : public Store {
   rocksdb::DB* db() const { return handles_->db.get(); }
 
  private:
+  std::unique_ptr<MemoryBudget> memory_;  // outlives the database, which uses its cache
   std::unique_ptr<DbHandles> handles_;
   std::unique_ptr<GroupCommitter> committer_;
   const std::string path_;

@@ -27,6 +27,7 @@ struct StoreStats {
   uint64_t memtable_bytes = 0;            // all memtables, flushed or not
   uint64_t pending_compaction_bytes = 0;  // estimate of the bytes compaction must rewrite
   uint64_t free_disk_bytes = 0;           // free on the data dir's filesystem
+  uint64_t cache_bytes = 0;               // held in the block cache (memtables included)
 };
 
 struct StoreOptions {
@@ -43,6 +44,9 @@ struct StoreOptions {
   // itself never meets a full disk then: Debian builds it with assertions on, and some of them
   // abort on the error paths of a full disk.
   uint64_t min_free_bytes = 256ull << 20;
+  // RocksDB's memory: one block cache shared by every column family, with the index and filter
+  // blocks and the memtables charged to it (storage/memory_budget.h). At least 8 MiB.
+  uint64_t cache_bytes = 128ull << 20;
   // Called on the committer thread after each group it wrote (not after a group that wrote
   // nothing or failed). Must be cheap and must not block; may be empty.
   std::function<void(const CommitStats&)> commit_observer;

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/common/errors.h"
@@ -315,6 +316,45 @@ TEST(StoreTest, DataAndSequenceSurviveReopen) {
   EXPECT_EQ(store->last_sequence(), 2u);
   EXPECT_EQ(Read(*store, Family::kRecords, "r/b"), "record b");
   EXPECT_EQ(*store->CommitAndWait(WriteAll("c")), 3u);
+}
+
+// RocksDB's memory stays within StoreOptions::cache_bytes when the data is many times larger:
+// blocks, index and filter blocks and memtables all come out of the one cache.
+TEST(StoreTest, TheCacheBoundsMemoryWhenTheDataOutgrowsIt) {
+  testing::TempDir dir;
+  constexpr uint64_t kCache = 8 << 20;
+  auto opened = Store::Open({.path = dir.path(), .sync = false, .cache_bytes = kCache});
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  Store& store = **opened;
+  // 4,096 records of 16 KiB that do not compress: 64 MiB, 8 times the cache.
+  uint64_t state = 1;
+  auto value = [&] {
+    std::string v(16 << 10, '\0');
+    for (char& c : v) c = static_cast<char>((state = state * 6364136223846793005u + 1) >> 56);
+    return v;
+  };
+  for (int i = 0; i < 4096; ++i) {
+    std::string id = absl::StrCat(i);
+    std::string v = value();
+    ASSERT_TRUE(store
+                    .CommitAndWait([&](WriteTxn& txn) {
+                      txn.Put(Family::kRecords, "r/" + id, v);
+                      txn.Put(Family::kIndex, "i/" + id, "");
+                      txn.AddChange("change " + id);
+                      return absl::OkStatus();
+                    })
+                    .ok());
+    EXPECT_LE(store.stats().cache_bytes, kCache + kCache / 10) << "after write " << i;
+  }
+  for (int i = 0; i < 4096; ++i) {
+    auto read = store.Snapshot()->Get(Family::kRecords, absl::StrCat("r/", i));
+    ASSERT_TRUE(read.ok() && read->has_value()) << i;
+    EXPECT_EQ(read->value().size(), 16u << 10);
+  }
+  const StoreStats stats = store.stats();
+  EXPECT_GT(stats.cache_bytes, kCache / 2);  // the cache is used, and full
+  EXPECT_LE(stats.cache_bytes, kCache + kCache / 10);
+  EXPECT_GT(stats.live_data_bytes + stats.memtable_bytes, 6 * kCache);
 }
 
 TEST(StoreTest, SecondOpenOfTheSameDirectoryFailsClearly) {
