@@ -39,6 +39,7 @@ absl::Status Call::Watch(
     const std::function<bool(const registry::v1::WatchChangesResponse&)>& on_message) {
   if (!credentials_error_.ok()) return credentials_error_;
   grpc::ClientContext context;
+  AddIdentity(&context);
   std::unique_ptr<grpc::ClientReader<registry::v1::WatchChangesResponse>> reader =
       stub_->WatchChanges(&context, request);
   registry::v1::WatchChangesResponse message;
@@ -62,6 +63,7 @@ absl::Status Call::Retrying(Retry retry,
   for (int attempts = 1;; ++attempts) {
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(deadline));
+    AddIdentity(&context);
     grpc::Status status = attempt(&context);
     if (status.ok()) return absl::OkStatus();
     absl::Status error = FromGrpcStatus(status);
@@ -94,6 +96,12 @@ absl::Status Call::UnaryMessage(const std::string& path, const google::protobuf:
                                              google::protobuf::MessageLite>(
         channel_.get(), method, context, request, response);
   });
+}
+
+void Call::AddIdentity(grpc::ClientContext* context) const {
+  if (!options_.on_behalf_of.empty()) {
+    context->AddMetadata("psc-on-behalf-of", options_.on_behalf_of);  // auth::kOnBehalfOfMetadata
+  }
 }
 
 absl::Duration Call::Jitter(absl::Duration d) {

@@ -74,6 +74,8 @@ class Call {
   absl::Status Retrying(Retry retry,
                         const std::function<grpc::Status(grpc::ClientContext*)>& attempt);
   absl::Duration Jitter(absl::Duration d);
+  // Names the user a gateway acts for (ClientOptions::on_behalf_of), if any.
+  void AddIdentity(grpc::ClientContext* context) const;
 
   ClientOptions options_;
   absl::Status credentials_error_;  // set when the TLS files could not be loaded

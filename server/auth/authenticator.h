@@ -14,6 +14,9 @@
 
 namespace psc::auth {
 
+// The call metadata in which a GATEWAY names the user it acts for (registry::v1::GATEWAY).
+inline constexpr char kOnBehalfOfMetadata[] = "psc-on-behalf-of";
+
 // Turns a call's transport identity into a Caller. Thread-safe; Reload may run
 // while calls are being authenticated.
 class Authenticator {
@@ -30,13 +33,20 @@ class Authenticator {
   // says why. A no-op for ForInsecureLoopback.
   absl::Status Reload();
 
-  // The caller of a call. PERMISSION_DENIED, reason UNKNOWN_PRINCIPAL, when the certificate has
-  // no URI SAN or its identity is not in the principals file.
-  absl::StatusOr<Caller> Authenticate(const grpc::AuthContext& context) const;
+  // The caller of a call whose `psc-on-behalf-of` metadata (kOnBehalfOfMetadata) is
+  // `on_behalf_of`, if it has any. A GATEWAY principal's call is the named user's, with the
+  // gateway as its channel. PERMISSION_DENIED with reason UNKNOWN_PRINCIPAL when the certificate
+  // has no URI SAN or its identity, or the named user, is not in the principals file (a gateway
+  // is not a user); ON_BEHALF_OF_REFUSED when a caller that is not a GATEWAY (or any caller
+  // with --insecure) names a user; GATEWAY_NEEDS_USER when a GATEWAY names none.
+  absl::StatusOr<Caller> Authenticate(const grpc::AuthContext& context,
+                                      std::optional<absl::string_view> on_behalf_of) const;
 
-  // The caller the current principals give `identity`, or nullopt when they do not name it.
-  // Open streams use it after a Reload to pick up revocations and role changes.
-  std::optional<Caller> Lookup(absl::string_view identity) const;
+  // The caller the current principals give `identity`, reached through the gateway `channel`
+  // ("" for a direct call); nullopt when they do not name it, or when `channel` is no longer a
+  // GATEWAY or `identity` is one. Open streams use it after a Reload to pick up revocations and
+  // role changes.
+  std::optional<Caller> Lookup(absl::string_view identity, absl::string_view channel = "") const;
 
  private:
   Authenticator() = default;

@@ -211,8 +211,9 @@ void Server::StopServing(absl::Duration grace) {
 absl::Status Server::ReloadPrincipals() {
   absl::Status status = authenticator_->Reload();
   if (!status.ok()) return status;
-  hub_->Reauthorize(
-      [this](const std::string& identity) { return authenticator_->Lookup(identity); });
+  hub_->Reauthorize([this](const std::string& identity, const std::string& channel) {
+    return authenticator_->Lookup(identity, channel);
+  });
   return absl::OkStatus();
 }
 

@@ -3,7 +3,7 @@
 // per-identity limits (call_limits.h).
 
 #include "absl/status/statusor.h"
-#include "grpcpp/security/auth_context.h"
+#include "grpcpp/server_context.h"
 #include "server/auth/authenticator.h"
 #include "server/common/caller.h"
 #include "server/common/status_macros.h"
@@ -25,13 +25,24 @@ class CallGate {
 
   // The caller of a call of `cost`; UNKNOWN_PRINCIPAL (Authenticator::Authenticate) or
   // RATE_LIMITED (CallLimits::Admit).
-  absl::StatusOr<Admitted> Admit(const grpc::AuthContext& context, Cost cost) const {
-    PSC_ASSIGN_OR_RETURN(Caller caller, authenticator_->Authenticate(context));
+  absl::StatusOr<Admitted> Admit(const grpc::ServerContextBase& context, Cost cost) const {
+    PSC_ASSIGN_OR_RETURN(Caller caller, Authenticate(context));
     CallLimits::Slot slot;
     if (limits_ != nullptr) {
       PSC_ASSIGN_OR_RETURN(slot, limits_->Admit(caller, cost));
     }
     return Admitted{std::move(caller), std::move(slot)};
+  }
+
+  // The caller of a call, by its certificate and its psc-on-behalf-of metadata
+  // (Authenticator::Authenticate).
+  absl::StatusOr<Caller> Authenticate(const grpc::ServerContextBase& context) const {
+    std::optional<absl::string_view> on_behalf_of;
+    const auto& metadata = context.client_metadata();
+    if (auto it = metadata.find(auth::kOnBehalfOfMetadata); it != metadata.end()) {
+      on_behalf_of.emplace(it->second.data(), it->second.size());
+    }
+    return authenticator_->Authenticate(*context.auth_context(), on_behalf_of);
   }
 
   const auth::Authenticator& authenticator() const { return *authenticator_; }

@@ -27,7 +27,7 @@ grpc::ServerUnaryReactor* RegistryService::ListChanges(grpc::CallbackServerConte
 
 grpc::ServerWriteReactor<v1::WatchChangesResponse>* RegistryService::WatchChanges(
     grpc::CallbackServerContext* context, const v1::WatchChangesRequest* request) {
-  auto caller = gate_.authenticator().Authenticate(*context->auth_context());
+  auto caller = gate_.Authenticate(*context);
   if (!caller.ok()) {
     // A reactor that only reports the error.
     class Refusal : public grpc::ServerWriteReactor<v1::WatchChangesResponse> {

@@ -65,6 +65,6 @@ grpc::ServerUnaryReactor* FinishOnPool(WorkerPool* pool, Work work) {
 #define PSC_ADMIT_OR_FINISH(gate, cost, caller)                                                \
   if (absl::Status size = ::psc::service::CheckRequestSize(request); !size.ok())               \
     return ::psc::service::FinishUnary(size);                                                  \
-  auto caller##_admitted = (gate).Admit(*context->auth_context(), cost);                       \
+  auto caller##_admitted = (gate).Admit(*context, cost);                                       \
   if (!caller##_admitted.ok()) return ::psc::service::FinishUnary(caller##_admitted.status()); \
   const Caller& caller = caller##_admitted->caller

@@ -15,6 +15,7 @@ Watch::Watch(WatchHub* hub, WatchStream* stream, Caller caller,
     : hub_(hub),
       stream_(stream),
       identity_(caller.identity),
+      channel_(caller.channel),
       kinds_(request.kinds().begin(), request.kinds().end()) {
   MutexLock lock(&mu_);
   caller_ = std::move(caller);
@@ -126,8 +127,12 @@ void Watch::Reauthorize(const std::optional<Caller>& caller) {
     MutexLock lock(&mu_);
     if (!caller.has_value()) {
       if (end_.ok()) {
-        end_ = ToGrpcStatus(Error(absl::StatusCode::kPermissionDenied, "UNKNOWN_PRINCIPAL",
-                                  absl::StrCat(identity_, " is no longer in the principals file")));
+        end_ = ToGrpcStatus(
+            Error(absl::StatusCode::kPermissionDenied, "UNKNOWN_PRINCIPAL",
+                  channel_.empty() ? absl::StrCat(identity_, " is no longer in the principals file")
+                                   : absl::StrCat(identity_, " through ", channel_,
+                                                  " is no longer in the principals file as a "
+                                                  "user and its gateway")));
       }
     } else if (caller->role != caller_.role || caller->collaborative != caller_.collaborative) {
       caller_ = *caller;

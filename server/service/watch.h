@@ -38,6 +38,8 @@ class Watch : public std::enable_shared_from_this<Watch> {
         const registry::v1::WatchChangesRequest& request);
 
   const std::string& identity() const { return identity_; }
+  // The gateway the watch was opened through, or "" (Caller::channel).
+  const std::string& channel() const { return channel_; }
 
   // Sends what is due: buffered changes, new changes from the feed, or a progress message; or
   // finishes the call once it should end and no write is in flight.
@@ -66,6 +68,7 @@ class Watch : public std::enable_shared_from_this<Watch> {
   WatchHub* const hub_;
   WatchStream* const stream_;
   const std::string identity_;
+  const std::string channel_;
   const std::vector<std::string> kinds_;
 
   Mutex mu_;

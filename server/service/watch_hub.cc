@@ -122,13 +122,13 @@ void WatchHub::OnCommit(uint64_t last_sequence) {
   wake_.Signal();
 }
 
-void WatchHub::Reauthorize(const std::function<std::optional<Caller>(const std::string&)>& lookup) {
+void WatchHub::Reauthorize(const Lookup& lookup) {
   std::vector<std::shared_ptr<Watch>> watches;
   {
     MutexLock lock(&mu_);
     watches.assign(watches_.begin(), watches_.end());
   }
-  for (auto& w : watches) w->Reauthorize(lookup(w->identity()));
+  for (auto& w : watches) w->Reauthorize(lookup(w->identity(), w->channel()));
 }
 
 size_t WatchHub::Shutdown(absl::Duration grace) {

@@ -53,8 +53,12 @@ class WatchHub {
   void OnCommit(uint64_t last_sequence);
 
   // After a principals reload: passes each open watch the caller `lookup` now gives its identity
-  // (Watch::Reauthorize), so revocation and role changes reach open streams at once.
-  void Reauthorize(const std::function<std::optional<Caller>(const std::string&)>& lookup);
+  // and channel (Watch::Reauthorize; nullopt when the identity, or the gateway of a watch opened
+  // through one, is no longer allowed), so revocation and role changes reach open streams at
+  // once.
+  using Lookup =
+      std::function<std::optional<Caller>(const std::string& identity, const std::string& channel)>;
+  void Reauthorize(const Lookup& lookup);
 
   // Ends every watch (UNAVAILABLE, naming the sequence to watch again from) and stops the hub
   // thread, waiting up to `grace` for them to finish; a watch whose client has stopped reading

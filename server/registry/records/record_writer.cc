@@ -61,6 +61,7 @@ v1::ChangeEvent MakeEvent(const ResourceKind& kind, const Message* before, const
   *event.mutable_commit_time() =
       google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(now));
   event.set_actor(actor.identity);
+  event.set_channel(actor.channel);
   const Message& subject = after != nullptr ? *after : *before;
   event.set_resource_name(GetName(subject));
   event.set_change_type(before == nullptr  ? v1::CREATED

@@ -238,7 +238,7 @@ TEST_F(WatchHubTest, ARevokedIdentityLosesItsWatchesAtOnce) {
   Open(hub, kept, 0, "kept");
   revoked.Drain();
   kept.Drain();
-  hub.Reauthorize([](const std::string& identity) -> std::optional<Caller> {
+  hub.Reauthorize([](const std::string& identity, const std::string&) -> std::optional<Caller> {
     if (identity == "revoked") return std::nullopt;
     return Caller{identity, v1::READER, ""};
   });
@@ -255,7 +255,7 @@ TEST_F(WatchHubTest, ADemotedIdentityGetsEveryLaterChangeInItsNewRolesView) {
   FakeStream stream;
   WatchHub hub(&feed_, {});
   Open(hub, stream, 0, "lead", v1::LEAD);  // change 1 in flight, 2 to 5 read as LEAD
-  hub.Reauthorize([](const std::string& identity) -> std::optional<Caller> {
+  hub.Reauthorize([](const std::string& identity, const std::string&) -> std::optional<Caller> {
     return Caller{identity, v1::READER, ""};
   });
   stream.Drain();

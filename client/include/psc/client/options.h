@@ -32,6 +32,13 @@ struct ClientOptions {
   RetryPolicy retry;
   // The largest response accepted (a List page of 1000 large records can be several MiB).
   int max_receive_message_bytes = 64 << 20;
+  // For a front end whose certificate is a GATEWAY principal: the identity of the user every
+  // call acts for (sent as `psc-on-behalf-of` metadata). pscd authorizes each call as that user
+  // and records the gateway as the change's channel; it refuses the call with PERMISSION_DENIED
+  // when this is empty for a gateway (GATEWAY_NEEDS_USER), set for any other principal
+  // (ON_BEHALF_OF_REFUSED), or names no user in its principals file (UNKNOWN_PRINCIPAL).
+  // Empty (the default): calls act as the certificate's own identity.
+  std::string on_behalf_of;
 };
 
 }  // namespace psc::client

@@ -1,0 +1,181 @@
+// The GATEWAY role (psc-web): a gateway's calls act on behalf of the user its psc-on-behalf-of
+// metadata names, are authorized as that user, and record the user as the actor and the gateway
+// as the channel; that metadata from any other role, and a gateway's call without it, are
+// refused; an open watch through a gateway ends when the gateway loses its role.
+
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "tests/integration/registry_fixture.h"
+
+namespace psc::testing {
+namespace {
+
+constexpr char kGateway[] = "spiffe://psc-registry/services/psc-web";
+constexpr char kWessexLead[] = "spiffe://psc-registry/collaboratives/wessex/people/lead";
+constexpr char kReader[] = "spiffe://psc-registry/national/people/reader";
+
+// A client of `target` with `who`'s certificate acting on behalf of `user` ("" for none).
+std::unique_ptr<client::RegistryClient> Through(const std::string& target, const std::string& who,
+                                                const std::string& user) {
+  client::ClientOptions options = ClientOptionsAs(target, who);
+  options.on_behalf_of = user;
+  return std::make_unique<client::RegistryClient>(options);
+}
+
+class GatewayTest : public RegistryTest {
+ protected:
+  void SetUp() override {
+    RegistryTest::SetUp();
+    AddCollaborative("wessex");
+    AddCollaborative("oxford");
+    v1::Expert expert = MakeExpert("collaboratives/wessex");
+    ASSERT_TRUE(client_->CreateExpert(expert, {.id = "e1"}).ok());
+  }
+
+  std::unique_ptr<client::RegistryClient> As(const std::string& user) {
+    return Through(pscd_->target(), "gateway", user);
+  }
+};
+
+TEST_F(GatewayTest, AChangeIsTheUsersWithTheGatewayAsItsChannel) {
+  auto created = As(kWessexLead)->CreateInitiative(MakeInitiative("collaboratives/wessex"));
+  ASSERT_TRUE(created.ok()) << created.status();
+  ASSERT_TRUE(client_->CreateInitiative(MakeInitiative("collaboratives/wessex")).ok());
+
+  v1::ListChangesRequest request;
+  request.add_kinds("initiatives");
+  auto changes = client_->ListChanges(request);
+  ASSERT_TRUE(changes.ok()) << changes.status();
+  ASSERT_EQ(changes->changes_size(), 2);
+  EXPECT_EQ(changes->changes(0).resource_name(), created->name());
+  EXPECT_EQ(changes->changes(0).actor(), kWessexLead);
+  EXPECT_EQ(changes->changes(0).channel(), kGateway);
+  EXPECT_EQ(changes->changes(1).actor(), "spiffe://psc-registry/national/people/admin");
+  EXPECT_EQ(changes->changes(1).channel(), "");  // a direct call
+
+  v1::ListResourceHistoryRequest history;
+  history.set_name(created->name());
+  auto events = client_->ListResourceHistory(history);
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->changes_size(), 1);
+  EXPECT_EQ(events->changes(0).actor(), kWessexLead);
+  EXPECT_EQ(events->changes(0).channel(), kGateway);
+}
+
+TEST_F(GatewayTest, ACallIsAuthorizedAsTheUserItActsFor) {
+  // A Wessex lead may not write Oxford's records, through the gateway or not.
+  auto oxford = As(kWessexLead)->CreateInitiative(MakeInitiative("collaboratives/oxford"));
+  EXPECT_EQ(oxford.status().code(), absl::StatusCode::kPermissionDenied) << oxford.status();
+  // A reader sees no contact data, through the gateway too; a lead does.
+  auto as_reader = As(kReader)->GetExpert("experts/e1");
+  ASSERT_TRUE(as_reader.ok()) << as_reader.status();
+  EXPECT_FALSE(as_reader->has_contact());
+  auto as_lead = As(kWessexLead)->GetExpert("experts/e1");
+  ASSERT_TRUE(as_lead.ok()) << as_lead.status();
+  EXPECT_EQ(as_lead->contact().email(), "demo.person@example.org");
+  // A reader may not write anything.
+  auto write = As(kReader)->CreateInitiative(MakeInitiative("collaboratives/wessex"));
+  EXPECT_EQ(write.status().code(), absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(GatewayTest, AGatewayActsOnlyOnBehalfOfAUser) {
+  auto alone = As("")->GetExpert("experts/e1");
+  EXPECT_EQ(alone.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Reason(alone.status()), "GATEWAY_NEEDS_USER") << alone.status();
+
+  auto stranger = As("spiffe://psc-registry/nobody")->GetExpert("experts/e1");
+  EXPECT_EQ(stranger.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Reason(stranger.status()), "UNKNOWN_PRINCIPAL") << stranger.status();
+
+  // Not on behalf of itself (or another gateway): a gateway is not a user.
+  auto itself = As(kGateway)->GetExpert("experts/e1");
+  EXPECT_EQ(itself.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Reason(itself.status()), "UNKNOWN_PRINCIPAL") << itself.status();
+
+  // A watch too.
+  client::RegistryClient::WatchHandlers handlers;
+  handlers.on_change = [](const v1::ChangeEvent&) { return false; };
+  absl::Status watch = As("")->WatchChanges(0, {}, handlers);
+  EXPECT_EQ(Reason(watch), "GATEWAY_NEEDS_USER") << watch;
+}
+
+TEST_F(GatewayTest, NoOtherRoleMayActOnBehalfOfAnother) {
+  for (const char* who : {"admin", "lead-wessex", "reader", "atlas"}) {
+    auto got = Through(pscd_->target(), who, kWessexLead)->GetExpert("experts/e1");
+    EXPECT_EQ(got.status().code(), absl::StatusCode::kPermissionDenied) << who;
+    EXPECT_EQ(Reason(got.status()), "ON_BEHALF_OF_REFUSED") << who << ": " << got.status();
+    auto wrote = Through(pscd_->target(), who, kWessexLead)
+                     ->CreateInitiative(MakeInitiative("collaboratives/wessex"));
+    EXPECT_EQ(Reason(wrote.status()), "ON_BEHALF_OF_REFUSED") << who << ": " << wrote.status();
+  }
+  // Nothing was written on anyone's behalf.
+  v1::ListChangesRequest request;
+  request.add_kinds("initiatives");
+  auto changes = client_->ListChanges(request);
+  ASSERT_TRUE(changes.ok());
+  EXPECT_EQ(changes->changes_size(), 0);
+}
+
+// A watch opened through the gateway gets the user's view, and ends once the gateway is no
+// longer a GATEWAY in the reloaded principals file.
+TEST(GatewayRevocationTest, AWatchThroughAGatewayEndsWhenTheGatewayLosesItsRole) {
+  TempDir dir;
+  const std::string principals = dir.Sub("principals.json");
+  const std::string original = FileText(TestCertsDir() + "/principals.json");
+  std::ofstream(principals) << original;
+  auto pscd = PscdProcess::Start({.data_dir = dir.Sub("data"), .principals_file = principals});
+  ASSERT_TRUE(pscd.ok()) << pscd.status();
+  client::RegistryClient admin(ClientOptionsAs((*pscd)->target(), "admin"));
+  ASSERT_TRUE(admin.CreateCollaborative(MakeCollaborative("Wessex"), {.id = "wessex"}).ok());
+  ASSERT_TRUE(admin.CreateExpert(MakeExpert("collaboratives/wessex"), {.id = "e1"}).ok());
+
+  auto reader = Through((*pscd)->target(), "gateway", kReader);
+  std::mutex mu;
+  std::vector<v1::ChangeEvent> seen;  // guarded by mu
+  absl::Status ended;
+  std::thread watcher([&] {
+    client::RegistryClient::WatchHandlers handlers;
+    handlers.on_change = [&](const v1::ChangeEvent& e) {
+      std::lock_guard<std::mutex> lock(mu);
+      seen.push_back(e);
+      return true;
+    };
+    ended = reader->WatchChanges(0, {"experts"}, handlers);
+  });
+  for (int i = 0; i < 1000; ++i) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!seen.empty()) break;
+    }
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_FALSE(seen[0].expert().has_contact());  // the reader's view
+  }
+
+  std::string demoted = original;
+  const std::string role =
+      "\"identity\": \"spiffe://psc-registry/services/psc-web\", \"role\": "
+      "\"GATEWAY\"";
+  ASSERT_NE(demoted.find(role), std::string::npos) << demoted;
+  demoted.replace(demoted.find(role), role.size(),
+                  "\"identity\": \"spiffe://psc-registry/services/psc-web\", \"role\": \"READER\"");
+  std::ofstream(principals, std::ios::trunc) << demoted;
+  (*pscd)->Signal(SIGHUP);
+  watcher.join();  // ends by itself, or the test times out
+  EXPECT_EQ(ended.code(), absl::StatusCode::kPermissionDenied) << ended;
+  EXPECT_EQ(Reason(ended), "UNKNOWN_PRINCIPAL") << ended;
+  EXPECT_NE(ended.message().find("through spiffe://psc-registry/services/psc-web"),
+            std::string::npos)
+      << ended;
+  // New calls through it are refused too.
+  auto after = reader->GetExpert("experts/e1");
+  EXPECT_EQ(Reason(after.status()), "ON_BEHALF_OF_REFUSED") << after.status();
+}
+
+}  // namespace
+}  // namespace psc::testing
