@@ -1,11 +1,7 @@
 // The GATEWAY role (psc-web): a gateway's calls act on behalf of the user its psc-on-behalf-of
 // metadata names, are authorized as that user, and record the user as the actor and the gateway
 // as the channel; that metadata from any other role, and a gateway's call without it, are
-// refused; an open watch through a gateway ends when the gateway loses its role.
-
-#include <fstream>
-#include <mutex>
-#include <thread>
+// refused. (A watch through a gateway across a principals reload: security_test.cc.)
 
 #include "tests/integration/registry_fixture.h"
 
@@ -116,65 +112,6 @@ TEST_F(GatewayTest, NoOtherRoleMayActOnBehalfOfAnother) {
   auto changes = client_->ListChanges(request);
   ASSERT_TRUE(changes.ok());
   EXPECT_EQ(changes->changes_size(), 0);
-}
-
-// A watch opened through the gateway gets the user's view, and ends once the gateway is no
-// longer a GATEWAY in the reloaded principals file.
-TEST(GatewayRevocationTest, AWatchThroughAGatewayEndsWhenTheGatewayLosesItsRole) {
-  TempDir dir;
-  const std::string principals = dir.Sub("principals.json");
-  const std::string original = FileText(TestCertsDir() + "/principals.json");
-  std::ofstream(principals) << original;
-  auto pscd = PscdProcess::Start({.data_dir = dir.Sub("data"), .principals_file = principals});
-  ASSERT_TRUE(pscd.ok()) << pscd.status();
-  client::RegistryClient admin(ClientOptionsAs((*pscd)->target(), "admin"));
-  ASSERT_TRUE(admin.CreateCollaborative(MakeCollaborative("Wessex"), {.id = "wessex"}).ok());
-  ASSERT_TRUE(admin.CreateExpert(MakeExpert("collaboratives/wessex"), {.id = "e1"}).ok());
-
-  auto reader = Through((*pscd)->target(), "gateway", kReader);
-  std::mutex mu;
-  std::vector<v1::ChangeEvent> seen;  // guarded by mu
-  absl::Status ended;
-  std::thread watcher([&] {
-    client::RegistryClient::WatchHandlers handlers;
-    handlers.on_change = [&](const v1::ChangeEvent& e) {
-      std::lock_guard<std::mutex> lock(mu);
-      seen.push_back(e);
-      return true;
-    };
-    ended = reader->WatchChanges(0, {"experts"}, handlers);
-  });
-  for (int i = 0; i < 1000; ++i) {
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      if (!seen.empty()) break;
-    }
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    ASSERT_EQ(seen.size(), 1u);
-    EXPECT_FALSE(seen[0].expert().has_contact());  // the reader's view
-  }
-
-  std::string demoted = original;
-  const std::string role =
-      "\"identity\": \"spiffe://psc-registry/services/psc-web\", \"role\": "
-      "\"GATEWAY\"";
-  ASSERT_NE(demoted.find(role), std::string::npos) << demoted;
-  demoted.replace(demoted.find(role), role.size(),
-                  "\"identity\": \"spiffe://psc-registry/services/psc-web\", \"role\": \"READER\"");
-  std::ofstream(principals, std::ios::trunc) << demoted;
-  (*pscd)->Signal(SIGHUP);
-  watcher.join();  // ends by itself, or the test times out
-  EXPECT_EQ(ended.code(), absl::StatusCode::kPermissionDenied) << ended;
-  EXPECT_EQ(Reason(ended), "UNKNOWN_PRINCIPAL") << ended;
-  EXPECT_NE(ended.message().find("through spiffe://psc-registry/services/psc-web"),
-            std::string::npos)
-      << ended;
-  // New calls through it are refused too.
-  auto after = reader->GetExpert("experts/e1");
-  EXPECT_EQ(Reason(after.status()), "ON_BEHALF_OF_REFUSED") << after.status();
 }
 
 }  // namespace

@@ -9,16 +9,12 @@
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
 #include "psc/registry/v1/registry_service.grpc.pb.h"
+#include "tests/integration/background_watch.h"
 #include "tests/integration/registry_fixture.h"
 #include "tests/testing/run_process.h"
 
 namespace psc::testing {
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 // A raw call with the given channel credentials, bypassing the client library's checks.
 grpc::Status RawGet(const std::string& target,
@@ -34,10 +30,10 @@ grpc::Status RawGet(const std::string& target,
 
 std::shared_ptr<grpc::ChannelCredentials> TlsAs(const std::string& who) {
   grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = ReadFile(TestCertsDir() + "/ca.crt");
+  ssl.pem_root_certs = FileText(TestCertsDir() + "/ca.crt");
   if (!who.empty()) {
-    ssl.pem_cert_chain = ReadFile(TestCertsDir() + "/" + who + ".crt");
-    ssl.pem_private_key = ReadFile(TestCertsDir() + "/" + who + ".key");
+    ssl.pem_cert_chain = FileText(TestCertsDir() + "/" + who + ".crt");
+    ssl.pem_private_key = FileText(TestCertsDir() + "/" + who + ".key");
   }
   return grpc::SslCredentials(ssl);
 }
@@ -145,7 +141,7 @@ class PrincipalsReloadTest : public ::testing::Test {};
 TEST_F(PrincipalsReloadTest, SighupReloadsAndABadFileIsRejected) {
   TempDir dir;
   std::string principals = dir.Sub("principals.json");
-  std::string original = ReadFile(TestCertsDir() + "/principals.json");
+  std::string original = FileText(TestCertsDir() + "/principals.json");
   std::ofstream(principals) << original;
   auto pscd = PscdProcess::Start({.data_dir = dir.Sub("data"), .principals_file = principals});
   ASSERT_TRUE(pscd.ok()) << pscd.status();
@@ -172,7 +168,7 @@ TEST_F(PrincipalsReloadTest, SighupReloadsAndABadFileIsRejected) {
 class RevocationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    original_ = ReadFile(TestCertsDir() + "/principals.json");
+    original_ = FileText(TestCertsDir() + "/principals.json");
     std::ofstream(principals_) << original_;
     auto pscd = PscdProcess::Start({.data_dir = dir_.Sub("data"), .principals_file = principals_});
     ASSERT_TRUE(pscd.ok()) << pscd.status();
@@ -182,11 +178,15 @@ class RevocationTest : public ::testing::Test {
     ASSERT_TRUE(admin_->CreateExpert(MakeExpert("collaboratives/wessex"), {.id = "e1"}).ok());
   }
 
-  // Rewrites the lead-wessex line of the principals file as `replacement` and reloads.
-  void ReplaceWessexLead(const std::string& replacement) {
-    const std::string line =
-        "{\"identity\": \"spiffe://psc-registry/collaboratives/wessex/people/lead\", \"role\": "
-        "\"LEAD\", \"collaborative\": \"collaboratives/wessex\"},";
+  static constexpr char kWessexLeadLine[] =
+      "{\"identity\": \"spiffe://psc-registry/collaboratives/wessex/people/lead\", \"role\": "
+      "\"LEAD\", \"collaborative\": \"collaboratives/wessex\"},";
+  static constexpr char kGatewayLine[] =
+      "{\"identity\": \"spiffe://psc-registry/services/psc-web\", \"role\": \"GATEWAY\"}";
+
+  // Rewrites `line` of the principals file (as make-dev-certs writes it) as `replacement` and
+  // reloads.
+  void ReplaceLine(const std::string& line, const std::string& replacement) {
     std::string edited = original_;
     ASSERT_NE(edited.find(line), std::string::npos) << edited;
     edited.replace(edited.find(line), line.size(), replacement);
@@ -226,55 +226,53 @@ class RevocationTest : public ::testing::Test {
 
 TEST_F(RevocationTest, ADemotedLeadsOpenWatchIsRedactedAndARemovedOnesEnds) {
   client::RegistryClient lead(ClientOptionsAs(pscd_->target(), "lead-wessex"));
-  std::mutex mu;
-  std::vector<v1::ChangeEvent> seen;  // guarded by mu
-  absl::Status ended;
-  std::thread watcher([&] {
-    client::RegistryClient::WatchHandlers handlers;
-    handlers.on_change = [&](const v1::ChangeEvent& e) {
-      std::lock_guard<std::mutex> lock(mu);
-      seen.push_back(e);
-      return true;
-    };
-    ended = lead.WatchChanges(0, {"experts"}, handlers);
-  });
-  auto seen_count = [&] {
-    std::lock_guard<std::mutex> lock(mu);
-    return seen.size();
-  };
-  auto wait_for = [&](size_t n) {
-    for (int i = 0; i < 1000 && seen_count() < n; ++i) absl::SleepFor(absl::Milliseconds(10));
-    return seen_count() >= n;
-  };
-  ASSERT_TRUE(wait_for(1));
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    EXPECT_EQ(seen[0].expert().contact().email(), "demo.person@example.org");  // a lead's view
-    EXPECT_EQ(seen[0].actor(), "spiffe://psc-registry/national/people/admin");
-  }
+  BackgroundWatch watch(&lead, {"experts"});
+  ASSERT_TRUE(watch.WaitFor(1));
+  EXPECT_EQ(watch.Seen()[0].expert().contact().email(), "demo.person@example.org");  // a lead's
+  EXPECT_EQ(watch.Seen()[0].actor(), "spiffe://psc-registry/national/people/admin");
 
   // Demoted to reader: the same open watch now gets the reader's view.
-  ReplaceWessexLead(
-      "{\"identity\": \"spiffe://psc-registry/collaboratives/wessex/people/lead\", \"role\": "
-      "\"READER\"},");
+  ReplaceLine(kWessexLeadLine,
+              "{\"identity\": \"spiffe://psc-registry/collaboratives/wessex/people/lead\", "
+              "\"role\": \"READER\"},");
   TouchExpert("Demoted");
-  ASSERT_TRUE(wait_for(2));
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    EXPECT_EQ(seen[1].expert().job_title(), "Demoted");
-    EXPECT_FALSE(seen[1].expert().has_contact()) << seen[1].DebugString();
-    EXPECT_EQ(seen[1].actor(), "national");
-  }
+  ASSERT_TRUE(watch.WaitFor(2));
+  const v1::ChangeEvent demoted = watch.Seen()[1];
+  EXPECT_EQ(demoted.expert().job_title(), "Demoted");
+  EXPECT_FALSE(demoted.expert().has_contact()) << demoted.DebugString();
+  EXPECT_EQ(demoted.actor(), "national");
   EXPECT_EQ(Reason(lead.CreateExpert(MakeExpert("collaboratives/wessex"), {}).status()),
             "ROLE_NOT_ALLOWED");
 
   // Removed: the watch ends, and says why.
-  ReplaceWessexLead("");
-  watcher.join();
+  ReplaceLine(kWessexLeadLine, "");
+  const absl::Status ended = watch.Join();
   EXPECT_EQ(ended.code(), absl::StatusCode::kPermissionDenied) << ended;
   EXPECT_EQ(Reason(ended), "UNKNOWN_PRINCIPAL");
   TouchExpert("After removal");
-  EXPECT_EQ(seen_count(), 2u);
+  EXPECT_EQ(watch.Seen().size(), 2u);
+}
+
+// A watch opened through the gateway (GATEWAY, on behalf of a reader) gets the reader's view,
+// and ends once the gateway is no longer a GATEWAY; its new calls are refused.
+TEST_F(RevocationTest, AWatchThroughAGatewayEndsWhenTheGatewayLosesItsRole) {
+  client::ClientOptions options = ClientOptionsAs(pscd_->target(), "gateway");
+  options.on_behalf_of = "spiffe://psc-registry/national/people/reader";
+  client::RegistryClient reader(options);
+  BackgroundWatch watch(&reader, {"experts"});
+  ASSERT_TRUE(watch.WaitFor(1));
+  EXPECT_FALSE(watch.Seen()[0].expert().has_contact());  // the reader's view
+
+  ReplaceLine(kGatewayLine,
+              "{\"identity\": \"spiffe://psc-registry/services/psc-web\", \"role\": "
+              "\"READER\"}");
+  const absl::Status ended = watch.Join();
+  EXPECT_EQ(ended.code(), absl::StatusCode::kPermissionDenied) << ended;
+  EXPECT_EQ(Reason(ended), "UNKNOWN_PRINCIPAL") << ended;
+  EXPECT_NE(ended.message().find("through spiffe://psc-registry/services/psc-web"),
+            std::string::npos)
+      << ended;
+  EXPECT_EQ(Reason(reader.GetExpert("experts/e1").status()), "ON_BEHALF_OF_REFUSED");
 }
 
 }  // namespace
