@@ -2,9 +2,10 @@
 # and mTLS on loopback, and reading psc-load's output. Needs $build (the build dir).
 
 # start_pscd DIR [PSCD FLAGS...]: dev certs in DIR/certs (made once), data in DIR/data, log in
-# DIR/log; sets pscd_pid, target and auth (psc-load's connection flags, as admin).
+# DIR/log; sets pscd_pid, pscd_dir, target and auth (psc-load's connection flags, as admin).
 start_pscd() {
   local dir=$1
+  pscd_dir=$dir
   shift
   [[ -d $dir/certs ]] || certs/make-dev-certs "$dir/certs" >/dev/null
   local c=$dir/certs
@@ -19,6 +20,21 @@ start_pscd() {
   done
   target=$(sed -n 's/.*listening on \([^,]*\),.*/\1/p' "$dir/log" | tail -1)
   auth=(--target "$target" --ca "$c/ca.crt" --cert "$c/admin.crt" --key "$c/admin.key")
+}
+
+# wait_quiet [SECONDS]: waits (default at most 300 s) until the pscd of start_pscd is idle: its
+# search index has applied every change and RocksDB has no compaction pending, so that what is
+# measured next does not share the cores with catching up after a bulk load.
+wait_quiet() {
+  local metrics
+  metrics=$(sed -n 's/.*metrics on \(http[^,]*\),.*/\1/p' "$pscd_dir/log" | tail -1)
+  for _ in $(seq "$((${1:-300} * 2))"); do
+    curl -sf "$metrics" | awk '/^psc_index_lag / { lag = $2; seen++ }
+      /^psc_rocksdb_pending_compaction_bytes / { pending = $2; seen++ }
+      END { exit !(seen == 2 && lag == 0 && pending == 0) }' && return 0
+    sleep 0.5
+  done
+  echo "wait_quiet: pscd still busy after ${1:-300} s" >&2
 }
 
 # stop_pscd: SIGTERM and wait.
