@@ -15,6 +15,7 @@ void CallLog::OnCallEnd(const CallRecord& call) {
       {"reason", call.reason.empty() ? "-" : call.reason},
       {"duration_ms", absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(call.duration))},
       {"identity", call.identity},
+      {"on_behalf_of", call.on_behalf_of.empty() ? "-" : call.on_behalf_of},
       {"resource", call.resource},
       {"request_id", call.request_id.empty() ? "-" : call.request_id},
   };

@@ -36,6 +36,14 @@ std::string ReasonOf(const grpc::Status& status) {
   return "";
 }
 
+// The psc-on-behalf-of metadata of the call (at most 200 characters), or "".
+std::string OnBehalfOf(const grpc::ServerContextBase& context) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("psc-on-behalf-of");  // auth::kOnBehalfOfMetadata
+  if (it == metadata.end()) return "";
+  return std::string(CharacterPrefix(absl::string_view(it->second.data(), it->second.size()), 200));
+}
+
 std::string IdentityOf(const grpc::ServerContextBase& context) {
   auto auth = context.auth_context();
   if (auth == nullptr) return "-";
@@ -83,6 +91,7 @@ class Interceptor final : public grpc::experimental::Interceptor {
       call_.reason = ReasonOf(status);
       call_.duration = absl::Now() - start_;
       call_.identity = IdentityOf(*info_->server_context());
+      call_.on_behalf_of = OnBehalfOf(*info_->server_context());
       for (CallObserver* observer : *observers_) observer->OnCallEnd(call_);
     }
     TsanRelease(this);

@@ -22,6 +22,7 @@ struct CallRecord {
   std::string reason;          // the ErrorInfo reason of an error, e.g. "NOT_OWNER"
   absl::Duration duration;     // from the call's arrival to its status
   std::string identity;        // the client's URI SAN, "(plaintext)" or "-"
+  std::string on_behalf_of;    // the user a gateway named (psc-on-behalf-of), or ""
   std::string resource = "-";  // the request's name, else its parent, else "-"
   std::string request_id;      // the request's request_id, if it has one
 };

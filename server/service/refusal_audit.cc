@@ -11,7 +11,10 @@ namespace psc::service {
 void RefusalAudit::OnCallEnd(const CallRecord& call) {
   if (call.code == grpc::StatusCode::PERMISSION_DENIED ||
       call.code == grpc::StatusCode::UNAUTHENTICATED || call.reason == "RATE_LIMITED") {
-    Refused(call.identity, call.method, call.resource, StatusCodeName(call.code), call.reason);
+    Refused(call.on_behalf_of.empty()
+                ? call.identity
+                : absl::StrCat(call.identity, " on_behalf_of=", call.on_behalf_of),
+            call.method, call.resource, StatusCodeName(call.code), call.reason);
   }
 }
 

@@ -57,6 +57,7 @@ TEST(CallLogTest, JsonLinesNameEachCallButNeverItsContents) {
   EXPECT_EQ(Field(calls[1], "code"), "OK");
   EXPECT_EQ(Field(calls[1], "level"), "INFO");
   EXPECT_EQ(Field(calls[1], "identity"), "spiffe://psc-registry/national/people/admin");
+  EXPECT_EQ(Field(calls[1], "on_behalf_of"), "-");
   EXPECT_EQ(Field(calls[1], "resource"), "-");  // a create names no resource yet
   EXPECT_EQ(Field(calls[1], "request_id"), "req-42");
   EXPECT_NE(Field(calls[1], "duration_ms"), "(missing)");
@@ -67,6 +68,33 @@ TEST(CallLogTest, JsonLinesNameEachCallButNeverItsContents) {
   EXPECT_EQ(Field(calls[2], "resource"), "experts/missing");
   // Every other line is JSON too, the ready line among them.
   EXPECT_THAT(log, HasSubstr("\"msg\":\"pscd ready, listening on "));
+}
+
+// A gateway's call names both: the gateway's certificate and the user it acts for, in the call
+// line and in the refusal line of a refused one.
+TEST(CallLogTest, AGatewaysCallNamesTheUserItActsFor) {
+  TempDir dir;
+  auto pscd =
+      PscdProcess::Start({.data_dir = dir.Sub("data"), .extra_args = {"--log-format", "json"}});
+  ASSERT_TRUE(pscd.ok()) << pscd.status();
+  client::ClientOptions options = ClientOptionsAs((*pscd)->target(), "gateway");
+  options.on_behalf_of = "spiffe://psc-registry/national/people/reader";
+  client::RegistryClient reader(options);
+  EXPECT_EQ(reader.GetExpert("experts/missing").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(reader.CreateCollaborative(MakeCollaborative(), {.id = "wessex"}).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE((*pscd)->WaitForLog("refused: "));
+
+  const std::string log = (*pscd)->Log();
+  auto calls = CallLines(log);
+  ASSERT_EQ(calls.size(), 2u) << log;
+  for (const auto& call : calls) {
+    EXPECT_EQ(Field(call, "identity"), "spiffe://psc-registry/services/psc-web");
+    EXPECT_EQ(Field(call, "on_behalf_of"), "spiffe://psc-registry/national/people/reader");
+  }
+  EXPECT_THAT(log, HasSubstr("refused: identity=spiffe://psc-registry/services/psc-web "
+                             "on_behalf_of=spiffe://psc-registry/national/people/reader "
+                             "method=CreateCollaborative"));
 }
 
 TEST(CallLogTest, ErrorsOnlyOrNoneAsAsked) {
