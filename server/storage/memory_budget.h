@@ -23,9 +23,9 @@ class MemoryBudget {
 
   // Sets the write buffer manager that charges memtables to the cache.
   void ApplyTo(rocksdb::DBOptions* options) const;
-  // Options of every column family: memtables of a sixteenth of the cache; block-based tables with a whole-key bloom filter (10 bits a
-  // key: about 1% false positives, so a Get of a missing key seldom reads a block) and their
-  // index and filter blocks in the cache, those of level 0 pinned.
+  // Options of every column family: memtables of a sixteenth of the cache; block-based tables with
+  // a whole-key bloom filter (10 bits a key: about 1% false positives, so a Get of a missing key
+  // seldom reads a block) and their index and filter blocks in the cache, those of level 0 pinned.
   rocksdb::ColumnFamilyOptions FamilyOptions() const;
 
   // Bytes held in the cache now (blocks and the memtables' reservations).
