@@ -5,6 +5,13 @@
 
 namespace psc::auth {
 
+std::optional<absl::string_view> OnBehalfOf(const grpc::ServerContextBase& context) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find(kOnBehalfOfMetadata);
+  if (it == metadata.end()) return std::nullopt;
+  return absl::string_view(it->second.data(), it->second.size());
+}
+
 absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::ForMutualTls(
     std::string principals_path) {
   auto principals = Principals::Load(principals_path);

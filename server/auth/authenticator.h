@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "grpc/grpc_security_constants.h"
 #include "grpcpp/security/auth_context.h"
+#include "grpcpp/server_context.h"
 #include "server/auth/principals.h"
 #include "server/common/caller.h"
 #include "server/common/mutex.h"
@@ -16,6 +17,9 @@ namespace psc::auth {
 
 // The call metadata in which a GATEWAY names the user it acts for (registry::v1::GATEWAY).
 inline constexpr char kOnBehalfOfMetadata[] = "psc-on-behalf-of";
+
+// The user a call's kOnBehalfOfMetadata names (a view into the call's metadata), if it has any.
+std::optional<absl::string_view> OnBehalfOf(const grpc::ServerContextBase& context);
 
 // Turns a call's transport identity into a Caller. Thread-safe; Reload may run
 // while calls are being authenticated.

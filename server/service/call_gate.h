@@ -37,12 +37,7 @@ class CallGate {
   // The caller of a call, by its certificate and its psc-on-behalf-of metadata
   // (Authenticator::Authenticate).
   absl::StatusOr<Caller> Authenticate(const grpc::ServerContextBase& context) const {
-    std::optional<absl::string_view> on_behalf_of;
-    const auto& metadata = context.client_metadata();
-    if (auto it = metadata.find(auth::kOnBehalfOfMetadata); it != metadata.end()) {
-      on_behalf_of.emplace(it->second.data(), it->second.size());
-    }
-    return authenticator_->Authenticate(*context.auth_context(), on_behalf_of);
+    return authenticator_->Authenticate(*context.auth_context(), auth::OnBehalfOf(context));
   }
 
   const auth::Authenticator& authenticator() const { return *authenticator_; }

@@ -8,6 +8,7 @@
 #include "google/rpc/status.pb.h"
 #include "grpc/grpc_security_constants.h"
 #include "psc/registry/v1/registry_service.grpc.pb.h"
+#include "server/auth/authenticator.h"
 #include "server/common/tsan.h"
 #include "server/common/utf8.h"
 
@@ -34,14 +35,6 @@ std::string ReasonOf(const grpc::Status& status) {
     if (any.UnpackTo(&info)) return info.reason();
   }
   return "";
-}
-
-// The psc-on-behalf-of metadata of the call (at most 200 characters), or "".
-std::string OnBehalfOf(const grpc::ServerContextBase& context) {
-  const auto& metadata = context.client_metadata();
-  auto it = metadata.find("psc-on-behalf-of");  // auth::kOnBehalfOfMetadata
-  if (it == metadata.end()) return "";
-  return std::string(CharacterPrefix(absl::string_view(it->second.data(), it->second.size()), 200));
 }
 
 std::string IdentityOf(const grpc::ServerContextBase& context) {
@@ -91,7 +84,8 @@ class Interceptor final : public grpc::experimental::Interceptor {
       call_.reason = ReasonOf(status);
       call_.duration = absl::Now() - start_;
       call_.identity = IdentityOf(*info_->server_context());
-      call_.on_behalf_of = OnBehalfOf(*info_->server_context());
+      call_.on_behalf_of =
+          CharacterPrefix(auth::OnBehalfOf(*info_->server_context()).value_or(""), 200);
       for (CallObserver* observer : *observers_) observer->OnCallEnd(call_);
     }
     TsanRelease(this);

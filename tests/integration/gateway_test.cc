@@ -3,6 +3,9 @@
 // as the channel; that metadata from any other role, and a gateway's call without it, are
 // refused. (A watch through a gateway across a principals reload: security_test.cc.)
 
+#include "absl/strings/match.h"
+#include "server/common/errors.h"
+#include "server/common/utf8.h"
 #include "tests/integration/registry_fixture.h"
 
 namespace psc::testing {
@@ -95,6 +98,39 @@ TEST_F(GatewayTest, AGatewayActsOnlyOnBehalfOfAUser) {
   handlers.on_change = [](const v1::ChangeEvent&) { return false; };
   absl::Status watch = As("")->WatchChanges(0, {}, handlers);
   EXPECT_EQ(Reason(watch), "GATEWAY_NEEDS_USER") << watch;
+}
+
+// The user's name is the client's to choose: one of 4,000 characters is refused with a message
+// within the bound of every error message, and the log keeps at most 200 characters of it.
+TEST_F(GatewayTest, AnOverlongUserIsRefusedWithinTheBounds) {
+  const std::string user = "spiffe://psc-registry/" + std::string(4000, 'u');
+  auto got = As(user)->GetExpert("experts/e1");
+  EXPECT_EQ(got.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Reason(got.status()), "UNKNOWN_PRINCIPAL") << got.status();
+  // Cut to the bound, and "…" says so (CharacterPrefix).
+  EXPECT_EQ(CharacterCount(got.status().message()), kMaxMessageChars + 1);
+  EXPECT_TRUE(absl::EndsWith(got.status().message(), "…")) << got.status();
+  ASSERT_TRUE(pscd_->WaitForLog("refused: "));
+  const std::string log = pscd_->Log();
+  EXPECT_NE(log.find("on_behalf_of=spiffe://psc-registry/uuu"), std::string::npos) << log;
+  EXPECT_EQ(log.find(std::string(200, 'u')), std::string::npos);  // 178 u's after the prefix
+}
+
+// With --insecure every caller is an admin and there is no principals file to name users in.
+TEST(GatewayInsecureTest, AnInsecurePscdRefusesOnBehalfOf) {
+  TempDir dir;
+  auto pscd = PscdProcess::Start({.data_dir = dir.Sub("data"), .insecure = true});
+  ASSERT_TRUE(pscd.ok()) << pscd.status();
+  client::ClientOptions options;
+  options.target = (*pscd)->target();
+  options.insecure = true;
+  options.on_behalf_of = kWessexLead;
+  auto got = client::RegistryClient(options).GetExpert("experts/e1");
+  EXPECT_EQ(got.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Reason(got.status()), "ON_BEHALF_OF_REFUSED") << got.status();
+  options.on_behalf_of = "";
+  EXPECT_EQ(client::RegistryClient(options).GetExpert("experts/e1").status().code(),
+            absl::StatusCode::kNotFound);  // the same call as itself goes through
 }
 
 TEST_F(GatewayTest, NoOtherRoleMayActOnBehalfOfAnother) {
