@@ -34,6 +34,15 @@ Call::Call(const ClientOptions& options) : options_(options) {
   health_stub_ = grpc::health::v1::Health::NewStub(channel_);
 }
 
+Call::Call(const Call& base, std::string on_behalf_of)
+    : options_(base.options_),
+      credentials_error_(base.credentials_error_),
+      channel_(base.channel_),
+      stub_(registry::v1::Registry::NewStub(channel_)),
+      health_stub_(grpc::health::v1::Health::NewStub(channel_)) {
+  options_.on_behalf_of = std::move(on_behalf_of);
+}
+
 absl::Status Call::Watch(
     const registry::v1::WatchChangesRequest& request,
     const std::function<bool(const registry::v1::WatchChangesResponse&)>& on_message) {

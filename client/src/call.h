@@ -27,6 +27,8 @@ absl::Status FromGrpcStatus(const grpc::Status& status);
 class Call {
  public:
   explicit Call(const ClientOptions& options);
+  // A Call on `base`'s channel whose calls act for `on_behalf_of` (ClientOptions::on_behalf_of).
+  Call(const Call& base, std::string on_behalf_of);
 
   // Calls `method` until it succeeds, fails with a code other than UNAVAILABLE, `retry` is
   // kNo, the attempts run out or the deadline passes.

@@ -7,7 +7,18 @@ namespace psc::client {
 RegistryClient::RegistryClient(ClientOptions options)
     : options_(std::move(options)), call_(std::make_unique<Call>(options_)) {}
 
+RegistryClient::RegistryClient(ClientOptions options, std::unique_ptr<Call> call)
+    : options_(std::move(options)), call_(std::move(call)) {}
+
 RegistryClient::~RegistryClient() = default;
+
+std::unique_ptr<RegistryClient> RegistryClient::ActingFor(std::string user) const {
+  ClientOptions options = options_;
+  options.on_behalf_of = user;
+  // Not make_unique: the constructor that takes a Call is private.
+  return std::unique_ptr<RegistryClient>(
+      new RegistryClient(std::move(options), std::make_unique<Call>(*call_, std::move(user))));
+}
 
 absl::StatusOr<v1::ListResourceHistoryResponse> RegistryClient::ListResourceHistory(
     const v1::ListResourceHistoryRequest& request) {

@@ -79,6 +79,31 @@ TEST_F(GatewayTest, ACallIsAuthorizedAsTheUserItActsFor) {
   EXPECT_EQ(write.status().code(), absl::StatusCode::kPermissionDenied);
 }
 
+// ActingFor: one gateway connection serves many users, each call authorized as its own user,
+// and a derived client outlives the one it came from.
+TEST_F(GatewayTest, ActingForSharesOneConnectionBetweenUsers) {
+  std::unique_ptr<client::RegistryClient> reader, lead;
+  {
+    client::RegistryClient gateway(ClientOptionsAs(pscd_->target(), "gateway"));
+    reader = gateway.ActingFor(kReader);
+    lead = gateway.ActingFor(kWessexLead);
+    EXPECT_EQ(Reason(gateway.GetExpert("experts/e1").status()), "GATEWAY_NEEDS_USER");
+    EXPECT_EQ(lead->options().on_behalf_of, kWessexLead);
+  }
+  auto as_reader = reader->GetExpert("experts/e1");
+  ASSERT_TRUE(as_reader.ok()) << as_reader.status();
+  EXPECT_FALSE(as_reader->has_contact());
+  auto as_lead = lead->GetExpert("experts/e1");
+  ASSERT_TRUE(as_lead.ok()) << as_lead.status();
+  EXPECT_TRUE(as_lead->has_contact());
+  EXPECT_EQ(reader->CreateInitiative(MakeInitiative("collaboratives/wessex")).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  auto created = lead->CreateInitiative(MakeInitiative("collaboratives/wessex"));
+  ASSERT_TRUE(created.ok()) << created.status();
+  // And back to the gateway's own identity: no user, refused.
+  EXPECT_EQ(Reason(lead->ActingFor("")->GetExpert("experts/e1").status()), "GATEWAY_NEEDS_USER");
+}
+
 TEST_F(GatewayTest, AGatewayActsOnlyOnBehalfOfAUser) {
   auto alone = As("")->GetExpert("experts/e1");
   EXPECT_EQ(alone.status().code(), absl::StatusCode::kPermissionDenied);
