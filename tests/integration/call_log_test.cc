@@ -83,7 +83,8 @@ TEST(CallLogTest, AGatewaysCallNamesTheUserItActsFor) {
   EXPECT_EQ(reader.GetExpert("experts/missing").status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(reader.CreateCollaborative(MakeCollaborative(), {.id = "wessex"}).status().code(),
             absl::StatusCode::kPermissionDenied);
-  ASSERT_TRUE((*pscd)->WaitForLog("refused: "));
+  // The refusal line is written before the call's own line; wait for the latter.
+  ASSERT_TRUE((*pscd)->WaitForLog("\"method\":\"CreateCollaborative\""));
 
   const std::string log = (*pscd)->Log();
   auto calls = CallLines(log);
