@@ -39,6 +39,10 @@ absl::StatusOr<v1::FindSimilarInitiativesResponse> RegistryClient::FindSimilarIn
   return call_->Unary(&Stub::FindSimilarInitiatives, request, Retry::kYes);
 }
 
+absl::StatusOr<v1::Principal> RegistryClient::GetCaller() {
+  return call_->Unary(&Stub::GetCaller, v1::GetCallerRequest(), Retry::kYes);
+}
+
 absl::StatusOr<bool> RegistryClient::IsServing(const std::string& service) {
   grpc::health::v1::HealthCheckRequest request;
   request.set_service(service);

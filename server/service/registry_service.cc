@@ -9,6 +9,16 @@ namespace psc::service {
 
 namespace v1 = registry::v1;
 
+grpc::ServerUnaryReactor* RegistryService::GetCaller(grpc::CallbackServerContext* context,
+                                                     const v1::GetCallerRequest* request,
+                                                     v1::Principal* response) {
+  PSC_ADMIT_OR_FINISH(gate_, Cost::kRead, caller);
+  response->set_identity(caller.identity);
+  response->set_role(caller.role);
+  response->set_collaborative(caller.collaborative);
+  return FinishUnary(absl::OkStatus());
+}
+
 grpc::ServerUnaryReactor* RegistryService::ListChanges(grpc::CallbackServerContext* context,
                                                        const v1::ListChangesRequest* request,
                                                        v1::ListChangesResponse* response) {

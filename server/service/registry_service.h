@@ -43,6 +43,10 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
       grpc::CallbackServerContext* context,
       const registry::v1::WatchChangesRequest* request) override;
 
+  grpc::ServerUnaryReactor* GetCaller(grpc::CallbackServerContext* context,
+                                      const registry::v1::GetCallerRequest* request,
+                                      registry::v1::Principal* response) override;
+
   grpc::ServerUnaryReactor* ListResourceHistory(
       grpc::CallbackServerContext* c, const registry::v1::ListResourceHistoryRequest* request,
       registry::v1::ListResourceHistoryResponse* response) override {

@@ -104,6 +104,24 @@ TEST_F(GatewayTest, ActingForSharesOneConnectionBetweenUsers) {
   EXPECT_EQ(Reason(lead->ActingFor("")->GetExpert("experts/e1").status()), "GATEWAY_NEEDS_USER");
 }
 
+// GetCaller: who a call acts as, so a front end shows only what its user may do.
+TEST_F(GatewayTest, GetCallerNamesTheUserAGatewayActsFor) {
+  auto lead = As(kWessexLead)->GetCaller();
+  ASSERT_TRUE(lead.ok()) << lead.status();
+  EXPECT_EQ(lead->identity(), kWessexLead);
+  EXPECT_EQ(lead->role(), v1::LEAD);
+  EXPECT_EQ(lead->collaborative(), "collaboratives/wessex");
+  auto reader = As(kReader)->GetCaller();
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ(reader->role(), v1::READER);
+  EXPECT_EQ(reader->collaborative(), "");
+  auto admin = client_->GetCaller();
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  EXPECT_EQ(admin->role(), v1::ADMIN);
+  EXPECT_EQ(Reason(As("")->GetCaller().status()), "GATEWAY_NEEDS_USER");
+  EXPECT_EQ(Reason(As("spiffe://psc-registry/nobody")->GetCaller().status()), "UNKNOWN_PRINCIPAL");
+}
+
 TEST_F(GatewayTest, AGatewayActsOnlyOnBehalfOfAUser) {
   auto alone = As("")->GetExpert("experts/e1");
   EXPECT_EQ(alone.status().code(), absl::StatusCode::kPermissionDenied);

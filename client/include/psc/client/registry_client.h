@@ -55,6 +55,11 @@ class RegistryClient {
 
   const ClientOptions& options() const { return options_; }
 
+  // Who this client's calls act as: identity, role and collaborative from pscd's principals
+  // file (for a gateway acting for a user, the user's). PERMISSION_DENIED (UNKNOWN_PRINCIPAL,
+  // GATEWAY_NEEDS_USER) when pscd does not know the caller. Retried per RetryPolicy.
+  absl::StatusOr<v1::Principal> GetCaller();
+
   // A client that shares this one's connection (and so its TLS session) and whose every call
   // acts for `user` (ClientOptions::on_behalf_of; empty: the certificate's own identity). For a
   // front end that serves many users through one GATEWAY certificate: cheap to make per request
