@@ -1,0 +1,251 @@
+// psc-web end to end, in a real browser against a real pscd holding the demo data: the flows
+// patient-safety leads use, its web security, accessibility (axe-core) and working without
+// JavaScript. Run by tools/web/e2e/run, which starts pscd and psc-web; the tests run in order
+// (later ones see the requests earlier ones made).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import {
+  axeViolations, close, done, expectAccessible, launch, shot, signIn, url,
+} from './helpers.mjs';
+
+before(launch);
+after(close);
+
+const requestCards = (page, text) => page.getByTestId('request').filter({ hasText: text });
+
+test('a Wessex lead finds a shareable human-factors expert, asks for 2 days, West of England accepts, the report shows them', async () => {
+  const wessex = await signIn('wessex');
+  await wessex.goto(`${url}/experts`);
+  await wessex.getByLabel('Skill').selectOption('HUMAN_FACTORS');
+  await wessex.getByLabel('Region').selectOption('SOUTH_WEST');
+  await wessex.getByLabel('Free days a month, at least').fill('2');
+  assert.ok(await wessex.getByLabel('Only experts other PSCs can ask for').isChecked());
+  await wessex.getByRole('button', { name: 'Find experts' }).click();
+  const match = wessex.locator('li.psc-result').filter({ hasText: 'Noel Mockford' });
+  assert.match(await match.textContent(), /human factors at PRACTITIONER level/);
+  assert.match(await match.textContent(), /2 free days a month/);
+  await expectAccessible(wessex);
+  await shot(wessex, 'expert-finder');
+
+  await match.getByRole('link').click();
+  assert.equal(await wessex.getByRole('heading', { level: 1 }).textContent(), 'Noel Mockford (demo data)');
+  await wessex.getByLabel('For the initiative').selectOption('initiatives/falls-wessex');
+  await wessex.getByLabel('Days a month', { exact: true }).fill('2');
+  await expectAccessible(wessex);
+  await shot(wessex, 'expert');
+  await wessex.getByRole('button', { name: 'Request days' }).click();
+  await wessex.waitForURL(/\/inbox\?done=requested/);
+  assert.match(await requestCards(wessex, 'Noel Mockford').textContent(), /Pending/);
+
+  const westOfEngland = await signIn('westOfEngland');
+  await westOfEngland.goto(`${url}/inbox`);
+  const incoming = requestCards(westOfEngland, 'Noel Mockford');
+  assert.match(await incoming.textContent(), /Wessex, for Inpatient falls prevention: 2 days a month/);
+  await expectAccessible(westOfEngland);
+  await shot(westOfEngland, 'inbox');
+  await incoming.getByRole('button', { name: 'Accept' }).click();
+  await westOfEngland.waitForURL(/done=accept/);
+  assert.match(await requestCards(westOfEngland, 'Noel Mockford').textContent(), /Accepted/);
+  await done(westOfEngland);
+
+  await wessex.goto(`${url}/inbox`);
+  assert.match(await requestCards(wessex, 'Noel Mockford').textContent(), /Accepted/);
+  await wessex.goto(`${url}/report`);
+  const given = wessex.locator('#days-given tbody tr').filter({ hasText: 'West of England' });
+  assert.equal((await given.locator('td').textContent()).trim(), '2');
+  const received = wessex.locator('#days-received tbody tr').filter({ hasText: 'Wessex' });
+  assert.equal((await received.locator('td').textContent()).trim(), '2');
+  assert.match(await wessex.getByTestId('figures').textContent(), /2 committed/);
+  await expectAccessible(wessex);
+  await shot(wessex, 'report');
+  await done(wessex);
+});
+
+test('searching "sepsis" reaches the sepsis dashboard case study, and a facet narrows the results', async () => {
+  const page = await signIn('reader');
+  await page.getByLabel('Initiatives, case studies, experts and resources').fill('sepsis');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  const all = parseInt(await page.getByTestId('total').textContent(), 10);
+  assert.ok(all >= 3, `sepsis matches several records (${all})`);
+  assert.ok(await page.locator('.psc-snippet mark').count() > 0, 'snippets highlight the match');
+  await expectAccessible(page);
+  await shot(page, 'search');
+  await page.getByLabel(/^Case studies \(\d+\)$/).check();
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  const narrowed = parseInt(await page.getByTestId('total').textContent(), 10);
+  assert.ok(narrowed >= 1 && narrowed < all, `the facet narrows ${all} to ${narrowed}`);
+  await page.getByRole('link', { name: 'Suspicion of sepsis dashboard' }).click();
+  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(),
+    'Suspicion of sepsis dashboard');
+  assert.ok(await page.getByRole('heading', { name: 'The challenge' }).isVisible());
+  await expectAccessible(page);
+  await shot(page, 'case-study');
+  await done(page);
+});
+
+test('a new initiative that copies another PSC\'s shows the similar-work warning; asking to join instead, the other lead approves', async () => {
+  const wessex = await signIn('wessex');
+  await wessex.getByRole('link', { name: 'New initiative' }).click();
+  await wessex.getByLabel('Title').fill('Just and learning culture programme');
+  await wessex.getByLabel('Summary').fill(
+    'A just and learning culture programme: restorative responses to incidents and learning from what goes well.');
+  await wessex.getByLabel('Workstream').selectOption('SAFETY_CULTURE');
+  await wessex.getByRole('button', { name: 'Create initiative' }).click();
+  const warning = wessex.getByTestId('similar-warning');
+  assert.match(await warning.textContent(), /Just and learning culture programme, led by Oxford/);
+  assert.ok(await wessex.getByRole('button', { name: 'Create anyway' }).isVisible());
+  await expectAccessible(wessex);
+  await shot(wessex, 'new-initiative-warning');
+
+  await warning.getByRole('link', { name: 'Just and learning culture programme' }).click();
+  await wessex.waitForURL(/\/initiatives\/just-culture-oxford$/);
+  await wessex.getByLabel('What your PSC would bring').fill('Two trusts piloting restorative reviews');
+  await expectAccessible(wessex);
+  await shot(wessex, 'initiative');
+  await wessex.getByRole('button', { name: 'Ask to join' }).click();
+  await wessex.waitForURL(/\/inbox\?done=asked/);
+  assert.match(await requestCards(wessex, 'Just and learning culture').textContent(), /Pending/);
+
+  const oxford = await signIn('oxford');
+  await oxford.goto(`${url}/inbox`);
+  const asked = requestCards(oxford, 'Just and learning culture');
+  assert.match(await asked.textContent(), /Wessex: Two trusts piloting restorative reviews/);
+  await asked.getByRole('button', { name: 'Approve' }).click();
+  await oxford.waitForURL(/done=approve/);
+  await done(oxford);
+
+  await wessex.goto(`${url}/initiatives/just-culture-oxford`);
+  assert.match(await wessex.getByTestId('participants').textContent(), /Wessex/);
+  assert.equal(await wessex.getByRole('button', { name: 'Ask to join' }).count(), 0);
+  await done(wessex);
+});
+
+test('a title with a script tag shows as text', async () => {
+  const wessex = await signIn('wessex');
+  await wessex.goto(`${url}/initiatives/new`);
+  await wessex.getByLabel('Title').fill('<script>alert(1)</script>');
+  await wessex.getByLabel('Workstream').selectOption('MATERNITY_NEONATAL');
+  await wessex.getByRole('button', { name: /Create/ }).click();
+  if (await wessex.getByRole('button', { name: 'Create anyway' }).count()) {
+    await wessex.getByRole('button', { name: 'Create anyway' }).click();
+  }
+  await wessex.waitForURL(/\/initiatives\/[a-z0-9-]+\?done=created/);
+  assert.equal(await wessex.getByRole('heading', { level: 1 }).textContent(),
+    '<script>alert(1)</script>');
+  assert.equal(await wessex.locator('main script').count(), 0);
+  await done(wessex);  // no dialog opened, no CSP violation
+});
+
+test('a form posted without its CSRF token, or with another session\'s, is refused and changes nothing', async () => {
+  const wessex = await signIn('wessex');
+  const other = await signIn('wessex');
+  await other.goto(`${url}/experts/noel-mockford`);
+  const othersToken = await other.locator('input[name=csrf]').first().getAttribute('value');
+  await done(other);
+  await wessex.goto(`${url}/inbox`);
+  const before = await wessex.getByTestId('request').count();
+  const form = {
+    initiative: 'initiatives/falls-wessex', days_per_month: '1', start_year: '2027',
+    start_month: '6', months: '1',
+  };
+  for (const token of [undefined, othersToken, 'forged']) {
+    const response = await wessex.request.post(`${url}/experts/noel-mockford`, {
+      form: token === undefined ? form : { ...form, csrf: token }, maxRedirects: 0,
+    });
+    assert.equal(response.status(), 403, `csrf ${token}`);
+    assert.match(await response.text(), /This form has expired/);
+  }
+  // The real token works: the check is what refused the others.
+  await wessex.goto(`${url}/experts/noel-mockford`);
+  const token = await wessex.locator('form[action="/experts/noel-mockford"] input[name=csrf]').getAttribute('value');
+  const accepted = await wessex.request.post(`${url}/experts/noel-mockford`, {
+    form: { ...form, csrf: token }, maxRedirects: 0,
+  });
+  assert.equal(accepted.status(), 303);
+  await wessex.goto(`${url}/inbox`);
+  assert.equal(await wessex.getByTestId('request').count(), before + 1);
+  await done(wessex);
+});
+
+test('the reader sees no contact data and no edit or request buttons; a lead does', async () => {
+  const reader = await signIn('reader');
+  await reader.goto(`${url}/experts/noel-mockford`);
+  assert.equal(await reader.getByTestId('contact').count(), 0);
+  assert.equal(await reader.getByRole('button', { name: 'Request days' }).count(), 0);
+  assert.equal(await reader.getByRole('link', { name: 'New initiative' }).count(), 0);
+  assert.equal(await reader.getByRole('link', { name: 'Inbox' }).count(), 0);
+  await reader.goto(`${url}/initiatives/just-culture-oxford`);
+  assert.equal(await reader.getByRole('button', { name: 'Ask to join' }).count(), 0);
+  await reader.goto(`${url}/initiatives/new`);
+  await reader.getByLabel('Title').fill('A reader cannot create this');
+  await reader.getByLabel('Workstream').selectOption('SAFETY_CULTURE');
+  await reader.getByRole('button', { name: /Create/ }).click();
+  if (await reader.getByRole('button', { name: 'Create anyway' }).count()) {
+    await reader.getByRole('button', { name: 'Create anyway' }).click();
+  }
+  assert.match(await reader.locator('.nhsuk-error-summary').textContent(),
+    /You do not have permission/);
+  await done(reader);
+
+  const lead = await signIn('westOfEngland');
+  await lead.goto(`${url}/experts/noel-mockford`);
+  assert.equal(await lead.getByTestId('contact').count(), 1);
+  await done(lead);
+});
+
+test('the atlas role sees only published case studies', async () => {
+  const atlas = await signIn('atlas');
+  await atlas.goto(`${url}/search?q=falls`);
+  const kinds = await atlas.locator('li.psc-result .nhsuk-caption-m').allTextContents();
+  assert.ok(kinds.length > 0, 'the atlas finds published case studies');
+  assert.deepEqual([...new Set(kinds)], ['Case studies']);
+  assert.equal(await atlas.getByText('Falls prevention: early findings (draft)').count(), 0);
+  await atlas.goto(`${url}/caseStudies/falls-draft-wessex`);
+  assert.match(await atlas.getByRole('heading', { level: 1 }).textContent(), /Case study not found/);
+  await done(atlas);
+
+  const admin = await signIn('admin');
+  await admin.goto(`${url}/search?q=falls`);
+  assert.equal(await admin.getByText('Falls prevention: early findings (draft)').count(), 1);
+  await done(admin);
+});
+
+const pages = [
+  '/search?q=sepsis', '/experts?skill=HUMAN_FACTORS&region=SOUTH_WEST&shareable_only=1',
+  '/experts/noel-mockford', '/inbox', '/initiatives/falls-wessex', '/initiatives/new',
+  '/caseStudies/sepsis-dashboard', '/report', '/nope',
+];
+
+test('axe-core finds no serious or critical violations on any page', async () => {
+  const page = await signIn('wessex');
+  const found = {};
+  for (const path of pages) {
+    await page.goto(`${url}${path}`);
+    const violations = await axeViolations(page);
+    if (violations.length) found[path] = violations;
+  }
+  await page.goto(`${url}/search`);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/login/);
+  const violations = await axeViolations(page);
+  if (violations.length) found['/login'] = violations;
+  assert.deepEqual(found, {});
+  await done(page);
+});
+
+test('every page works with JavaScript disabled', async () => {
+  const page = await signIn('wessex', { javaScriptEnabled: false });
+  for (const path of pages) {
+    const response = await page.goto(`${url}${path}`);
+    assert.equal(response.status(), path === '/nope' ? 404 : 200, path);
+    assert.ok(await page.getByRole('heading', { level: 1 }).isVisible(), path);
+  }
+  await page.goto(`${url}/search`);
+  await page.getByLabel('Initiatives, case studies, experts and resources').fill('huddles');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  assert.ok(parseInt(await page.getByTestId('total').textContent(), 10) > 0);
+  await page.goto(`${url}/report`);
+  assert.ok(await page.locator('#initiatives svg rect').count() > 10, 'the charts are drawn on the server');
+  await done(page);
+});

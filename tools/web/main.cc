@@ -1,0 +1,171 @@
+// psc-web: the PSC Registry in a browser, in the NHS.UK design system. A client of pscd through
+// the project's client library, with its own GATEWAY certificate; each page's calls act for the
+// signed-in user (README, "Web").
+
+#include <signal.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "psc/client/error_details.h"
+#include "psc/client/registry_client.h"
+#include "tools/web/templates.h"
+#include "tools/web/web_app.h"
+
+namespace {
+
+constexpr char kFooter[] = R"(Examples:
+  psc-web --dev-login --users certs/web-users.json \
+    --ca certs/ca.crt --cert certs/gateway.crt --key certs/gateway.key
+  psc-web --listen 0.0.0.0:8080 --trusted-proxy 10.0.0.5 --users /etc/psc-web/users.json \
+    --target registry.internal:50051 --session-key-file /etc/psc-web/session.key
+
+Identity: behind the organisation's authenticating proxy, psc-web takes the user named in
+--user-header from --trusted-proxy addresses only, and the --users file maps each to a pscd
+principal. --dev-login (loopback only) offers a page to pick one of the --users instead.)";
+
+bool IsLoopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "::1" || host == "localhost" || host == "[::1]";
+}
+
+// "HOST:PORT" (an IPv6 host in brackets).
+bool SplitListen(const std::string& listen, std::string* host, int* port) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), port) ||
+      *port < 0 || *port > 65535) {
+    return false;
+  }
+  *host = listen.substr(0, colon);
+  if (host->size() > 2 && host->front() == '[' && host->back() == ']') {
+    *host = host->substr(1, host->size() - 2);
+  }
+  return !host->empty();
+}
+
+int Fail(const std::string& message) {
+  std::cerr << "psc-web: " << message << "\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"psc-web: the PSC Registry in a browser"};
+  app.footer(kFooter);
+  std::string listen = "127.0.0.1:8080", users_file, session_key_file, tls_cert, tls_key;
+  psc::client::ClientOptions client;
+  psc::web::WebOptions web;
+  web.nhsuk_dir = PSC_WEB_NHSUK_DIR;
+  web.static_dir = PSC_WEB_STATIC_DIR;
+  app.add_option("--listen", listen, "HOST:PORT to serve on (port 0: any free port)")
+      ->capture_default_str();
+  app.add_option("--target", client.target, "pscd address")
+      ->envname("PSC_TARGET")
+      ->capture_default_str();
+  app.add_option("--ca", client.ca_file, "PEM CA certificate that signed pscd's")
+      ->envname("PSC_CA");
+  app.add_option("--cert", client.cert_file, "psc-web's PEM client certificate (a GATEWAY)")
+      ->envname("PSC_CERT");
+  app.add_option("--key", client.key_file, "psc-web's PEM client private key")->envname("PSC_KEY");
+  app.add_flag("--insecure", client.insecure, "Plaintext to a pscd started with --insecure")
+      ->envname("PSC_INSECURE");
+  app.add_option("--users", users_file, "Users file: each user's pscd principal (users.proto)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  app.add_flag("--dev-login", web.dev_login,
+               "Offer a page to sign in as any user of --users (loopback --listen only)");
+  app.add_option("--trusted-proxy", web.trusted_proxies,
+                 "Address of the authenticating proxy whose --user-header is trusted (repeat)");
+  app.add_option("--user-header", web.user_header, "Header naming the proxy's signed-in user")
+      ->capture_default_str();
+  app.add_option("--session-key-file", session_key_file,
+                 "At least 32 bytes that sign session cookies (default: random at start, so "
+                 "sessions end on restart)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-cert", tls_cert, "Serve HTTPS with this PEM certificate")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-key", tls_key, "and this PEM key")->check(CLI::ExistingFile);
+  app.add_flag("--secure-cookies", web.secure_cookies,
+               "Mark cookies Secure (when a proxy in front serves HTTPS; on with --tls-cert)");
+  app.add_option("--nhsuk-dir", web.nhsuk_dir, "nhsuk-frontend's dist/nhsuk directory")
+      ->capture_default_str();
+  app.add_option("--static-dir", web.static_dir, "psc-web's static directory")
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+
+  std::string host;
+  int port = 0;
+  if (!SplitListen(listen, &host, &port)) return Fail("--listen wants HOST:PORT, not " + listen);
+  if (web.dev_login && !IsLoopback(host)) {
+    return Fail("--dev-login lets anyone be anyone: it needs a loopback --listen");
+  }
+  if (tls_cert.empty() != tls_key.empty()) return Fail("--tls-cert and --tls-key go together");
+  if (!tls_cert.empty()) web.secure_cookies = true;
+  if (auto checked = psc::web::Templates::CheckAll(); !checked.ok()) {
+    return Fail(std::string(checked.message()));
+  }
+  auto users = psc::web::Users::Load(users_file);
+  if (!users.ok()) return Fail(std::string(users.status().message()));
+  std::optional<psc::web::SessionSigner> signer;
+  if (session_key_file.empty()) {
+    signer.emplace(psc::web::SessionSigner::WithRandomKey());
+  } else {
+    std::ifstream in(session_key_file, std::ios::binary);
+    std::stringstream key;
+    key << in.rdbuf();
+    if (key.str().size() < 32) return Fail(session_key_file + ": a session key needs 32 bytes");
+    signer.emplace(key.str());
+  }
+
+  // psc-web's own certificate must be a GATEWAY: pscd then refuses a call without a user.
+  psc::client::RegistryClient gateway(client);
+  auto self = gateway.GetCaller();
+  if (self.ok()) {
+    return Fail(absl::StrCat("the certificate is ", self->identity(), ", a ",
+                             psc::registry::v1::Role_Name(self->role()),
+                             ": psc-web needs a GATEWAY principal"));
+  }
+  if (psc::client::GetErrorDetails(self.status()).reason != "GATEWAY_NEEDS_USER") {
+    std::cerr << "psc-web: warning: pscd at " << client.target
+              << " did not confirm the gateway: " << self.status() << "\n";
+  }
+
+  std::unique_ptr<httplib::Server> server;
+  if (tls_cert.empty()) {
+    server = std::make_unique<httplib::Server>();
+  } else {
+    server = std::make_unique<httplib::SSLServer>(tls_cert.c_str(), tls_key.c_str());
+  }
+  psc::web::WebApp web_app(web, &gateway, *std::move(users), *std::move(signer));
+  web_app.Register(*server);
+  if (port == 0) {
+    port = server->bind_to_any_port(host);
+    if (port < 0) return Fail("cannot listen on " + listen);
+  } else if (!server->bind_to_port(host, port)) {
+    return Fail("cannot listen on " + listen);
+  }
+
+  // SIGTERM and SIGINT stop the server: blocked here, waited for on a thread of their own.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::thread stopper([&] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    server->stop();
+  });
+  const std::string url_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  std::cout << "psc-web: serving " << (tls_cert.empty() ? "http" : "https") << "://" << url_host
+            << ":" << port << "/" << (web.dev_login ? " (dev login)" : "") << std::endl;
+  const bool served = server->listen_after_bind();
+  pthread_kill(stopper.native_handle(), SIGTERM);  // if the server ended by itself
+  stopper.join();
+  return served ? 0 : 1;
+}

@@ -1,0 +1,259 @@
+#include "tools/web/web_app.h"
+
+#include <algorithm>
+#include <iostream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "tools/web/pages.h"
+
+namespace psc::web {
+namespace {
+
+constexpr char kSessionCookie[] = "psc_session";
+
+// What every response carries: no script but psc-web's own files, no framing, no sniffing, no
+// referrer beyond this site.
+const httplib::Headers& SecurityHeaders() {
+  static const auto* headers = new httplib::Headers{
+      {"Content-Security-Policy",
+       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self' https://assets.nhs.uk; connect-src 'self'; form-action 'self'; "
+       "frame-ancestors 'none'; "
+       "base-uri 'none'"},
+      {"X-Content-Type-Options", "nosniff"},
+      {"X-Frame-Options", "DENY"},
+      {"Referrer-Policy", "same-origin"},
+      {"Cross-Origin-Opener-Policy", "same-origin"},
+  };
+  return *headers;
+}
+
+std::string CookieValue(const httplib::Request& request, absl::string_view name) {
+  const std::string header = request.get_header_value("Cookie");
+  for (absl::string_view part : absl::StrSplit(header, ';')) {
+    part = absl::StripAsciiWhitespace(part);
+    if (absl::StartsWith(part, name) && part.size() > name.size() && part[name.size()] == '=') {
+      return std::string(part.substr(name.size() + 1));
+    }
+  }
+  return "";
+}
+
+// Only a path on this site may follow a sign-in (no open redirect).
+std::string LocalPath(const std::string& path) {
+  if (path.empty() || path[0] != '/' || absl::StartsWith(path, "//") ||
+      absl::StrContains(path, "\\")) {
+    return "/search";
+  }
+  return path;
+}
+
+}  // namespace
+
+WebApp::WebApp(WebOptions options, client::RegistryClient* gateway, Users users,
+               SessionSigner signer)
+    : options_(std::move(options)),
+      gateway_(gateway),
+      users_(std::move(users)),
+      signer_(std::move(signer)) {}
+
+void WebApp::Register(httplib::Server& server) {
+  server.set_default_headers(SecurityHeaders());
+  server.set_payload_max_length(options_.max_body_bytes);
+  server.set_pre_routing_handler(
+      [this](const httplib::Request& request, httplib::Response& response) {
+        if (TakeToken(request.remote_addr)) return httplib::Server::HandlerResponse::Unhandled;
+        response.set_header("Retry-After", "1");
+        Plain(response, 429, "Too many requests", "Wait a moment, then try again.");
+        return httplib::Server::HandlerResponse::Handled;
+      });
+  server.set_exception_handler(
+      [this](const httplib::Request& request, httplib::Response& response, std::exception_ptr) {
+        std::cerr << "psc-web: an error serving " << request.method << " " << request.path << "\n";
+        Plain(response, 500, "Sorry, there is a problem with the service", "Try again later.");
+      });
+  server.set_error_handler([this](const httplib::Request&, httplib::Response& response) {
+    if (!response.body.empty()) return;
+    if (response.status == 404) {
+      Plain(response, 404, "Page not found", "Check the address, or start from the search.");
+    } else if (response.status == 413) {
+      Plain(response, 413, "That was too much to send", "Shorten what you entered and try again.");
+    }
+  });
+  if (!options_.nhsuk_dir.empty()) server.set_mount_point("/nhsuk", options_.nhsuk_dir);
+  if (!options_.static_dir.empty()) server.set_mount_point("/static", options_.static_dir);
+
+  server.Get("/", [](const httplib::Request&, httplib::Response& response) {
+    response.set_redirect("/search", 303);
+  });
+  server.Get("/login", [this](const auto& q, auto& r) { LoginPage(q, r); });
+  server.Post("/login", [this](const auto& q, auto& r) { Login(q, r); });
+  server.Post("/logout", [this](const auto& q, auto& r) { Logout(q, r); });
+  server.Get("/search", Page(SearchPage));
+  server.Get("/experts", Page(ExpertFinderPage));
+  server.Get(R"(/experts/([a-z0-9-]+))", Page(ExpertPage));
+  server.Post(R"(/experts/([a-z0-9-]+))", Page(RequestExpertDays));
+  server.Get("/inbox", Page(InboxPage));
+  server.Post("/inbox", Page(DecideRequest));
+  server.Get("/initiatives/new", Page(NewInitiativePage));
+  server.Post("/initiatives/new", Page(CreateInitiative));
+  server.Get(R"(/initiatives/([a-z0-9-]+))", Page(InitiativePage));
+  server.Post(R"(/initiatives/([a-z0-9-]+))", Page(AskToJoin));
+  server.Get(R"(/caseStudies/([a-z0-9-]+))", Page(CaseStudyPage));
+  server.Get("/report", Page(ReportPage));
+}
+
+httplib::Server::Handler WebApp::Page(Handler handler) {
+  return [this, handler](const httplib::Request& request, httplib::Response& response) {
+    const Session session = SessionOf(request, response);
+    auto principal = PrincipalOf(request, session);
+    if (!principal.ok()) {
+      Plain(response, 403, "You cannot use this service yet",
+            std::string(principal.status().message()));
+      return;
+    }
+    if (principal->empty()) {
+      if (options_.dev_login) {
+        response.set_redirect(
+            absl::StrCat("/login?next=", httplib::detail::encode_query_param(request.path)), 303);
+      } else {
+        Plain(response, 401, "Sign in to use this service",
+              "Sign in through your organisation's account, then come back to this page.");
+      }
+      return;
+    }
+    if (request.method == "POST" && !signer_.CheckCsrf(session, request.get_param_value("csrf"))) {
+      Plain(response, 403, "This form has expired",
+            "Nothing was changed. Go back, reload the page and try again.");
+      return;
+    }
+    std::unique_ptr<client::RegistryClient> registry = gateway_->ActingFor(*principal);
+    auto who = registry->GetCaller();
+    if (!who.ok()) {
+      const bool down = who.status().code() == absl::StatusCode::kUnavailable ||
+                        who.status().code() == absl::StatusCode::kDeadlineExceeded;
+      Plain(response, down ? 503 : 403,
+            down ? "The registry is not available just now" : "The registry does not know you",
+            down ? "Try again in a minute." : "Ask the national team to add you to the registry.");
+      return;
+    }
+    const config::User* user = users_.FindByPrincipal(*principal);
+    Viewer viewer{user != nullptr ? user->display_name() : who->identity(), *std::move(who)};
+    PageRequest page(request, response, *registry, std::move(viewer), signer_.CsrfToken(session));
+    handler(page);
+  };
+}
+
+Session WebApp::SessionOf(const httplib::Request& request, httplib::Response& response) const {
+  const absl::Time now = absl::Now();
+  if (auto session = signer_.Open(CookieValue(request, kSessionCookie), now)) return *session;
+  Session session = signer_.Start("", now, options_.session_lifetime);
+  SetSessionCookie(response, session);
+  return session;
+}
+
+void WebApp::SetSessionCookie(httplib::Response& response, const Session& session) const {
+  response.set_header(
+      "Set-Cookie",
+      absl::StrCat(kSessionCookie, "=", signer_.Seal(session),
+                   "; Path=/; HttpOnly; SameSite=Strict", options_.secure_cookies ? "; Secure" : "",
+                   "; Max-Age=", absl::ToInt64Seconds(options_.session_lifetime)));
+}
+
+absl::StatusOr<std::string> WebApp::PrincipalOf(const httplib::Request& request,
+                                                const Session& session) const {
+  const bool from_proxy =
+      std::find(options_.trusted_proxies.begin(), options_.trusted_proxies.end(),
+                request.remote_addr) != options_.trusted_proxies.end();
+  if (from_proxy && request.has_header(options_.user_header.c_str())) {
+    const std::string name = request.get_header_value(options_.user_header.c_str());
+    const config::User* user = users_.Find(name);
+    if (user == nullptr) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "You are signed in as ", name.substr(0, 200),
+          ", but the registry has no account for you. Ask your patient safety lead to add you."));
+    }
+    return user->principal();
+  }
+  if (options_.dev_login) return session.principal;
+  return std::string();
+}
+
+bool WebApp::TakeToken(const std::string& address) {
+  const absl::Time now = absl::Now();
+  absl::MutexLock lock(&buckets_mu_);
+  if (buckets_.size() > 10000) buckets_.clear();  // bounded: forget every address at once
+  auto [it, fresh] = buckets_.try_emplace(address, Bucket{options_.request_burst, now});
+  Bucket& bucket = it->second;
+  bucket.tokens =
+      std::min(options_.request_burst, bucket.tokens + absl::ToDoubleSeconds(now - bucket.updated) *
+                                                           options_.requests_per_second);
+  bucket.updated = now;
+  if (bucket.tokens < 1) return false;
+  bucket.tokens -= 1;
+  return true;
+}
+
+void WebApp::LoginPage(const httplib::Request& request, httplib::Response& response) {
+  if (!options_.dev_login) {
+    Plain(response, 404, "Page not found", "Sign in through your organisation's account.");
+    return;
+  }
+  const Session session = SessionOf(request, response);
+  Data data;
+  data.set("title", "Sign in (development)");
+  data.set("csrf", signer_.CsrfToken(session));
+  data.set("next", LocalPath(request.get_param_value("next")));
+  List users;
+  for (const config::User& user : users_.all()) {
+    Data entry;
+    entry.set("principal", user.principal());
+    entry.set("name", user.display_name());
+    entry.set("id", absl::StrCat("user-", users.size()));
+    entry.set("checked", users.empty());
+    users.push_back(entry);
+  }
+  data.set("users", users);
+  response.set_content(Templates::RenderPage("login", data), "text/html; charset=utf-8");
+}
+
+void WebApp::Login(const httplib::Request& request, httplib::Response& response) {
+  const Session session = SessionOf(request, response);
+  if (!options_.dev_login || !signer_.CheckCsrf(session, request.get_param_value("csrf"))) {
+    Plain(response, 403, "This form has expired", "Go back, reload the page and try again.");
+    return;
+  }
+  const config::User* user = users_.FindByPrincipal(request.get_param_value("principal"));
+  if (user == nullptr) {
+    Plain(response, 400, "Choose who to sign in as", "Go back and choose one of the users.");
+    return;
+  }
+  // A new session id on sign-in, so a token issued before it is worthless after.
+  SetSessionCookie(response,
+                   signer_.Start(user->principal(), absl::Now(), options_.session_lifetime));
+  response.set_redirect(LocalPath(request.get_param_value("next")), 303);
+}
+
+void WebApp::Logout(const httplib::Request& request, httplib::Response& response) {
+  const Session session = SessionOf(request, response);
+  if (!signer_.CheckCsrf(session, request.get_param_value("csrf"))) {
+    Plain(response, 403, "This form has expired", "Go back, reload the page and try again.");
+    return;
+  }
+  SetSessionCookie(response, signer_.Start("", absl::Now(), options_.session_lifetime));
+  response.set_redirect(options_.dev_login ? "/login" : "/search", 303);
+}
+
+void WebApp::Plain(httplib::Response& response, int status, const std::string& title,
+                   const std::string& message) const {
+  Data data;
+  data.set("title", title);
+  data.set("message", message);
+  response.status = status;
+  response.set_content(Templates::RenderPage("plain", data), "text/html; charset=utf-8");
+}
+
+}  // namespace psc::web

@@ -1,0 +1,81 @@
+#pragma once
+// psc-web's HTTP side: who each request is (a trusted proxy's user header, or the dev login's
+// session), the security every response carries (signed HttpOnly SameSite=Strict cookies, a CSRF
+// token on every form, a strict Content-Security-Policy, size and rate limits), static assets,
+// and the routes to each page.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "httplib.h"
+#include "psc/client/registry_client.h"
+#include "tools/web/page_request.h"
+#include "tools/web/session.h"
+#include "tools/web/users.h"
+
+namespace psc::web {
+
+struct WebOptions {
+  // Offer a page to sign in as any user of the users file, without a proxy. Loopback only.
+  bool dev_login = false;
+  // Addresses whose `user_header` names the signed-in user (the authenticating proxy's).
+  std::vector<std::string> trusted_proxies;
+  std::string user_header = "X-Forwarded-User";
+  // nhsuk-frontend's dist/nhsuk directory (served at /nhsuk/) and psc-web's own (at /static/).
+  std::string nhsuk_dir;
+  std::string static_dir;
+  // Mark cookies Secure (when psc-web or its proxy serves HTTPS).
+  bool secure_cookies = false;
+  // Per client address: a sustained rate and a burst, beyond which requests get 429.
+  double requests_per_second = 20;
+  double request_burst = 100;
+  size_t max_body_bytes = 64 << 10;
+  absl::Duration session_lifetime = absl::Hours(12);
+};
+
+class WebApp {
+ public:
+  // `gateway` is psc-web's own client (a GATEWAY certificate); it must outlive the app.
+  WebApp(WebOptions options, client::RegistryClient* gateway, Users users, SessionSigner signer);
+
+  // Adds every route and handler to `server`.
+  void Register(httplib::Server& server);
+
+ private:
+  using Handler = std::function<void(PageRequest&)>;
+
+  // Wraps a page: resolves the viewer (or answers sign-in / refusal), checks a POST's CSRF
+  // token, and runs `handler` with a client acting for the viewer.
+  httplib::Server::Handler Page(Handler handler);
+  // The session of `request`, a new one (set on `response`) when it has none that is valid.
+  Session SessionOf(const httplib::Request& request, httplib::Response& response) const;
+  void SetSessionCookie(httplib::Response& response, const Session& session) const;
+  // The principal `request` acts for: from a trusted proxy's header or the dev session; ""
+  // when nobody is signed in. An unknown proxy user is an error.
+  absl::StatusOr<std::string> PrincipalOf(const httplib::Request& request,
+                                          const Session& session) const;
+  bool TakeToken(const std::string& address);  // the rate limit
+  void LoginPage(const httplib::Request& request, httplib::Response& response);
+  void Login(const httplib::Request& request, httplib::Response& response);
+  void Logout(const httplib::Request& request, httplib::Response& response);
+  // A page for someone who is not signed in, or whom psc-web does not know.
+  void Plain(httplib::Response& response, int status, const std::string& title,
+             const std::string& message) const;
+
+  const WebOptions options_;
+  client::RegistryClient* const gateway_;
+  const Users users_;
+  const SessionSigner signer_;
+
+  struct Bucket {
+    double tokens;
+    absl::Time updated;
+  };
+  absl::Mutex buckets_mu_;
+  std::map<std::string, Bucket> buckets_ ABSL_GUARDED_BY(buckets_mu_);
+};
+
+}  // namespace psc::web
