@@ -13,6 +13,7 @@ namespace psc::web {
 namespace {
 
 constexpr char kSessionCookie[] = "psc_session";
+constexpr size_t kServerThreads = 32;
 
 // What every response carries: no script but psc-web's own files, no framing, no sniffing, no
 // referrer beyond this site.
@@ -63,13 +64,21 @@ WebApp::WebApp(WebOptions options, client::RegistryClient* gateway, Users users,
 void WebApp::Register(httplib::Server& server) {
   server.set_default_headers(SecurityHeaders());
   server.set_payload_max_length(options_.max_body_bytes);
-  server.set_pre_routing_handler(
-      [this](const httplib::Request& request, httplib::Response& response) {
-        if (TakeToken(request.remote_addr)) return httplib::Server::HandlerResponse::Unhandled;
-        response.set_header("Retry-After", "1");
-        Plain(response, 429, "Too many requests", "Wait a moment, then try again.");
-        return httplib::Server::HandlerResponse::Handled;
-      });
+  // Threads for page requests (each waits on pscd), and idle keep-alive connections let go
+  // soon, so a few idle browsers cannot hold every thread.
+  server.new_task_queue = [] { return new httplib::ThreadPool(kServerThreads); };
+  server.set_keep_alive_timeout(2);
+  server.set_pre_routing_handler([this](const httplib::Request& request,
+                                        httplib::Response& response) {
+    // Behind the proxy every request comes from its address: limit each user instead.
+    const std::string key = FromTrustedProxy(request)
+                                ? "user " + request.get_header_value(options_.user_header.c_str())
+                                : "address " + request.remote_addr;
+    if (TakeToken(key)) return httplib::Server::HandlerResponse::Unhandled;
+    response.set_header("Retry-After", "1");
+    Plain(response, 429, "Too many requests", "Wait a moment, then try again.");
+    return httplib::Server::HandlerResponse::Handled;
+  });
   server.set_exception_handler(
       [this](const httplib::Request& request, httplib::Response& response, std::exception_ptr) {
         std::cerr << "psc-web: an error serving " << request.method << " " << request.path << "\n";
@@ -165,10 +174,7 @@ void WebApp::SetSessionCookie(httplib::Response& response, const Session& sessio
 
 absl::StatusOr<std::string> WebApp::PrincipalOf(const httplib::Request& request,
                                                 const Session& session) const {
-  const bool from_proxy =
-      std::find(options_.trusted_proxies.begin(), options_.trusted_proxies.end(),
-                request.remote_addr) != options_.trusted_proxies.end();
-  if (from_proxy && request.has_header(options_.user_header.c_str())) {
+  if (FromTrustedProxy(request)) {
     const std::string name = request.get_header_value(options_.user_header.c_str());
     const config::User* user = users_.Find(name);
     if (user == nullptr) {
@@ -180,6 +186,12 @@ absl::StatusOr<std::string> WebApp::PrincipalOf(const httplib::Request& request,
   }
   if (options_.dev_login) return session.principal;
   return std::string();
+}
+
+bool WebApp::FromTrustedProxy(const httplib::Request& request) const {
+  return request.has_header(options_.user_header.c_str()) &&
+         std::find(options_.trusted_proxies.begin(), options_.trusted_proxies.end(),
+                   request.remote_addr) != options_.trusted_proxies.end();
 }
 
 bool WebApp::TakeToken(const std::string& address) {

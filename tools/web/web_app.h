@@ -57,7 +57,10 @@ class WebApp {
   // when nobody is signed in. An unknown proxy user is an error.
   absl::StatusOr<std::string> PrincipalOf(const httplib::Request& request,
                                           const Session& session) const;
-  bool TakeToken(const std::string& address);  // the rate limit
+  // Whether `request` came from a trusted proxy and names its user.
+  bool FromTrustedProxy(const httplib::Request& request) const;
+  // The rate limit: whether `key` (a user behind the proxy, else an address) may go on.
+  bool TakeToken(const std::string& key);
   void LoginPage(const httplib::Request& request, httplib::Response& response);
   void Login(const httplib::Request& request, httplib::Response& response);
   void Logout(const httplib::Request& request, httplib::Response& response);
