@@ -330,12 +330,17 @@ TEST_F(ChangeFeedTest, AWatcherThatFallsBehindIsEndedClearlyAndResumes) {
   v1::WatchChangesRequest request;
   request.set_after_sequence(1);
   auto reader = stub->WatchChanges(&context, request);
+  // Only a watch that has caught up can fall behind (one still reading a backlog is not
+  // lagging): wait for a progress message, which comes only once it has, before writing. (A
+  // loaded machine may otherwise start the watch after most of the writes.)
+  v1::WatchChangesResponse message;
+  ASSERT_TRUE(reader->Read(&message));
+  ASSERT_FALSE(message.has_change());
   for (int i = 0; i < 600; ++i) {  // ~300 KB of changes the client does not read
     ASSERT_TRUE(client_->CreateExpert(MakeExpert("collaboratives/wessex")).ok());
   }
   absl::SleepFor(absl::Milliseconds(500));
   std::vector<uint64_t> sequences;
-  v1::WatchChangesResponse message;
   while (reader->Read(&message)) {
     if (message.has_change()) sequences.push_back(message.change().sequence());
   }

@@ -201,11 +201,12 @@ int main(int argc, char** argv) {
          "commit-to-delivery lag), or slow "
          "(reports, wildcard searches and min_sequence searches in turn), measures-generate "
          "(initiatives with 3 measures x 4 sites x 36 months of data), chart (the SPC "
-         "chart of a 1,000-point series) or spread (the spread report)")
-      ->check(
-          CLI::IsMember({"create", "create-varied", "create-case-study", "get", "health",
-                         "watch-lag", "generate", "search", "search-term", "search-lag", "fsync",
-                         "etcd-put", "etcd-range", "slow", "measures-generate", "chart", "spread"}))
+         "chart of a 1,000-point series), spread (the spread report) or report (the national "
+         "report)")
+      ->check(CLI::IsMember({"create", "create-varied", "create-case-study", "get", "health",
+                             "watch-lag", "generate", "search", "search-term", "search-lag",
+                             "fsync", "etcd-put", "etcd-range", "slow", "measures-generate",
+                             "chart", "spread", "report"}))
       ->capture_default_str();
   app.add_option("--clients", clients, "Concurrent clients (threads, one call in flight each)")
       ->check(CLI::Range(1, 512))
@@ -343,6 +344,8 @@ int main(int argc, char** argv) {
                   : chart.status();
         } else if (op == "spread") {
           s = client.GetSpreadReport(spread).status();
+        } else if (op == "report") {
+          s = client.GetNetworkReport().status();
         } else if (op == "get") {
           s = client.GetInitiative(probe->name()).status();
         } else {

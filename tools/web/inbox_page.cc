@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/types/span.h"
 #include "tools/web/display.h"
 #include "tools/web/pages.h"
 
@@ -45,25 +46,53 @@ std::string StateTagClass(absl::string_view state) {
 }
 
 // An action button of a row: POST /inbox with the request's name, etag and what to do.
-Data Action(const std::string& kind, const std::string& action, const std::string& label,
-            bool needs_reason) {
-  Data entry;
-  entry.set("kind", kind);
-  entry.set("action", action);
-  entry.set("label", label);
-  entry.set("needs_reason", needs_reason);
-  entry.set("secondary", needs_reason || action == "cancel" || action == "withdraw");
-  return entry;
+struct ActionSpec {
+  const char* action;
+  const char* label;
+  bool needs_reason;  // declining asks why
+};
+constexpr ActionSpec kAcceptSharing[] = {{"accept", "Accept", false}, {"decline", "Decline", true}};
+constexpr ActionSpec kCancelSharing[] = {{"cancel", "Cancel request", false}};
+constexpr ActionSpec kApproveJoin[] = {{"approve", "Approve", false}, {"decline", "Decline", true}};
+constexpr ActionSpec kWithdrawJoin[] = {{"withdraw", "Withdraw request", false}};
+
+// What a row shows of either kind of request: its name and etag (for the action forms), the
+// expert or initiative it is about, its state, its words, and its actions while pending.
+template <typename Request, size_t kIn, size_t kOut>
+Data RequestRow(const Request& request, const std::string& kind, absl::string_view state,
+                bool pending, bool incoming, const ActionSpec (&in)[kIn],
+                const ActionSpec (&out)[kOut], Titles& titles) {
+  Data row;
+  const std::string subject = ParentOf(request.name());
+  row.set("name", request.name());
+  row.set("etag", request.etag());
+  row.set("id", absl::StrCat(kind, "-", IdOf(request.name())));
+  row.set("subject", titles.Of(subject));
+  row.set("subject_href", "/" + subject);
+  row.set("state", Words(state));
+  row.set("state_class", StateTagClass(state));
+  SetIfAny(row, "message", request.message());
+  SetIfAny(row, "decision_reason", request.decision_reason());
+  List actions;
+  for (const ActionSpec& spec : incoming ? absl::MakeConstSpan(in) : absl::MakeConstSpan(out)) {
+    if (!pending) break;
+    Data action;
+    action.set("kind", kind);
+    action.set("action", spec.action);
+    action.set("label", spec.label);
+    action.set("needs_reason", spec.needs_reason);
+    action.set("secondary", spec.needs_reason || !incoming);
+    actions.push_back(action);
+  }
+  row.set("actions", actions);
+  return row;
 }
 
 Data SharingRow(const v1::SharingRequest& request, bool incoming, Titles& titles) {
-  Data row;
-  const std::string expert = ParentOf(request.name());
-  row.set("name", request.name());
-  row.set("etag", request.etag());
-  row.set("id", absl::StrCat("r-", IdOf(request.name())));
-  row.set("subject", titles.Of(expert));
-  row.set("subject_href", "/" + expert);
+  Data row = RequestRow(
+      request, "sharing",
+      absl::StripPrefix(v1::SharingRequestState_Name(request.state()), "SHARING_"),
+      request.state() == v1::SHARING_PENDING, incoming, kAcceptSharing, kCancelSharing, titles);
   row.set("initiative", titles.Of(request.initiative()));
   row.set("initiative_href", "/" + request.initiative());
   row.set("other", CollaborativeLabel(incoming ? request.requesting_collaborative()
@@ -73,50 +102,16 @@ Data SharingRow(const v1::SharingRequest& request, bool incoming, Titles& titles
                                  request.start_month().year(), "-",
                                  request.start_month().month() < 10 ? "0" : "",
                                  request.start_month().month()));
-  const std::string state = v1::SharingRequestState_Name(request.state());
-  row.set("state", Words(absl::StripPrefix(state, "SHARING_")));
-  row.set("state_class", StateTagClass(state));
-  SetIfAny(row, "message", request.message());
-  SetIfAny(row, "decision_reason", request.decision_reason());
-  List actions;
-  if (request.state() == v1::SHARING_PENDING) {
-    if (incoming) {
-      actions.push_back(Action("sharing", "accept", "Accept", false));
-      actions.push_back(Action("sharing", "decline", "Decline", true));
-    } else {
-      actions.push_back(Action("sharing", "cancel", "Cancel request", false));
-    }
-  }
-  row.set("actions", actions);
   return row;
 }
 
 Data JoinRow(const v1::JoinRequest& request, bool incoming, Titles& titles) {
-  Data row;
-  const std::string initiative = ParentOf(request.name());
-  row.set("name", request.name());
-  row.set("etag", request.etag());
-  row.set("id", absl::StrCat("j-", IdOf(request.name())));
-  row.set("subject", titles.Of(initiative));
-  row.set("subject_href", "/" + initiative);
+  Data row = RequestRow(
+      request, "join", absl::StripPrefix(v1::JoinRequestState_Name(request.state()), "JOIN_"),
+      request.state() == v1::JOIN_PENDING, incoming, kApproveJoin, kWithdrawJoin, titles);
   row.set("other", CollaborativeLabel(incoming ? request.requesting_collaborative()
                                                : request.lead_collaborative()));
   SetIfAny(row, "detail", request.proposed_role());
-  const std::string state = v1::JoinRequestState_Name(request.state());
-  row.set("state", Words(absl::StripPrefix(state, "JOIN_")));
-  row.set("state_class", StateTagClass(state));
-  SetIfAny(row, "message", request.message());
-  SetIfAny(row, "decision_reason", request.decision_reason());
-  List actions;
-  if (request.state() == v1::JOIN_PENDING) {
-    if (incoming) {
-      actions.push_back(Action("join", "approve", "Approve", false));
-      actions.push_back(Action("join", "decline", "Decline", true));
-    } else {
-      actions.push_back(Action("join", "withdraw", "Withdraw request", false));
-    }
-  }
-  row.set("actions", actions);
   return row;
 }
 

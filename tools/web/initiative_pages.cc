@@ -32,6 +32,40 @@ bool MayAskToJoin(const Viewer& viewer, const v1::Initiative& initiative) {
   return std::find(participants.begin(), participants.end(), own) == participants.end();
 }
 
+// Whether to offer the edit form: to the lead collaborative's leads and members, and admins.
+// (pscd decides what each may change; this only hides what would be refused.)
+bool MayEdit(const Viewer& viewer, const v1::Initiative& initiative) {
+  return viewer.IsAdmin() ||
+         (viewer.CanWrite() && viewer.principal.collaborative() == initiative.lead_collaborative());
+}
+
+// The fields both initiative forms have (templates/_initiative_fields), from `initiative`.
+void SetFormFields(Data& data, const v1::Initiative& initiative, bool with_status) {
+  data.set("title_value", initiative.title());
+  data.set("summary", initiative.summary());
+  data.set("local_priority", initiative.local_priority());
+  data.set("workstreams",
+           EnumOptions<v1::Workstream>(v1::Workstream_Name(initiative.workstream())));
+  if (with_status) {
+    data.set("has_status", true);
+    data.set("statuses",
+             EnumOptions<v1::InitiativeStatus>(v1::InitiativeStatus_Name(initiative.status())));
+    data.set("status_reason", initiative.status_reason());
+  }
+}
+
+// An initiative from a form's fields.
+v1::Initiative FromForm(const PageRequest& r) {
+  v1::Initiative initiative;
+  initiative.set_title(r.Param("title"));
+  initiative.set_summary(r.Param("summary"));
+  initiative.set_workstream(ParseEnum<v1::Workstream>(r.Param("workstream")));
+  initiative.set_local_priority(r.Param("local_priority"));
+  initiative.set_status(ParseEnum<v1::InitiativeStatus>(r.Param("status")));
+  initiative.set_status_reason(r.Param("status_reason"));
+  return initiative;
+}
+
 List Measures(const v1::Initiative& initiative) {
   List measures;
   for (const v1::Measure& measure : initiative.measures()) {
@@ -88,7 +122,9 @@ void RenderInitiative(PageRequest& r, const absl::Status& failure) {
     data.set("proposed_role", r.Param("proposed_role"));
     data.set("message", r.Param("message"));
   }
+  data.set("may_edit", MayEdit(r.viewer, *initiative));
   if (r.Param("done") == "created") data.set("done", "The initiative was created.");
+  if (r.Param("done") == "updated") data.set("done", "Your changes were saved.");
   if (!failure.ok()) SetErrors(data, failure);
   r.Render("initiative", data, failure.ok() ? 200 : 400);
 }
@@ -97,10 +133,7 @@ void RenderInitiative(PageRequest& r, const absl::Status& failure) {
 void RenderNewInitiative(PageRequest& r, const absl::Status& failure,
                          const v1::FindSimilarInitiativesResponse* similar) {
   Data data = r.BaseData("New initiative", "new");
-  data.set("title_value", r.Param("title"));
-  data.set("summary", r.Param("summary"));
-  data.set("local_priority", r.Param("local_priority"));
-  data.set("workstreams", EnumOptions<v1::Workstream>(r.Param("workstream")));
+  SetFormFields(data, FromForm(r), false);
   if (similar != nullptr && similar->initiatives_size() > 0) {
     data.set("similar", SimilarList(similar->initiatives()));
     data.set("has_similar", true);
@@ -128,11 +161,9 @@ void AskToJoin(PageRequest& r) {
 void NewInitiativePage(PageRequest& r) { RenderNewInitiative(r, absl::OkStatus(), nullptr); }
 
 void CreateInitiative(PageRequest& r) {
-  v1::Initiative initiative;
-  initiative.set_title(r.Param("title"));
-  initiative.set_summary(r.Param("summary"));
-  initiative.set_workstream(ParseEnum<v1::Workstream>(r.Param("workstream")));
-  initiative.set_local_priority(r.Param("local_priority"));
+  v1::Initiative initiative = FromForm(r);
+  initiative.clear_status();  // a new initiative is proposed
+  initiative.clear_status_reason();
   initiative.set_lead_collaborative(r.viewer.principal.collaborative());
   // Before saving, look for the same work in other PSCs; the lead sees it and chooses.
   if (r.Param("confirm") != "1") {
@@ -151,6 +182,45 @@ void CreateInitiative(PageRequest& r) {
     return;
   }
   r.Redirect(absl::StrCat("/", created->name(), "?done=created"));
+}
+
+namespace {
+
+// The edit form: the stored initiative, or what was posted (with `failure`) when saving failed.
+void RenderEditForm(PageRequest& r, const absl::Status& failure) {
+  auto stored = r.registry.GetInitiative("initiatives/" + r.PathPart(1));
+  if (!stored.ok()) {
+    r.RenderFailure(stored.status(), "Initiative not found");
+    return;
+  }
+  Data data = r.BaseData("Edit " + stored->title(), "search");
+  data.set("id", r.PathPart(1));
+  data.set("heading", stored->title());
+  data.set("etag", failure.ok() ? stored->etag() : r.Param("etag"));
+  SetFormFields(data, failure.ok() ? *stored : FromForm(r), true);
+  if (!failure.ok()) SetErrors(data, failure);
+  r.Render("edit_initiative", data, failure.ok() ? 200 : 400);
+}
+
+}  // namespace
+
+void EditInitiativePage(PageRequest& r) { RenderEditForm(r, absl::OkStatus()); }
+
+void UpdateInitiative(PageRequest& r) {
+  v1::Initiative initiative = FromForm(r);
+  initiative.set_name("initiatives/" + r.PathPart(1));
+  google::protobuf::FieldMask mask;
+  for (const char* field :
+       {"title", "summary", "workstream", "local_priority", "status", "status_reason"}) {
+    mask.add_paths(field);
+  }
+  // The etag the form was made from: a change by someone else meanwhile is not overwritten.
+  auto updated = r.registry.UpdateInitiative(initiative, mask, r.Param("etag"));
+  if (!updated.ok()) {
+    RenderEditForm(r, updated.status());
+    return;
+  }
+  r.Redirect(absl::StrCat("/", updated->name(), "?done=updated"));
 }
 
 }  // namespace psc::web

@@ -18,12 +18,14 @@ void RequestExpertDays(PageRequest& r);
 void InboxPage(PageRequest& r);
 void DecideRequest(PageRequest& r);
 
-// initiative_pages.cc: an initiative, "ask to join", and the new-initiative form with its
-// similar-work warning.
+// initiative_pages.cc: an initiative, "ask to join", the new-initiative form with its
+// similar-work warning, and the edit form.
 void InitiativePage(PageRequest& r);
 void AskToJoin(PageRequest& r);
 void NewInitiativePage(PageRequest& r);
 void CreateInitiative(PageRequest& r);
+void EditInitiativePage(PageRequest& r);
+void UpdateInitiative(PageRequest& r);
 
 // case_study_page.cc
 void CaseStudyPage(PageRequest& r);

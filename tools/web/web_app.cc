@@ -109,6 +109,8 @@ void WebApp::Register(httplib::Server& server) {
   server.Post("/inbox", Page(DecideRequest));
   server.Get("/initiatives/new", Page(NewInitiativePage));
   server.Post("/initiatives/new", Page(CreateInitiative));
+  server.Get(R"(/initiatives/([a-z0-9-]+)/edit)", Page(EditInitiativePage));
+  server.Post(R"(/initiatives/([a-z0-9-]+)/edit)", Page(UpdateInitiative));
   server.Get(R"(/initiatives/([a-z0-9-]+))", Page(InitiativePage));
   server.Post(R"(/initiatives/([a-z0-9-]+))", Page(AskToJoin));
   server.Get(R"(/caseStudies/([a-z0-9-]+))", Page(CaseStudyPage));

@@ -121,6 +121,38 @@ test('a new initiative that copies another PSC\'s shows the similar-work warning
   await done(wessex);
 });
 
+test('a lead edits their initiative; a save over someone else\'s newer change is refused, keeping theirs', async () => {
+  const lead = await signIn('wessex');
+  const member = await signIn('wessex');
+  await lead.goto(`${url}/initiatives/falls-wessex`);
+  await lead.getByRole('link', { name: 'Edit initiative' }).click();
+  await member.goto(`${url}/initiatives/falls-wessex/edit`);  // the same version, in another tab
+  await lead.getByLabel('Title').fill('Inpatient falls prevention, wave 2');
+  await lead.getByLabel('Status').selectOption('SPREADING');
+  await expectAccessible(lead);
+  await lead.getByRole('button', { name: 'Save changes' }).click();
+  await lead.waitForURL(/\/initiatives\/falls-wessex\?done=updated/);
+  assert.equal(await lead.getByRole('heading', { level: 1 }).textContent(),
+    'Inpatient falls prevention, wave 2');
+  assert.match(await lead.locator('.nhsuk-summary-list').textContent(), /Spreading/);
+
+  await member.getByLabel('Title').fill('A stale edit');
+  await member.getByRole('button', { name: 'Save changes' }).click();
+  assert.match(await member.locator('.nhsuk-error-summary').textContent(), /There is a problem/);
+  assert.equal(await member.getByLabel('Title').inputValue(), 'A stale edit', 'what was typed is kept');
+  await lead.goto(`${url}/initiatives/falls-wessex`);
+  assert.equal(await lead.getByRole('heading', { level: 1 }).textContent(),
+    'Inpatient falls prevention, wave 2');
+
+  await lead.goto(`${url}/initiatives/falls-wessex/edit`);
+  await lead.getByLabel('Status').selectOption('PAUSED');  // needs a reason: the field is named
+  await lead.getByRole('button', { name: 'Save changes' }).click();
+  assert.match(await lead.locator('.nhsuk-error-summary a[href="#status_reason"]').textContent(),
+    /Status reason/);
+  await done(member);
+  await done(lead);
+});
+
 test('a title with a script tag shows as text', async () => {
   const wessex = await signIn('wessex');
   await wessex.goto(`${url}/initiatives/new`);
@@ -177,6 +209,7 @@ test('the reader sees no contact data and no edit or request buttons; a lead doe
   assert.equal(await reader.getByRole('link', { name: 'Inbox' }).count(), 0);
   await reader.goto(`${url}/initiatives/just-culture-oxford`);
   assert.equal(await reader.getByRole('button', { name: 'Ask to join' }).count(), 0);
+  assert.equal(await reader.getByRole('link', { name: 'Edit initiative' }).count(), 0);
   await reader.goto(`${url}/initiatives/new`);
   await reader.getByLabel('Title').fill('A reader cannot create this');
   await reader.getByLabel('Workstream').selectOption('SAFETY_CULTURE');
@@ -214,6 +247,7 @@ test('the atlas role sees only published case studies', async () => {
 const pages = [
   '/search?q=sepsis', '/experts?skill=HUMAN_FACTORS&region=SOUTH_WEST&shareable_only=1',
   '/experts/noel-mockford', '/inbox', '/initiatives/falls-wessex', '/initiatives/new',
+  '/initiatives/falls-wessex/edit',
   '/caseStudies/sepsis-dashboard', '/report', '/nope',
 ];
 
