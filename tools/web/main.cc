@@ -130,9 +130,14 @@ int main(int argc, char** argv) {
                              psc::registry::v1::Role_Name(self->role()),
                              ": psc-web needs a GATEWAY principal"));
   }
-  if (psc::client::GetErrorDetails(self.status()).reason != "GATEWAY_NEEDS_USER") {
+  const absl::StatusCode code = self.status().code();
+  if (code == absl::StatusCode::kUnavailable || code == absl::StatusCode::kDeadlineExceeded) {
+    // pscd may start after psc-web: pages say so until it does.
     std::cerr << "psc-web: warning: pscd at " << client.target
-              << " did not confirm the gateway: " << self.status() << "\n";
+              << " did not answer yet: " << self.status() << "\n";
+  } else if (psc::client::GetErrorDetails(self.status()).reason != "GATEWAY_NEEDS_USER") {
+    return Fail(absl::StrCat("pscd at ", client.target, " refused psc-web's identity: ",
+                             self.status().ToString()));  // missing TLS files, unknown principal
   }
 
   std::unique_ptr<httplib::Server> server;
