@@ -4,6 +4,7 @@
 #include "absl/strings/str_join.h"
 #include "tools/web/display.h"
 #include "tools/web/pages.h"
+#include "tools/web/spc_chart.h"
 
 namespace psc::web {
 namespace {
@@ -106,6 +107,19 @@ void RenderInitiative(PageRequest& r, const absl::Status& failure) {
   for (const std::string& gap : initiative->measurement_plan_gaps()) gaps.push_back(Data(gap));
   data.set("gaps", gaps);
   data.set("measures", Measures(*initiative));
+  List charts;
+  for (const v1::Measure& measure : initiative->measures()) {
+    if (measure.id().empty()) continue;  // no data can be recorded without an id
+    v1::GetMeasureChartRequest request;
+    request.set_parent(name);
+    request.set_measure(measure.id());
+    auto chart = r.registry.GetMeasureChart(request);
+    if (chart.ok() && chart->points_size() > 0) {
+      charts.push_back(SpcChart(*chart, absl::StrCat("spc-", measure.id())));
+    }
+  }
+  data.set("has_charts", !charts.empty());
+  data.set("spc_charts", charts);
   if (initiative->has_last_review() &&
       initiative->last_review().outcome() != v1::REVIEW_OUTCOME_UNSPECIFIED) {
     data.set("review_outcome", EnumLabel(initiative->last_review().outcome()));

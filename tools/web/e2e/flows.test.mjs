@@ -244,10 +244,26 @@ test('the atlas role sees only published case studies', async () => {
   await done(admin);
 });
 
+test('an initiative with measure data shows its SPC charts with their icons and their points as a table', async () => {
+  const page = await signIn('reader');
+  await page.goto(`${url}/initiatives/news2-community-wessex`);
+  assert.ok(await page.getByRole('heading', { name: 'Measure data' }).isVisible());
+  const chart = page.locator('figure.psc-spc').first();
+  const points = await chart.locator('svg circle').count();
+  assert.ok(points >= 12, `a point per period (${points})`);
+  assert.equal(await chart.locator('details tbody tr').count(), points, 'the table has every point');
+  assert.match(await chart.locator('.psc-icon').first().getAttribute('aria-label'),
+    /variation/);
+  assert.ok(await chart.locator('line.psc-spc__mean').count() >= 1, 'a mean line per segment');
+  await expectAccessible(page);
+  await shot(page, 'initiative-spc');
+  await done(page);
+});
+
 const pages = [
   '/search?q=sepsis', '/experts?skill=HUMAN_FACTORS&region=SOUTH_WEST&shareable_only=1',
   '/experts/noel-mockford', '/inbox', '/initiatives/falls-wessex', '/initiatives/new',
-  '/initiatives/falls-wessex/edit',
+  '/initiatives/falls-wessex/edit', '/initiatives/news2-community-wessex',
   '/caseStudies/sepsis-dashboard', '/report', '/nope',
 ];
 
