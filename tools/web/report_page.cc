@@ -34,6 +34,28 @@ std::vector<Bar> FromCounts(const google::protobuf::RepeatedPtrField<v1::Count>&
 
 std::string Whole(double v) { return std::to_string(std::lround(v)); }
 
+// Initiatives by workstream and by status, a row per PSC (every scope counts every value, in
+// the enums' order).
+List PerCollaborativeCounts(const v1::NetworkReport& report, Data& data) {
+  List headings;
+  for (const auto* counts : {&report.figures().by_workstream(), &report.figures().by_status()}) {
+    for (const v1::Count& count : *counts) headings.push_back(Data(Words(count.key())));
+  }
+  data.set("count_headings", headings);
+  List rows;
+  for (const v1::ReportFigures& figures : report.by_collaborative()) {
+    Data row;
+    row.set("label", CollaborativeLabel(figures.scope()));
+    List cells;
+    for (const auto* counts : {&figures.by_workstream(), &figures.by_status()}) {
+      for (const v1::Count& count : *counts) cells.push_back(Data(std::to_string(count.count())));
+    }
+    row.set("cells", cells);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
 Data Figure(const std::string& label, const std::string& value) {
   Data figure;
   figure.set("label", label);
@@ -102,6 +124,7 @@ void ReportPage(PageRequest& r) {
       "days-received", "Expert days received from other PSCs", "Patient Safety Collaborative",
       "Days", PerCollaborative(*report, count(&v1::ReportFigures::expert_days_received), Whole)));
   data.set("charts", charts);
+  data.set("count_rows", PerCollaborativeCounts(*report, data));
   r.Render("report", data);
 }
 

@@ -57,6 +57,8 @@ test('a Wessex lead finds a shareable human-factors expert, asks for 2 days, Wes
   const received = wessex.locator('#days-received tbody tr').filter({ hasText: 'Wessex' });
   assert.equal((await received.locator('td').textContent()).trim(), '2');
   assert.match(await wessex.getByTestId('figures').textContent(), /2 committed/);
+  const wessexRow = wessex.getByTestId('per-psc').locator('tbody tr').filter({ hasText: 'Wessex' });
+  assert.equal(await wessexRow.locator('td').count(), 4 + 6, 'a column per workstream and status');
   await expectAccessible(wessex);
   await shot(wessex, 'report');
   await done(wessex);
