@@ -92,6 +92,13 @@ int main(int argc, char** argv) {
   app.add_option("--tls-key", tls_key, "and this PEM key")->check(CLI::ExistingFile);
   app.add_flag("--secure-cookies", web.secure_cookies,
                "Mark cookies Secure (when a proxy in front serves HTTPS; on with --tls-cert)");
+  app.add_option("--rate", web.requests_per_second,
+                 "Requests a second each user (behind the proxy) or address may make")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--burst", web.request_burst, "Requests beyond --rate allowed in a burst")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_option("--nhsuk-dir", web.nhsuk_dir, "nhsuk-frontend's dist/nhsuk directory")
       ->capture_default_str();
   app.add_option("--static-dir", web.static_dir, "psc-web's static directory")

@@ -75,9 +75,11 @@ test('a body over the size limit is refused with 413', async () => {
 });
 
 test('one user\'s burst beyond the rate limit gets 429, and another user behind the same proxy is not held back', async () => {
-  const statuses = await Promise.all(Array.from({ length: 160 }, () =>
+  // This psc-web allows 1 request a second with bursts of 20 (--rate 1 --burst 20), so the
+  // test does not depend on how fast the machine serves (under ASan it is slow).
+  const statuses = await Promise.all(Array.from({ length: 60 }, () =>
     fetchFrom(kProxy, '/static/psc-web.css', { user: 'member-wessex' }).then((r) => r.status)));
   assert.ok(statuses.includes(429), 'some requests were limited');
-  assert.ok(statuses.filter((s) => s === 200).length >= 100, 'the burst itself was served');
+  assert.ok(statuses.filter((s) => s === 200).length >= 20, 'the burst itself was served');
   assert.equal((await fetchFrom(kProxy, '/static/psc-web.css', { user: 'lead-oxford' })).status, 200);
 });
