@@ -31,6 +31,13 @@ test('a Wessex lead finds a shareable human-factors expert, asks for 2 days, Wes
   await match.getByRole('link').click();
   assert.equal(await wessex.getByRole('heading', { level: 1 }).textContent(), 'Noel Mockford (demo data)');
   await wessex.getByLabel('For the initiative').selectOption('initiatives/falls-wessex');
+  // Too many days: pscd's field violation comes back as an error summary linking the field, with
+  // what was typed kept and nothing sent.
+  await wessex.getByLabel('Days a month', { exact: true }).fill('40');
+  await wessex.getByRole('button', { name: 'Request days' }).click();
+  assert.match(await wessex.locator('.nhsuk-error-summary a[href="#days_per_month"]').textContent(),
+    /Days per month/);
+  assert.equal(await wessex.getByLabel('Days a month', { exact: true }).inputValue(), '40');
   await wessex.getByLabel('Days a month', { exact: true }).fill('2');
   await expectAccessible(wessex);
   await shot(wessex, 'expert');
