@@ -11,6 +11,10 @@
 
 namespace psc::index {
 
+// Up to this many matches a search counts exactly (Result::total and the facets); beyond, both
+// are estimates (Result::estimated), so that no search's cost grows with the registry.
+inline constexpr uint32_t kExactCountLimit = 50000;
+
 struct Query {
   // User syntax: words, "phrases", title:/topic:/skill: prefixes, AND/OR/NOT, +/-.
   // Empty matches every document that passes the filters.
@@ -28,7 +32,9 @@ struct Query {
   int offset = 0;
   int limit = 20;
   bool facets = false;
-  bool exact_total = true;  // count every match (Result::total exact); false: top hits only
+  // Count the matches (Result::total exact up to count_limit); false: top hits only.
+  bool exact_total = true;
+  uint32_t count_limit = kExactCountLimit;  // tests set less
   // With match_any_word and literal (similarity): only the text's rarest words are OR-ed, while
   // the documents holding them add up to at most this many, which bounds the query's cost.
   uint32_t similarity_postings = 8000;
@@ -45,7 +51,11 @@ struct Hit {
 
 struct Result {
   std::vector<Hit> hits;
-  uint64_t total = 0;  // matching documents: exact with Query::exact_total, else an estimate
+  // Matching documents: exact with Query::exact_total (up to its count_limit), else estimated.
+  uint64_t total = 0;
+  // More matched than the search counted (Query::count_limit): `total` and the facet counts
+  // (scaled from the matches it counted) are estimates.
+  bool estimated = false;
   // facet field -> (value, count), most frequent first; only with Query::facets.
   std::map<std::string, std::vector<std::pair<std::string, uint64_t>>> facets;
   uint64_t sequence = 0;  // the change-log sequence the index reflected

@@ -44,7 +44,10 @@ Xapian::WritableDatabase OpenOrRecreate(const std::string& path) {
 }  // namespace
 
 Writer::Writer(std::string path, Xapian::WritableDatabase db)
-    : path_(std::move(path)), db_(std::move(db)) {
+    : path_(std::move(path)),
+      db_(std::move(db)),
+      facets_(FacetTable::Load(db_)),
+      revision_(db_.get_revision()) {
   generator_.set_stemmer(Xapian::Stem("english"));
   generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
 }
@@ -114,15 +117,23 @@ absl::Status Writer::Apply(const std::vector<Change>& changes, uint64_t sequence
     }
   }
   try {
+    std::vector<FacetTable::Update> facets;  // what the commit does to the facet table
     for (const Change& change : changes) {
+      const std::string id_term = schema::IdTerm(change.id);
       if (change.document.has_value()) {
-        db_.replace_document(schema::IdTerm(change.id), Build(*change.document));
+        const Xapian::Document doc = Build(*change.document);
+        facets.emplace_back(db_.replace_document(id_term, doc), doc.get_value(schema::kFacetSlot));
       } else {
-        db_.delete_document(schema::IdTerm(change.id));
+        for (auto it = db_.postlist_begin(id_term); it != db_.postlist_end(id_term); ++it) {
+          facets.emplace_back(*it, "");
+        }
+        db_.delete_document(id_term);
       }
     }
     db_.set_metadata(schema::kSequenceKey, absl::StrCat(sequence));
     db_.commit();
+    facets_ = facets_->With(facets);
+    revision_ = db_.get_revision();
     return absl::OkStatus();
   } catch (const Xapian::Error& e) {
     // Drop what was not committed; the caller applies it again from last_sequence().
@@ -139,6 +150,8 @@ absl::Status Writer::Reset() {
   try {
     db_.close();
     db_ = Create(path_);
+    facets_ = FacetTable::Empty();
+    revision_ = db_.get_revision();
     return absl::OkStatus();
   } catch (const Xapian::Error& e) {
     return absl::InternalError(absl::StrCat("search index reset: ", e.get_description()));

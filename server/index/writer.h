@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "server/index/facet_table.h"
 #include "server/index/search_index.h"
 #include "xapian.h"
 
@@ -26,6 +27,10 @@ class Writer {
   uint64_t last_sequence() const;
   // 0 while the database is closed after an error.
   uint64_t document_count() const;
+  // The facet table of the last commit, and that commit's revision (what a reader that opens
+  // the database now sees).
+  const std::shared_ptr<const FacetTable>& facets() const { return facets_; }
+  Xapian::rev revision() const { return revision_; }
 
  private:
   Writer(std::string path, Xapian::WritableDatabase db);
@@ -34,6 +39,8 @@ class Writer {
   std::string path_;
   Xapian::WritableDatabase db_;
   bool broken_ = false;  // db_ was closed after an error: reopen before writing
+  std::shared_ptr<const FacetTable> facets_;
+  Xapian::rev revision_ = 0;
   Xapian::TermGenerator generator_;
 };
 

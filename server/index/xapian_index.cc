@@ -12,6 +12,7 @@
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
 #include "server/index/facet_counter.h"
+#include "server/index/facet_table.h"
 #include "server/index/query_text.h"
 #include "server/index/schema.h"
 #include "server/index/writer.h"
@@ -147,7 +148,22 @@ Xapian::Query Build(const Query& query, const Xapian::Database& db, Xapian::Quer
   return q;
 }
 
-absl::StatusOr<Result> Run(const Query& query, const Xapian::Database& db) {
+// Counts what `q` matches, up to `limit`, into `result` (and `counter`): a weightless pass,
+// after the top hits are known, so that they never wait for weighting every match.
+void Count(const Xapian::Query& q, const Xapian::Database& db, Xapian::doccount limit,
+           FacetCounter* counter, Result* result) {
+  Xapian::Enquire counting(db);
+  counting.set_query(q);
+  counting.set_weighting_scheme(Xapian::BoolWeight());
+  if (counter != nullptr) counting.add_matchspy(counter);
+  const Xapian::MSet all = counting.get_mset(0, 0, limit);
+  result->total = all.get_matches_estimated();
+  result->estimated = all.get_matches_lower_bound() != all.get_matches_upper_bound() ||
+                      (counter != nullptr && counter->documents() < result->total);
+}
+
+absl::StatusOr<Result> Run(const Query& query, const Xapian::Database& db,
+                           std::shared_ptr<const FacetTable> facets) {
   Xapian::QueryParser qp;
   Xapian::Query q;
   try {
@@ -162,14 +178,17 @@ absl::StatusOr<Result> Run(const Query& query, const Xapian::Database& db) {
   if (query.min_percent > 0) enquire.set_cutoff(query.min_percent);
   // Ties go by name, not by insertion order, so that a rebuilt index answers identically.
   enquire.set_sort_by_relevance_then_value(schema::kIdSlot, false);
-  FacetCounter counter(std::size(kFacetFields));
-  if (query.facets) enquire.add_matchspy(&counter);
-  // Checking every match makes the total (and the facet counts) exact, not estimates; without
-  // that, Xapian stops early once no other document can reach the top hits.
-  const bool exact = query.exact_total || query.facets;
-  Xapian::MSet mset = enquire.get_mset(query.offset, query.limit, exact ? db.get_doccount() : 0);
+  FacetCounter counter(db, std::move(facets), std::size(kFacetFields));
+  const bool count = query.exact_total || query.facets;
+  // A percentage cutoff needs weights, so such a query (similarity) counts while it ranks.
+  const bool count_while_ranking = count && query.min_percent > 0;
+  if (count_while_ranking && query.facets) enquire.add_matchspy(&counter);
+  // Without counting, Xapian stops early once no other document can reach the top hits.
+  Xapian::MSet mset =
+      enquire.get_mset(query.offset, query.limit, count_while_ranking ? query.count_limit : 0);
   Result result;
   result.total = mset.get_matches_estimated();
+  result.estimated = !count || mset.get_matches_lower_bound() != mset.get_matches_upper_bound();
   for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
     Xapian::Document doc = it.get_document();
     Hit hit;
@@ -187,11 +206,17 @@ absl::StatusOr<Result> Run(const Query& query, const Xapian::Database& db) {
     }
     result.hits.push_back(std::move(hit));
   }
+  if (count && !count_while_ranking) {
+    Count(q, db, query.count_limit, query.facets ? &counter : nullptr, &result);
+  }
   for (size_t i = 0; query.facets && i < std::size(kFacetFields); ++i) {
     auto& out = result.facets[kFacetFields[i]];
-    out.assign(counter.counts(i).begin(), counter.counts(i).end());
-    std::stable_sort(out.begin(), out.end(),
-                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    out = counter.Counts(i);
+    if (result.estimated && counter.documents() > 0) {
+      // Scaled from the matches counted to all of them.
+      const double scale = static_cast<double>(result.total) / counter.documents();
+      for (auto& [value, n] : out) n = static_cast<uint64_t>(n * scale + 0.5);
+    }
   }
   return result;
 }
@@ -201,9 +226,28 @@ absl::StatusOr<Result> Run(const Query& query, const Xapian::Database& db) {
 XapianIndex::XapianIndex(std::string path, std::unique_ptr<Writer> writer)
     : path_(std::move(path)), readers_(std::make_unique<ReaderPool>(path_)) {
   MutexLock writer_lock(&writer_mu_);
-  MutexLock lock(&mu_);
-  applied_ = writer->last_sequence();
+  {
+    MutexLock lock(&mu_);
+    applied_ = writer->last_sequence();
+  }
   writer_ = std::move(writer);
+  PublishFacets();
+}
+
+void XapianIndex::PublishFacets() {
+  constexpr size_t kKept = 8;
+  MutexLock lock(&mu_);
+  if (!facets_.empty() && facets_.back().first == writer_->revision()) facets_.pop_back();
+  facets_.emplace_back(writer_->revision(), writer_->facets());
+  if (facets_.size() > kKept) facets_.pop_front();
+}
+
+std::shared_ptr<const FacetTable> XapianIndex::FacetsAt(uint64_t revision) const {
+  MutexLock lock(&mu_);
+  for (const auto& [kept, table] : facets_) {
+    if (kept == revision) return table;
+  }
+  return nullptr;
 }
 
 // Written on a clean close and removed on open: the index commits without fsync (it is derived
@@ -251,6 +295,7 @@ absl::Status XapianIndex::Apply(const std::vector<Change>& changes, uint64_t seq
   {
     MutexLock lock(&writer_mu_);
     PSC_RETURN_IF_ERROR(writer_->Apply(changes, sequence));
+    PublishFacets();
   }
   MutexLock lock(&mu_);
   applied_ = sequence;
@@ -263,6 +308,7 @@ absl::Status XapianIndex::Reset() {
   {
     MutexLock lock(&writer_mu_);
     status = writer_->Reset();
+    if (status.ok()) PublishFacets();
   }
   MutexLock lock(&mu_);
   applied_ = 0;
@@ -292,7 +338,7 @@ absl::StatusOr<Result> XapianIndex::Search(const Query& query) const {
   for (int attempt = 0;; ++attempt) {
     try {
       std::unique_ptr<Xapian::Database> db = readers_->Acquire();
-      absl::StatusOr<Result> result = Run(query, *db);
+      absl::StatusOr<Result> result = Run(query, *db, FacetsAt(db->get_revision()));
       readers_->Release(std::move(db));
       if (result.ok()) result->sequence = sequence;
       return result;

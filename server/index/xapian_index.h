@@ -1,14 +1,18 @@
 #pragma once
 // Index-internal: the Xapian search index (SearchIndex::Open).
 
+#include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "server/common/mutex.h"
 #include "server/index/search_index.h"
 
 namespace psc::index {
 
+class FacetTable;
 class ReaderPool;
 class Writer;
 
@@ -26,6 +30,11 @@ class XapianIndex final : public SearchIndex {
   absl::StatusOr<Result> Search(const Query& query) const override;
 
  private:
+  // Keeps the writer's facet table for its newest revision (with writer_mu_ held).
+  void PublishFacets() ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
+  // The facet table of `revision`, or null when it is no longer kept.
+  std::shared_ptr<const FacetTable> FacetsAt(uint64_t revision) const;
+
   const std::string path_;
   mutable Mutex writer_mu_;  // the writer is one Xapian handle: one thread at a time
   std::unique_ptr<Writer> writer_ ABSL_GUARDED_BY(writer_mu_);
@@ -33,6 +42,9 @@ class XapianIndex final : public SearchIndex {
   mutable Mutex mu_;
   mutable CondVar applied_cv_;
   uint64_t applied_ ABSL_GUARDED_BY(mu_) = 0;
+  // The facet tables of the last few revisions, oldest first: a reader opens the newest
+  // revision, which may be a commit or two behind the writer by the time it counts.
+  std::deque<std::pair<uint64_t, std::shared_ptr<const FacetTable>>> facets_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace psc::index

@@ -98,7 +98,9 @@ void PrintSearch(const v1::SearchResponse& response, std::ostream& out) {
         << "\n";
     if (!hit.snippet().empty()) out << "    " << PlainSnippet(hit.snippet()) << "\n";
   }
-  out << response.hits_size() << " of " << response.total_size() << " matches\n";
+  out << response.hits_size() << " of " << (response.counts_estimated() ? "about " : "")
+      << response.total_size() << " matches"
+      << (response.counts_estimated() ? " (counts estimated)" : "") << "\n";
   for (const v1::Facet& facet : response.facets()) {
     std::vector<std::string> counts;
     for (const v1::FacetCount& c : facet.counts()) {

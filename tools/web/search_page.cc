@@ -108,7 +108,8 @@ void SearchPage(PageRequest& r) {
     return;
   }
   data.set("searched", true);
-  data.set("total", std::to_string(response->total_size()));
+  data.set("total",
+           absl::StrCat(response->counts_estimated() ? "About " : "", response->total_size()));
   data.set("hits", Hits(*response));
   data.set("facets", Facets(r, *response));
   data.set("has_facets", response->facets_size() > 0);

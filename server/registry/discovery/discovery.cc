@@ -80,6 +80,7 @@ absl::StatusOr<v1::SearchResponse> Discovery::Search(const Caller& caller,
     }
   }
   response.set_total_size(static_cast<int64_t>(result.total));
+  response.set_counts_estimated(result.estimated);
   response.set_next_page_token(NextPageToken(paging, result.total));
   response.set_sequence(result.sequence);
   return response;

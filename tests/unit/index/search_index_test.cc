@@ -2,8 +2,11 @@
 
 #include "server/index/search_index.h"
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "tests/testing/temp_dir.h"
 
@@ -86,6 +89,82 @@ TEST_F(SearchIndexTest, CountsFacetsOverEveryMatch) {
   std::vector<std::pair<std::string, uint64_t>> kinds = {{"initiatives", 2}, {"caseStudies", 1}};
   EXPECT_EQ(r.facets["kind"], kinds);
   EXPECT_EQ(r.facets["workstream"].size(), 2u);
+}
+
+// Facet counts follow every commit (the in-memory table of the reader's revision), and a
+// reopened index counts the same (the table is loaded from the index itself).
+TEST_F(SearchIndexTest, FacetCountsFollowReplacesDeletesAndReopen) {
+  ASSERT_TRUE(index_
+                  ->Apply({{"a", std::nullopt},
+                           {"b", Doc("b", "caseStudies", "Huddles", "x", {{"workstream", "NEW"}})},
+                           {"d", Doc("d", "experts", "Dana", "y")}},
+                          8)
+                  .ok());
+  const std::map<std::string, std::vector<std::pair<std::string, uint64_t>>> expected = {
+      {"kind", {{"caseStudies", 2}, {"experts", 1}}},
+      {"workstream", {{"NEW", 1}}},
+      {"collaborative", {}},
+      {"skill", {}},
+      {"status", {}}};
+  Result r = Run({.text = "", .facets = true});
+  EXPECT_EQ(r.total, 3u);
+  EXPECT_FALSE(r.estimated);
+  EXPECT_EQ(r.facets, expected);
+  index_.reset();
+  auto reopened = SearchIndex::Open(Path());
+  ASSERT_TRUE(reopened.ok());
+  index_ = *std::move(reopened);
+  EXPECT_EQ(Run({.text = "", .facets = true}).facets, expected);
+}
+
+// Beyond Query::count_limit matches, the total and the facet counts are flagged as estimates,
+// the counts scaled from the matches counted; at or under it they are exact.
+TEST_F(SearchIndexTest, CountsBeyondTheLimitAreFlaggedEstimatesScaledToTheTotal) {
+  std::vector<Change> more;
+  for (int i = 0; i < 37; ++i) {
+    const std::string id = absl::StrCat("x", i);
+    more.push_back({id, Doc(id, "experts", "Expert", "Sepsis training.")});
+  }
+  ASSERT_TRUE(index_->Apply(more, 8).ok());  // 40 documents: 2 initiatives, 1 case study
+  Result exact = Run({.text = "", .facets = true, .count_limit = 40});
+  EXPECT_FALSE(exact.estimated);
+  EXPECT_EQ(exact.total, 40u);
+  EXPECT_EQ(exact.facets["kind"][0], (std::pair<std::string, uint64_t>{"experts", 37}));
+
+  Result estimated = Run({.text = "", .limit = 5, .facets = true, .count_limit = 10});
+  EXPECT_TRUE(estimated.estimated);
+  EXPECT_EQ(estimated.hits.size(), 5u);
+  EXPECT_EQ(estimated.total, 40u);  // a match-all total is known without counting
+  uint64_t sum = 0;
+  for (const auto& [kind, n] : estimated.facets["kind"]) sum += n;
+  EXPECT_EQ(sum, 40u);  // 10 counted, each scaled by 4
+  // Top hits only: the total is Xapian's estimate, and says so.
+  EXPECT_TRUE(Run({.text = "sepsis", .limit = 1, .exact_total = false}).estimated);
+}
+
+// Searches while the writer commits: each search's kind counts add up to its total (every
+// document has one kind), whichever revision its reader opened.
+TEST_F(SearchIndexTest, CountsStayExactWhileWritesCommit) {
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int i = 0; i < 200; ++i) {
+      const std::string id = absl::StrCat("w", i % 50);
+      std::optional<Document> doc;
+      if (i % 4 != 3) doc = Doc(id, i % 2 ? "experts" : "resources", "W", "sepsis");
+      ASSERT_TRUE(index_->Apply({{id, doc}}, 8 + i).ok());
+    }
+    done = true;
+  });
+  int searches = 0;
+  while (!done || searches < 10) {
+    Result r = Run({.text = "", .facets = true});
+    uint64_t sum = 0;
+    for (const auto& [kind, n] : r.facets["kind"]) sum += n;
+    EXPECT_EQ(sum, r.total);
+    EXPECT_FALSE(r.estimated);
+    ++searches;
+  }
+  writer.join();
 }
 
 // Similarity ORs only the text's rarest words, while the documents holding them fit the budget.
