@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -227,6 +228,45 @@ TEST_F(AtlasSyncTest, ResyncsInFullWhenItsCursorHasExpired) {
   for (const auto& [name, doc] : Files(outbox)) {
     EXPECT_NE(doc.find("\"title\""), std::string::npos) << name << ": " << doc;
   }
+}
+
+// A resync of more than two pages of 1,000 (each next page fetched while the last is written)
+// writes every published case study once, each with its own content.
+TEST_F(AtlasSyncTest, AResyncOfSeveralPagesWritesEveryCaseStudyOnce) {
+  StopServer();
+  auto trimmed = PscdProcess::Start(
+      {.data_dir = data_dir_.Sub("trimmed"),
+       .extra_args = {"--retention-count", "3", "--trim-interval-seconds", "0.1"}});
+  ASSERT_TRUE(trimmed.ok());
+  pscd_ = *std::move(trimmed);
+  client_ = ClientAs("admin");
+  AddCollaborative("wessex");
+  constexpr int kCaseStudies = 2105;
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 8; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = w; i < kCaseStudies; i += 8) {
+        v1::CaseStudy c = MakeCaseStudy("collaboratives/wessex", absl::StrCat("Case study ", i));
+        c.set_publication_state(v1::PUBLISHED);
+        EXPECT_TRUE(client_->CreateCaseStudy(c, {.id = absl::StrCat("cs", i)}).ok());
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  ASSERT_TRUE(pscd_->WaitForLog("oldest retained sequence")) << pscd_->Log();
+  std::string outbox = data_dir_.Sub("outbox");
+  ProcessResult r = Export(data_dir_.Sub("state"), outbox);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("full resync wrote 2105 case studies"), std::string::npos) << r.err;
+  const auto files = Files(outbox);
+  ASSERT_EQ(files.size(), static_cast<size_t>(kCaseStudies));
+  std::set<std::string> titles;
+  for (const auto& [name, doc] : files) {
+    const size_t at = doc.find("Case study ");
+    ASSERT_NE(at, std::string::npos) << name;
+    titles.insert(doc.substr(at, doc.find('"', at) - at));
+  }
+  EXPECT_EQ(titles.size(), static_cast<size_t>(kCaseStudies));
 }
 
 TEST_F(AtlasSyncTest, ContinuousExportFollowsLiveChanges) {
