@@ -114,5 +114,51 @@ TEST_F(DiskFullTest, WritesRefuseFastReadsGoOnAndWritesResumeWhenSpaceReturns) {
   EXPECT_EQ(pscd_->Stop(SIGTERM), 0);
 }
 
+// pscd started on a disk already below its reserve serves reads and search, refuses writes
+// (STORAGE_FULL, no paths), stops cleanly, and takes writes again once restarted with space.
+TEST_F(DiskFullTest, AServerStartedOnAFullDiskServesReadsAndRefusesWrites) {
+  const PscdProcess::Options options = {
+      .data_dir = disk_ + "/data", .fsync = true, .extra_args = {"--min-free-disk-mb", "16"}};
+  auto pscd = PscdProcess::Start(options);
+  ASSERT_TRUE(pscd.ok()) << pscd.status();
+  pscd_ = *std::move(pscd);
+  {
+    client::RegistryClient client(ClientOptionsAs(pscd_->target(), "admin"));
+    ASSERT_TRUE(client.CreateCollaborative(MakeCollaborative("Wessex"), {.id = "wessex"}).ok());
+    ASSERT_TRUE(client.CreateExpert(MakeExpert("collaboratives/wessex"), {.id = "before"}).ok());
+  }
+  ASSERT_EQ(pscd_->Stop(SIGTERM), 0);
+
+  FillLeaving(disk_, disk_ + "/filler", 8 * kMiB);
+  ASSERT_LT(FreeBytes(disk_), 16 * kMiB);
+  pscd = PscdProcess::Start(options);
+  ASSERT_TRUE(pscd.ok()) << pscd.status();
+  pscd_ = *std::move(pscd);
+  EXPECT_TRUE(pscd_->WaitForLog("opened read-only")) << pscd_->Log();
+  client::RegistryClient client(ClientOptionsAs(pscd_->target(), "admin"));
+  EXPECT_TRUE(client.GetExpert("experts/before").ok());
+  EXPECT_EQ(client.ListAllExperts()->size(), 1u);
+  v1::SearchRequest search;
+  search.set_query("human factors");
+  auto found = client.Search(search);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->total_size(), 1);
+  auto refused = client.CreateExpert(MakeExpert("collaboratives/wessex"), {.id = "during"});
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kUnavailable) << refused.status();
+  EXPECT_EQ(Reason(refused.status()), "STORAGE_FULL");
+  EXPECT_EQ(refused.status().message().find('/'), std::string::npos) << refused.status();
+  EXPECT_NE(refused.status().message().find("full when the server started"), std::string::npos)
+      << refused.status();
+  EXPECT_EQ(pscd_->Stop(SIGTERM), 0);
+
+  std::filesystem::remove(disk_ + "/filler");
+  pscd = PscdProcess::Start(options);
+  ASSERT_TRUE(pscd.ok()) << pscd.status();
+  pscd_ = *std::move(pscd);
+  client::RegistryClient again(ClientOptionsAs(pscd_->target(), "admin"));
+  EXPECT_TRUE(again.CreateExpert(MakeExpert("collaboratives/wessex"), {.id = "after"}).ok());
+  EXPECT_EQ(again.ListAllExperts()->size(), 2u);
+}
+
 }  // namespace
 }  // namespace psc::testing
