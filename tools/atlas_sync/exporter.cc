@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <future>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -40,34 +39,26 @@ absl::Status WriteEvent(const ExportOptions& options, const rv1::ChangeEvent& ev
   return WriteFileDurably(DocumentPath(options, event.sequence(), event.resource_name()), doc);
 }
 
-// Writes every published case study as of one listing; returns the listing's sequence. The next
-// page is fetched while this one is written, so the resync takes about the longer of listing
-// and writing, not their sum (one call in flight at a time, as before).
+// Writes every published case study as of one listing; returns the listing's sequence.
 absl::StatusOr<uint64_t> FullResync(client::RegistryClient& client, const ExportOptions& options) {
   rv1::ListCaseStudiesRequest request;
   request.set_page_size(1000);
-  auto fetch = [&client](rv1::ListCaseStudiesRequest r) { return client.ListCaseStudies(r); };
-  auto next = std::async(std::launch::async, fetch, request);
   uint64_t sequence = 0;
   size_t count = 0;
   while (true) {
-    auto page = next.get();
+    auto page = client.ListCaseStudies(request);
     if (!page.ok()) return page.status();
     if (sequence == 0) sequence = page->sequence();
-    const bool last = page->next_page_token().empty();
-    if (!last) {
-      request.set_page_token(page->next_page_token());
-      next = std::async(std::launch::async, fetch, request);
-    }
     // A page (up to 1,000 documents) at a time: two syncfs calls, not two fsyncs a document.
     DurableBatch batch(options.outbox);
     for (const auto& c : page->case_studies()) {
       absl::Status s = batch.Add(DocumentPath(options, sequence, c.name()), PostJson(c));
-      if (!s.ok()) return s;  // (an outstanding fetch is waited for, then dropped)
+      if (!s.ok()) return s;
       ++count;
     }
     if (absl::Status s = batch.Commit(); !s.ok()) return s;
-    if (last) break;
+    if (page->next_page_token().empty()) break;
+    request.set_page_token(page->next_page_token());
   }
   std::fprintf(stderr, "psc-atlas-sync: full resync wrote %zu case studies as of sequence %llu\n",
                count, static_cast<unsigned long long>(sequence));
