@@ -42,8 +42,10 @@ void ClearServerOwned(Message* m) {
   }
 }
 
-// Creates the resource, or replaces its writable fields when they differ.
-absl::StatusOr<Outcome> Upsert(client::RegistryClient& client, const Message& input) {
+// Creates the resource, or replaces its writable fields when they differ. `found_existing` is
+// shared by one import's lines: set once a record was found to exist already.
+absl::StatusOr<Outcome> Upsert(client::RegistryClient& client, const Message& input,
+                               std::atomic<bool>* found_existing) {
   MessagePtr wanted(input.New());
   wanted->CopyFrom(input);
   ClearServerOwned(wanted.get());
@@ -54,9 +56,19 @@ absl::StatusOr<Outcome> Upsert(client::RegistryClient& client, const Message& in
     return absl::InvalidArgumentError(
         absl::StrCat("name \"", name, "\" is not a ", wanted->GetDescriptor()->name(), " name"));
   }
+  // Into an empty registry (a restore, a migration) create first: one call a line, not two.
+  // Once a record turns out to exist, read first (a re-import should not fill the server's log
+  // with ALREADY_EXISTS). Any failure goes the careful way: read, compare, update (or create
+  // again and report why it fails).
+  const std::string id = name.substr(name.find('/') + 1);
+  if (!*found_existing) {
+    absl::Status created = kind->create(client, *wanted, {id, ""}).status();
+    if (created.ok()) return Outcome::kCreated;
+    if (created.code() == absl::StatusCode::kAlreadyExists) *found_existing = true;
+  }
   auto current = kind->get(client, name);
   if (current.status().code() == absl::StatusCode::kNotFound) {
-    auto created = kind->create(client, *wanted, {name.substr(name.find('/') + 1), ""});
+    auto created = kind->create(client, *wanted, {id, ""});
     if (!created.ok()) return created.status();
     return Outcome::kCreated;
   }
@@ -157,6 +169,7 @@ absl::Status Import(Context& ctx, const ImportFlags& flags) {
   absl::Time last_progress = absl::Now();
   std::vector<Line> pending = std::move(lines);
   RequestImporter requests(ctx.Client());
+  std::atomic<bool> found_existing{false};
   const size_t total = pending.size();
   std::mutex progress_mu;
   // Writes line `i` of `pending` (thread-safe but for requests: RequestImporter keeps
@@ -165,8 +178,9 @@ absl::Status Import(Context& ctx, const ImportFlags& flags) {
     const auto& record = pending[i].record;
     auto outcome = record.has_measure_series() ? UpsertSeries(ctx.Client(), record.measure_series())
                    : record.has_join_request() ? requests.Import(record.join_request())
-                   : record.has_sharing_request() ? requests.Import(record.sharing_request())
-                                                  : Upsert(ctx.Client(), *RecordResource(record));
+                   : record.has_sharing_request()
+                       ? requests.Import(record.sharing_request())
+                       : Upsert(ctx.Client(), *RecordResource(record), &found_existing);
     std::lock_guard<std::mutex> lock(progress_mu);
     ++done;
     if (total >= 1000 && absl::Now() - last_progress > absl::Seconds(1)) {
