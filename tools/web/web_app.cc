@@ -198,7 +198,7 @@ bool WebApp::FromTrustedProxy(const httplib::Request& request) const {
 
 bool WebApp::TakeToken(const std::string& address) {
   const absl::Time now = absl::Now();
-  absl::MutexLock lock(&buckets_mu_);
+  MutexLock lock(&buckets_mu_);
   if (buckets_.size() > 10000) buckets_.clear();  // bounded: forget every address at once
   auto [it, fresh] = buckets_.try_emplace(address, Bucket{options_.request_burst, now});
   Bucket& bucket = it->second;

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
 #include "httplib.h"
 #include "psc/client/registry_client.h"
+#include "server/common/mutex.h"
 #include "tools/web/page_request.h"
 #include "tools/web/session.h"
 #include "tools/web/users.h"
@@ -77,7 +77,7 @@ class WebApp {
     double tokens;
     absl::Time updated;
   };
-  absl::Mutex buckets_mu_;
+  Mutex buckets_mu_;  // psc::Mutex: ThreadSanitizer cannot see absl::Mutex (README)
   std::map<std::string, Bucket> buckets_ ABSL_GUARDED_BY(buckets_mu_);
 };
 
