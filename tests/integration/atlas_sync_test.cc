@@ -53,6 +53,17 @@ class AtlasSyncTest : public RegistryTest {
     return RunProcess(args);
   }
 
+  // A fresh pscd that keeps only the last 3 changes of its log, so that a cursor expires.
+  void RestartKeepingThreeChanges() {
+    StopServer();
+    auto trimmed = PscdProcess::Start(
+        {.data_dir = data_dir_.Sub("trimmed"),
+         .extra_args = {"--retention-count", "3", "--trim-interval-seconds", "0.1"}});
+    ASSERT_TRUE(trimmed.ok());
+    pscd_ = *std::move(trimmed);
+    client_ = ClientAs("admin");
+  }
+
   // Case-study changes of every sort: drafts, publications, edits, withdrawals, deletions.
   void MakeHistory(int count) {
     AddCollaborative("wessex");
@@ -204,13 +215,7 @@ TEST_F(AtlasSyncTest, KilledAtRandomPointsItEndsWithTheSameOutbox) {
 }
 
 TEST_F(AtlasSyncTest, ResyncsInFullWhenItsCursorHasExpired) {
-  StopServer();
-  auto trimmed = PscdProcess::Start(
-      {.data_dir = data_dir_.Sub("trimmed"),
-       .extra_args = {"--retention-count", "3", "--trim-interval-seconds", "0.1"}});
-  ASSERT_TRUE(trimmed.ok());
-  pscd_ = *std::move(trimmed);
-  client_ = ClientAs("admin");
+  ASSERT_NO_FATAL_FAILURE(RestartKeepingThreeChanges());
   MakeHistory(8);
   ASSERT_TRUE(pscd_->WaitForLog("oldest retained sequence")) << pscd_->Log();
   std::string outbox = data_dir_.Sub("outbox");
@@ -230,16 +235,10 @@ TEST_F(AtlasSyncTest, ResyncsInFullWhenItsCursorHasExpired) {
   }
 }
 
-// A resync of more than two pages of 1,000 (each next page fetched while the last is written)
-// writes every published case study once, each with its own content.
+// A resync of more than two pages of 1,000 writes every published case study once, each with its
+// own content.
 TEST_F(AtlasSyncTest, AResyncOfSeveralPagesWritesEveryCaseStudyOnce) {
-  StopServer();
-  auto trimmed = PscdProcess::Start(
-      {.data_dir = data_dir_.Sub("trimmed"),
-       .extra_args = {"--retention-count", "3", "--trim-interval-seconds", "0.1"}});
-  ASSERT_TRUE(trimmed.ok());
-  pscd_ = *std::move(trimmed);
-  client_ = ClientAs("admin");
+  ASSERT_NO_FATAL_FAILURE(RestartKeepingThreeChanges());
   AddCollaborative("wessex");
   constexpr int kCaseStudies = 2105;
   std::vector<std::thread> writers;

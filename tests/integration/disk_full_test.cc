@@ -29,6 +29,24 @@ void FillLeaving(const std::string& dir, const std::string& path, uint64_t leave
   while (FreeBytes(dir) > leave + kMiB && out.write(block.data(), block.size())) out.flush();
 }
 
+// A full disk's refusal: UNAVAILABLE / STORAGE_FULL, with no server path in the message.
+void ExpectStorageFull(const absl::Status& refused) {
+  ASSERT_EQ(refused.code(), absl::StatusCode::kUnavailable) << refused;
+  EXPECT_EQ(Reason(refused), "STORAGE_FULL");
+  EXPECT_EQ(refused.message().find('/'), std::string::npos) << refused;
+}
+
+// Reads and search of a registry holding one expert, "experts/before", go on.
+void ExpectReadsOfTheOneExpert(client::RegistryClient& client) {
+  EXPECT_TRUE(client.GetExpert("experts/before").ok());
+  EXPECT_EQ(client.ListAllExperts()->size(), 1u);
+  v1::SearchRequest search;
+  search.set_query("human factors");
+  auto found = client.Search(search);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->total_size(), 1);
+}
+
 class DiskFullTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -79,18 +97,9 @@ TEST_F(DiskFullTest, WritesRefuseFastReadsGoOnAndWritesResumeWhenSpaceReturns) {
   const absl::Time asked = absl::Now();
   auto refused = client.CreateExpert(MakeExpert("collaboratives/wessex"), {.id = "during"});
   EXPECT_LT(absl::Now() - asked, absl::Seconds(1));  // fails fast, does not hang
-  ASSERT_EQ(refused.status().code(), absl::StatusCode::kUnavailable) << refused.status();
-  EXPECT_EQ(Reason(refused.status()), "STORAGE_FULL");
-  EXPECT_EQ(refused.status().message().find('/'), std::string::npos) << refused.status();
+  ExpectStorageFull(refused.status());
   EXPECT_GT(client::GetErrorDetails(refused.status()).retry_delay, absl::ZeroDuration());
-  // Reads and search go on.
-  EXPECT_TRUE(client.GetExpert("experts/before").ok());
-  EXPECT_EQ(client.ListAllExperts()->size(), 1u);
-  v1::SearchRequest search;
-  search.set_query("human factors");
-  auto found = client.Search(search);
-  ASSERT_TRUE(found.ok()) << found.status();
-  EXPECT_EQ(found->total_size(), 1);
+  ExpectReadsOfTheOneExpert(client);
   EXPECT_TRUE(pscd_->WaitForLog("writes are refused (STORAGE_FULL)"));
 
   // Space returns: the next write goes through, without a restart, and is searchable.
@@ -104,8 +113,10 @@ TEST_F(DiskFullTest, WritesRefuseFastReadsGoOnAndWritesResumeWhenSpaceReturns) {
   ASSERT_TRUE(after.ok()) << after.status();
   EXPECT_TRUE(pscd_->WaitForLog("writes resumed"));
   v1::ListExpertsRequest list;
+  v1::SearchRequest search;
+  search.set_query("human factors");
   search.set_min_sequence(client.ListExperts(list)->sequence());
-  found = client.Search(search);
+  auto found = client.Search(search);
   ASSERT_TRUE(found.ok()) << found.status();
   EXPECT_EQ(found->total_size(), 2);
   watcher.join();
@@ -136,17 +147,9 @@ TEST_F(DiskFullTest, AServerStartedOnAFullDiskServesReadsAndRefusesWrites) {
   pscd_ = *std::move(pscd);
   EXPECT_TRUE(pscd_->WaitForLog("opened read-only")) << pscd_->Log();
   client::RegistryClient client(ClientOptionsAs(pscd_->target(), "admin"));
-  EXPECT_TRUE(client.GetExpert("experts/before").ok());
-  EXPECT_EQ(client.ListAllExperts()->size(), 1u);
-  v1::SearchRequest search;
-  search.set_query("human factors");
-  auto found = client.Search(search);
-  ASSERT_TRUE(found.ok()) << found.status();
-  EXPECT_EQ(found->total_size(), 1);
+  ExpectReadsOfTheOneExpert(client);
   auto refused = client.CreateExpert(MakeExpert("collaboratives/wessex"), {.id = "during"});
-  ASSERT_EQ(refused.status().code(), absl::StatusCode::kUnavailable) << refused.status();
-  EXPECT_EQ(Reason(refused.status()), "STORAGE_FULL");
-  EXPECT_EQ(refused.status().message().find('/'), std::string::npos) << refused.status();
+  ExpectStorageFull(refused.status());
   EXPECT_NE(refused.status().message().find("full when the server started"), std::string::npos)
       << refused.status();
   EXPECT_EQ(pscd_->Stop(SIGTERM), 0);
