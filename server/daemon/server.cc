@@ -79,8 +79,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         hub->OnCommit(last);
         indexer->OnCommit(last);
       });
-  server->trimmer_ =
-      std::make_unique<registry::ChangeLogTrimmer>(server->store_.get(), options.retention);
+  registry::RetentionOptions retention = options.retention;
+  retention.applied_by_readers = [index = server->search_index_.get()] {
+    return index->last_sequence();
+  };
+  server->trimmer_ = std::make_unique<registry::ChangeLogTrimmer>(server->store_.get(), retention);
   server->service_ = std::make_unique<RegistryService>(
       server->registry_.get(), server->authenticator_.get(), options.limits, server->feed_.get(),
       server->hub_.get(), server->discovery_.get(), server->workflows_.get(),

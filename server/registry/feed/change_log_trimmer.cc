@@ -61,6 +61,9 @@ absl::StatusOr<uint64_t> ChangeLogTrimmer::TrimOnce() {
       }));
   // At most a round's worth, so that the history keys deleted with it stay bounded.
   first_kept = std::min(std::max(first_kept, by_age), first + kMaxTrimPerRound);
+  if (options_.applied_by_readers) {
+    first_kept = std::max(first, std::min(first_kept, options_.applied_by_readers() + 1));
+  }
   if (first_kept > first) {
     PSC_ASSIGN_OR_RETURN(std::vector<std::string> history, HistoryKeys(first, first_kept));
     PSC_RETURN_IF_ERROR(store_->TrimChangeLog(first_kept, history));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,6 +19,10 @@ struct RetentionOptions {
   // How long a Create's request_id is remembered: a retry within it returns the original
   // result; after it, the same request_id creates anew.
   absl::Duration request_id_ttl = absl::Hours(24);
+  // The last sequence every reader inside pscd (the search index) has applied: nothing after
+  // it is trimmed, whatever the limits above say, so a reader that falls behind a short log
+  // catches up from it instead of rebuilding from scratch. None when unset.
+  std::function<uint64_t()> applied_by_readers;
 };
 
 // Keeps the store's bookkeeping bounded, in the background: trims the change log by age and

@@ -2,6 +2,8 @@
 
 #include "server/registry/feed/change_log_trimmer.h"
 
+#include <atomic>
+
 #include "gtest/gtest.h"
 #include "server/registry/feed/change_feed.h"
 #include "tests/testing/registry_harness.h"
@@ -32,6 +34,20 @@ TEST_F(ChangeLogTrimmerTest, KeepsAtMostTheNewestCount) {
   auto page = feed.Read(Caller::Admin(), *first - 1, {}, 100);
   ASSERT_TRUE(page.ok()) << page.status();
   EXPECT_EQ(page->events.size(), 10u);
+}
+
+TEST_F(ChangeLogTrimmerTest, KeepsWhatTheSearchIndexHasNotAppliedYet) {
+  Write(25);
+  std::atomic<uint64_t> applied{3};  // the index is behind: it has applied up to sequence 3
+  ChangeLogTrimmer trimmer(
+      &h_.store(), {.max_count = 10, .interval = absl::Hours(1), .applied_by_readers = [&applied] {
+                      return applied.load();
+                    }});
+  EXPECT_EQ(*trimmer.TrimOnce(), 4u);  // the count alone would keep only the newest 10
+  applied = 20;
+  EXPECT_EQ(*trimmer.TrimOnce(), h_.store().last_sequence() - 9);  // caught up: the count again
+  applied = 0;  // a rebuild from scratch: nothing is trimmed, and nothing comes back
+  EXPECT_EQ(*trimmer.TrimOnce(), h_.store().last_sequence() - 9);
 }
 
 TEST_F(ChangeLogTrimmerTest, KeepsWhatIsYoungerThanTheMaximumAge) {
