@@ -206,12 +206,12 @@ TEST_F(CliTest, ImportIsIdempotent) {
   EXPECT_NE(first.err.find("114 created"), std::string::npos) << first.err;
   uint64_t sequence = client_->ListCollaboratives({})->sequence();
   const size_t logged = pscd_->Log().size();
-  ProcessResult second = Psc({"import", PSC_DEMO_DATA});
+  ProcessResult second = Psc({"import", "--concurrency", "8", PSC_DEMO_DATA});
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_NE(second.err.find("nothing to change"), std::string::npos) << second.err;
   EXPECT_EQ(client_->ListCollaboratives({})->sequence(), sequence);
   // Imports create first, until a record turns out to exist: then they read first, so that a
-  // re-import refuses at most the creates already in flight (16), not one per line (114).
+  // re-import refuses at most the creates already in flight (8), not one per line (114).
   const std::string log = pscd_->Log().substr(logged);
   size_t refused = 0;
   for (size_t at = log.find("ALREADY_EXISTS"); at != std::string::npos;
@@ -219,7 +219,8 @@ TEST_F(CliTest, ImportIsIdempotent) {
     ++refused;
   }
   EXPECT_GE(refused, 1u) << log;
-  EXPECT_LE(refused, 16u) << log;
+  EXPECT_LE(refused, 8u) << log;
+  EXPECT_EQ(Psc({"import", "--concurrency", "0", PSC_DEMO_DATA}).exit_code, 2);  // out of range
 }
 
 TEST_F(CliTest, ImportReportsBadLinesByNumberAndLoadsTheRest) {

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <functional>
@@ -20,9 +21,14 @@ namespace {
 
 using google::protobuf::Message;
 
+// Lines in flight at once by default (not with --strict, which goes one line at a time):
+// enough to hide each round trip and let the server's group commit share its fsyncs.
+constexpr int kDefaultImportConcurrency = 64;
+
 struct ImportFlags {
   std::string file;
   bool strict = false;
+  int concurrency = kDefaultImportConcurrency;
 };
 
 using Outcome = ImportOutcome;
@@ -115,10 +121,6 @@ absl::StatusOr<Outcome> UpsertSeries(client::RegistryClient& client,
   return Outcome::kUpdated;
 }
 
-// Lines in flight at once (not with --strict, which goes one line at a time): enough to hide
-// each round trip and let the server's group commit share its fsyncs, without flooding it.
-constexpr int kImportConcurrency = 16;
-
 // Calls fn(0) .. fn(n-1) from `workers` threads; returns when every call has.
 void ForEachConcurrently(size_t n, int workers, const std::function<void(size_t)>& fn) {
   std::atomic<size_t> next{0};
@@ -145,22 +147,34 @@ std::string Describe(const absl::Status& s) {
 absl::Status Import(Context& ctx, const ImportFlags& flags) {
   std::ifstream in(flags.file);
   if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", flags.file));
-  std::vector<Line> lines;
-  int rejected = 0;
+  std::vector<std::pair<int, std::string>> texts;  // line number, text
   std::string text;
   for (int number = 1; std::getline(in, text); ++number) {
     if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
-    auto parsed = ParseRecordLine(text);
-    if (!parsed.ok()) {
+    texts.emplace_back(number, std::move(text));
+  }
+  // Parsing is CPU work: spread it over the cores, then report bad lines in order.
+  std::vector<absl::StatusOr<registry::v1::RegistryRecord>> parsed(texts.size());
+  ForEachConcurrently(texts.size(),
+                      static_cast<int>(std::max(1u, std::thread::hardware_concurrency())),
+                      [&](size_t i) { parsed[i] = ParseRecordLine(texts[i].second); });
+  std::vector<Line> lines;
+  lines.reserve(texts.size());
+  int rejected = 0;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const int number = texts[i].first;
+    if (!parsed[i].ok()) {
       ctx.err << flags.file << ":" << number
-              << ": not a registry record: " << parsed.status().message() << "\n";
+              << ": not a registry record: " << parsed[i].status().message() << "\n";
       ++rejected;
       if (flags.strict)
         return absl::InvalidArgumentError("stopped at the first bad line (--strict)");
       continue;
     }
-    lines.push_back({number, *std::move(parsed)});
+    lines.push_back({number, *std::move(parsed[i])});
   }
+  texts.clear();
+  parsed.clear();
 
   // Lines whose references are not there yet are retried after the others, until a pass
   // makes no progress: files need not be in dependency order.
@@ -196,7 +210,7 @@ absl::Status Import(Context& ctx, const ImportFlags& flags) {
     // requests in turn; the outcomes are then taken in line order, as with --strict.
     std::vector<absl::StatusOr<Outcome>> outcomes(pending.size(), absl::UnknownError("not run"));
     if (!flags.strict) {
-      ForEachConcurrently(pending.size(), kImportConcurrency, [&](size_t i) {
+      ForEachConcurrently(pending.size(), flags.concurrency, [&](size_t i) {
         if (!IsRequest(pending[i].record)) outcomes[i] = apply(pending, i);
       });
       for (size_t i = 0; i < pending.size(); ++i) {
@@ -259,6 +273,10 @@ void AddImportCommand(CLI::App& app, Context& ctx) {
   auto flags = std::make_shared<ImportFlags>();
   cmd->add_option("file", flags->file, "The JSON-lines file")->required();
   cmd->add_flag("--strict", flags->strict, "Stop at the first bad line instead of skipping it");
+  cmd->add_option("--concurrency", flags->concurrency,
+                  "Lines written at once (without --strict); each is one call in flight")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   cmd->callback([&ctx, flags] {
     if (!std::ifstream(flags->file)) {
       ctx.err << "psc: cannot read " << flags->file << "\n";
