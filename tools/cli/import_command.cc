@@ -144,7 +144,9 @@ std::string Describe(const absl::Status& s) {
   return text;
 }
 
-absl::Status Import(Context& ctx, const ImportFlags& flags) {
+// Reads and parses the file's non-blank lines (parsing, CPU work, spread over the cores);
+// reports each bad line in order and counts it in `rejected`.
+absl::StatusOr<std::vector<Line>> ReadLines(Context& ctx, const ImportFlags& flags, int* rejected) {
   std::ifstream in(flags.file);
   if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", flags.file));
   std::vector<std::pair<int, std::string>> texts;  // line number, text
@@ -153,35 +155,37 @@ absl::Status Import(Context& ctx, const ImportFlags& flags) {
     if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
     texts.emplace_back(number, std::move(text));
   }
-  // Parsing is CPU work: spread it over the cores, then report bad lines in order.
   std::vector<absl::StatusOr<registry::v1::RegistryRecord>> parsed(texts.size());
   ForEachConcurrently(texts.size(),
                       static_cast<int>(std::max(1u, std::thread::hardware_concurrency())),
                       [&](size_t i) { parsed[i] = ParseRecordLine(texts[i].second); });
   std::vector<Line> lines;
   lines.reserve(texts.size());
-  int rejected = 0;
   for (size_t i = 0; i < texts.size(); ++i) {
-    const int number = texts[i].first;
     if (!parsed[i].ok()) {
-      ctx.err << flags.file << ":" << number
+      ctx.err << flags.file << ":" << texts[i].first
               << ": not a registry record: " << parsed[i].status().message() << "\n";
-      ++rejected;
+      ++*rejected;
       if (flags.strict)
         return absl::InvalidArgumentError("stopped at the first bad line (--strict)");
       continue;
     }
-    lines.push_back({number, *std::move(parsed[i])});
+    lines.push_back({texts[i].first, *std::move(parsed[i])});
   }
-  texts.clear();
-  parsed.clear();
+  return lines;
+}
+
+absl::Status Import(Context& ctx, const ImportFlags& flags) {
+  int rejected = 0;
+  absl::StatusOr<std::vector<Line>> lines = ReadLines(ctx, flags, &rejected);
+  if (!lines.ok()) return lines.status();
 
   // Lines whose references are not there yet are retried after the others, until a pass
   // makes no progress: files need not be in dependency order.
   int counts[3] = {0, 0, 0};
   size_t done = 0;
   absl::Time last_progress = absl::Now();
-  std::vector<Line> pending = std::move(lines);
+  std::vector<Line> pending = *std::move(lines);
   RequestImporter requests(ctx.Client());
   std::atomic<bool> found_existing{false};
   const size_t total = pending.size();
