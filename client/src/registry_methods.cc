@@ -78,6 +78,7 @@ absl::StatusOr<v1::Initiative> RegistryClient::CreateInitiative(const v1::Initia
   *request.mutable_initiative() = initiative;
   request.set_initiative_id(options.id);
   request.set_request_id(options.request_id);
+  request.set_skip_similar_initiatives(options.skip_similar_initiatives);
   return call_->Unary(&Stub::CreateInitiative, request,
                       options.request_id.empty() ? Retry::kNo : Retry::kYes);
 }
@@ -89,6 +90,11 @@ absl::StatusOr<v1::Initiative> RegistryClient::UpdateInitiative(
   *request.mutable_initiative() = initiative;
   *request.mutable_update_mask() = update_mask;
   request.set_etag(etag);
+  return UpdateInitiative(request);
+}
+
+absl::StatusOr<v1::Initiative> RegistryClient::UpdateInitiative(
+    const v1::UpdateInitiativeRequest& request) {
   return call_->Unary(&Stub::UpdateInitiative, request, Retry::kNo);
 }
 

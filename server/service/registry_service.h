@@ -148,8 +148,8 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
     return backups_.Delete(c, *request, response);
   }
 
-// The five standard methods of one kind, each forwarding to the generic handler; `hook` runs
-// after a successful Create or Update.
+// The five standard methods of one kind, each forwarding to the generic handler; `hook` (an
+// expression that may read the Create or Update `request`) runs after a successful write.
 #define PSC_STANDARD_METHODS(Type, Plural, KindFn, hook)                                     \
   grpc::ServerUnaryReactor* Get##Type(grpc::CallbackServerContext* c,                        \
                                       const registry::v1::Get##Type##Request* request,       \
@@ -178,7 +178,8 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
   }
 
   PSC_STANDARD_METHODS(Collaborative, Collaboratives, CollaborativeKind, nullptr)
-  PSC_STANDARD_METHODS(Initiative, Initiatives, InitiativeKind, discovery_.InitiativeHint())
+  PSC_STANDARD_METHODS(Initiative, Initiatives, InitiativeKind,
+                       request->skip_similar_initiatives() ? nullptr : discovery_.InitiativeHint())
   PSC_STANDARD_METHODS(CaseStudy, CaseStudies, CaseStudyKind, nullptr)
   PSC_STANDARD_METHODS(Expert, Experts, ExpertKind, nullptr)
   PSC_STANDARD_METHODS(Resource, Resources, SharedResourceKind, nullptr)

@@ -168,5 +168,43 @@ TEST_F(SearchLifecycleTest, ANearCopyInAnotherPscHasTheOriginalAsItsTopMatch) {
   EXPECT_EQ(lonely->similar_initiatives_size(), 0);
 }
 
+TEST_F(SearchLifecycleTest, ABulkWriteAsksForNoHint) {
+  auto original = client_->GetInitiative("initiatives/safety-huddles-yh");
+  ASSERT_TRUE(original.ok()) << original.status();
+  v1::Initiative copy = *original;
+  copy.clear_name();
+  copy.clear_etag();
+  copy.clear_participant_collaboratives();
+  copy.clear_adopted_from();
+  copy.set_lead_collaborative("collaboratives/wessex");
+  copy.set_status(v1::PROPOSED);
+  auto lead = ClientAs("lead-wessex");
+
+  // The same near-copy that has the original as its hint gets none when the call skips it.
+  auto quiet = lead->CreateInitiative(copy, {.id = "quiet-copy", .skip_similar_initiatives = true});
+  ASSERT_TRUE(quiet.ok()) << quiet.status();
+  EXPECT_EQ(quiet->similar_initiatives_size(), 0);
+  auto hinted = lead->CreateInitiative(copy, {.id = "hinted-copy"});
+  ASSERT_TRUE(hinted.ok()) << hinted.status();
+  ASSERT_GE(hinted->similar_initiatives_size(), 1);
+  EXPECT_EQ(hinted->similar_initiatives(0).name(), original->name());
+
+  // Updates likewise: the write happens, the hint does not.
+  v1::UpdateInitiativeRequest update;
+  update.mutable_initiative()->set_name("initiatives/quiet-copy");
+  update.mutable_initiative()->set_summary(original->summary() + " Weekly.");
+  update.mutable_update_mask()->add_paths("summary");
+  update.set_skip_similar_initiatives(true);
+  auto updated = lead->UpdateInitiative(update);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->summary(), original->summary() + " Weekly.");
+  EXPECT_EQ(updated->similar_initiatives_size(), 0);
+  update.set_skip_similar_initiatives(false);
+  update.mutable_initiative()->set_summary(original->summary());
+  updated = lead->UpdateInitiative(update);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_GE(updated->similar_initiatives_size(), 1);
+}
+
 }  // namespace
 }  // namespace psc::testing

@@ -1,5 +1,7 @@
 #include "tools/cli/cli_kind.h"
 
+#include <type_traits>
+
 namespace psc::cli {
 namespace {
 
@@ -46,7 +48,17 @@ void BindRpcs(CliKind& kind, absl::StatusOr<T> (RegistryClient::*get)(const std:
     return boxed((c.*create)(static_cast<const T&>(m), options));
   };
   kind.update = [=](RegistryClient& c, const google::protobuf::Message& m,
-                    const google::protobuf::FieldMask& mask, const std::string& etag) {
+                    const google::protobuf::FieldMask& mask, const std::string& etag, bool bulk) {
+    if constexpr (std::is_same_v<T, v1::Initiative>) {
+      if (bulk) {
+        v1::UpdateInitiativeRequest request;
+        *request.mutable_initiative() = static_cast<const T&>(m);
+        *request.mutable_update_mask() = mask;
+        request.set_etag(etag);
+        request.set_skip_similar_initiatives(true);
+        return boxed(c.UpdateInitiative(request));
+      }
+    }
     return boxed((c.*update)(static_cast<const T&>(m), mask, etag));
   };
   kind.remove = [=](RegistryClient& c, const std::string& name, const std::string& etag) {

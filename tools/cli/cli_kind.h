@@ -65,9 +65,11 @@ struct CliKind {
   std::function<absl::StatusOr<MessagePtr>(
       client::RegistryClient&, const google::protobuf::Message&, const client::CreateOptions&)>
       create;
-  std::function<absl::StatusOr<MessagePtr>(client::RegistryClient&,
-                                           const google::protobuf::Message&,
-                                           const google::protobuf::FieldMask&, const std::string&)>
+  // Update(message, mask, etag, bulk): `bulk` leaves out what only a person looking at the
+  // result needs (the similar-initiative hint), as create's skip_similar_initiatives does.
+  std::function<absl::StatusOr<MessagePtr>(
+      client::RegistryClient&, const google::protobuf::Message&, const google::protobuf::FieldMask&,
+      const std::string& etag, bool bulk)>
       update;
   std::function<absl::Status(client::RegistryClient&, const std::string& name,
                              const std::string& etag)>

@@ -66,15 +66,17 @@ absl::StatusOr<Outcome> Upsert(client::RegistryClient& client, const Message& in
   // Once a record turns out to exist, read first (a re-import should not fill the server's log
   // with ALREADY_EXISTS). Any failure goes the careful way: read, compare, update (or create
   // again and report why it fails).
-  const std::string id = name.substr(name.find('/') + 1);
+  // A bulk load shows no similar-initiative hints, so it asks the server not to look for them.
+  const client::CreateOptions create{.id = name.substr(name.find('/') + 1),
+                                     .skip_similar_initiatives = true};
   if (!*found_existing) {
-    absl::Status created = kind->create(client, *wanted, {id, ""}).status();
+    absl::Status created = kind->create(client, *wanted, create).status();
     if (created.ok()) return Outcome::kCreated;
     if (created.code() == absl::StatusCode::kAlreadyExists) *found_existing = true;
   }
   auto current = kind->get(client, name);
   if (current.status().code() == absl::StatusCode::kNotFound) {
-    auto created = kind->create(client, *wanted, {id, ""});
+    auto created = kind->create(client, *wanted, create);
     if (!created.ok()) return created.status();
     return Outcome::kCreated;
   }
@@ -85,7 +87,7 @@ absl::StatusOr<Outcome> Upsert(client::RegistryClient& client, const Message& in
   }
   google::protobuf::FieldMask all;
   all.add_paths("*");
-  auto updated = kind->update(client, *wanted, all, "");
+  auto updated = kind->update(client, *wanted, all, "", /*bulk=*/true);
   if (!updated.ok()) return updated.status();
   return Outcome::kUpdated;
 }

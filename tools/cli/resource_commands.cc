@@ -175,7 +175,7 @@ void AddUpdate(CLI::App& parent, const CliKind& kind, Context& ctx) {
                                         ExpandName(kind.command, flags->name));
       google::protobuf::FieldMask mask;
       for (const std::string& p : *paths) mask.add_paths(p);
-      auto updated = kind.update(ctx.Client(), *patch, mask, flags->etag);
+      auto updated = kind.update(ctx.Client(), *patch, mask, flags->etag, /*bulk=*/false);
       if (!updated.ok()) return updated.status();
       PrintResource(ctx, **updated);
       return absl::OkStatus();

@@ -26,6 +26,9 @@ struct CreateOptions {
   // the original result and creates nothing. With a key the client also retries the call when
   // the server is UNAVAILABLE.
   std::string request_id;
+  // CreateInitiative only: true asks the server not to look for similar initiatives, so the
+  // result's similar_initiatives is empty. For bulk loads, which never show the hint.
+  bool skip_similar_initiatives = false;
 };
 
 // A client of the PSC Registry (psc.registry.v1.Registry), one method per RPC.
@@ -119,6 +122,8 @@ class RegistryClient {
   absl::StatusOr<v1::Initiative> UpdateInitiative(
       const v1::Initiative& initiative, const google::protobuf::FieldMask& update_mask = {},
       const std::string& etag = "");
+  // The same with every option of the request (skip_similar_initiatives).
+  absl::StatusOr<v1::Initiative> UpdateInitiative(const v1::UpdateInitiativeRequest& request);
   // Deletes `name`. FAILED_PRECONDITION while other resources refer to it; with a non-empty
   // `etag`, ABORTED unless it is current.
   absl::Status DeleteInitiative(const std::string& name, const std::string& etag = "");
