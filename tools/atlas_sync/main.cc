@@ -3,10 +3,13 @@
 #include <cstdio>
 
 #include "CLI/CLI.hpp"
+#include "absl/synchronization/mutex.h"
 #include "tools/atlas_sync/exporter.h"
 #include "tools/atlas_sync/importer.h"
 
 int main(int argc, char** argv) {
+  // Debian's abseil checks lock order on every absl::Mutex lock (gRPC's too): see pscd's main.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   CLI::App app{"psc-atlas-sync: keep the AHSN Atlas in step with the registry's case studies"};
   app.require_subcommand(1);
   psc::client::ClientOptions client;

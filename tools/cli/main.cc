@@ -1,6 +1,7 @@
 // psc: the command-line client of the PSC Registry.
 
 #include "CLI/CLI.hpp"
+#include "absl/synchronization/mutex.h"
 #include "tools/cli/admin_command.h"
 #include "tools/cli/changes_command.h"
 #include "tools/cli/cli_kind.h"
@@ -47,6 +48,8 @@ Exit codes: 0 ok; 1 other failure; 2 usage error (nothing sent); 3 not found;
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Debian's abseil checks lock order on every absl::Mutex lock (gRPC's too): see pscd's main.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   psc::cli::Context ctx;
   CLI::App app{"psc: the PSC Registry command line"};
   app.fallthrough();

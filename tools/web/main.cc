@@ -12,6 +12,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "psc/client/error_details.h"
 #include "psc/client/registry_client.h"
 #include "tools/web/templates.h"
@@ -55,6 +56,8 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Debian's abseil checks lock order on every absl::Mutex lock (gRPC's too): see pscd's main.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   CLI::App app{"psc-web: the PSC Registry in a browser"};
   app.footer(kFooter);
   std::string listen = "127.0.0.1:8080", users_file, session_key_file, tls_cert, tls_key;
