@@ -210,7 +210,13 @@ absl::Status Metrics::Serve(const std::string& listen, MetricSources sources) {
         absl::StrCat("--metrics-listen: cannot serve metrics on ", listen));
   }
   port_ = bound;
-  http_thread_ = std::thread([server = http_.get()] { server->listen_after_bind(); });
+  http_thread_ = std::thread([this, server = http_.get()] {
+    server->listen_after_bind();
+    listen_returned_ = true;
+  });
+  // httplib's stop() does nothing until the listening loop has started, which would then
+  // listen for ever: serving starts before Serve returns, so StopServing always ends it.
+  while (!http_->is_running() && !listen_returned_) absl::SleepFor(absl::Microseconds(100));
   return absl::OkStatus();
 }
 

@@ -24,6 +24,7 @@
 //   process_open_fds, process_max_fds, process_start_time_seconds  (the standard process set)
 //   psc_build_info{version,commit}         gauge      always 1
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -86,6 +87,7 @@ class Metrics {
   std::shared_ptr<StateCollector> state_;
   std::unique_ptr<httplib::Server> http_;  // GET /metrics (cpp-httplib)
   std::thread http_thread_;
+  std::atomic<bool> listen_returned_ = false;  // http_thread_ is done listening
   int port_ = 0;
 };
 

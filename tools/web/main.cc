@@ -4,6 +4,7 @@
 
 #include <signal.h>
 
+#include <atomic>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -13,6 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "psc/client/error_details.h"
 #include "psc/client/registry_client.h"
 #include "tools/web/templates.h"
@@ -171,15 +173,20 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::atomic<bool> listen_returned = false;
   std::thread stopper([&] {
     int signal = 0;
     sigwait(&stop_signals, &signal);
+    // httplib's stop() does nothing until the listening loop has started (which would then run
+    // for ever): a signal that comes just before it must wait for it.
+    while (!server->is_running() && !listen_returned) absl::SleepFor(absl::Microseconds(100));
     server->stop();
   });
   const std::string url_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   std::cout << "psc-web: serving " << (tls_cert.empty() ? "http" : "https") << "://" << url_host
             << ":" << port << "/" << (web.dev_login ? " (dev login)" : "") << std::endl;
   const bool served = server->listen_after_bind();
+  listen_returned = true;
   pthread_kill(stopper.native_handle(), SIGTERM);  // if the server ended by itself
   stopper.join();
   return served ? 0 : 1;
