@@ -16,8 +16,7 @@ FacetCounter::FacetCounter(const Xapian::Database& db, std::shared_ptr<const Fac
   }
 }
 
-void FacetCounter::operator()(const Xapian::Document& doc, double) {
-  const Xapian::docid id = doc.get_docid();
+void FacetCounter::Count(Xapian::docid id) {
   ++documents_;
   if (table_ != nullptr) {
     for (uint32_t value : table_->ValuesOf(id)) ++by_id_[value];

@@ -27,7 +27,9 @@ class FacetCounter : public Xapian::MatchSpy {
  public:
   // `table` may be null; it must be the table of db's open revision otherwise.
   FacetCounter(const Xapian::Database& db, std::shared_ptr<const FacetTable> table, size_t facets);
-  void operator()(const Xapian::Document& doc, double weight) override;
+  void operator()(const Xapian::Document& doc, double weight) override { Count(doc.get_docid()); }
+  // Counts document `id`; ids must come in increasing order, as the matcher's do.
+  void Count(Xapian::docid id);
   std::string name() const override { return "psc.FacetCounter"; }
   // (value, documents) for the facet kFacetFields[facet]: most frequent first, ties by value.
   std::vector<std::pair<std::string, uint64_t>> Counts(size_t facet) const;

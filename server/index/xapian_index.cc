@@ -172,6 +172,21 @@ struct Counted {
 // pass that never delays the top hits.
 Counted Count(const Xapian::Query& q, const Xapian::Database& db, Xapian::doccount limit,
               FacetCounter* counter) {
+  if (q.get_type() == Xapian::Query::LEAF_TERM) {
+    // One term (a one-word search): its matches are its posting list, read directly. Through
+    // the matcher, each match would also cost a document object for the spy.
+    const std::string term = *q.get_terms_begin();
+    Counted counted{.total = db.get_termfreq(term)};
+    if (counter != nullptr) {
+      Xapian::doccount seen = 0;
+      for (auto it = db.postlist_begin(term); it != db.postlist_end(term) && seen < limit;
+           ++it, ++seen) {
+        counter->Count(*it);
+      }
+      counted.estimated = counter->documents() < counted.total;
+    }
+    return counted;
+  }
   Xapian::Enquire counting(db);
   counting.set_query(q);
   counting.set_weighting_scheme(Xapian::BoolWeight());

@@ -142,6 +142,34 @@ TEST_F(SearchIndexTest, CountsBeyondTheLimitAreFlaggedEstimatesScaledToTheTotal)
   EXPECT_TRUE(Run({.text = "sepsis", .limit = 1, .exact_total = false}).estimated);
 }
 
+// A one-word query counts from the word's posting list, not through the matcher: the same
+// total and facets as a query the matcher must run (the word ORed with one no document holds),
+// exact within the count limit and flagged, scaled estimates beyond it.
+TEST_F(SearchIndexTest, AOneWordQueryCountsAsTheMatcherDoes) {
+  std::vector<Change> more;
+  for (int i = 0; i < 30; ++i) {
+    const std::string id = absl::StrCat("x", i);
+    more.push_back({id, Doc(id, i % 3 == 0 ? "experts" : "initiatives", "Expert",
+                            i % 2 == 0 ? "Sepsis training." : "Falls training.",
+                            {{"workstream", i % 4 == 0 ? "LOCAL" : "NATIONAL"}})});
+  }
+  ASSERT_TRUE(index_->Apply(more, 8).ok());  // "sepsis": a, c and 15 of these
+  for (uint32_t limit : {50u, 17u, 6u}) {
+    Result one = Run({.text = "sepsis", .facets = true, .count_limit = limit});
+    Result matcher = Run({.text = "sepsis OR zyzzyva", .facets = true, .count_limit = limit});
+    EXPECT_EQ(one.total, 17u) << limit;
+    EXPECT_EQ(one.total, matcher.total) << limit;
+    EXPECT_EQ(one.estimated, limit < 17) << limit;
+    EXPECT_EQ(one.estimated, matcher.estimated) << limit;
+    EXPECT_EQ(one.facets, matcher.facets) << limit;
+    EXPECT_EQ(Ids(one), Ids(matcher)) << limit;
+  }
+  // The same without facets: an exact total, from the posting list's length.
+  Result counted = Run({.text = "training", .facets = false});
+  EXPECT_EQ(counted.total, 30u);
+  EXPECT_FALSE(counted.estimated);
+}
+
 // Searches while the writer commits: each search's kind counts add up to its total (every
 // document has one kind), whichever revision its reader opened.
 TEST_F(SearchIndexTest, CountsStayExactWhileWritesCommit) {
