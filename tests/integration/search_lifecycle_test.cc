@@ -32,6 +32,18 @@ class SearchLifecycleTest : public SearchTest {
     }
     return lines;
   }
+
+  // `original` as Wessex would propose the same work: a new PROPOSED initiative it leads.
+  static v1::Initiative WessexCopyOf(const v1::Initiative& original) {
+    v1::Initiative copy = original;
+    copy.clear_name();
+    copy.clear_etag();
+    copy.clear_participant_collaboratives();
+    copy.clear_adopted_from();
+    copy.set_lead_collaborative("collaboratives/wessex");
+    copy.set_status(v1::PROPOSED);
+    return copy;
+  }
 };
 
 TEST_F(SearchLifecycleTest, DeletingTheIndexAndRestartingGivesIdenticalResults) {
@@ -109,14 +121,8 @@ TEST_F(SearchLifecycleTest, WaitsForMinSequenceWithinTheDeadline) {
 TEST_F(SearchLifecycleTest, ANearCopyInAnotherPscHasTheOriginalAsItsTopMatch) {
   auto original = client_->GetInitiative("initiatives/safety-huddles-yh");
   ASSERT_TRUE(original.ok()) << original.status();
-  v1::Initiative copy = *original;
-  copy.clear_name();
-  copy.clear_etag();
-  copy.clear_participant_collaboratives();
-  copy.clear_adopted_from();
-  copy.set_lead_collaborative("collaboratives/wessex");
+  v1::Initiative copy = WessexCopyOf(*original);
   copy.set_title(absl::StrCat(original->title(), " in Wessex"));
-  copy.set_status(v1::PROPOSED);
 
   // The Create response carries the hint.
   auto lead = ClientAs("lead-wessex");
@@ -171,13 +177,7 @@ TEST_F(SearchLifecycleTest, ANearCopyInAnotherPscHasTheOriginalAsItsTopMatch) {
 TEST_F(SearchLifecycleTest, ABulkWriteAsksForNoHint) {
   auto original = client_->GetInitiative("initiatives/safety-huddles-yh");
   ASSERT_TRUE(original.ok()) << original.status();
-  v1::Initiative copy = *original;
-  copy.clear_name();
-  copy.clear_etag();
-  copy.clear_participant_collaboratives();
-  copy.clear_adopted_from();
-  copy.set_lead_collaborative("collaboratives/wessex");
-  copy.set_status(v1::PROPOSED);
+  const v1::Initiative copy = WessexCopyOf(*original);
   auto lead = ClientAs("lead-wessex");
 
   // The same near-copy that has the original as its hint gets none when the call skips it.
