@@ -30,4 +30,11 @@ ErrorDetails GetErrorDetails(const absl::Status& status) {
   return details;
 }
 
+absl::Status FromRpcStatus(const google::rpc::Status& status) {
+  if (status.code() == 0) return absl::OkStatus();
+  absl::Status out(static_cast<absl::StatusCode>(status.code()), status.message());
+  out.SetPayload("type.googleapis.com/google.rpc.Status", absl::Cord(status.SerializeAsString()));
+  return out;
+}
+
 }  // namespace psc::client

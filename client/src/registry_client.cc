@@ -25,6 +25,11 @@ absl::StatusOr<v1::ListResourceHistoryResponse> RegistryClient::ListResourceHist
   return call_->Unary(&Stub::ListResourceHistory, request, Retry::kYes);
 }
 
+absl::StatusOr<v1::BatchCreateRecordsResponse> RegistryClient::BatchCreateRecords(
+    const v1::BatchCreateRecordsRequest& request) {
+  return call_->Unary(&Stub::BatchCreateRecords, request, Retry::kNo);
+}
+
 absl::StatusOr<v1::SearchResponse> RegistryClient::Search(const v1::SearchRequest& request) {
   return call_->Unary(&Stub::Search, request, Retry::kYes);
 }

@@ -23,13 +23,14 @@ class CallGate {
     CallLimits::Slot slot;  // keep it until the call's work is done
   };
 
-  // The caller of a call of `cost`; UNKNOWN_PRINCIPAL (Authenticator::Authenticate) or
-  // RATE_LIMITED (CallLimits::Admit).
-  absl::StatusOr<Admitted> Admit(const grpc::ServerContextBase& context, Cost cost) const {
+  // The caller of a call of `cost` (of `writes` writes, for a batch); UNKNOWN_PRINCIPAL
+  // (Authenticator::Authenticate) or RATE_LIMITED (CallLimits::Admit).
+  absl::StatusOr<Admitted> Admit(const grpc::ServerContextBase& context, Cost cost,
+                                 int writes = 1) const {
     PSC_ASSIGN_OR_RETURN(Caller caller, Authenticate(context));
     CallLimits::Slot slot;
     if (limits_ != nullptr) {
-      PSC_ASSIGN_OR_RETURN(slot, limits_->Admit(caller, cost));
+      PSC_ASSIGN_OR_RETURN(slot, limits_->Admit(caller, cost, writes));
     }
     return Admitted{std::move(caller), std::move(slot)};
   }

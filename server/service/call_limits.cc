@@ -8,7 +8,7 @@
 
 namespace psc::service {
 
-absl::StatusOr<CallLimits::Slot> CallLimits::Admit(const Caller& caller, Cost cost) {
+absl::StatusOr<CallLimits::Slot> CallLimits::Admit(const Caller& caller, Cost cost, int writes) {
   if (cost == Cost::kRead) return nullptr;
   if (caller.role == registry::v1::ADMIN && !options_.limit_admins) return nullptr;
   const absl::Time now = absl::Now();
@@ -26,7 +26,7 @@ absl::StatusOr<CallLimits::Slot> CallLimits::Admit(const Caller& caller, Cost co
                                                           options_.writes_per_second);
     usage.refilled = now;
     if (usage.tokens >= 1) {
-      usage.tokens -= 1;
+      usage.tokens -= writes;
       return nullptr;
     }
     const absl::Duration wait = absl::Seconds((1 - usage.tokens) / options_.writes_per_second);

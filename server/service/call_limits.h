@@ -38,8 +38,11 @@ class CallLimits {
   using Slot = std::shared_ptr<void>;
 
   // Admits a call of `cost` by `caller`, or RESOURCE_EXHAUSTED, reason RATE_LIMITED, with a
-  // RetryInfo: the write bucket is empty, or the caller has max_expensive_calls running.
-  absl::StatusOr<Slot> Admit(const Caller& caller, Cost cost);
+  // RetryInfo: the write bucket is empty, or the caller has max_expensive_calls running. A
+  // write call takes `writes` tokens (a batch: one a record); it is admitted while at least one
+  // is left, and the bucket may go below zero, so a batch waits no longer than a single write
+  // but the caller's later writes wait for the refill.
+  absl::StatusOr<Slot> Admit(const Caller& caller, Cost cost, int writes = 1);
 
   const LimitOptions& options() const { return options_; }
 

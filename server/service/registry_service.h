@@ -3,6 +3,7 @@
 #include "psc/registry/v1/registry_service.grpc.pb.h"
 #include "server/registry/feed/change_feed.h"
 #include "server/service/backup_methods.h"
+#include "server/service/batch_create.h"
 #include "server/service/discovery_methods.h"
 #include "server/service/measure_methods.h"
 #include "server/service/standard_methods.h"
@@ -25,7 +26,8 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
                   LimitOptions limits, const registry::ChangeFeed* feed, WatchHub* hub,
                   const registry::Discovery* discovery, registry::Workflows* workflows,
                   registry::Measurements* measurements, registry::Backups* backups)
-      : limits_(limits),
+      : registry_(registry),
+        limits_(limits),
         gate_(authenticator, &limits_),
         slow_calls_(kSlowCallThreads, kMaxQueuedSlowCalls),
         methods_(registry, &gate_),
@@ -46,6 +48,12 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
   grpc::ServerUnaryReactor* GetCaller(grpc::CallbackServerContext* context,
                                       const registry::v1::GetCallerRequest* request,
                                       registry::v1::Principal* response) override;
+
+  grpc::ServerUnaryReactor* BatchCreateRecords(
+      grpc::CallbackServerContext* c, const registry::v1::BatchCreateRecordsRequest* request,
+      registry::v1::BatchCreateRecordsResponse* response) override {
+    return service::BatchCreateRecords(registry_, gate_, c, *request, response);
+  }
 
   grpc::ServerUnaryReactor* ListResourceHistory(
       grpc::CallbackServerContext* c, const registry::v1::ListResourceHistoryRequest* request,
@@ -186,6 +194,7 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
 #undef PSC_STANDARD_METHODS
 
  private:
+  registry::Registry* registry_;
   CallLimits limits_;
   CallGate gate_;
   WorkerPool slow_calls_;  // before the methods: they use it, and it outlives them

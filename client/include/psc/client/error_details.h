@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "google/rpc/status.pb.h"
 
 namespace psc::client {
 
@@ -27,5 +28,10 @@ struct ErrorDetails {
 // The details carried by a status that RegistryClient returned. Empty for OK, and for errors
 // raised before reaching the server (then `reason` is empty too). Thread-safe.
 ErrorDetails GetErrorDetails(const absl::Status& status);
+
+// An error carried inside a response (BatchCreateResult.error) as RegistryClient returns the
+// errors of calls: OK for an unset status (code 0), and GetErrorDetails reads its details.
+// Thread-safe.
+absl::Status FromRpcStatus(const google::rpc::Status& status);
 
 }  // namespace psc::client

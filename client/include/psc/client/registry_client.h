@@ -201,6 +201,20 @@ class RegistryClient {
   // `etag`, ABORTED unless it is current.
   absl::Status DeleteResource(const std::string& name, const std::string& etag = "");
 
+  // ---- Bulk loads ----
+
+  // Creates up to 500 records (collaboratives, initiatives, case studies, experts, resources),
+  // each with its name set, in one call; each is created as its own Create would create it,
+  // with the name's last part as its id, in order, and succeeds or fails on its own. The
+  // response has one result a record, in order, whose `error` is unset when it was created and
+  // otherwise holds what its Create would have returned (FromRpcStatus makes it an
+  // absl::Status for GetErrorDetails). No similar-initiative hints. Admins only: PERMISSION_DENIED
+  // for other roles; INVALID_ARGUMENT (VALIDATION_FAILED) for no records or more than 500;
+  // RESOURCE_EXHAUSTED (REQUEST_TOO_LARGE) beyond 1 MiB. Not retried: a retry after a lost
+  // reply would find the first attempt's records (ALREADY_EXISTS). Thread-safe.
+  absl::StatusOr<v1::BatchCreateRecordsResponse> BatchCreateRecords(
+      const v1::BatchCreateRecordsRequest& request);
+
   // ---- Change feed ----
 
   // One page of changes after `request.after_sequence()`, as the caller's role may see them.

@@ -1,0 +1,116 @@
+#include "server/service/batch_create.h"
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "server/common/errors.h"
+#include "server/registry/kinds/kind_table.h"
+#include "server/service/unary_call.h"
+
+namespace psc::service {
+namespace {
+
+namespace v1 = registry::v1;
+using google::protobuf::Message;
+
+// The resource a record holds, or an error for a record that holds none BatchCreateRecords
+// creates.
+absl::StatusOr<const Message*> ResourceOf(const v1::RegistryRecord& record, int index) {
+  switch (record.kind_case()) {
+    case v1::RegistryRecord::kCollaborative:
+      return &record.collaborative();
+    case v1::RegistryRecord::kInitiative:
+      return &record.initiative();
+    case v1::RegistryRecord::kCaseStudy:
+      return &record.case_study();
+    case v1::RegistryRecord::kExpert:
+      return &record.expert();
+    case v1::RegistryRecord::kResource:
+      return &record.resource();
+    default:
+      return ArgumentError(absl::StrCat("records[", index, "]"), "UNSUPPORTED_RECORD",
+                           "BatchCreateRecords creates collaboratives, initiatives, case "
+                           "studies, experts and resources; measure data goes through "
+                           "BatchUpsertMeasurements, requests through their own methods");
+  }
+}
+
+// What every record's Create completes into; the last to complete finishes the call.
+struct Batch {
+  Batch(UnaryReactor* reactor, v1::BatchCreateRecordsResponse* response, int size)
+      : reactor(reactor), response(response), errors(size), remaining(size) {}
+
+  // Records record `i`'s outcome (each index once, from any thread).
+  void Complete(int i, absl::Status status) {
+    errors[i] = std::move(status);
+    // acq_rel: the last to complete sees every other record's outcome.
+    if (remaining.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    for (int k = 0; k < static_cast<int>(errors.size()); ++k) {
+      if (!errors[k].ok()) *response->mutable_results(k)->mutable_error() = ToRpcStatus(errors[k]);
+    }
+    reactor->Finish(grpc::Status::OK);
+  }
+
+  UnaryReactor* const reactor;
+  v1::BatchCreateRecordsResponse* const response;
+  std::vector<absl::Status> errors;
+  std::atomic<int> remaining;
+};
+
+}  // namespace
+
+grpc::ServerUnaryReactor* BatchCreateRecords(registry::Registry* registry, const CallGate& gate,
+                                             grpc::CallbackServerContext* context,
+                                             const v1::BatchCreateRecordsRequest& request,
+                                             v1::BatchCreateRecordsResponse* response) {
+  if (absl::Status size = CheckRequestSize(request); !size.ok()) return FinishUnary(size);
+  // Who first: a refused caller spends no write tokens.
+  auto who = gate.Authenticate(*context);
+  if (!who.ok()) return FinishUnary(who.status());
+  if (who->role != v1::ADMIN) {
+    return FinishUnary(Error(absl::StatusCode::kPermissionDenied, "ROLE_NOT_ALLOWED",
+                             absl::StrCat("only admins create records in batches; the caller is ",
+                                          v1::Role_Name(who->role))));
+  }
+  const int n = request.records_size();
+  if (n == 0 || n > kMaxBatchCreateRecords) {
+    return FinishUnary(ValidationError(
+        {{"records", absl::StrCat("give 1 to ", kMaxBatchCreateRecords, " records, not ", n)}}));
+  }
+  auto admitted = gate.Admit(*context, Cost::kWrite, n);
+  if (!admitted.ok()) return FinishUnary(admitted.status());
+  const Caller& caller = admitted->caller;
+  for (int i = 0; i < n; ++i) response->add_results();
+  UnaryReactor* reactor = NewUnaryReactor();
+  auto batch = std::make_shared<Batch>(reactor, response, n);
+  for (int i = 0; i < n; ++i) {
+    absl::StatusOr<const Message*> resource = ResourceOf(request.records(i), i);
+    if (!resource.ok()) {
+      batch->Complete(i, resource.status());
+      continue;
+    }
+    const std::string name((*resource)->GetReflection()->GetString(
+        **resource, (*resource)->GetDescriptor()->FindFieldByName("name")));
+    response->mutable_results(i)->set_name(name);
+    const registry::ResourceKind* kind = registry::KindOfName(name);
+    if (kind == nullptr || kind->prototype().GetDescriptor() != (*resource)->GetDescriptor()) {
+      batch->Complete(i,
+                      ArgumentError(absl::StrCat("records[", i, "].name"), "INVALID_NAME",
+                                    absl::StrCat("\"", name, "\" is not a ",
+                                                 (*resource)->GetDescriptor()->name(), " name")));
+      continue;
+    }
+    registry::ResourcePtr copy((*resource)->New());
+    copy->CopyFrom(**resource);
+    registry->Create(caller, *kind, std::move(copy),
+                     registry::CreateParams{name.substr(name.find('/') + 1), ""},
+                     [batch, i](absl::StatusOr<registry::ResourcePtr> created) {
+                       batch->Complete(i, created.status());
+                     });
+  }
+  return reactor;
+}
+
+}  // namespace psc::service
