@@ -139,6 +139,39 @@ bool IsRequest(const registry::v1::RegistryRecord& record) {
   return record.has_join_request() || record.has_sharing_request();
 }
 
+// Whether a line is a resource that BatchCreateRecords creates (not measure data, not a request).
+bool IsBatchable(const registry::v1::RegistryRecord& record) {
+  return !record.has_measure_series() && !IsRequest(record);
+}
+
+// BatchCreateRecords calls in flight at once for `concurrency` lines in flight: a few batches
+// keep the server's group commit fed (at 20,000 lines, 2 and 4 in flight import alike, 8 a
+// little slower).
+int BatchesInFlight(int concurrency) { return std::max(1, concurrency / 16); }
+
+// The most lines, and bytes of records, one BatchCreateRecords call carries (the server takes
+// 500 records and 1 MiB).
+constexpr size_t kBatchLines = 100;
+constexpr size_t kBatchBytes = 512 << 10;
+
+// The batchable lines of `pending`, by index, in runs of at most kBatchLines lines and
+// kBatchBytes bytes, in file order.
+std::vector<std::vector<size_t>> Batches(const std::vector<Line>& pending) {
+  std::vector<std::vector<size_t>> batches;
+  size_t bytes = 0;
+  for (size_t i = 0; i < pending.size(); ++i) {
+    if (!IsBatchable(pending[i].record)) continue;
+    const size_t size = pending[i].record.ByteSizeLong();
+    if (batches.empty() || batches.back().size() == kBatchLines || bytes + size > kBatchBytes) {
+      batches.emplace_back();
+      bytes = 0;
+    }
+    batches.back().push_back(i);
+    bytes += size;
+  }
+  return batches;
+}
+
 std::string Describe(const absl::Status& s) {
   client::ErrorDetails details = client::GetErrorDetails(s);
   std::string text(s.message());
@@ -190,8 +223,19 @@ absl::Status Import(Context& ctx, const ImportFlags& flags) {
   std::vector<Line> pending = *std::move(lines);
   RequestImporter requests(ctx.Client());
   std::atomic<bool> found_existing{false};
+  // Until the server refuses it (not an admin, or a server without it), resources are created
+  // a batch a call.
+  std::atomic<bool> batching{true};
   const size_t total = pending.size();
   std::mutex progress_mu;
+  auto count_done = [&](size_t n) {
+    std::lock_guard<std::mutex> lock(progress_mu);
+    done += n;
+    if (total >= 1000 && absl::Now() - last_progress > absl::Seconds(1)) {
+      ctx.err << "import: " << done << "/" << total << " records\n";
+      last_progress = absl::Now();
+    }
+  };
   // Writes line `i` of `pending` (thread-safe but for requests: RequestImporter keeps
   // per-parent caches, so those go one at a time).
   auto apply = [&](const std::vector<Line>& pending, size_t i) -> absl::StatusOr<Outcome> {
@@ -201,13 +245,40 @@ absl::Status Import(Context& ctx, const ImportFlags& flags) {
                    : record.has_sharing_request()
                        ? requests.Import(record.sharing_request())
                        : Upsert(ctx.Client(), *RecordResource(record), &found_existing);
-    std::lock_guard<std::mutex> lock(progress_mu);
-    ++done;
-    if (total >= 1000 && absl::Now() - last_progress > absl::Seconds(1)) {
-      ctx.err << "import: " << done << "/" << total << " records\n";
-      last_progress = absl::Now();
-    }
+    count_done(1);
     return outcome;
+  };
+  // Creates the lines `batch` of `pending` in one call and settles each line created; a line
+  // that fails is left for `apply`, which reads, compares and updates, or reports why.
+  auto create_batch = [&](const std::vector<Line>& pending, const std::vector<size_t>& batch,
+                          std::vector<absl::StatusOr<Outcome>>& outcomes,
+                          std::vector<char>& settled) {
+    if (!batching || found_existing) return;
+    registry::v1::BatchCreateRecordsRequest request;
+    for (size_t i : batch) {
+      registry::v1::RegistryRecord* record = request.add_records();
+      *record = pending[i].record;
+      ClearServerOwned(MutableRecordResource(record));
+    }
+    auto response = ctx.Client().BatchCreateRecords(request);
+    if (!response.ok()) {
+      const absl::StatusCode code = response.status().code();
+      if (code == absl::StatusCode::kPermissionDenied || code == absl::StatusCode::kUnimplemented)
+        batching = false;
+      return;
+    }
+    size_t created = 0;
+    for (size_t k = 0; k < batch.size() && k < static_cast<size_t>(response->results_size()); ++k) {
+      const int code = response->results(k).error().code();
+      if (code == 0) {
+        outcomes[batch[k]] = Outcome::kCreated;
+        settled[batch[k]] = true;
+        ++created;
+      } else if (code == static_cast<int>(absl::StatusCode::kAlreadyExists)) {
+        found_existing = true;
+      }
+    }
+    count_done(created);
   };
   while (!pending.empty()) {
     std::vector<Line> retry;
@@ -215,9 +286,13 @@ absl::Status Import(Context& ctx, const ImportFlags& flags) {
     // Without --strict, every line but the requests is written concurrently first, then the
     // requests in turn; the outcomes are then taken in line order, as with --strict.
     std::vector<absl::StatusOr<Outcome>> outcomes(pending.size(), absl::UnknownError("not run"));
+    std::vector<char> settled(pending.size(), false);  // created by a batch
     if (!flags.strict) {
+      const std::vector<std::vector<size_t>> batches = Batches(pending);
+      ForEachConcurrently(batches.size(), BatchesInFlight(flags.concurrency),
+                          [&](size_t b) { create_batch(pending, batches[b], outcomes, settled); });
       ForEachConcurrently(pending.size(), flags.concurrency, [&](size_t i) {
-        if (!IsRequest(pending[i].record)) outcomes[i] = apply(pending, i);
+        if (!IsRequest(pending[i].record) && !settled[i]) outcomes[i] = apply(pending, i);
       });
       for (size_t i = 0; i < pending.size(); ++i) {
         if (IsRequest(pending[i].record)) outcomes[i] = apply(pending, i);
@@ -280,7 +355,8 @@ void AddImportCommand(CLI::App& app, Context& ctx) {
   cmd->add_option("file", flags->file, "The JSON-lines file")->required();
   cmd->add_flag("--strict", flags->strict, "Stop at the first bad line instead of skipping it");
   cmd->add_option("--concurrency", flags->concurrency,
-                  "Lines written at once (without --strict); each is one call in flight")
+                  "Lines in flight at once (without --strict): as batches of up to 100 new "
+                  "records, concurrency/16 calls at a time, then one call a line for the rest")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   cmd->callback([&ctx, flags] {

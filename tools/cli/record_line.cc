@@ -21,4 +21,10 @@ const google::protobuf::Message* RecordResource(const registry::v1::RegistryReco
   return field == nullptr ? nullptr : &record.GetReflection()->GetMessage(record, field);
 }
 
+google::protobuf::Message* MutableRecordResource(registry::v1::RegistryRecord* record) {
+  const auto* oneof = record->GetDescriptor()->FindOneofByName("kind");
+  const auto* field = record->GetReflection()->GetOneofFieldDescriptor(*record, oneof);
+  return field == nullptr ? nullptr : record->GetReflection()->MutableMessage(record, field);
+}
+
 }  // namespace psc::cli

@@ -17,5 +17,6 @@ absl::StatusOr<registry::v1::RegistryRecord> ParseRecordLine(std::string_view te
 
 // The resource `record` holds, or nullptr when none is set.
 const google::protobuf::Message* RecordResource(const registry::v1::RegistryRecord& record);
+google::protobuf::Message* MutableRecordResource(registry::v1::RegistryRecord* record);
 
 }  // namespace psc::cli
