@@ -30,6 +30,17 @@ TEST(CallLimitsTest, WritesBeyondTheBurstAreRefusedWithWhenToRetry) {
   EXPECT_FALSE(limits.Admit(kLead, Cost::kWrite).ok());
 }
 
+TEST(CallLimitsTest, ABatchTakesATokenAWriteAndMayLeaveTheBucketInDebt) {
+  CallLimits limits({.writes_per_second = 10, .write_burst = 5});
+  // Admitted with 5 left though it writes 8: it waits no longer than a single write would...
+  EXPECT_TRUE(limits.Admit(kLead, Cost::kWrite, 8).ok());
+  // ... and the 3 it borrowed are paid back before the next write (4 tokens: 400 ms at 10/s).
+  auto refused = limits.Admit(kLead, Cost::kWrite);
+  ASSERT_EQ(ErrorReason(refused.status()), "RATE_LIMITED");
+  absl::SleepFor(absl::Milliseconds(450));
+  EXPECT_TRUE(limits.Admit(kLead, Cost::kWrite).ok());
+}
+
 TEST(CallLimitsTest, ExpensiveCallsAreCappedUntilOneEnds) {
   CallLimits limits({.max_expensive_calls = 2});
   auto first = limits.Admit(kLead, Cost::kExpensive);
