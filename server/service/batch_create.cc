@@ -102,10 +102,15 @@ grpc::ServerUnaryReactor* BatchCreateRecords(registry::Registry* registry, const
                                                  (*resource)->GetDescriptor()->name(), " name")));
       continue;
     }
+    // The id the name gives (never empty: a random one would not be the name's).
+    absl::StatusOr<std::string> id = kind->IdOfName(name, absl::StrCat("records[", i, "].name"));
+    if (!id.ok()) {
+      batch->Complete(i, id.status());
+      continue;
+    }
     registry::ResourcePtr copy((*resource)->New());
     copy->CopyFrom(**resource);
-    registry->Create(caller, *kind, std::move(copy),
-                     registry::CreateParams{name.substr(name.find('/') + 1), ""},
+    registry->Create(caller, *kind, std::move(copy), registry::CreateParams{*std::move(id), ""},
                      [batch, i](absl::StatusOr<registry::ResourcePtr> created) {
                        batch->Complete(i, created.status());
                      });

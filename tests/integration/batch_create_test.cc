@@ -49,9 +49,11 @@ TEST_F(BatchCreateTest, EachRecordIsCreatedOrRefusedOnItsOwnInOrder) {
       series_record,
       Named(MakeExpert(wessex), "initiatives/not-an-expert"),
       Named(MakeResource(wessex), "resources/psmu"),
+      // No id: refused, not given a made-up one.
+      Named(MakeExpert(wessex), "experts/"),
   }));
   ASSERT_TRUE(response.ok()) << response.status();
-  ASSERT_EQ(response->results_size(), 8);
+  ASSERT_EQ(response->results_size(), 9);
   auto error = [&](int i) { return client::FromRpcStatus(response->results(i).error()); };
   EXPECT_TRUE(error(0).ok()) << error(0);
   EXPECT_EQ(response->results(0).name(), "initiatives/huddles");
@@ -65,6 +67,8 @@ TEST_F(BatchCreateTest, EachRecordIsCreatedOrRefusedOnItsOwnInOrder) {
   EXPECT_EQ(Reason(error(5)), "UNSUPPORTED_RECORD");
   EXPECT_EQ(Reason(error(6)), "INVALID_NAME");
   EXPECT_TRUE(error(7).ok()) << error(7);
+  EXPECT_EQ(error(8).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(client::GetErrorDetails(error(8)).field_violations.at(0).field, "records[8].name");
 
   // What was created is there, under the names given, one change each.
   auto initiative = client_->GetInitiative("initiatives/huddles");
@@ -73,6 +77,7 @@ TEST_F(BatchCreateTest, EachRecordIsCreatedOrRefusedOnItsOwnInOrder) {
   EXPECT_TRUE(client_->GetCaseStudy("caseStudies/huddles-story").ok());
   EXPECT_TRUE(client_->GetResource("resources/psmu").ok());
   EXPECT_EQ(client_->GetExpert("experts/nameless").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(client_->ListAllExperts()->size(), 1u);  // "taken", from before
   EXPECT_EQ(Sequence(), before + 3);
 }
 
