@@ -284,6 +284,8 @@ this is not json
 {"expert": {"name": "experts/bad", "homeCollaborative": "collaboratives/wessex"}}
 {"expert": {"name": "experts/orphan", "displayName": "Orphan", "homeCollaborative": "collaboratives/atlantis", "skills": [{"skill": "DATA_ANALYSIS", "level": "EXPERT"}]}}
 {"expert": {"name": "experts/also-good", "displayName": "Also good (demo data)", "homeCollaborative": "collaboratives/wessex", "skills": [{"skill": "DATA_ANALYSIS", "level": "EXPERT"}]}}
+{"expert": {"name": "experts/", "displayName": "No id", "homeCollaborative": "collaboratives/wessex", "skills": [{"skill": "DATA_ANALYSIS", "level": "EXPERT"}]}}
+{"expert": {"name": "experts", "displayName": "No id either", "homeCollaborative": "collaboratives/wessex", "skills": [{"skill": "DATA_ANALYSIS", "level": "EXPERT"}]}}
 )json");
   ProcessResult r = Psc({"import", file});
   EXPECT_EQ(r.exit_code, 4);
@@ -292,6 +294,11 @@ this is not json
   EXPECT_NE(r.err.find("VALIDATION_FAILED"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("mixed.jsonl:4: "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("REFERENCE_NOT_FOUND"), std::string::npos) << r.err;
+  // A name without an id is refused, not given a made-up one.
+  EXPECT_NE(r.err.find("mixed.jsonl:6: name \"experts/\" is not a Expert name"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("mixed.jsonl:7: name \"experts\" is not a Expert name"), std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find("2 created"), std::string::npos) << r.err;
   EXPECT_EQ(client_->ListAllExperts()->size(), 2u);
 

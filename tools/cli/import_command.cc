@@ -58,7 +58,10 @@ absl::StatusOr<Outcome> Upsert(client::RegistryClient& client, const Message& in
   const std::string name =
       wanted->GetReflection()->GetString(*wanted, wanted->GetDescriptor()->FindFieldByName("name"));
   const CliKind* kind = KindOfName(name);
-  if (kind == nullptr || kind->prototype->GetDescriptor() != wanted->GetDescriptor()) {
+  const size_t slash = name.find('/');
+  // "experts/" or "experts" names no id: a create would make one up.
+  if (kind == nullptr || kind->prototype->GetDescriptor() != wanted->GetDescriptor() ||
+      slash == std::string::npos || slash + 1 == name.size()) {
     return absl::InvalidArgumentError(
         absl::StrCat("name \"", name, "\" is not a ", wanted->GetDescriptor()->name(), " name"));
   }
@@ -67,7 +70,7 @@ absl::StatusOr<Outcome> Upsert(client::RegistryClient& client, const Message& in
   // with ALREADY_EXISTS). Any failure goes the careful way: read, compare, update (or create
   // again and report why it fails).
   // A bulk load shows no similar-initiative hints, so it asks the server not to look for them.
-  const client::CreateOptions create{.id = name.substr(name.find('/') + 1),
+  const client::CreateOptions create{.id = name.substr(slash + 1),
                                      .skip_similar_initiatives = true};
   if (!*found_existing) {
     absl::Status created = kind->create(client, *wanted, create).status();
