@@ -10,9 +10,6 @@
 
 namespace psc::client {
 
-// Where absl::Status keeps the serialized google.rpc.Status of an error.
-constexpr char kStatusDetailsUrl[] = "type.googleapis.com/google.rpc.Status";
-
 absl::Status FromGrpcStatus(const grpc::Status& status) {
   absl::Status out(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
   if (!status.error_details().empty()) {

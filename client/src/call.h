@@ -21,6 +21,10 @@ namespace psc::client {
 using Stub = registry::v1::Registry::Stub;
 enum class Retry { kNo, kYes };
 
+// Where an absl::Status keeps the serialized google.rpc.Status of an error (GetErrorDetails
+// reads it).
+inline constexpr char kStatusDetailsUrl[] = "type.googleapis.com/google.rpc.Status";
+
 // The absl::Status for a gRPC status, keeping its details payload for GetErrorDetails().
 absl::Status FromGrpcStatus(const grpc::Status& status);
 

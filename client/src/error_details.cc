@@ -1,5 +1,6 @@
 #include "psc/client/error_details.h"
 
+#include "client/src/call.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -7,7 +8,7 @@ namespace psc::client {
 
 ErrorDetails GetErrorDetails(const absl::Status& status) {
   ErrorDetails details;
-  auto payload = status.GetPayload("type.googleapis.com/google.rpc.Status");
+  auto payload = status.GetPayload(kStatusDetailsUrl);
   google::rpc::Status rpc;
   if (!payload || !rpc.ParseFromString(std::string(*payload))) return details;
   for (const auto& any : rpc.details()) {
@@ -33,7 +34,7 @@ ErrorDetails GetErrorDetails(const absl::Status& status) {
 absl::Status FromRpcStatus(const google::rpc::Status& status) {
   if (status.code() == 0) return absl::OkStatus();
   absl::Status out(static_cast<absl::StatusCode>(status.code()), status.message());
-  out.SetPayload("type.googleapis.com/google.rpc.Status", absl::Cord(status.SerializeAsString()));
+  out.SetPayload(kStatusDetailsUrl, absl::Cord(status.SerializeAsString()));
   return out;
 }
 
