@@ -94,6 +94,10 @@ TEST_F(LargeRegistryTest, ExportAndImportCarryEveryRecord) {
   std::vector<std::string> env = CliEnv((*other)->target(), "admin");
   ProcessResult imported = RunProcess({PSC_CLI_PATH, "import", file}, env);
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  // Through batches that keep under the request bound, not a line a call after refused ones.
+  const std::string log = (*other)->Log();
+  EXPECT_NE(log.find("call method=BatchCreateRecords code=OK"), std::string::npos);
+  EXPECT_EQ(log.find("REQUEST_TOO_LARGE"), std::string::npos) << log.substr(0, 2000);
   ProcessResult again = RunProcess({PSC_CLI_PATH, "export"}, env);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(NormalizedExport(again.out), before);
