@@ -150,7 +150,7 @@ void DaemonFlags::Register(CLI::App& app) {
   app.add_option("--cache-mb", cache_mb_,
                  "RocksDB's memory: one block cache for records, indexes and the change log, "
                  "with index and filter blocks and the memtables (up to a quarter) charged to "
-                 "it. pscd's resident memory is about this plus 100 MB (README: Memory)")
+                 "it. pscd's resident memory is about this plus 100 MB (docs/operations.md: Memory)")
       ->capture_default_str()
       ->check(CLI::Range(8, 1 << 20));
   app.add_option("--backup-dir", options_.backup.dir,

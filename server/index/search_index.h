@@ -1,5 +1,5 @@
 #pragma once
-// The full-text index (README, "Architecture"): derived from the change log and rebuildable from
+// The full-text index (docs/architecture.md): derived from the change log and rebuildable from
 // it. It records the last change-log sequence it applied, in the same commit as the documents,
 // so that after a restart it resumes where it stopped. The interface other layers program
 // against; Open() gives the Xapian index, tests/testing/memory_index.h an in-memory one.

@@ -2,7 +2,7 @@
 
 namespace psc::storage {
 
-// The column families of the store (README, "Architecture").
+// The column families of the store (docs/architecture.md).
 enum class Family {
   kRecords = 0,    // resource records: serialized messages keyed by (collection, id)
   kIndex = 1,      // secondary index entries and reverse references; values are empty

@@ -1,4 +1,4 @@
-// pscd's Prometheus metrics (--metrics-listen): every family the README lists, counted as the
+// pscd's Prometheus metrics (--metrics-listen): every family docs/operations.md lists, counted as the
 // calls, commits and watches really happen.
 
 #include <atomic>

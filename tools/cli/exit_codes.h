@@ -6,7 +6,7 @@
 
 namespace psc::cli {
 
-// psc's exit codes (documented in `psc --help` and the README).
+// psc's exit codes (documented in `psc --help` and docs/cli.md).
 enum ExitCode {
   kExitOk = 0,
   kExitFailure = 1,      // any other failure (internal error, permission, ...)

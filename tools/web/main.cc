@@ -1,6 +1,6 @@
 // psc-web: the PSC Registry in a browser, in the NHS.UK design system. A client of pscd through
 // the project's client library, with its own GATEWAY certificate; each page's calls act for the
-// signed-in user (README, "Web").
+// signed-in user (docs/web.md).
 
 #include <signal.h>
 

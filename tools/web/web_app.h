@@ -77,7 +77,7 @@ class WebApp {
     double tokens;
     absl::Time updated;
   };
-  Mutex buckets_mu_;  // psc::Mutex: ThreadSanitizer cannot see absl::Mutex (README)
+  Mutex buckets_mu_;  // psc::Mutex: ThreadSanitizer cannot see absl::Mutex (docs/testing.md)
   std::map<std::string, Bucket> buckets_ ABSL_GUARDED_BY(buckets_mu_);
 };
 

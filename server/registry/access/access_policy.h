@@ -1,6 +1,6 @@
 #pragma once
 
-// Who may do what to which record (README, "Security model"). Every function returns OK or
+// Who may do what to which record (docs/security.md). Every function returns OK or
 // PERMISSION_DENIED with a reason; none looks at storage. Permission checks come before
 // existence checks: CheckOperation needs no record at all.
 

@@ -7,7 +7,7 @@
 
 namespace psc::registry {
 
-// What an initiative's measurement plan still lacks (README, "The API"): an outcome, a
+// What an initiative's measurement plan still lacks (docs/api.md): an outcome, a
 // process and a balancing measure each with an operational definition, baseline and target,
 // and at least one milestone. Empty when the plan is complete.
 std::vector<std::string> MeasurementPlanGaps(const v1::Initiative& initiative);

@@ -3,7 +3,7 @@
 // indexes, search documents, visibility for Get, List, Search and the feed, the change log,
 // export, and the kind lists in errors — is derived from a kind's KindSpec (data) and its
 // TypedKind hooks (rules over its message type). The table of kinds is kind_table.cc; it is
-// checked once at start-up (kind_check.h). README "Adding a kind" lists the places to touch.
+// checked once at start-up (kind_check.h). docs/architecture.md, "Adding a kind", lists the places to touch.
 
 #include <concepts>
 #include <functional>

@@ -1,7 +1,7 @@
 #pragma once
 
 // Statistical process control for a measure's series, exactly as NHS England's "Making Data
-// Count" defines it for XmR charts (README, "Measures and SPC charts"). Pure computation over
+// Count" defines it for XmR charts (docs/measures.md). Pure computation over
 // values in period order: no storage, no protobuf, so every rule is unit-tested directly.
 
 #include <optional>

@@ -1,6 +1,6 @@
 #pragma once
 
-// Where the registry keeps things in the store (README, "Architecture"):
+// Where the registry keeps things in the store (docs/architecture.md):
 //   kRecords  (collection, id)                                  -> serialized resource
 //   kIndex    (collection, field, value, "n", id)               -> ""  (List by name)
 //             (collection, field, value, "c", create_us, id)    -> ""  (List by create_time)

@@ -1,7 +1,7 @@
 // Adding a kind, proved with a kind that exists only in this test: its spec and hooks (the one
 // place a kind's rules live) are all the registry needs for Create, Get, List with filters,
 // Update, Delete, visibility for every role, the change log and its search document. The table
-// check refuses it until the API can carry it (README, "Adding a kind").
+// check refuses it until the API can carry it (docs/architecture.md, "Adding a kind").
 
 #include "gtest/gtest.h"
 #include "server/registry/access/visibility.h"
