@@ -6,7 +6,7 @@
 #include "grpcpp/support/server_callback.h"
 #include "psc/registry/v1/registry_service.pb.h"
 #include "server/common/worker_pool.h"
-#include "server/registry/operations/backups.h"
+#include "server/registry/backups/backup_service.h"
 #include "server/service/call_gate.h"
 
 namespace psc::service {

@@ -15,26 +15,25 @@ namespace {
 namespace v1 = registry::v1;
 using google::protobuf::Message;
 
-// The resource a record holds, or an error for a record that holds none BatchCreateRecords
-// creates.
-absl::StatusOr<const Message*> ResourceOf(const v1::RegistryRecord& record, int index) {
-  switch (record.kind_case()) {
-    case v1::RegistryRecord::kCollaborative:
-      return &record.collaborative();
-    case v1::RegistryRecord::kInitiative:
-      return &record.initiative();
-    case v1::RegistryRecord::kCaseStudy:
-      return &record.case_study();
-    case v1::RegistryRecord::kExpert:
-      return &record.expert();
-    case v1::RegistryRecord::kResource:
-      return &record.resource();
-    default:
-      return ArgumentError(absl::StrCat("records[", index, "]"), "UNSUPPORTED_RECORD",
-                           "BatchCreateRecords creates collaboratives, initiatives, case "
-                           "studies, experts and resources; measure data goes through "
-                           "BatchUpsertMeasurements, requests through their own methods");
+// The top-level kind a record holds (the kind table's record_field) and its resource, or an
+// error for a record that holds none BatchCreateRecords creates.
+struct Held {
+  const registry::ResourceKind* kind;
+  const Message* resource;
+};
+absl::StatusOr<Held> ResourceOf(const v1::RegistryRecord& record, int index) {
+  const auto* oneof = record.GetDescriptor()->FindOneofByName("kind");
+  const auto* field = record.GetReflection()->GetOneofFieldDescriptor(record, oneof);
+  for (const registry::ResourceKind* kind : registry::AllKinds()) {
+    if (field != nullptr && kind->spec().record_field == field->name()) {
+      return Held{kind, &record.GetReflection()->GetMessage(record, field)};
+    }
   }
+  return ArgumentError(
+      absl::StrCat("records[", index, "]"), "UNSUPPORTED_RECORD",
+      absl::StrCat("BatchCreateRecords creates ", registry::CollectionList(registry::AllKinds()),
+                   "; measure data goes through BatchUpsertMeasurements, "
+                   "requests through their own methods"));
 }
 
 // What every record's Create completes into; the last to complete finishes the call.
@@ -86,20 +85,20 @@ grpc::ServerUnaryReactor* BatchCreateRecords(registry::Registry* registry, const
   UnaryReactor* reactor = NewUnaryReactor();
   auto batch = std::make_shared<Batch>(reactor, response, n);
   for (int i = 0; i < n; ++i) {
-    absl::StatusOr<const Message*> resource = ResourceOf(request.records(i), i);
-    if (!resource.ok()) {
-      batch->Complete(i, resource.status());
+    absl::StatusOr<Held> held = ResourceOf(request.records(i), i);
+    if (!held.ok()) {
+      batch->Complete(i, held.status());
       continue;
     }
-    const std::string name((*resource)->GetReflection()->GetString(
-        **resource, (*resource)->GetDescriptor()->FindFieldByName("name")));
+    const Message& resource = *held->resource;
+    const std::string name(resource.GetReflection()->GetString(
+        resource, resource.GetDescriptor()->FindFieldByName("name")));
     response->mutable_results(i)->set_name(name);
-    const registry::ResourceKind* kind = registry::KindOfName(name);
-    if (kind == nullptr || kind->prototype().GetDescriptor() != (*resource)->GetDescriptor()) {
-      batch->Complete(i,
-                      ArgumentError(absl::StrCat("records[", i, "].name"), "INVALID_NAME",
-                                    absl::StrCat("\"", name, "\" is not a ",
-                                                 (*resource)->GetDescriptor()->name(), " name")));
+    const registry::ResourceKind* kind = held->kind;
+    if (registry::KindOfName(name) != kind) {
+      batch->Complete(i, ArgumentError(absl::StrCat("records[", i, "].name"), "INVALID_NAME",
+                                       absl::StrCat("\"", name, "\" is not a ",
+                                                    resource.GetDescriptor()->name(), " name")));
       continue;
     }
     // The id the name gives (never empty: a random one would not be the name's).
@@ -108,8 +107,8 @@ grpc::ServerUnaryReactor* BatchCreateRecords(registry::Registry* registry, const
       batch->Complete(i, id.status());
       continue;
     }
-    registry::ResourcePtr copy((*resource)->New());
-    copy->CopyFrom(**resource);
+    registry::ResourcePtr copy(resource.New());
+    copy->CopyFrom(resource);
     registry->Create(caller, *kind, std::move(copy), registry::CreateParams{*std::move(id), ""},
                      [batch, i](absl::StatusOr<registry::ResourcePtr> created) {
                        batch->Complete(i, created.status());

@@ -6,7 +6,7 @@
 #include "grpcpp/support/server_callback.h"
 #include "psc/registry/v1/search.pb.h"
 #include "server/common/worker_pool.h"
-#include "server/registry/discovery/discovery.h"
+#include "server/discovery/discovery.h"
 #include "server/service/call_gate.h"
 #include "server/service/standard_methods.h"
 

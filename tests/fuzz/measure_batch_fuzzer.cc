@@ -8,11 +8,12 @@
 #include <cstdlib>
 
 #include "server/registry/measures/batch_merge.h"
-#include "server/registry/measures/chart_builder.h"
-#include "server/registry/measures/point_rules.h"
+#include "server/spc/chart_builder.h"
+#include "server/spc/points.h"
 
 namespace v1 = psc::registry::v1;
 namespace measures = psc::registry::measures;
+namespace spc = psc::spc;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   v1::BatchUpsertMeasurementsRequest request;
@@ -21,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   v1::Initiative initiative;
   initiative.set_name("initiatives/fuzz");
   for (const v1::Measurement& m : request.measurements()) {
-    if (measures::FindMeasure(initiative, m.measure()) != nullptr) continue;
+    if (spc::FindMeasure(initiative, m.measure()) != nullptr) continue;
     v1::Measure* measure = initiative.add_measures();
     measure->set_id(m.measure());
     measure->set_kind(v1::OUTCOME);
@@ -38,12 +39,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (counts.added != static_cast<int>(batch.indices.size())) abort();
     merged->series.set_site(batch.site);
     merged->series.set_measure(batch.measure);
-    const v1::Measure& measure = *measures::FindMeasure(initiative, batch.measure);
+    const v1::Measure& measure = *spc::FindMeasure(initiative, batch.measure);
     v1::GetMeasureChartRequest options;
-    (void)measures::BuildChart(initiative, measure, {merged->series}, options);
+    (void)spc::BuildChart(initiative, measure, {merged->series}, options);
     options.set_screen_moving_ranges(true);
     options.set_fix_after_points(static_cast<int>(size % 5));
-    (void)measures::BuildChart(initiative, measure, {merged->series, merged->series}, options);
+    (void)spc::BuildChart(initiative, measure, {merged->series, merged->series}, options);
   }
   return 0;
 }

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "google/protobuf/util/json_util.h"
-#include "server/registry/fields/update_mask.h"
 #include "server/registry/kinds/kind_table.h"
+#include "server/registry/records/update_mask.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;

@@ -2,9 +2,9 @@
 #include "absl/strings/str_join.h"
 #include "psc/registry/v1/case_study.pb.h"
 #include "server/registry/fields/validator.h"
+#include "server/registry/kinds/case_study_evidence.h"
 #include "server/registry/kinds/index_terms.h"
 #include "server/registry/kinds/search_content.h"
-#include "server/registry/measures/evidence.h"
 
 namespace psc::registry {
 namespace {
@@ -36,8 +36,8 @@ class CaseStudyKindImpl final : public TypedKind<v1::CaseStudy> {
       v1::ImpactMetric* m = c->mutable_impact()->mutable_metrics(k);
       m->clear_evidence();
       if (m->evidence_series().empty()) continue;
-      absl::Status derived = measures::DeriveEvidence(
-          load, absl::StrCat("case_study.", Indexed("impact.metrics", k)), m);
+      absl::Status derived =
+          DeriveEvidence(load, absl::StrCat("case_study.", Indexed("impact.metrics", k)), m);
       if (!derived.ok()) return derived;
     }
     return absl::OkStatus();
@@ -65,8 +65,7 @@ class CaseStudyKindImpl final : public TypedKind<v1::CaseStudy> {
       v.Text(Sub(path, "before"), m.before(), 64);
       v.Text(Sub(path, "after"), m.after(), 64);
       v.Text(Sub(path, "unit"), m.unit(), 64);
-      if (!m.evidence_series().empty() &&
-          !measures::IsSeriesOf(m.evidence_series(), c.initiative())) {
+      if (!m.evidence_series().empty() && !IsSeriesOf(m.evidence_series(), c.initiative())) {
         v.Fail(Sub(path, "evidence_series"),
                c.initiative().empty() ? "needs the case study's initiative"
                                       : absl::StrCat("must be a series of ", c.initiative(), " (",

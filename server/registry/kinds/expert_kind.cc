@@ -26,6 +26,7 @@ class ExpertKindImpl final : public TypedKind<v1::Expert> {
             .owner_field = "home_collaborative",
             .personal_fields = {"contact"},
             .searchable = true,
+            .search_inputs = {SearchInput::kFreeDays},
             .search_renames = {{"home_collaborative", "collaborative"}},
         }) {}
 

@@ -9,7 +9,7 @@
 #include "server/registry/kinds/initiative_lifecycle.h"
 #include "server/registry/kinds/measurement_plan.h"
 #include "server/registry/kinds/search_content.h"
-#include "server/registry/measures/series_ids.h"
+#include "server/spc/series_ids.h"
 
 namespace psc::registry {
 namespace {
@@ -21,7 +21,7 @@ void ValidateMeasure(Validator& v, const std::string& path, const v1::Measure& m
   v.Text(Sub(path, "unit"), m.unit(), 64);
   v.Text(Sub(path, "baseline"), m.baseline(), 200);
   v.Text(Sub(path, "target"), m.target(), 200);
-  if (!m.id().empty() && !measures::IsValidMeasureId(m.id())) {
+  if (!m.id().empty() && !spc::IsValidMeasureId(m.id())) {
     v.Fail(Sub(path, "id"),
            "must be 1..30 of [a-z0-9-], starting with a letter, not ending with '-', without "
            "\"--\"");
@@ -68,6 +68,7 @@ class InitiativeKindImpl final : public TypedKind<v1::Initiative> {
             .participant_fields = {"topics", "care_settings", "measures", "milestones",
                                    "patient_public_involvement"},
             .searchable = true,
+            .search_inputs = {SearchInput::kImprovement},
         }) {}
 
  protected:

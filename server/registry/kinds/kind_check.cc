@@ -5,6 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "psc/registry/v1/change.pb.h"
+#include "psc/registry/v1/expert.pb.h"
+#include "psc/registry/v1/initiative.pb.h"
 #include "psc/registry/v1/record.pb.h"
 #include "server/common/status_macros.h"
 #include "server/registry/kinds/kind_table.h"
@@ -101,6 +103,14 @@ absl::Status CheckKind(const ResourceKind& kind) {
     if (!IsFilterField(kind, list_field)) {
       return Broken(kind, absl::StrCat("search_renames names \"", list_field,
                                        "\", which is not one of its List filters"));
+    }
+  }
+  for (SearchInput input : spec.search_inputs) {
+    const Descriptor* needs =
+        input == SearchInput::kFreeDays ? v1::Expert::descriptor() : v1::Initiative::descriptor();
+    if (!spec.searchable || kind.prototype().GetDescriptor() != needs) {
+      return Broken(kind, absl::StrCat("search_inputs: a searchable ", needs->name(),
+                                       " kind's input, on another kind"));
     }
   }
   if (spec.reindex_parent && spec.parent.empty()) {

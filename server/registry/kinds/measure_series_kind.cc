@@ -6,8 +6,9 @@
 #include "server/registry/fields/names.h"
 #include "server/registry/fields/validator.h"
 #include "server/registry/kinds/index_terms.h"
-#include "server/registry/measures/point_rules.h"
-#include "server/registry/measures/series_ids.h"
+#include "server/registry/kinds/measure_points.h"
+#include "server/spc/points.h"
+#include "server/spc/series_ids.h"
 
 namespace psc::registry {
 namespace {
@@ -35,15 +36,15 @@ class MeasureSeriesKindImpl final : public TypedKind<v1::MeasureSeries> {
   void ValidateResource(const v1::MeasureSeries& s,
                         std::vector<FieldViolation>* out) const override {
     Validator v(out);
-    v.Text("site_name", s.site_name(), measures::kMaxSiteName);
+    v.Text("site_name", s.site_name(), kMaxSiteName);
     v.Name("reporting_collaborative", s.reporting_collaborative(), "collaboratives",
            /*required=*/true);
-    v.Count("points", s.points_size(), measures::kMaxSeriesPoints);
+    v.Count("points", s.points_size(), kMaxSeriesPoints);
     for (int k = 0; k < s.points_size(); ++k) {
       const std::string path = Indexed("points", k);
-      measures::ValidatePoint(v, path, s.points(k));
-      if (k > 0 && measures::PeriodKey(s.points(k).period()) <=
-                       measures::PeriodKey(s.points(k - 1).period())) {
+      ValidatePoint(v, path, s.points(k));
+      if (k > 0 &&
+          spc::PeriodKey(s.points(k).period()) <= spc::PeriodKey(s.points(k - 1).period())) {
         v.Fail(Sub(path, "period"), "must be after the period before it");
       }
     }
@@ -52,7 +53,7 @@ class MeasureSeriesKindImpl final : public TypedKind<v1::MeasureSeries> {
   void DeriveFields(v1::MeasureSeries* s) const override {
     std::pair<std::string, std::string> ids;
     const std::string name = s->name();
-    if (measures::SplitSeriesId(name.substr(name.rfind('/') + 1), &ids)) {
+    if (spc::SplitSeriesId(name.substr(name.rfind('/') + 1), &ids)) {
       s->set_measure(ids.first);
       s->set_site(ids.second);
     }
@@ -62,7 +63,7 @@ class MeasureSeriesKindImpl final : public TypedKind<v1::MeasureSeries> {
     std::vector<Term> terms;
     const std::string initiative = ParentName(s.name());
     AddTerm(&terms, "initiative", initiative);
-    AddTerm(&terms, "measure", measures::MeasurePath(initiative, s.measure()));
+    AddTerm(&terms, "measure", spc::MeasurePath(initiative, s.measure()));
     AddTerm(&terms, "site", s.site());
     AddTerm(&terms, "reporting_collaborative", s.reporting_collaborative());
     return terms;

@@ -3,7 +3,8 @@
 // indexes, search documents, visibility for Get, List, Search and the feed, the change log,
 // export, and the kind lists in errors — is derived from a kind's KindSpec (data) and its
 // TypedKind hooks (rules over its message type). The table of kinds is kind_table.cc; it is
-// checked once at start-up (kind_check.h). docs/architecture.md, "Adding a kind", lists the places to touch.
+// checked once at start-up (kind_check.h). docs/architecture.md, "Adding a kind", lists the places
+// to touch.
 
 #include <concepts>
 #include <functional>
@@ -52,6 +53,12 @@ struct SearchInputs {
   bool improving = false;
 };
 
+// Which of SearchInputs a kind's search documents carry; the indexer computes only those.
+enum class SearchInput {
+  kFreeDays,     // free_days, of an Expert (its accepted sharing requests)
+  kImprovement,  // improving, of an Initiative (its measure series)
+};
+
 // The data half of a kind: names, fields and policy, one table entry per kind.
 struct KindSpec {
   // The collection id in resource names, e.g. "caseStudies"; for a child resource such as
@@ -86,6 +93,8 @@ struct KindSpec {
 
   // Whether records of the kind are documents of the search index.
   bool searchable = false;
+  // Values from other records that its search documents carry (searchable kinds only).
+  std::vector<SearchInput> search_inputs;
   // List fields that search documents carry under another name, e.g. {"provider",
   // "collaborative"}; every other List term is carried as it is.
   std::vector<std::pair<std::string, std::string>> search_renames;

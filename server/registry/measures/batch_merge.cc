@@ -6,8 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "server/registry/fields/validator.h"
-#include "server/registry/measures/point_rules.h"
-#include "server/registry/measures/series_ids.h"
+#include "server/registry/kinds/measure_points.h"
+#include "server/spc/points.h"
+#include "server/spc/series_ids.h"
 
 namespace psc::registry::measures {
 namespace {
@@ -27,10 +28,10 @@ std::vector<FieldViolation> CheckBatch(const v1::BatchUpsertMeasurementsRequest&
   for (int k = 0; k < n; ++k) {
     const v1::Measurement& m = request.measurements(k);
     const std::string path = Path(k);
-    if (!IsValidMeasureId(m.measure())) {
+    if (!spc::IsValidMeasureId(m.measure())) {
       v.Fail(Sub(path, "measure"), m.measure().empty() ? "is required" : "is not a measure id");
     }
-    if (!IsValidSiteId(m.site())) {
+    if (!spc::IsValidSiteId(m.site())) {
       v.Fail(Sub(path, "site"),
              m.site().empty() ? "is required"
                               : "must be 1..30 of [a-z0-9-], not starting or ending with '-', "
@@ -43,12 +44,12 @@ std::vector<FieldViolation> CheckBatch(const v1::BatchUpsertMeasurementsRequest&
     }
     ValidatePoint(v, Sub(path, "point"), m.point());
     if (!m.point().has_period()) continue;
-    auto [it, first] = last_period.try_emplace(SeriesId(m.measure(), m.site()), k);
+    auto [it, first] = last_period.try_emplace(spc::SeriesId(m.measure(), m.site()), k);
     if (!first) {
       const v1::Date& before = request.measurements(it->second).point().period();
-      if (PeriodKey(m.point().period()) <= PeriodKey(before)) {
+      if (spc::PeriodKey(m.point().period()) <= spc::PeriodKey(before)) {
         v.Fail(Sub(path, "point.period"),
-               absl::StrCat(PeriodKey(m.point().period()) == PeriodKey(before)
+               absl::StrCat(spc::PeriodKey(m.point().period()) == spc::PeriodKey(before)
                                 ? "repeats the period of "
                                 : "comes before the period of ",
                             Path(it->second), " (same measure and site): periods must increase"));
@@ -64,7 +65,7 @@ std::vector<SeriesBatch> GroupBySeries(const v1::BatchUpsertMeasurementsRequest&
   absl::flat_hash_map<std::string, size_t> index;
   for (int k = 0; k < request.measurements_size(); ++k) {
     const v1::Measurement& m = request.measurements(k);
-    auto [it, fresh] = index.try_emplace(SeriesId(m.measure(), m.site()), groups.size());
+    auto [it, fresh] = index.try_emplace(spc::SeriesId(m.measure(), m.site()), groups.size());
     if (fresh) groups.push_back({m.measure(), m.site(), {}});
     groups[it->second].indices.push_back(k);
   }
@@ -76,7 +77,7 @@ std::vector<FieldViolation> CheckMeasures(const v1::BatchUpsertMeasurementsReque
   std::vector<FieldViolation> out;
   for (int k = 0; k < request.measurements_size(); ++k) {
     const std::string& id = request.measurements(k).measure();
-    if (FindMeasure(initiative, id) == nullptr) {
+    if (spc::FindMeasure(initiative, id) == nullptr) {
       out.push_back({Sub(Path(k), "measure"),
                      absl::StrCat(initiative.name(), " has no measure with id \"", id, "\"")});
     }
@@ -102,9 +103,10 @@ absl::StatusOr<Merged> MergeSeries(const v1::BatchUpsertMeasurementsRequest& req
       series.set_site_name(m.site_name());
       merged.changed = true;
     }
-    const int key = PeriodKey(incoming.period());
-    while (i < points.size() && PeriodKey(points[i].period()) < key) result.push_back(points[i++]);
-    if (i < points.size() && PeriodKey(points[i].period()) == key) {
+    const int key = spc::PeriodKey(incoming.period());
+    while (i < points.size() && spc::PeriodKey(points[i].period()) < key)
+      result.push_back(points[i++]);
+    if (i < points.size() && spc::PeriodKey(points[i].period()) == key) {
       if (google::protobuf::util::MessageDifferencer::Equals(points[i], incoming)) {
         ++counts->unchanged;
       } else {

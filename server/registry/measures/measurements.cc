@@ -11,12 +11,13 @@
 #include "server/common/utf8.h"
 #include "server/registry/fields/names.h"
 #include "server/registry/fields/validator.h"
+#include "server/registry/kinds/measure_points.h"
 #include "server/registry/measures/batch_merge.h"
-#include "server/registry/measures/chart_builder.h"
-#include "server/registry/measures/point_rules.h"
-#include "server/registry/measures/series_ids.h"
 #include "server/registry/records/record_writer.h"
 #include "server/registry/workflows/workflow_steps.h"
+#include "server/spc/chart_builder.h"
+#include "server/spc/points.h"
+#include "server/spc/series_ids.h"
 
 namespace psc::registry {
 namespace {
@@ -83,14 +84,13 @@ absl::Status CheckSeriesWriter(const Caller& caller, const std::string& writer,
 // series this batch wrote before it (a transaction reads its own writes).
 absl::Status CheckSiteRoom(WriteTxn& txn, const v1::BatchUpsertMeasurementsRequest& request,
                            const SeriesBatch& batch) {
-  PSC_ASSIGN_OR_RETURN(int stored,
-                       CountIndexed(txn, MeasureSeriesKind(), "measure",
-                                    measures::MeasurePath(request.parent(), batch.measure)));
-  if (stored < measures::kMaxSitesPerMeasure) return absl::OkStatus();
+  PSC_ASSIGN_OR_RETURN(int stored, CountIndexed(txn, MeasureSeriesKind(), "measure",
+                                                spc::MeasurePath(request.parent(), batch.measure)));
+  if (stored < kMaxSitesPerMeasure) return absl::OkStatus();
   return ValidationError(
       {{Indexed("measurements", batch.indices.front()) + ".site",
         absl::StrCat("measure ", batch.measure, " has data from ", stored,
-                     " sites already; a measure holds at most ", measures::kMaxSitesPerMeasure)}});
+                     " sites already; a measure holds at most ", kMaxSitesPerMeasure)}});
 }
 
 // Every series of `filter` under one snapshot (a chart's series: at most kMaxSitesPerMeasure).
@@ -100,7 +100,7 @@ absl::StatusOr<std::vector<v1::MeasureSeries>> ListAllSeries(const Registry& reg
                                                              uint64_t* sequence) {
   ListParams params;
   params.filter = std::move(filter);
-  params.page_size = measures::kMaxSitesPerMeasure;
+  params.page_size = kMaxSitesPerMeasure;
   params.view = registry.Snapshot();
   std::vector<v1::MeasureSeries> out;
   do {
@@ -117,9 +117,8 @@ absl::StatusOr<std::vector<v1::MeasureSeries>> ListAllSeries(const Registry& reg
 std::string SeriesFilter(const std::string& initiative, const std::string& measure,
                          const std::string& site) {
   std::string filter =
-      measure.empty()
-          ? absl::StrCat("initiative = \"", initiative, "\"")
-          : absl::StrCat("measure = \"", measures::MeasurePath(initiative, measure), "\"");
+      measure.empty() ? absl::StrCat("initiative = \"", initiative, "\"")
+                      : absl::StrCat("measure = \"", spc::MeasurePath(initiative, measure), "\"");
   if (!site.empty()) absl::StrAppend(&filter, " AND site = \"", site, "\"");
   return filter;
 }
@@ -152,7 +151,7 @@ void Measurements::BatchUpsert(const Caller& caller, v1::BatchUpsertMeasurements
     measures::MergeCounts counts;
     const absl::Time now = absl::Now();
     for (const SeriesBatch& batch : measures::GroupBySeries(request)) {
-      const std::string name = measures::SeriesName(request.parent(), batch.measure, batch.site);
+      const std::string name = spc::SeriesName(request.parent(), batch.measure, batch.site);
       PSC_ASSIGN_OR_RETURN(std::string id, MeasureSeriesKind().IdOfName(name, "name"));
       PSC_ASSIGN_OR_RETURN(ResourcePtr loaded, LoadForWrite(txn, MeasureSeriesKind(), id));
       const auto* stored = static_cast<const v1::MeasureSeries*>(loaded.get());
@@ -194,10 +193,10 @@ absl::StatusOr<v1::ListMeasurementsResponse> Measurements::List(
   if (!every_initiative) PSC_RETURN_IF_ERROR(initiative_of(request.parent()).status());
   std::vector<FieldViolation> violations;
   Validator v(&violations);
-  if (!request.measure().empty() && !measures::IsValidMeasureId(request.measure())) {
+  if (!request.measure().empty() && !spc::IsValidMeasureId(request.measure())) {
     v.Fail("measure", "is not a measure id");
   }
-  if (!request.site().empty() && !measures::IsValidSiteId(request.site())) {
+  if (!request.site().empty() && !spc::IsValidSiteId(request.site())) {
     v.Fail("site", "is not a site id");
   }
   v.Date("from_period", request.has_from_period() ? &request.from_period() : nullptr);
@@ -214,24 +213,24 @@ absl::StatusOr<v1::ListMeasurementsResponse> Measurements::List(
     params.filter = SeriesFilter(request.parent(), request.measure(), request.site());
   }
   PSC_ASSIGN_OR_RETURN(ListPage page, registry_->List(caller, MeasureSeriesKind(), params));
-  const int from = request.has_from_period() ? measures::PeriodKey(request.from_period()) : 0;
-  const int to = request.has_to_period() ? measures::PeriodKey(request.to_period()) : 99999999;
+  const int from = request.has_from_period() ? spc::PeriodKey(request.from_period()) : 0;
+  const int to = request.has_to_period() ? spc::PeriodKey(request.to_period()) : 99999999;
   v1::ListMeasurementsResponse response;
   for (ResourcePtr& r : page.resources) {
     v1::MeasureSeries* series = response.add_series();
     series->Swap(static_cast<v1::MeasureSeries*>(r.get()));
     auto initiative = initiative_of(ParentName(series->name()));
     if (!initiative.ok()) return initiative.status();
-    const v1::Measure* measure = measures::FindMeasure(**initiative, series->measure());
+    const v1::Measure* measure = spc::FindMeasure(**initiative, series->measure());
     auto* points = series->mutable_points();
     points->erase(std::remove_if(points->begin(), points->end(),
                                  [&](const v1::MeasurePoint& p) {
-                                   const int key = measures::PeriodKey(p.period());
+                                   const int key = spc::PeriodKey(p.period());
                                    return key < from || key > to;
                                  }),
                   points->end());
     for (v1::MeasurePoint& p : *points) {
-      p.set_chart_value(measures::ChartValue(p, measure ? *measure : v1::Measure()));
+      p.set_chart_value(spc::ChartValue(p, measure ? *measure : v1::Measure()));
     }
   }
   response.set_next_page_token(page.next_page_token);
@@ -244,10 +243,10 @@ absl::StatusOr<v1::MeasureChart> Measurements::Chart(
   PSC_ASSIGN_OR_RETURN(ResourcePtr loaded,
                        registry_->Get(caller, InitiativeKind(), request.parent()));
   const auto& initiative = static_cast<const v1::Initiative&>(*loaded);
-  if (!request.site().empty() && !measures::IsValidSiteId(request.site())) {
+  if (!request.site().empty() && !spc::IsValidSiteId(request.site())) {
     return FieldError("site", "is not a site id");
   }
-  const v1::Measure* measure = measures::FindMeasure(initiative, request.measure());
+  const v1::Measure* measure = spc::FindMeasure(initiative, request.measure());
   if (measure == nullptr) {
     if (request.measure().empty()) return FieldError("measure", "is required");
     return Error(absl::StatusCode::kNotFound, "MEASURE_NOT_FOUND",
@@ -260,7 +259,7 @@ absl::StatusOr<v1::MeasureChart> Measurements::Chart(
       ListAllSeries(*registry_, caller,
                     SeriesFilter(request.parent(), request.measure(), request.site()), &sequence));
   PSC_ASSIGN_OR_RETURN(v1::MeasureChart chart,
-                       measures::BuildChart(initiative, *measure, series, request));
+                       spc::BuildChart(initiative, *measure, series, request));
   chart.set_sequence(sequence);
   return chart;
 }

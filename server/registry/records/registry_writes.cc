@@ -12,11 +12,11 @@
 #include "server/registry/access/access_policy.h"
 #include "server/registry/fields/names.h"
 #include "server/registry/fields/resource_fields.h"
-#include "server/registry/fields/update_mask.h"
 #include "server/registry/fields/validator.h"
 #include "server/registry/records/record_layout.h"
 #include "server/registry/records/record_writer.h"
 #include "server/registry/records/registry.h"
+#include "server/registry/records/update_mask.h"
 #include "server/storage/keys.h"
 
 namespace psc::registry {

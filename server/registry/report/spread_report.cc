@@ -10,10 +10,10 @@
 #include "server/registry/access/access_policy.h"
 #include "server/registry/fields/names.h"
 #include "server/registry/fields/validator.h"
-#include "server/registry/measures/point_rules.h"
-#include "server/registry/measures/site_signal.h"
 #include "server/registry/records/list_all.h"
 #include "server/registry/workflows/workflow_steps.h"
+#include "server/spc/points.h"
+#include "server/spc/site_signal.h"
 
 namespace psc::registry {
 namespace {
@@ -49,7 +49,7 @@ v1::SpreadCandidate BestOutcome(const v1::Initiative& initiative,
     std::vector<int> held;
     for (const v1::MeasureSeries* s : series) {
       if (s->measure() != m.id() || s->points().empty()) continue;
-      v1::SiteEvidence e = measures::EvaluateSite(m, *s);
+      v1::SiteEvidence e = spc::EvaluateSite(m, *s);
       if (e.improving()) {
         shifts.push_back(e.shift());
         held.push_back(e.points_held());
@@ -106,7 +106,7 @@ v1::SpreadReport ComputeSpreadReport(const std::vector<v1::Initiative>& initiati
     const std::string initiative = ParentName(s.name());
     by_initiative[initiative].push_back(&s);
     int& key = latest[initiative];
-    key = std::max(key, measures::PeriodKey(s.points(s.points_size() - 1).period()));
+    key = std::max(key, spc::PeriodKey(s.points(s.points_size() - 1).period()));
   }
   for (auto& [name, list] : by_initiative) {
     std::sort(list.begin(), list.end(), [](const v1::MeasureSeries* a, const v1::MeasureSeries* b) {

@@ -1,7 +1,7 @@
 // The search indexer between an in-memory store and an in-memory index: what each change does
 // to the index, the re-index of an expert when its requests change, and rebuilds.
 
-#include "server/registry/discovery/search_indexer.h"
+#include "server/discovery/search_indexer.h"
 
 #include "gtest/gtest.h"
 #include "server/registry/kinds/expert_kind.h"

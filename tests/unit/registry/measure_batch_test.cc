@@ -1,9 +1,10 @@
 // The pure steps of measure data: series ids, batch checks and merging (batch_merge.h).
 
 #include "gtest/gtest.h"
+#include "server/registry/kinds/measure_points.h"
 #include "server/registry/measures/batch_merge.h"
-#include "server/registry/measures/point_rules.h"
-#include "server/registry/measures/series_ids.h"
+#include "server/spc/points.h"
+#include "server/spc/series_ids.h"
 
 namespace psc::registry::measures {
 namespace {
@@ -20,22 +21,22 @@ v1::Measurement Point(const std::string& site, int month, double value) {
 }
 
 TEST(SeriesIdsTest, MeasureAndSiteJoinIntoAResourceIdThatSplitsBack) {
-  EXPECT_TRUE(IsValidMeasureId("falls-rate"));
-  EXPECT_FALSE(IsValidMeasureId("0falls"));
-  EXPECT_TRUE(IsValidSiteId("0de"));  // ODS codes may start with a digit
+  EXPECT_TRUE(spc::IsValidMeasureId("falls-rate"));
+  EXPECT_FALSE(spc::IsValidMeasureId("0falls"));
+  EXPECT_TRUE(spc::IsValidSiteId("0de"));  // ODS codes may start with a digit
   for (const char* bad : {"", "-a", "a-", "a--b", "A", "a b", "a_b"}) {
-    EXPECT_FALSE(IsValidSiteId(bad)) << bad;
-    EXPECT_FALSE(IsValidMeasureId(bad)) << bad;
+    EXPECT_FALSE(spc::IsValidSiteId(bad)) << bad;
+    EXPECT_FALSE(spc::IsValidMeasureId(bad)) << bad;
   }
-  EXPECT_TRUE(IsValidMeasureId(std::string(30, 'a')));
-  EXPECT_FALSE(IsValidMeasureId(std::string(31, 'a')));
+  EXPECT_TRUE(spc::IsValidMeasureId(std::string(30, 'a')));
+  EXPECT_FALSE(spc::IsValidMeasureId(std::string(31, 'a')));
   std::pair<std::string, std::string> ids;
-  ASSERT_TRUE(SplitSeriesId(SeriesId("falls-rate", "0de"), &ids));
+  ASSERT_TRUE(spc::SplitSeriesId(spc::SeriesId("falls-rate", "0de"), &ids));
   EXPECT_EQ(ids.first, "falls-rate");
   EXPECT_EQ(ids.second, "0de");
-  EXPECT_FALSE(SplitSeriesId("falls", &ids));
-  EXPECT_FALSE(SplitSeriesId("falls--", &ids));
-  EXPECT_EQ(SeriesName("initiatives/x", "falls", "ref"), "initiatives/x/series/falls--ref");
+  EXPECT_FALSE(spc::SplitSeriesId("falls", &ids));
+  EXPECT_FALSE(spc::SplitSeriesId("falls--", &ids));
+  EXPECT_EQ(spc::SeriesName("initiatives/x", "falls", "ref"), "initiatives/x/series/falls--ref");
 }
 
 TEST(MeasureBatchTest, GroupsBySeriesInOrderOfFirstPoint) {

@@ -3,6 +3,8 @@
 // Update, Delete, visibility for every role, the change log and its search document. The table
 // check refuses it until the API can carry it (docs/architecture.md, "Adding a kind").
 
+#include <algorithm>
+
 #include "gtest/gtest.h"
 #include "server/registry/access/visibility.h"
 #include "server/registry/fields/resource_fields.h"
@@ -54,6 +56,27 @@ class ToolkitKind final : public TypedKind<v1::Resource> {
     AddSearchTitle(r.title(), doc);
     doc->snippet_source = r.description();
   }
+};
+
+// The same kind, claiming a search input of another message type (an expert's free days).
+class MislabelledToolkitKind final : public TypedKind<v1::Resource> {
+ public:
+  MislabelledToolkitKind()
+      : TypedKind(KindSpec{
+            .collection = "toolkits",
+            .singular = "toolkit",
+            .change_field = "resource",
+            .record_field = "resource",
+            .owner_field = "provider",
+            .searchable = true,
+            .search_inputs = {SearchInput::kFreeDays},
+        }) {}
+
+ protected:
+  void ValidateResource(const v1::Resource&, std::vector<FieldViolation>*) const override {}
+  std::vector<Term> TermsOf(const v1::Resource&) const override { return {}; }
+  std::vector<Reference> ReferencesOf(const v1::Resource&) const override { return {}; }
+  std::string OwnerOf(const v1::Resource& r) const override { return r.provider(); }
 };
 
 const ToolkitKind& Toolkits() {
@@ -137,6 +160,18 @@ TEST_F(TestKindTest, TheTableCheckRefusesAKindTheApiCannotCarry) {
   absl::Status status = CheckKinds(kinds);
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(status.message().find("toolkits"), std::string::npos) << status;
+}
+
+// The indexer computes a search input for the message type it belongs to, so a kind that
+// claims another type's input is refused at start-up rather than misread at indexing time.
+TEST_F(TestKindTest, TheTableCheckRefusesASearchInputOfAnotherType) {
+  static const auto* mislabelled = new MislabelledToolkitKind;
+  std::vector<const ResourceKind*> kinds = EveryKind();
+  std::replace(kinds.begin(), kinds.end(), static_cast<const ResourceKind*>(&SharedResourceKind()),
+               static_cast<const ResourceKind*>(mislabelled));
+  absl::Status status = CheckKinds(kinds);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(status.message().find("search_inputs"), std::string::npos) << status;
 }
 
 }  // namespace

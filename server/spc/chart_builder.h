@@ -8,7 +8,9 @@
 #include "psc/registry/v1/initiative.pb.h"
 #include "psc/registry/v1/measure.pb.h"
 
-namespace psc::registry::measures {
+namespace psc::spc {
+
+namespace v1 = ::psc::registry::v1;
 
 // The chart of `measure` of `initiative` from `series` (the measure's series to chart: one
 // site's, or all sites', by name), with the request's options. INVALID_ARGUMENT
@@ -19,4 +21,4 @@ absl::StatusOr<v1::MeasureChart> BuildChart(const v1::Initiative& initiative,
                                             const std::vector<v1::MeasureSeries>& series,
                                             const v1::GetMeasureChartRequest& request);
 
-}  // namespace psc::registry::measures
+}  // namespace psc::spc

@@ -1,4 +1,4 @@
-#include "server/registry/operations/backups.h"
+#include "server/registry/backups/backup_service.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"

@@ -1,9 +1,9 @@
-#include "server/registry/measures/series_ids.h"
+#include "server/spc/series_ids.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
-namespace psc::registry::measures {
+namespace psc::spc {
 namespace {
 
 bool IsIdChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }
@@ -48,4 +48,4 @@ bool SplitSeriesId(absl::string_view series_id, std::pair<std::string, std::stri
   return true;
 }
 
-}  // namespace psc::registry::measures
+}  // namespace psc::spc

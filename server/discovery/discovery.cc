@@ -1,11 +1,11 @@
-#include "server/registry/discovery/discovery.h"
+#include "server/discovery/discovery.h"
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "server/common/errors.h"
 #include "server/common/status_macros.h"
+#include "server/discovery/discovery_filters.h"
 #include "server/registry/access/access_policy.h"
-#include "server/registry/discovery/discovery_filters.h"
 
 namespace psc::registry {
 namespace {

@@ -9,7 +9,9 @@
 #include "psc/registry/v1/initiative.pb.h"
 #include "psc/registry/v1/measure.pb.h"
 
-namespace psc::registry::measures {
+namespace psc::spc {
+
+namespace v1 = ::psc::registry::v1;
 
 // The evidence of `series` for `measure`. Not improving for a measure without an improvement
 // direction, or a series with fewer than 2 points.
@@ -20,4 +22,4 @@ v1::SiteEvidence EvaluateSite(const v1::Measure& measure, const v1::MeasureSerie
 bool ShowsImprovement(const v1::Initiative& initiative,
                       const std::vector<v1::MeasureSeries>& series);
 
-}  // namespace psc::registry::measures
+}  // namespace psc::spc

@@ -5,9 +5,9 @@
 #include "server/common/errors.h"
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
+#include "server/discovery/discovery.h"
+#include "server/discovery/discovery_filters.h"
 #include "server/registry/access/access_policy.h"
-#include "server/registry/discovery/discovery.h"
-#include "server/registry/discovery/discovery_filters.h"
 #include "server/registry/kinds/expert_kind.h"
 #include "server/registry/workflows/sharing_capacity.h"
 

@@ -1,4 +1,4 @@
-#include "server/registry/measures/chart_builder.h"
+#include "server/spc/chart_builder.h"
 
 #include <algorithm>
 #include <map>
@@ -6,11 +6,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/common/errors.h"
-#include "server/registry/fields/validator.h"
-#include "server/registry/measures/point_rules.h"
-#include "server/registry/measures/spc.h"
+#include "server/spc/points.h"
+#include "server/spc/spc.h"
 
-namespace psc::registry::measures {
+namespace psc::spc {
 namespace {
 
 // One period of the chart, from one site or summed over several.
@@ -159,7 +158,8 @@ absl::StatusOr<v1::MeasureChart> BuildChart(const v1::Initiative& initiative,
     size_t i = 0;
     while (i < periods.size() && PeriodKey(periods[i].period) != key) ++i;
     if (i == periods.size()) {
-      violations.push_back({Indexed("rebase_periods", k), "is not a period of the data"});
+      violations.push_back(
+          {absl::StrCat("rebase_periods[", k, "]"), "is not a period of the data"});
     } else {
       rebase[i] = true;
     }
@@ -215,4 +215,4 @@ absl::StatusOr<v1::MeasureChart> BuildChart(const v1::Initiative& initiative,
   return out;
 }
 
-}  // namespace psc::registry::measures
+}  // namespace psc::spc

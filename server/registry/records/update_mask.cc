@@ -1,4 +1,4 @@
-#include "server/registry/fields/update_mask.h"
+#include "server/registry/records/update_mask.h"
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/field_mask_util.h"

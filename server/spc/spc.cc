@@ -1,4 +1,4 @@
-#include "server/registry/measures/spc.h"
+#include "server/spc/spc.h"
 
 #include <cmath>
 #include <cstdlib>
@@ -6,7 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
-namespace psc::registry::spc {
+namespace psc::spc {
 namespace {
 
 int Sign(double x) { return (x > 0) - (x < 0); }
@@ -216,4 +216,4 @@ absl::StatusOr<Chart> ComputeChart(absl::Span<const double> values, const ChartO
   return chart;
 }
 
-}  // namespace psc::registry::spc
+}  // namespace psc::spc

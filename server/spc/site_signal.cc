@@ -1,11 +1,11 @@
-#include "server/registry/measures/site_signal.h"
+#include "server/spc/site_signal.h"
 
 #include <vector>
 
-#include "server/registry/measures/point_rules.h"
-#include "server/registry/measures/spc.h"
+#include "server/spc/points.h"
+#include "server/spc/spc.h"
 
-namespace psc::registry::measures {
+namespace psc::spc {
 
 v1::SiteEvidence EvaluateSite(const v1::Measure& measure, const v1::MeasureSeries& series) {
   v1::SiteEvidence e;
@@ -57,4 +57,4 @@ bool ShowsImprovement(const v1::Initiative& initiative,
   return false;
 }
 
-}  // namespace psc::registry::measures
+}  // namespace psc::spc

@@ -1,4 +1,4 @@
-#include "server/registry/discovery/discovery_filters.h"
+#include "server/discovery/discovery_filters.h"
 
 #include <algorithm>
 

@@ -1,8 +1,9 @@
-#include "server/registry/measures/point_rules.h"
+#include "server/registry/kinds/measure_points.h"
 
 #include <cmath>
+#include <string>
 
-namespace psc::registry::measures {
+namespace psc::registry {
 namespace {
 
 void Finite(Validator& v, const std::string& path, double x) {
@@ -37,18 +38,4 @@ void ValidatePoint(Validator& v, absl::string_view path, const v1::MeasurePoint&
   v.Text(Sub(path, "annotation"), point.annotation(), kMaxAnnotation);
 }
 
-double ChartValue(const v1::MeasurePoint& point, const v1::Measure& measure) {
-  if (point.has_value()) return point.value();
-  const double multiplier = measure.rate_multiplier() == 0 ? 1 : measure.rate_multiplier();
-  return point.numerator() / point.denominator() * multiplier;
-}
-
-const v1::Measure* FindMeasure(const v1::Initiative& initiative, absl::string_view id) {
-  if (id.empty()) return nullptr;
-  for (const v1::Measure& m : initiative.measures()) {
-    if (m.id() == id) return &m;
-  }
-  return nullptr;
-}
-
-}  // namespace psc::registry::measures
+}  // namespace psc::registry

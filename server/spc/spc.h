@@ -10,7 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 
-namespace psc::registry::spc {
+namespace psc::spc {
 
 // The constants of an XmR chart: process limits at mean ± 2.66 × mean moving range, moving
 // ranges screened out at 3.267 × the mean moving range, "near" a limit beyond 2/3 of the way.
@@ -107,4 +107,4 @@ struct Chart {
 // series gives an empty chart.
 absl::StatusOr<Chart> ComputeChart(absl::Span<const double> values, const ChartOptions& options);
 
-}  // namespace psc::registry::spc
+}  // namespace psc::spc

@@ -1,4 +1,4 @@
-#include "server/registry/measures/spc.h"
+#include "server/spc/spc.h"
 
 #include <cmath>
 #include <limits>
@@ -6,7 +6,7 @@
 
 #include "gtest/gtest.h"
 
-namespace psc::registry::spc {
+namespace psc::spc {
 namespace {
 
 // 16 points alternating 7, 5: mean 6, every moving range 2, so the limits are 6 ± 5.32 and the
@@ -309,4 +309,4 @@ TEST(SpcTest, BadInputIsRefused) {
 }
 
 }  // namespace
-}  // namespace psc::registry::spc
+}  // namespace psc::spc

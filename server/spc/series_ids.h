@@ -8,7 +8,7 @@
 
 #include "absl/strings/string_view.h"
 
-namespace psc::registry::measures {
+namespace psc::spc {
 
 inline constexpr size_t kMaxIdLength = 30;
 
@@ -28,4 +28,4 @@ std::string MeasurePath(absl::string_view initiative, absl::string_view measure)
 // The (measure, site) of a series id; false when it is not one.
 bool SplitSeriesId(absl::string_view series_id, std::pair<std::string, std::string>* out);
 
-}  // namespace psc::registry::measures
+}  // namespace psc::spc

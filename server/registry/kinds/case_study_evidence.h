@@ -8,7 +8,7 @@
 #include "psc/registry/v1/case_study.pb.h"
 #include "server/registry/kinds/resource_kind.h"
 
-namespace psc::registry::measures {
+namespace psc::registry {
 
 // Whether `name` is a series of `initiative` (`{initiative}/series/{measure}--{site}`).
 bool IsSeriesOf(const std::string& name, const std::string& initiative);
@@ -19,4 +19,4 @@ bool IsSeriesOf(const std::string& name, const std::string& initiative);
 absl::Status DeriveEvidence(const StoredRecordLoader& load, const std::string& path,
                             v1::ImpactMetric* metric);
 
-}  // namespace psc::registry::measures
+}  // namespace psc::registry

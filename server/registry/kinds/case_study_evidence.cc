@@ -1,15 +1,15 @@
-#include "server/registry/measures/evidence.h"
+#include "server/registry/kinds/case_study_evidence.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "server/common/errors.h"
 #include "server/registry/fields/names.h"
-#include "server/registry/measures/chart_builder.h"
-#include "server/registry/measures/point_rules.h"
-#include "server/registry/measures/series_ids.h"
+#include "server/spc/chart_builder.h"
+#include "server/spc/points.h"
+#include "server/spc/series_ids.h"
 
-namespace psc::registry::measures {
+namespace psc::registry {
 namespace {
 
 absl::Status Precondition(absl::string_view reason, const std::string& path,
@@ -26,7 +26,7 @@ bool IsSeriesOf(const std::string& name, const std::string& initiative) {
   std::pair<std::string, std::string> ids;
   const std::string prefix = absl::StrCat(initiative, "/series/");
   return !initiative.empty() && absl::StartsWith(name, prefix) &&
-         SplitSeriesId(name.substr(prefix.size()), &ids);
+         spc::SplitSeriesId(name.substr(prefix.size()), &ids);
 }
 
 absl::Status DeriveEvidence(const StoredRecordLoader& load, const std::string& path,
@@ -41,13 +41,13 @@ absl::Status DeriveEvidence(const StoredRecordLoader& load, const std::string& p
   }
   const auto& series = static_cast<const v1::MeasureSeries&>(**series_record);
   const auto& initiative = static_cast<const v1::Initiative&>(**initiative_record);
-  const v1::Measure* measure = FindMeasure(initiative, series.measure());
+  const v1::Measure* measure = spc::FindMeasure(initiative, series.measure());
   if (measure == nullptr) {
     return Precondition(
         "REFERENCE_NOT_FOUND", path,
         absl::StrCat(initiative.name(), " no longer has measure ", series.measure()));
   }
-  auto chart = BuildChart(initiative, *measure, {series}, v1::GetMeasureChartRequest());
+  auto chart = spc::BuildChart(initiative, *measure, {series}, v1::GetMeasureChartRequest());
   if (!chart.ok()) return chart.status();
   const int segments = chart->segments_size();
   if (segments < 2) {
@@ -72,4 +72,4 @@ absl::Status DeriveEvidence(const StoredRecordLoader& load, const std::string& p
   return absl::OkStatus();
 }
 
-}  // namespace psc::registry::measures
+}  // namespace psc::registry

@@ -1,4 +1,4 @@
-#include "server/registry/discovery/search_indexer.h"
+#include "server/discovery/search_indexer.h"
 
 #include "absl/strings/str_cat.h"
 #include "server/common/catch_exceptions.h"
@@ -8,9 +8,9 @@
 #include "server/registry/fields/names.h"
 #include "server/registry/fields/resource_fields.h"
 #include "server/registry/kinds/kind_table.h"
-#include "server/registry/measures/site_signal.h"
 #include "server/registry/records/list_all.h"
 #include "server/registry/workflows/sharing_capacity.h"
+#include "server/spc/site_signal.h"
 
 namespace psc::registry {
 namespace {
@@ -23,17 +23,26 @@ constexpr uint64_t kProgressEvery = 20000;
 index::Document SearchIndexer::DocumentOf(const ResourceKind& kind,
                                           const google::protobuf::Message& resource) const {
   SearchInputs inputs;
-  if (&kind == &ExpertKind()) {
-    const auto& expert = static_cast<const v1::Expert&>(resource);
-    // A failed read leaves the days offered; the next change to the expert corrects it.
-    inputs.free_days =
-        FreeDaysNow(*registry_, expert, absl::Now()).value_or(expert.days_per_month_offered());
-  } else if (&kind == &InitiativeKind()) {
-    const auto& initiative = static_cast<const v1::Initiative&>(resource);
-    // A failed read leaves it "not improving"; the next change to its data corrects it.
-    auto series = ListAllAs<v1::MeasureSeries>(
-        *registry_, MeasureSeriesKind(), absl::StrCat("initiative = \"", initiative.name(), "\""));
-    inputs.improving = series.ok() && measures::ShowsImprovement(initiative, *series);
+  for (SearchInput input : kind.spec().search_inputs) {
+    // The start-up check (kind_check.h) ties each input to its message type.
+    switch (input) {
+      case SearchInput::kFreeDays: {
+        const auto& expert = static_cast<const v1::Expert&>(resource);
+        // A failed read leaves the days offered; the next change to the expert corrects it.
+        inputs.free_days =
+            FreeDaysNow(*registry_, expert, absl::Now()).value_or(expert.days_per_month_offered());
+        break;
+      }
+      case SearchInput::kImprovement: {
+        const auto& initiative = static_cast<const v1::Initiative&>(resource);
+        // A failed read leaves it "not improving"; the next change to its data corrects it.
+        auto series =
+            ListAllAs<v1::MeasureSeries>(*registry_, MeasureSeriesKind(),
+                                         absl::StrCat("initiative = \"", initiative.name(), "\""));
+        inputs.improving = series.ok() && spc::ShowsImprovement(initiative, *series);
+        break;
+      }
+    }
   }
   return kind.SearchDocument(resource, inputs);
 }
