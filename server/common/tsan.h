@@ -6,7 +6,8 @@
 // gRPC on one thread and gRPC hands it back on another (a reactor's Finish and its OnDone, a
 // StartWrite and its OnWriteDone), gRPC guarantees the order, and these calls tell TSan so:
 // TsanRelease(x) before the hand-off, TsanAcquire(x) first thing in the callback. In any
-// other build they compile to nothing. docs/testing.md ("Sanitizers") describes the whole TSan set-up.
+// other build they compile to nothing. docs/testing.md ("Sanitizers") describes the whole TSan
+// set-up.
 
 #if defined(__SANITIZE_THREAD__)
 #define PSC_TSAN 1

@@ -24,18 +24,11 @@ std::string ProbeHostFor(const std::string& listen_host) {
 
 ListenerProbe::ListenerProbe(std::string host, int port, ProbeOptions options,
                              std::function<void()> on_deaf)
-    : host_(std::move(host)), port_(port), options_(options), on_deaf_(std::move(on_deaf)) {
-  thread_ = std::thread([this] { Run(); });
-}
-
-ListenerProbe::~ListenerProbe() {
-  {
-    MutexLock lock(&mu_);
-    stopping_ = true;
-    wake_.Signal();
-  }
-  thread_.join();
-}
+    : host_(std::move(host)),
+      port_(port),
+      options_(options),
+      on_deaf_(std::move(on_deaf)),
+      thread_([this](StoppableThread& self) { Run(self); }) {}
 
 bool ListenerProbe::ProbeOnce() {
   addrinfo hints{};
@@ -62,15 +55,9 @@ bool ListenerProbe::ProbeOnce() {
   return accepted;
 }
 
-void ListenerProbe::Run() {
+void ListenerProbe::Run(StoppableThread& self) {
   int failures = 0;
-  while (true) {
-    {
-      MutexLock lock(&mu_);
-      const absl::Time until = absl::Now() + options_.interval;
-      while (!stopping_ && absl::Now() < until) wake_.WaitWithDeadline(&mu_, until);
-      if (stopping_) return;
-    }
+  while (self.WaitFor(options_.interval)) {
     if (ProbeOnce()) {
       failures = 0;
       continue;

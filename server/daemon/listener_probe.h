@@ -7,10 +7,9 @@
 
 #include <functional>
 #include <string>
-#include <thread>
 
 #include "absl/time/time.h"
-#include "server/common/mutex.h"
+#include "server/common/stoppable_thread.h"
 
 namespace psc::daemon {
 
@@ -25,10 +24,10 @@ class ListenerProbe {
   // `host` and `port`: the address to connect to (a loopback address when pscd listens on
   // every interface).
   ListenerProbe(std::string host, int port, ProbeOptions options, std::function<void()> on_deaf);
-  ~ListenerProbe();  // stops the probe thread
+  ~ListenerProbe() = default;  // stops the probe thread
 
  private:
-  void Run();
+  void Run(StoppableThread& self);
   // Whether one probe saw its connection accepted.
   bool ProbeOnce();
 
@@ -36,10 +35,7 @@ class ListenerProbe {
   const int port_;
   const ProbeOptions options_;
   const std::function<void()> on_deaf_;
-  Mutex mu_;
-  CondVar wake_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  StoppableThread thread_;  // last: it uses the members above
 };
 
 // The address a probe of a server listening on `listen_host` connects to: the host itself, or

@@ -12,6 +12,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server_builder.h"
 #include "server/common/log.h"
+#include "server/common/loopback.h"
 #include "server/common/status_macros.h"
 #include "server/daemon/without_reflection.h"
 #include "server/registry/kinds/kind_check.h"
@@ -27,7 +28,7 @@ namespace psc::service {
 absl::StatusOr<std::unique_ptr<auth::Authenticator>> MakeAuthenticator(
     const ServerOptions& options) {
   if (options.security.insecure) {
-    if (!IsLoopbackListenAddress(options.listen)) {
+    if (!IsLoopbackAddress(options.listen)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "--insecure serves plaintext and is allowed only on a loopback address (127.0.0.1, "
           "::1, localhost), not ",

@@ -1,9 +1,6 @@
 #include "server/service/call_limits.h"
 
-#include <algorithm>
-
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "server/common/errors.h"
 
 namespace psc::service {
@@ -11,25 +8,14 @@ namespace psc::service {
 absl::StatusOr<CallLimits::Slot> CallLimits::Admit(const Caller& caller, Cost cost, int writes) {
   if (cost == Cost::kRead) return nullptr;
   if (caller.role == registry::v1::ADMIN && !options_.limit_admins) return nullptr;
-  const absl::Time now = absl::Now();
+  const absl::Time now = clock_->Now();
   MutexLock lock(&mu_);
-  auto [it, fresh] = usage_.try_emplace(caller.identity);
-  Usage& usage = it->second;
-  if (fresh) {
-    usage.tokens = options_.write_burst;
-    usage.refilled = now;
-  }
+  Usage& usage = usage_[caller.identity];
   if (cost == Cost::kWrite) {
     if (options_.writes_per_second <= 0) return nullptr;
-    usage.tokens =
-        std::min(options_.write_burst, usage.tokens + absl::ToDoubleSeconds(now - usage.refilled) *
-                                                          options_.writes_per_second);
-    usage.refilled = now;
-    if (usage.tokens >= 1) {
-      usage.tokens -= writes;
-      return nullptr;
-    }
-    const absl::Duration wait = absl::Seconds((1 - usage.tokens) / options_.writes_per_second);
+    if (!usage.writes) usage.writes.emplace(options_.writes_per_second, options_.write_burst, now);
+    if (usage.writes->Take(now, writes)) return nullptr;
+    const absl::Duration wait = usage.writes->WaitForOne();
     return RetryLater(absl::StatusCode::kResourceExhausted, "RATE_LIMITED",
                       absl::StrCat(caller.identity, " may make ", options_.writes_per_second,
                                    " writes a second (bursts of ", options_.write_burst,

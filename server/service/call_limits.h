@@ -5,13 +5,16 @@
 // it: RESOURCE_EXHAUSTED, reason RATE_LIMITED, with a RetryInfo saying when.
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/common/caller.h"
+#include "server/common/clock.h"
 #include "server/common/mutex.h"
+#include "server/common/token_bucket.h"
 
 namespace psc::service {
 
@@ -32,7 +35,9 @@ enum class Cost {
 // Thread-safe.
 class CallLimits {
  public:
-  explicit CallLimits(LimitOptions options) : options_(options) {}
+  // `clock` (the time buckets refill by) outlives the CallLimits.
+  explicit CallLimits(LimitOptions options, const Clock* clock = Clock::Real())
+      : options_(options), clock_(clock) {}
 
   // Held for as long as an expensive call runs (copies share it); empty for other calls.
   using Slot = std::shared_ptr<void>;
@@ -48,13 +53,13 @@ class CallLimits {
 
  private:
   struct Usage {
-    double tokens = 0;
-    absl::Time refilled;
+    std::optional<TokenBucket> writes;  // from the identity's first write on
     int expensive = 0;
   };
   void Release(const std::string& identity);
 
   const LimitOptions options_;
+  const Clock* const clock_;
   Mutex mu_;
   // One entry per identity that has called: bounded by the principals file.
   absl::flat_hash_map<std::string, Usage> usage_ ABSL_GUARDED_BY(mu_);

@@ -22,10 +22,6 @@ struct TransportSecurity {
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
     const TransportSecurity& security);
 
-// Whether `listen` ("host:port") binds loopback addresses only: its host resolves, and every
-// address it resolves to is in 127.0.0.0/8 or is ::1. Decided by address, never by name.
-bool IsLoopbackListenAddress(const std::string& listen);
-
 // OK unless the file at `path` (named by `flag`) is writable by group or others: then
 // INVALID_ARGUMENT, since whoever can write it could make themselves admin (principals) or
 // impersonate the server (key). Readable by group or others is logged as a warning.

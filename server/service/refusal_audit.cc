@@ -1,7 +1,5 @@
 #include "server/service/refusal_audit.h"
 
-#include <algorithm>
-
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "server/common/log.h"
@@ -25,16 +23,11 @@ void RefusalAudit::Refused(const std::string& identity, const std::string& metho
   {
     MutexLock lock(&mu_);
     const absl::Time now = absl::Now();
-    const double burst = rate_ * 10;
-    tokens_ = tokens_ < 0
-                  ? burst
-                  : std::min(burst, tokens_ + absl::ToDoubleSeconds(now - refilled_) * rate_);
-    refilled_ = now;
-    if (tokens_ < 1) {
+    if (!lines_) lines_.emplace(rate_, rate_ * 10, now);
+    if (!lines_->Take(now)) {
       ++left_out_;
       return;
     }
-    tokens_ -= 1;
     std::swap(left_out, left_out_);
   }
   LogWarning(absl::StrCat(

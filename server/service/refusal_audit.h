@@ -7,11 +7,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
 #include "server/common/mutex.h"
+#include "server/common/token_bucket.h"
 #include "server/service/call_observer.h"
 
 namespace psc::service {
@@ -31,8 +33,7 @@ class RefusalAudit final : public CallObserver {
  private:
   const double rate_;
   Mutex mu_;
-  double tokens_ ABSL_GUARDED_BY(mu_) = -1;  // < 0: not started
-  absl::Time refilled_ ABSL_GUARDED_BY(mu_);
+  std::optional<TokenBucket> lines_ ABSL_GUARDED_BY(mu_);  // from the first refusal on
   int64_t left_out_ ABSL_GUARDED_BY(mu_) = 0;
 };
 

@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "tests/integration/registry_fixture.h"
+#include "tests/testing/eventually.h"
 #include "tests/testing/run_process.h"
 
 namespace psc::testing {
@@ -274,16 +275,17 @@ TEST_F(AtlasSyncTest, ContinuousExportFollowsLiveChanges) {
   std::vector<std::string> args = SyncArgs("atlas");
   args.insert(args.end(), {"export", "--state", data_dir_.Sub("live.state"), "--outbox", outbox});
   std::thread follower([&] { RunProcess(args); });
-  absl::SleepFor(absl::Milliseconds(500));
+  // Live: created once the follower has caught up (it saves its cursor) and watches from there.
+  ASSERT_TRUE(Eventually([&] { return std::filesystem::exists(data_dir_.Sub("live.state")); }));
   v1::CaseStudy c = MakeCaseStudy("collaboratives/wessex");
   c.set_publication_state(v1::PUBLISHED);
   ASSERT_TRUE(client_->CreateCaseStudy(c, {.id = "live"}).ok());
-  bool seen = false;
-  for (int i = 0; i < 100 && !seen; ++i) {
-    for (const auto& [name, doc] : Files(outbox)) seen = seen || name.ends_with("-live.json");
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  EXPECT_TRUE(seen);
+  EXPECT_TRUE(Eventually([&] {
+    for (const auto& [name, doc] : Files(outbox)) {
+      if (name.ends_with("-live.json")) return true;
+    }
+    return false;
+  }));
   StopServer();  // the follower's watch ends when the server goes away
   follower.join();
 }

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/time/clock.h"
 #include "psc/client/registry_client.h"
+#include "tests/testing/eventually.h"
 
 namespace psc::testing {
 
@@ -29,8 +30,7 @@ class BackgroundWatch {
 
   // Waits up to 10 s for `n` changes; whether they came.
   bool WaitFor(size_t n) {
-    for (int i = 0; i < 1000 && Seen().size() < n; ++i) absl::SleepFor(absl::Milliseconds(10));
-    return Seen().size() >= n;
+    return Eventually([&] { return Seen().size() >= n; });
   }
   std::vector<registry::v1::ChangeEvent> Seen() {
     std::lock_guard<std::mutex> lock(mu_);

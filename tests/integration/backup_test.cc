@@ -13,6 +13,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "tests/integration/registry_fixture.h"
+#include "tests/testing/eventually.h"
 #include "tests/testing/metrics_text.h"
 #include "tests/testing/run_process.h"
 
@@ -96,11 +97,11 @@ TEST_F(BackupTest, ABackupTakenUnderLoadRestoresToTheStateAtItsSequence) {
       }
     });
   }
-  while (writes.load() < 300) absl::SleepFor(absl::Milliseconds(5));
+  ASSERT_TRUE(Eventually([&] { return writes.load() >= 300; }));
   auto backup = admin.CreateBackup();
   ASSERT_TRUE(backup.ok()) << backup.status();
   const int writes_after_backup_started = writes.load();
-  while (writes.load() < writes_after_backup_started + 300) absl::SleepFor(absl::Milliseconds(5));
+  ASSERT_TRUE(Eventually([&] { return writes.load() >= writes_after_backup_started + 300; }));
   stop = true;
   for (auto& t : writers) t.join();
   EXPECT_EQ(backup->name(), "backups/1");

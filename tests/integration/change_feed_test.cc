@@ -12,6 +12,7 @@
 #include "psc/registry/v1/registry_service.grpc.pb.h"
 #include "server/common/notification.h"
 #include "tests/integration/registry_fixture.h"
+#include "tests/testing/eventually.h"
 
 namespace psc::testing {
 namespace {
@@ -257,7 +258,7 @@ TEST_F(ChangeFeedTest, WatchesPerIdentityAreLimited) {
       EXPECT_TRUE(client->WatchChanges(0, {}, h).ok());  // ended by its handler
     });
   }
-  while (started < 2) absl::SleepFor(absl::Milliseconds(20));
+  ASSERT_TRUE(Eventually([&] { return started >= 2; }));
   client::RegistryClient::WatchHandlers h;
   h.on_change = [](const v1::ChangeEvent&) { return false; };
   EXPECT_EQ(Reason(ClientAs("reader")->WatchChanges(0, {}, h)), "TOO_MANY_WATCHERS");
@@ -275,13 +276,16 @@ TEST_F(ChangeFeedTest, ASlowWatcherNeverStallsWriters) {
   std::atomic<uint64_t> target{UINT64_MAX};
   std::vector<uint64_t> sequences;
   Notification first;
+  Notification writers_done;
   std::thread slow([&] {
     client::RegistryClient::WatchHandlers h;
     h.on_change = [&](const v1::ChangeEvent& e) {
       sequences.push_back(e.sequence());
       if (sequences.size() == 1) {
         first.Notify();
-        absl::SleepFor(absl::Seconds(2));  // stall while the writers run
+        // Stalled until every write is acknowledged (well inside the 60 s stall timeout): the
+        // writers finish without it.
+        writers_done.WaitForNotification();
       }
       return e.sequence() < target;
     };
@@ -302,6 +306,7 @@ TEST_F(ChangeFeedTest, ASlowWatcherNeverStallsWriters) {
   }
   for (auto& t : writers) t.join();  // all 3,000 writes were acknowledged, watcher or not
   target = CurrentSequence();
+  writers_done.Notify();
   slow.join();
   ASSERT_EQ(sequences.size(), 3001u);
   for (size_t i = 0; i < sequences.size(); ++i) ASSERT_EQ(sequences[i], i + 1);
@@ -339,7 +344,8 @@ TEST_F(ChangeFeedTest, AWatcherThatFallsBehindIsEndedClearlyAndResumes) {
   for (int i = 0; i < 600; ++i) {  // ~300 KB of changes the client does not read
     ASSERT_TRUE(client_->CreateExpert(MakeExpert("collaboratives/wessex")).ok());
   }
-  absl::SleepFor(absl::Milliseconds(500));
+  // No wait needed: the server measures the lag each time a write completes, so the first
+  // read below lets it find the watch 600 changes behind, whenever the client reads.
   std::vector<uint64_t> sequences;
   while (reader->Read(&message)) {
     if (message.has_change()) sequences.push_back(message.change().sequence());

@@ -10,6 +10,7 @@
 
 #include "absl/time/clock.h"
 #include "tests/integration/registry_fixture.h"
+#include "tests/testing/eventually.h"
 
 namespace psc::testing {
 namespace {
@@ -105,11 +106,10 @@ TEST_F(DiskFullTest, WritesRefuseFastReadsGoOnAndWritesResumeWhenSpaceReturns) {
   // Space returns: the next write goes through, without a restart, and is searchable.
   std::filesystem::remove(disk_ + "/filler");
   absl::StatusOr<v1::Expert> after;
-  for (absl::Time end = absl::Now() + absl::Seconds(10); absl::Now() < end;) {
+  Eventually([&] {
     after = client.CreateExpert(MakeExpert("collaboratives/wessex"), {.id = "after"});
-    if (after.ok()) break;
-    absl::SleepFor(absl::Milliseconds(100));
-  }
+    return after.ok();
+  });
   ASSERT_TRUE(after.ok()) << after.status();
   EXPECT_TRUE(pscd_->WaitForLog("writes resumed"));
   v1::ListExpertsRequest list;

@@ -1,5 +1,5 @@
-// pscd's Prometheus metrics (--metrics-listen): every family docs/operations.md lists, counted as the
-// calls, commits and watches really happen.
+// pscd's Prometheus metrics (--metrics-listen): every family docs/operations.md lists, counted as
+// the calls, commits and watches really happen.
 
 #include <atomic>
 #include <thread>
@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/registry_fixture.h"
+#include "tests/testing/eventually.h"
 #include "tests/testing/metrics_text.h"
 
 namespace psc::testing {
@@ -85,10 +86,7 @@ TEST_F(MetricsTest, CallsAreCountedByMethodAndCodeWithTheirLatency) {
   EXPECT_GE(SampleValue(text, "process_max_fds").value_or(0), 1024);
 
   // The index catches up with the log, and the lag says so.
-  for (int i = 0; i < 100; ++i) {
-    if (SampleValue(Scrape(), "psc_index_applied_sequence") == 2.0) break;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
+  Eventually([&] { return SampleValue(Scrape(), "psc_index_applied_sequence") == 2.0; });
   const std::string later = Scrape();
   EXPECT_THAT(SampleValue(later, "psc_index_applied_sequence"), Optional(2.0));
   EXPECT_THAT(SampleValue(later, "psc_index_lag"), Optional(0.0));
@@ -107,16 +105,16 @@ TEST_F(MetricsTest, OpenWatchesAreCountedAndStreamsLabelledAsSuch) {
     EXPECT_TRUE(client_->WatchChanges(0, {}, handlers).ok());
   });
   AddCollaborative("wessex");
-  for (int i = 0; i < 200 && !watching; ++i) absl::SleepFor(absl::Milliseconds(10));
+  Eventually([&] { return watching.load(); });
   EXPECT_THAT(SampleValue(Scrape(), "psc_watches_open"), Optional(1.0));
   stop = true;
   AddCollaborative("oxford");  // the handler sees it and ends the watch
   watcher.join();
   std::optional<double> open;
-  for (int i = 0; i < 100 && open != 0.0; ++i) {
-    absl::SleepFor(absl::Milliseconds(20));
+  Eventually([&] {
     open = SampleValue(Scrape(), "psc_watches_open");
-  }
+    return open == 0.0;
+  });
   EXPECT_THAT(open, Optional(0.0));
   EXPECT_THAT(SampleValue(Scrape(), "grpc_server_handled_total",
                           {{"grpc_method", "WatchChanges"}, {"grpc_type", "server_stream"}}),

@@ -11,6 +11,7 @@
 #include "psc/registry/v1/registry_service.grpc.pb.h"
 #include "tests/integration/background_watch.h"
 #include "tests/integration/registry_fixture.h"
+#include "tests/testing/eventually.h"
 #include "tests/testing/run_process.h"
 
 namespace psc::testing {
@@ -193,7 +194,7 @@ class RevocationTest : public ::testing::Test {
     std::ofstream(principals_, std::ios::trunc) << edited;
     const int reloads = Reloads();
     pscd_->Signal(SIGHUP);
-    for (int i = 0; i < 1000 && Reloads() == reloads; ++i) absl::SleepFor(absl::Milliseconds(10));
+    Eventually([&] { return Reloads() != reloads; });
     ASSERT_EQ(Reloads(), reloads + 1) << pscd_->Log();
   }
 

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "tests/integration/registry_fixture.h"
+#include "tests/testing/eventually.h"
 #include "tests/testing/run_process.h"
 
 namespace psc::testing {
@@ -149,7 +150,7 @@ TEST_F(ServerTest, SigintDrainsInFlightWrites) {
       }
     });
   }
-  while (acknowledged < 50) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ASSERT_TRUE(Eventually([&] { return acknowledged >= 50; }, absl::Seconds(60)));
   int status = pscd_->Stop(SIGINT);
   for (auto& t : writers) t.join();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << pscd_->Log();

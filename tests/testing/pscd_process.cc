@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "tests/testing/eventually.h"
 
 namespace psc::testing {
 
@@ -115,12 +116,7 @@ void PscdProcess::Signal(int signal) {
 }
 
 bool PscdProcess::WaitForLog(const std::string& text, absl::Duration timeout) const {
-  const absl::Time give_up = absl::Now() + timeout;
-  while (Log().find(text) == std::string::npos) {
-    if (absl::Now() > give_up) return false;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
-  return true;
+  return Eventually([&] { return Log().find(text) != std::string::npos; }, timeout);
 }
 
 std::string PscdProcess::Log() const {

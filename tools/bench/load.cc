@@ -16,11 +16,11 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "psc/client/registry_client.h"
+#include "server/common/loopback.h"
 #include "tools/bench/driver.h"
 #include "tools/bench/etcd_load.h"
 #include "tools/bench/generator.h"
@@ -174,11 +174,6 @@ int RunEtcd(const std::string& op, const psc::client::ClientOptions& options, in
   return result.errors == 0 ? 0 : 1;
 }
 
-bool IsLoopback(const std::string& target) {
-  return absl::StartsWith(target, "127.") || absl::StartsWith(target, "localhost:") ||
-         absl::StartsWith(target, "[::1]:");
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -231,7 +226,7 @@ int main(int argc, char** argv) {
   app.add_option("--key", options.key_file, "PEM client key");
   app.add_flag("--insecure", options.insecure, "Plaintext, for pscd --insecure");
   CLI11_PARSE(app, argc, argv);
-  if (!IsLoopback(target)) {
+  if (!psc::IsLoopbackAddress(target)) {
     std::fprintf(stderr, "psc-load: refusing non-loopback target %s\n", target.c_str());
     return 2;
   }

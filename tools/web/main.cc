@@ -17,6 +17,7 @@
 #include "absl/time/clock.h"
 #include "psc/client/error_details.h"
 #include "psc/client/registry_client.h"
+#include "server/common/loopback.h"
 #include "tools/web/templates.h"
 #include "tools/web/web_app.h"
 
@@ -31,10 +32,6 @@ constexpr char kFooter[] = R"(Examples:
 Identity: behind the organisation's authenticating proxy, psc-web takes the user named in
 --user-header from --trusted-proxy addresses only, and the --users file maps each to a pscd
 principal. --dev-login (loopback only) offers a page to pick one of the --users instead.)";
-
-bool IsLoopback(const std::string& host) {
-  return host == "127.0.0.1" || host == "::1" || host == "localhost" || host == "[::1]";
-}
 
 // "HOST:PORT" (an IPv6 host in brackets).
 bool SplitListen(const std::string& listen, std::string* host, int* port) {
@@ -113,7 +110,7 @@ int main(int argc, char** argv) {
   std::string host;
   int port = 0;
   if (!SplitListen(listen, &host, &port)) return Fail("--listen wants HOST:PORT, not " + listen);
-  if (web.dev_login && !IsLoopback(host)) {
+  if (web.dev_login && !psc::IsLoopbackAddress(listen)) {
     return Fail("--dev-login lets anyone be anyone: it needs a loopback --listen");
   }
   if (tls_cert.empty() != tls_key.empty()) return Fail("--tls-cert and --tls-key go together");

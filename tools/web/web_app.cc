@@ -200,15 +200,9 @@ bool WebApp::TakeToken(const std::string& address) {
   const absl::Time now = absl::Now();
   MutexLock lock(&buckets_mu_);
   if (buckets_.size() > 10000) buckets_.clear();  // bounded: forget every address at once
-  auto [it, fresh] = buckets_.try_emplace(address, Bucket{options_.request_burst, now});
-  Bucket& bucket = it->second;
-  bucket.tokens =
-      std::min(options_.request_burst, bucket.tokens + absl::ToDoubleSeconds(now - bucket.updated) *
-                                                           options_.requests_per_second);
-  bucket.updated = now;
-  if (bucket.tokens < 1) return false;
-  bucket.tokens -= 1;
-  return true;
+  auto it = buckets_.try_emplace(address, options_.requests_per_second, options_.request_burst, now)
+                .first;
+  return it->second.Take(now);
 }
 
 void WebApp::LoginPage(const httplib::Request& request, httplib::Response& response) {

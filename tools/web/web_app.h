@@ -12,6 +12,7 @@
 #include "httplib.h"
 #include "psc/client/registry_client.h"
 #include "server/common/mutex.h"
+#include "server/common/token_bucket.h"
 #include "tools/web/page_request.h"
 #include "tools/web/session.h"
 #include "tools/web/users.h"
@@ -73,12 +74,8 @@ class WebApp {
   const Users users_;
   const SessionSigner signer_;
 
-  struct Bucket {
-    double tokens;
-    absl::Time updated;
-  };
   Mutex buckets_mu_;  // psc::Mutex: ThreadSanitizer cannot see absl::Mutex (docs/testing.md)
-  std::map<std::string, Bucket> buckets_ ABSL_GUARDED_BY(buckets_mu_);
+  std::map<std::string, TokenBucket> buckets_ ABSL_GUARDED_BY(buckets_mu_);
 };
 
 }  // namespace psc::web

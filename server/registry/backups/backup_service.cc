@@ -52,18 +52,11 @@ Backups::Backups(storage::Store* store, std::unique_ptr<storage::BackupDir> dir,
     : store_(store), dir_(std::move(dir)), options_(std::move(options)) {
   if (dir_ != nullptr) {
     if (auto all = dir_->List(); all.ok() && !all->empty()) latest_ = all->back().time;
-    if (options_.interval > absl::ZeroDuration())
-      schedule_ = std::thread([this] { RunSchedule(); });
+    if (options_.interval > absl::ZeroDuration()) {
+      schedule_ =
+          std::make_unique<StoppableThread>([this](StoppableThread& self) { RunSchedule(self); });
+    }
   }
-}
-
-Backups::~Backups() {
-  {
-    MutexLock lock(&mu_);
-    stopping_ = true;
-  }
-  cv_.SignalAll();
-  if (schedule_.joinable()) schedule_.join();
 }
 
 absl::Status Backups::CheckCaller(const Caller& caller) const {
@@ -131,15 +124,18 @@ std::optional<absl::Time> Backups::latest_backup_time() const {
   return latest_;
 }
 
-void Backups::RunSchedule() {
-  mu_.Lock();
-  while (!stopping_) {
-    const absl::Time due = latest_.value_or(absl::InfinitePast()) + options_.interval;
-    if (absl::Now() < due) {
-      cv_.WaitWithDeadline(&mu_, due);
-      continue;
+void Backups::RunSchedule(StoppableThread& self) {
+  while (true) {
+    absl::Time due;
+    {
+      MutexLock lock(&mu_);
+      due = latest_.value_or(absl::InfinitePast()) + options_.interval;
     }
-    mu_.Unlock();  // a backup takes a while: Create, List and the metric go on meanwhile
+    if (absl::Now() < due) {
+      if (!self.WaitUntil(due)) return;
+      continue;  // a backup taken meanwhile moves the next one
+    }
+    // A backup takes a while: Create, List and the metric go on meanwhile.
     const absl::Time started = absl::Now();
     auto taken = TakeBackup();
     if (taken.ok()) {
@@ -148,11 +144,9 @@ void Backups::RunSchedule() {
     } else {
       LogError(absl::StrCat("backups: a scheduled backup failed: ", taken.status().message(),
                             "; retrying in a minute"));
+      if (!self.WaitFor(absl::Minutes(1))) return;
     }
-    mu_.Lock();
-    if (!taken.ok() && !stopping_) cv_.WaitWithDeadline(&mu_, absl::Now() + absl::Minutes(1));
   }
-  mu_.Unlock();
 }
 
 }  // namespace psc::registry

@@ -7,13 +7,13 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "psc/registry/v1/backup.pb.h"
 #include "server/common/caller.h"
 #include "server/common/mutex.h"
+#include "server/common/stoppable_thread.h"
 #include "server/storage/backups.h"
 #include "server/storage/store.h"
 
@@ -35,7 +35,7 @@ class Backups {
   // `store` must outlive the Backups.
   static absl::StatusOr<std::unique_ptr<Backups>> Start(storage::Store* store,
                                                         const BackupOptions& options);
-  ~Backups();  // stops the schedule, waiting for a backup in progress
+  ~Backups() = default;  // stops the schedule, waiting for a backup in progress
 
   absl::StatusOr<v1::Backup> Create(const Caller& caller);
   absl::StatusOr<v1::ListBackupsResponse> List(const Caller& caller) const;
@@ -49,16 +49,14 @@ class Backups {
   Backups(storage::Store* store, std::unique_ptr<storage::BackupDir> dir, BackupOptions options);
   absl::StatusOr<v1::Backup> TakeBackup();
   absl::Status CheckCaller(const Caller& caller) const;
-  void RunSchedule();
+  void RunSchedule(StoppableThread& self);
 
   storage::Store* const store_;
   const std::unique_ptr<storage::BackupDir> dir_;  // null: not configured
   const BackupOptions options_;
   mutable Mutex mu_;
   std::optional<absl::Time> latest_ ABSL_GUARDED_BY(mu_);
-  CondVar cv_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread schedule_;
+  std::unique_ptr<StoppableThread> schedule_;  // last: it uses the members above; null: none
 };
 
 }  // namespace psc::registry

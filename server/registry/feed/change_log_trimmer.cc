@@ -18,18 +18,7 @@ constexpr uint64_t kMaxTrimPerRound = 10000;
 }  // namespace
 
 ChangeLogTrimmer::ChangeLogTrimmer(storage::Store* store, RetentionOptions options)
-    : store_(store), options_(options) {
-  thread_ = std::thread([this] { Run(); });
-}
-
-ChangeLogTrimmer::~ChangeLogTrimmer() {
-  {
-    MutexLock lock(&mu_);
-    stopping_ = true;
-    cv_.Signal();
-  }
-  thread_.join();
-}
+    : store_(store), options_(options), thread_([this](StoppableThread& self) { Run(self); }) {}
 
 absl::StatusOr<uint64_t> ChangeLogTrimmer::TrimOnce() {
   MutexLock round(&round_mu_);
@@ -40,7 +29,7 @@ absl::StatusOr<uint64_t> ChangeLogTrimmer::TrimOnce() {
     first_kept = std::max(first_kept, last - options_.max_count + 1);
   }
   // By age: the first entry young enough to keep.
-  const int64_t cutoff_micros = absl::ToUnixMicros(absl::Now() - options_.max_age);
+  const int64_t cutoff_micros = absl::ToUnixMicros(options_.clock->Now() - options_.max_age);
   storage::ReadView::ScanOptions scan;
   if (first_kept > 1) scan.resume_after = storage::ChangeLogKey(first_kept - 1);
   uint64_t scanned = 0;
@@ -93,7 +82,8 @@ absl::StatusOr<std::vector<std::string>> ChangeLogTrimmer::HistoryKeys(uint64_t 
 }
 
 absl::Status ChangeLogTrimmer::ExpireRequestIds() {
-  const int64_t expired_before = absl::ToUnixMicros(absl::Now() - options_.request_id_ttl);
+  const int64_t expired_before =
+      absl::ToUnixMicros(options_.clock->Now() - options_.request_id_ttl);
   storage::ReadView::ScanOptions scan;
   scan.prefix = RequestPrefix();
   scan.resume_after = request_cursor_;
@@ -125,14 +115,8 @@ absl::Status ChangeLogTrimmer::ExpireRequestIds() {
       .status();
 }
 
-void ChangeLogTrimmer::Run() {
-  while (true) {
-    {
-      MutexLock lock(&mu_);
-      const absl::Time next = absl::Now() + options_.interval;
-      while (!stopping_ && absl::Now() < next) cv_.WaitWithDeadline(&mu_, next);
-      if (stopping_) return;
-    }
+void ChangeLogTrimmer::Run(StoppableThread& self) {
+  while (self.WaitFor(options_.interval)) {
     absl::Status trimmed =
         CatchExceptions("change log trimming", [this] { return TrimOnce().status(); });
     if (!trimmed.ok()) LogError(absl::StrCat("change log trim failed: ", trimmed.message()));

@@ -3,11 +3,12 @@
 #include <cstdint>
 #include <functional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/time/time.h"
+#include "server/common/clock.h"
 #include "server/common/mutex.h"
+#include "server/common/stoppable_thread.h"
 #include "server/storage/store.h"
 
 namespace psc::registry {
@@ -23,6 +24,9 @@ struct RetentionOptions {
   // it is trimmed, whatever the limits above say, so a reader that falls behind a short log
   // catches up from it instead of rebuilding from scratch. None when unset.
   std::function<uint64_t()> applied_by_readers;
+  // Where the ages above are measured from (the rounds' interval is real time). Outlives the
+  // trimmer.
+  const Clock* clock = Clock::Real();
 };
 
 // Keeps the store's bookkeeping bounded, in the background: trims the change log by age and
@@ -33,14 +37,13 @@ struct RetentionOptions {
 class ChangeLogTrimmer {
  public:
   ChangeLogTrimmer(storage::Store* store, RetentionOptions options);
-  ~ChangeLogTrimmer();  // stops the thread
 
   // One round, now: trims, expires request ids; returns the oldest retained sequence. For
   // tests and the thread; one round at a time.
   absl::StatusOr<uint64_t> TrimOnce();
 
  private:
-  void Run();
+  void Run(StoppableThread& self);
   // The history keys of the changes in [first, end).
   absl::StatusOr<std::vector<std::string>> HistoryKeys(uint64_t first, uint64_t end) const;
   // Deletes up to a round's worth of expired request-id records, resuming where the last
@@ -51,10 +54,7 @@ class ChangeLogTrimmer {
   const RetentionOptions options_;
   Mutex round_mu_;                                         // one round at a time
   std::string request_cursor_ ABSL_GUARDED_BY(round_mu_);  // where request expiry resumes
-  Mutex mu_;
-  CondVar cv_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  StoppableThread thread_;                                 // last: it uses the members above
 };
 
 }  // namespace psc::registry

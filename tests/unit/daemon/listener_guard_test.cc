@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "server/daemon/accept_guard.h"
 #include "server/daemon/listener_probe.h"
+#include "tests/testing/eventually.h"
 
 namespace psc::daemon {
 namespace {
@@ -115,17 +116,22 @@ TEST(ListenerProbeTest, ADeafListenerIsReportedAndAnAcceptingOneIsNot) {
         "127.0.0.1", deaf.port,
         {.interval = absl::Milliseconds(10), .timeout = absl::Milliseconds(50), .max_failures = 3},
         [&] { ++reported; });
-    for (int i = 0; i < 300 && reported == 0; ++i) absl::SleepFor(absl::Milliseconds(10));
+    EXPECT_TRUE(testing::Eventually([&] { return reported > 0; }));
   }
   EXPECT_EQ(reported, 1);
 
   Listener alive;
   std::atomic<bool> stop{false};
+  std::atomic<int> accepted{0};
   std::thread acceptor([&] {
     while (!stop) {
       int fd = accept4(alive.fd, nullptr, nullptr, SOCK_CLOEXEC);
-      if (fd >= 0) close(fd);
-      absl::SleepFor(absl::Milliseconds(2));
+      if (fd >= 0) {
+        close(fd);
+        ++accepted;
+      } else {
+        absl::SleepFor(absl::Milliseconds(2));  // nothing to accept yet (non-blocking socket)
+      }
     }
   });
   reported = 0;
@@ -134,7 +140,9 @@ TEST(ListenerProbeTest, ADeafListenerIsReportedAndAnAcceptingOneIsNot) {
         "127.0.0.1", alive.port,
         {.interval = absl::Milliseconds(10), .timeout = absl::Milliseconds(500), .max_failures = 3},
         [&] { ++reported; });
-    absl::SleepFor(absl::Milliseconds(300));
+    // Twice as many answered probes as it takes failures to report: had it counted any of them
+    // as failed, it would have reported by now.
+    EXPECT_TRUE(testing::Eventually([&] { return accepted >= 6; }));
   }
   stop = true;
   acceptor.join();

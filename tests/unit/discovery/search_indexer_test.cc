@@ -7,6 +7,7 @@
 #include "server/registry/kinds/expert_kind.h"
 #include "server/registry/kinds/kind_table.h"
 #include "server/registry/workflows/workflows.h"
+#include "tests/testing/eventually.h"
 #include "tests/testing/memory_index.h"
 #include "tests/testing/registry_harness.h"
 
@@ -103,10 +104,8 @@ TEST_F(SearchIndexerTest, RebuildsAnIndexAheadOfTheStore) {
   StartIndexer();
   // The index claims more than the store holds, so waiting for a sequence proves nothing:
   // wait for the rebuild to land on the store's sequence.
-  for (absl::Time end = absl::Now() + absl::Seconds(10);
-       index_.last_sequence() != h_.store().last_sequence() && absl::Now() < end;) {
-    absl::SleepFor(absl::Milliseconds(5));
-  }
+  EXPECT_TRUE(
+      testing::Eventually([&] { return index_.last_sequence() == h_.store().last_sequence(); }));
   EXPECT_GE(index_.resets(), 1);
   EXPECT_FALSE(index_.Find("initiatives/ghost").has_value());
   EXPECT_EQ(index_.document_count(), 2u);

@@ -6,6 +6,7 @@
 
 #include "gtest/gtest.h"
 #include "server/registry/feed/change_feed.h"
+#include "tests/testing/eventually.h"
 #include "tests/testing/registry_harness.h"
 
 namespace psc::registry {
@@ -52,11 +53,14 @@ TEST_F(ChangeLogTrimmerTest, KeepsWhatTheSearchIndexHasNotAppliedYet) {
 
 TEST_F(ChangeLogTrimmerTest, KeepsWhatIsYoungerThanTheMaximumAge) {
   Write(5);
-  ChangeLogTrimmer keep(&h_.store(), {.max_age = absl::Hours(1), .interval = absl::Hours(1)});
-  EXPECT_EQ(*keep.TrimOnce(), 1u);
-  absl::SleepFor(absl::Milliseconds(5));
-  ChangeLogTrimmer drop(&h_.store(), {.max_age = absl::ZeroDuration(), .interval = absl::Hours(1)});
-  EXPECT_EQ(*drop.TrimOnce(), h_.store().last_sequence() + 1);
+  // Every change was committed before this clock's time: an hour keeps them all, until two
+  // hours have passed.
+  ManualClock clock;
+  ChangeLogTrimmer trimmer(
+      &h_.store(), {.max_age = absl::Hours(1), .interval = absl::Hours(1), .clock = &clock});
+  EXPECT_EQ(*trimmer.TrimOnce(), 1u);
+  clock.Advance(absl::Hours(2));
+  EXPECT_EQ(*trimmer.TrimOnce(), h_.store().last_sequence() + 1);
   EXPECT_EQ(h_.store().KeyCount(storage::Family::kChangeLog), 0u);
   // Records are untouched: retention trims the log, not the registry.
   EXPECT_TRUE(
@@ -67,19 +71,18 @@ TEST_F(ChangeLogTrimmerTest, TrimsOnItsOwnOnTheInterval) {
   Write(12);
   ChangeLogTrimmer trimmer(&h_.store(), {.max_count = 4, .interval = absl::Milliseconds(10)});
   const uint64_t want = h_.store().last_sequence() - 3;
-  for (absl::Time end = absl::Now() + absl::Seconds(5);
-       h_.store().first_retained_sequence() != want && absl::Now() < end;) {
-    absl::SleepFor(absl::Milliseconds(5));
-  }
-  EXPECT_EQ(h_.store().first_retained_sequence(), want);
+  EXPECT_TRUE(testing::Eventually([&] { return h_.store().first_retained_sequence() == want; }))
+      << h_.store().first_retained_sequence();
 }
 
 TEST_F(ChangeLogTrimmerTest, StoredKeysStayFlatOverALongRunOfWritesAndTrims) {
   // Creates with request ids, then updates, round after round, trimming as it goes: history
   // keys follow the log out, request ids expire, and key counts stop growing.
-  ChangeLogTrimmer trimmer(
-      &h_.store(),
-      {.max_count = 50, .interval = absl::Hours(1), .request_id_ttl = absl::ZeroDuration()});
+  ManualClock clock;
+  ChangeLogTrimmer trimmer(&h_.store(), {.max_count = 50,
+                                         .interval = absl::Hours(1),
+                                         .request_id_ttl = absl::ZeroDuration(),
+                                         .clock = &clock});
   std::vector<size_t> index_keys, meta_keys;
   for (int round = 0; round < 8; ++round) {
     for (int i = 0; i < 100; ++i) {
@@ -92,7 +95,7 @@ TEST_F(ChangeLogTrimmerTest, StoredKeysStayFlatOverALongRunOfWritesAndTrims) {
       ASSERT_TRUE(created.ok()) << created.status();
       ASSERT_TRUE(h_.Delete(Caller::Admin(), CollaborativeKind(), created->name()).ok());
     }
-    absl::SleepFor(absl::Milliseconds(2));
+    clock.Set(absl::Now() + absl::Milliseconds(1));  // every request id of the round expires
     ASSERT_TRUE(trimmer.TrimOnce().ok());
     index_keys.push_back(h_.store().KeyCount(storage::Family::kIndex));
     meta_keys.push_back(h_.store().KeyCount(storage::Family::kMeta));

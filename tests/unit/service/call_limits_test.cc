@@ -2,7 +2,6 @@
 
 #include "server/service/call_limits.h"
 
-#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "server/common/errors.h"
 
@@ -15,7 +14,8 @@ const Caller kLead{"lead", v1::LEAD, "collaboratives/wessex"};
 const Caller kOtherLead{"other", v1::LEAD, "collaboratives/oxford"};
 
 TEST(CallLimitsTest, WritesBeyondTheBurstAreRefusedWithWhenToRetry) {
-  CallLimits limits({.writes_per_second = 10, .write_burst = 3});
+  ManualClock clock;
+  CallLimits limits({.writes_per_second = 10, .write_burst = 3}, &clock);
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(limits.Admit(kLead, Cost::kWrite).ok()) << i;
   auto refused = limits.Admit(kLead, Cost::kWrite);
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted);
@@ -24,20 +24,26 @@ TEST(CallLimitsTest, WritesBeyondTheBurstAreRefusedWithWhenToRetry) {
   // Another identity has its own bucket; reads are never limited.
   EXPECT_TRUE(limits.Admit(kOtherLead, Cost::kWrite).ok());
   EXPECT_TRUE(limits.Admit(kLead, Cost::kRead).ok());
+  EXPECT_NE(refused.status().message().find("retry in 100ms"), std::string::npos);
   // The bucket refills at the rate: one token every 100 ms.
-  absl::SleepFor(absl::Milliseconds(120));
+  clock.Advance(absl::Milliseconds(99));
+  EXPECT_FALSE(limits.Admit(kLead, Cost::kWrite).ok());
+  clock.Advance(absl::Milliseconds(1));
   EXPECT_TRUE(limits.Admit(kLead, Cost::kWrite).ok());
   EXPECT_FALSE(limits.Admit(kLead, Cost::kWrite).ok());
 }
 
 TEST(CallLimitsTest, ABatchTakesATokenAWriteAndMayLeaveTheBucketInDebt) {
-  CallLimits limits({.writes_per_second = 10, .write_burst = 5});
+  ManualClock clock;
+  CallLimits limits({.writes_per_second = 10, .write_burst = 5}, &clock);
   // Admitted with 5 left though it writes 8: it waits no longer than a single write would...
   EXPECT_TRUE(limits.Admit(kLead, Cost::kWrite, 8).ok());
   // ... and the 3 it borrowed are paid back before the next write (4 tokens: 400 ms at 10/s).
   auto refused = limits.Admit(kLead, Cost::kWrite);
   ASSERT_EQ(ErrorReason(refused.status()), "RATE_LIMITED");
-  absl::SleepFor(absl::Milliseconds(450));
+  clock.Advance(absl::Milliseconds(390));
+  EXPECT_FALSE(limits.Admit(kLead, Cost::kWrite).ok());
+  clock.Advance(absl::Milliseconds(10));
   EXPECT_TRUE(limits.Admit(kLead, Cost::kWrite).ok());
 }
 

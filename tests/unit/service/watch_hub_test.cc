@@ -6,6 +6,7 @@
 
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/eventually.h"
 #include "tests/testing/fake_change_feed.h"
 
 namespace psc::service {
@@ -96,15 +97,7 @@ class FakeStream final : public WatchStream {
   int cancels_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
-// Waits up to 5 s for `condition`, polling: the hub's thread acts on its own schedule.
-template <typename Condition>
-bool Eventually(Condition condition) {
-  for (absl::Time end = absl::Now() + absl::Seconds(5); absl::Now() < end;) {
-    if (condition()) return true;
-    absl::SleepFor(absl::Milliseconds(5));
-  }
-  return condition();
-}
+using testing::Eventually;  // the hub's thread acts on its own schedule
 
 // Each test declares its streams before its hub: a stream must outlive the watches on it, which
 // the hub's destructor ends.
