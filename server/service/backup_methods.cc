@@ -10,31 +10,22 @@ using Reactor = grpc::ServerUnaryReactor;
 Reactor* BackupMethods::Create(Context* context, const v1::CreateBackupRequest& request,
                                v1::Backup* response) {
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kExpensive, caller);
-  return FinishOnPool(pool_, [this, caller, response, slot = caller_admitted->slot] {
-    auto backup = backups_->Create(caller);
-    if (backup.ok()) *response = *std::move(backup);
-    return backup.status();
-  });
+  return ServeOnPool(pool_, response, caller_admitted->slot,
+                     [this, caller] { return backups_->Create(caller); });
 }
 
 Reactor* BackupMethods::List(Context* context, const v1::ListBackupsRequest& request,
                              v1::ListBackupsResponse* response) {
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kExpensive, caller);
-  return FinishOnPool(pool_, [this, caller, response, slot = caller_admitted->slot] {
-    auto list = backups_->List(caller);
-    if (list.ok()) *response = *std::move(list);
-    return list.status();
-  });
+  return ServeOnPool(pool_, response, caller_admitted->slot,
+                     [this, caller] { return backups_->List(caller); });
 }
 
 Reactor* BackupMethods::Verify(Context* context, const v1::VerifyBackupRequest& request,
                                v1::Backup* response) {
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kExpensive, caller);
-  return FinishOnPool(pool_, [this, caller, &request, response, slot = caller_admitted->slot] {
-    auto backup = backups_->Verify(caller, request.name());
-    if (backup.ok()) *response = *std::move(backup);
-    return backup.status();
-  });
+  return ServeOnPool(pool_, response, caller_admitted->slot,
+                     [this, caller, &request] { return backups_->Verify(caller, request.name()); });
 }
 
 Reactor* BackupMethods::Delete(Context* context, const v1::DeleteBackupRequest& request,

@@ -12,18 +12,14 @@ absl::Time DeadlineOf(const grpc::CallbackServerContext& context) {
   return absl::FromChrono(context.deadline());
 }
 
-// Authenticates the caller, then runs `call` on the pool (a search may wait for the index) and
+// Admits the caller, then runs `call` on the pool (a search may wait for the index) and
 // finishes with its result.
 template <typename Response, typename Call>
 grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
                                 const google::protobuf::Message& request, const CallGate& gate,
                                 WorkerPool* pool, Response* response, Call call) {
   PSC_ADMIT_OR_FINISH(gate, Cost::kExpensive, caller);
-  return FinishOnPool(pool, [caller, response, call, slot = caller_admitted->slot]() {
-    absl::StatusOr<Response> result = call(caller);
-    if (result.ok()) *response = *std::move(result);
-    return result.status();
-  });
+  return ServeOnPool(pool, response, caller_admitted->slot, [caller, call] { return call(caller); });
 }
 
 }  // namespace

@@ -19,17 +19,6 @@ const Message& MessageAt(const Message& m, int number) {
   return m.GetReflection()->GetMessage(m, FieldOf(m, number));
 }
 
-// A callback that copies the written resource into `response` and finishes the call.
-// With a hook, a successful write is handed to it instead.
-registry::ResourceCallback FinishWith(UnaryReactor* reactor, Message* response, WriteHook hook) {
-  return [reactor, response, hook = std::move(hook)](absl::StatusOr<registry::ResourcePtr> result) {
-    if (!result.ok()) return reactor->Finish(ToGrpcStatus(result.status()));
-    response->CopyFrom(**result);
-    if (hook) return hook(response, reactor);
-    reactor->Finish(grpc::Status::OK);
-  };
-}
-
 }  // namespace
 
 grpc::ServerUnaryReactor* StandardMethods::Get(grpc::CallbackServerContext* context,
@@ -72,7 +61,7 @@ grpc::ServerUnaryReactor* StandardMethods::Create(grpc::CallbackServerContext* c
   registry::CreateParams params{StringAt(request, 2), StringAt(request, 3)};
   UnaryReactor* reactor = NewUnaryReactor();
   registry_->Create(caller, kind, std::move(resource), std::move(params),
-                    FinishWith(reactor, response, std::move(hook)));
+                    FinishWhenWritten(reactor, response, std::move(hook)));
   return reactor;
 }
 
@@ -87,7 +76,7 @@ grpc::ServerUnaryReactor* StandardMethods::Update(grpc::CallbackServerContext* c
   mask.CopyFrom(MessageAt(request, 2));
   UnaryReactor* reactor = NewUnaryReactor();
   registry_->Update(caller, kind, std::move(patch), std::move(mask), StringAt(request, 3),
-                    FinishWith(reactor, response, std::move(hook)));
+                    FinishWhenWritten(reactor, response, std::move(hook)));
   return reactor;
 }
 

@@ -18,13 +18,9 @@
 #include "psc/registry/v1/registry_service.pb.h"
 #include "server/registry/records/registry.h"
 #include "server/service/call_gate.h"
-#include "server/service/unary_reactor.h"
+#include "server/service/unary_call.h"
 
 namespace psc::service {
-
-// Called instead of finishing a successful Create or Update, with the written resource in
-// `response`; it must finish `reactor` (from any thread).
-using WriteHook = std::function<void(google::protobuf::Message* response, UnaryReactor* reactor)>;
 
 class StandardMethods {
  public:

@@ -1,6 +1,10 @@
 #pragma once
-// How every unary handler starts and ends: authenticate the caller or finish with the error,
-// and finish with an absl::Status.
+// How every unary handler starts and ends: admit the caller or finish with the error
+// (PSC_ADMIT_OR_FINISH), then finish with an absl::Status (FinishUnary), on the slow-call pool
+// (FinishOnPool, ServeOnPool) or when a registry write completes (FinishWhenWritten).
+
+#include <functional>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/message.h"
@@ -8,6 +12,7 @@
 #include "grpcpp/support/server_callback.h"
 #include "server/common/errors.h"
 #include "server/common/worker_pool.h"
+#include "server/registry/records/callbacks.h"
 #include "server/service/call_gate.h"
 #include "server/service/grpc_status.h"
 #include "server/service/unary_reactor.h"
@@ -53,6 +58,37 @@ grpc::ServerUnaryReactor* FinishOnPool(WorkerPool* pool, Work work) {
                                             absl::Milliseconds(200))));
   }
   return reactor;
+}
+
+// Runs `work` (returning absl::StatusOr<Response>) on `pool` as FinishOnPool does, moving its
+// value into `response`. `hold` (the caller's expensive-call slot) is kept until the call
+// finishes.
+template <typename Response, typename Work>
+grpc::ServerUnaryReactor* ServeOnPool(WorkerPool* pool, Response* response,
+                                      std::shared_ptr<void> hold, Work work) {
+  return FinishOnPool(pool, [response, work, hold = std::move(hold)]() mutable {
+    absl::StatusOr<Response> result = work();
+    if (result.ok()) *response = *std::move(result);
+    return result.status();
+  });
+}
+
+// What a write handler may do with the written resource, once it is in `response`, instead of
+// finishing at once (Create and Update of an initiative add their similar-work hint). It must
+// finish `reactor`.
+using WriteHook = std::function<void(google::protobuf::Message* response, UnaryReactor* reactor)>;
+
+// The callback of a registry write: copies the written resource into `response` and finishes
+// the call (or, after a successful write, hands both to `hook`); an error finishes the call.
+inline registry::ResourceCallback FinishWhenWritten(UnaryReactor* reactor,
+                                                    google::protobuf::Message* response,
+                                                    WriteHook hook = nullptr) {
+  return [reactor, response, hook = std::move(hook)](absl::StatusOr<registry::ResourcePtr> result) {
+    if (!result.ok()) return reactor->Finish(ToGrpcStatus(result.status()));
+    response->CopyFrom(**result);
+    if (hook) return hook(response, reactor);
+    reactor->Finish(grpc::Status::OK);
+  };
 }
 
 }  // namespace psc::service

@@ -13,15 +13,6 @@ Reactor* Finish(UnaryReactor* reactor, const absl::Status& status) {
   return reactor;
 }
 
-// A write callback that copies the written resource into `response` and finishes.
-template <typename T>
-registry::ResourceCallback Written(UnaryReactor* reactor, T* response) {
-  return [reactor, response](absl::StatusOr<registry::ResourcePtr> result) {
-    if (result.ok()) response->CopyFrom(**result);
-    reactor->Finish(ToGrpcStatus(result.status()));
-  };
-}
-
 // Copies a page of requests into a List response.
 template <typename Response, typename Add>
 Reactor* FinishPage(UnaryReactor* reactor, absl::StatusOr<registry::ListPage> page,
@@ -43,7 +34,7 @@ Reactor* WorkflowMethods::CreateJoinRequest(Context* context,
   workflows_->CreateJoinRequest(
       caller, request.parent(), request.join_request(),
       {.id = request.join_request_id(), .as_recorded = request.as_recorded()},
-      Written(reactor, response));
+      FinishWhenWritten(reactor, response));
   return reactor;
 }
 
@@ -53,7 +44,7 @@ Reactor* WorkflowMethods::DecideJoinRequest(Context* context, registry::JoinDeci
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
   UnaryReactor* reactor = NewUnaryReactor();
   workflows_->DecideJoinRequest(caller, decision, request.name(), request.reason(), request.etag(),
-                                Written(reactor, response));
+                                FinishWhenWritten(reactor, response));
   return reactor;
 }
 
@@ -75,7 +66,7 @@ Reactor* WorkflowMethods::LeaveInitiative(Context* context,
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
   UnaryReactor* reactor = NewUnaryReactor();
   workflows_->LeaveInitiative(caller, request.name(), request.collaborative(),
-                              Written(reactor, response));
+                              FinishWhenWritten(reactor, response));
   return reactor;
 }
 
@@ -85,7 +76,7 @@ Reactor* WorkflowMethods::ReviewInitiative(Context* context,
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
   UnaryReactor* reactor = NewUnaryReactor();
   workflows_->ReviewInitiative(caller, request.name(), request.outcome(), request.rationale(),
-                               Written(reactor, response));
+                               FinishWhenWritten(reactor, response));
   return reactor;
 }
 
@@ -97,7 +88,7 @@ Reactor* WorkflowMethods::CreateSharingRequest(Context* context,
   workflows_->CreateSharingRequest(
       caller, request.parent(), request.sharing_request(),
       {.id = request.sharing_request_id(), .as_recorded = request.as_recorded()},
-      Written(reactor, response));
+      FinishWhenWritten(reactor, response));
   return reactor;
 }
 
@@ -107,7 +98,7 @@ Reactor* WorkflowMethods::DecideSharingRequest(Context* context, registry::Shari
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kWrite, caller);
   UnaryReactor* reactor = NewUnaryReactor();
   workflows_->DecideSharingRequest(caller, decision, request.name(), request.reason(),
-                                   request.etag(), Written(reactor, response));
+                                   request.etag(), FinishWhenWritten(reactor, response));
   return reactor;
 }
 
@@ -118,7 +109,7 @@ Reactor* WorkflowMethods::CompleteSharingRequest(Context* context,
   UnaryReactor* reactor = NewUnaryReactor();
   workflows_->CompleteSharingRequest(caller, request.name(), request.days_delivered(),
                                      request.feedback(), request.etag(),
-                                     Written(reactor, response));
+                                     FinishWhenWritten(reactor, response));
   return reactor;
 }
 
@@ -139,10 +130,8 @@ Reactor* WorkflowMethods::GetNetworkReport(Context* context,
                                            v1::NetworkReport* response) {
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kExpensive, caller);
   // A report reads whole collections: on the pool, not a gRPC thread.
-  return FinishOnPool(pool_, [this, caller, &request, response, slot = caller_admitted->slot] {
-    auto report = registry::BuildNetworkReport(*registry_, caller, request.collaborative());
-    if (report.ok()) *response = *std::move(report);
-    return report.status();
+  return ServeOnPool(pool_, response, caller_admitted->slot, [this, caller, &request] {
+    return registry::BuildNetworkReport(*registry_, caller, request.collaborative());
   });
 }
 

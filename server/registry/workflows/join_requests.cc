@@ -9,6 +9,7 @@
 #include "server/common/status_macros.h"
 #include "server/registry/fields/names.h"
 #include "server/registry/fields/resource_fields.h"
+#include "server/registry/workflows/decision.h"
 #include "server/registry/workflows/workflow_steps.h"
 #include "server/registry/workflows/workflows.h"
 
@@ -92,50 +93,41 @@ void Workflows::CreateJoinRequest(const Caller& caller, const std::string& paren
 void Workflows::DecideJoinRequest(const Caller& caller, JoinDecision decision,
                                   const std::string& name, const std::string& reason,
                                   const std::string& etag, ResourceCallback done) {
-  if (decision == JoinDecision::kDecline && reason.empty()) {
-    return std::move(done)(FieldError("reason", "is required to decline"));
-  }
-  if (reason.size() > 4000) return std::move(done)(FieldError("reason", "at most 4000 characters"));
-  if (auto id = JoinRequestKind().IdOfName(name, "name"); !id.ok()) {
-    return std::move(done)(id.status());
-  }
-  auto result = std::make_shared<ResourcePtr>();
-  storage::Mutation mutation = [caller, decision, name, reason, etag,
-                                result](WriteTxn& txn) -> absl::Status {
-    PSC_ASSIGN_OR_RETURN(auto current, LoadNamed<v1::JoinRequest>(txn, JoinRequestKind(), name));
-    PSC_ASSIGN_OR_RETURN(auto initiative,
-                         LoadNamed<v1::Initiative>(txn, InitiativeKind(), ParentName(name)));
-    static constexpr const char* kVerbs[] = {"approved", "declined", "withdrawn"};
-    const char* verb = kVerbs[static_cast<int>(decision)];
-    if (decision == JoinDecision::kWithdraw) {
-      PSC_RETURN_IF_ERROR(
-          RequireLeadOf(caller, current->requesting_collaborative(), "withdraw its join request"));
-    } else {
-      PSC_RETURN_IF_ERROR(RequireLeadOf(caller, initiative->lead_collaborative(),
-                                        absl::StrCat("decide who joins ", initiative->name())));
-    }
-    if (current->state() != v1::JOIN_PENDING) {
-      return InvalidState(name, StateName(current->state()), verb);
-    }
-    PSC_RETURN_IF_ERROR(CheckEtag(*current, etag));
-    const absl::Time now = absl::Now();
-    auto updated = std::make_unique<v1::JoinRequest>(*current);
-    updated->set_state(decision == JoinDecision::kApprove   ? v1::JOIN_APPROVED
-                       : decision == JoinDecision::kDecline ? v1::JOIN_DECLINED
-                                                            : v1::JOIN_WITHDRAWN);
-    updated->set_decision_reason(reason);
-    updated->set_decided_by(caller.identity);
-    StampAndWrite(txn, JoinRequestKind(), current.get(), updated.get(), caller, now);
-    if (decision == JoinDecision::kApprove &&
-        !TakesPart(*initiative, current->requesting_collaborative())) {
-      v1::Initiative joined = *initiative;
-      joined.add_participant_collaboratives(current->requesting_collaborative());
-      PSC_RETURN_IF_ERROR(WriteInitiative(txn, caller, *initiative, &joined, now));
-    }
-    *result = std::move(updated);
-    return absl::OkStatus();
+  static constexpr const char* kVerbs[] = {"approved", "declined", "withdrawn"};
+  static constexpr v1::JoinRequestState kStates[] = {v1::JOIN_APPROVED, v1::JOIN_DECLINED,
+                                                     v1::JOIN_WITHDRAWN};
+  const int d = static_cast<int>(decision);
+  Decision<v1::JoinRequest, v1::Initiative> rule{
+      .kind = JoinRequestKind(),
+      .parent_kind = InitiativeKind(),
+      .reason_required = decision == JoinDecision::kDecline,
+      .check =
+          [decision, name, verb = kVerbs[d]](const Caller& caller, const v1::JoinRequest& request,
+                                             const v1::Initiative& initiative) {
+            PSC_RETURN_IF_ERROR(
+                decision == JoinDecision::kWithdraw
+                    ? RequireLeadOf(caller, request.requesting_collaborative(),
+                                    "withdraw its join request")
+                    : RequireLeadOf(caller, initiative.lead_collaborative(),
+                                    absl::StrCat("decide who joins ", initiative.name())));
+            if (request.state() != v1::JOIN_PENDING) {
+              return InvalidState(name, StateName(request.state()), verb);
+            }
+            return absl::OkStatus();
+          },
+      .decide = [state = kStates[d]](v1::JoinRequest* request) { request->set_state(state); },
   };
-  store_->Commit(std::move(mutation), Deliver(result, std::move(done)));
+  if (decision == JoinDecision::kApprove) {
+    // The requester takes part from the same commit on.
+    rule.after_write = [](WriteTxn& txn, const Caller& caller, const v1::JoinRequest& request,
+                          const v1::Initiative& initiative, absl::Time now) {
+      if (TakesPart(initiative, request.requesting_collaborative())) return absl::OkStatus();
+      v1::Initiative joined = initiative;
+      joined.add_participant_collaboratives(request.requesting_collaborative());
+      return WriteInitiative(txn, caller, initiative, &joined, now);
+    };
+  }
+  Decide(store_, caller, std::move(rule), name, reason, etag, std::move(done));
 }
 
 void Workflows::LeaveInitiative(const Caller& caller, const std::string& name,

@@ -9,6 +9,7 @@
 #include "server/common/status_macros.h"
 #include "server/common/utf8.h"
 #include "server/registry/fields/names.h"
+#include "server/registry/workflows/decision.h"
 #include "server/registry/workflows/sharing_capacity.h"
 #include "server/registry/workflows/workflow_steps.h"
 #include "server/registry/workflows/workflows.h"
@@ -148,52 +149,47 @@ void Workflows::CreateSharingRequest(const Caller& caller, const std::string& pa
 void Workflows::DecideSharingRequest(const Caller& caller, SharingDecision decision,
                                      const std::string& name, const std::string& reason,
                                      const std::string& etag, ResourceCallback done) {
-  if (decision == SharingDecision::kDecline && reason.empty()) {
-    return std::move(done)(FieldError("reason", "is required to decline"));
-  }
-  if (reason.size() > 4000) return std::move(done)(FieldError("reason", "at most 4000 characters"));
-  if (auto id = SharingRequestKind().IdOfName(name, "name"); !id.ok()) {
-    return std::move(done)(id.status());
-  }
-  auto result = std::make_shared<ResourcePtr>();
-  storage::Mutation mutation = [caller, decision, name, reason, etag,
-                                result](WriteTxn& txn) -> absl::Status {
-    PSC_ASSIGN_OR_RETURN(auto current,
-                         LoadNamed<v1::SharingRequest>(txn, SharingRequestKind(), name));
-    PSC_ASSIGN_OR_RETURN(auto expert, LoadNamed<v1::Expert>(txn, ExpertKind(), ParentName(name)));
-    static constexpr const char* kVerbs[] = {"accepted", "declined", "cancelled"};
-    const char* verb = kVerbs[static_cast<int>(decision)];
-    if (decision == SharingDecision::kCancel) {
-      PSC_RETURN_IF_ERROR(
-          RequireLeadOf(caller, current->requesting_collaborative(), "cancel its sharing request"));
-      if (current->state() != v1::SHARING_PENDING && current->state() != v1::SHARING_ACCEPTED) {
-        return InvalidState(name, StateName(current->state()), verb);
-      }
-    } else {
-      PSC_RETURN_IF_ERROR(RequireLeadOf(caller, expert->home_collaborative(),
-                                        absl::StrCat("decide on ", expert->name(), "'s time")));
-      if (current->state() != v1::SHARING_PENDING) {
-        return InvalidState(name, StateName(current->state()), verb);
-      }
-    }
-    PSC_RETURN_IF_ERROR(CheckEtag(*current, etag));
-    auto updated = std::make_unique<v1::SharingRequest>(*current);
-    updated->set_state(decision == SharingDecision::kAccept    ? v1::SHARING_ACCEPTED
-                       : decision == SharingDecision::kDecline ? v1::SHARING_DECLINED
-                                                               : v1::SHARING_CANCELLED);
-    updated->set_decision_reason(reason);
-    updated->set_decided_by(caller.identity);
-    if (decision == SharingDecision::kAccept) {
-      // Inside the commit: accepts queued before this one in the group are already visible.
-      PSC_ASSIGN_OR_RETURN(auto requests, LoadIndexed<v1::SharingRequest>(
-                                              txn, SharingRequestKind(), "expert", expert->name()));
-      PSC_RETURN_IF_ERROR(CheckCapacity(*expert, requests, *updated));
-    }
-    StampAndWrite(txn, SharingRequestKind(), current.get(), updated.get(), caller, absl::Now());
-    *result = std::move(updated);
-    return absl::OkStatus();
+  static constexpr const char* kVerbs[] = {"accepted", "declined", "cancelled"};
+  static constexpr v1::SharingRequestState kStates[] = {v1::SHARING_ACCEPTED, v1::SHARING_DECLINED,
+                                                        v1::SHARING_CANCELLED};
+  const int d = static_cast<int>(decision);
+  Decision<v1::SharingRequest, v1::Expert> rule{
+      .kind = SharingRequestKind(),
+      .parent_kind = ExpertKind(),
+      .reason_required = decision == SharingDecision::kDecline,
+      .check =
+          [decision, name, verb = kVerbs[d]](
+              const Caller& caller, const v1::SharingRequest& request, const v1::Expert& expert) {
+            if (decision == SharingDecision::kCancel) {
+              // The requester may cancel days already accepted, too.
+              PSC_RETURN_IF_ERROR(RequireLeadOf(caller, request.requesting_collaborative(),
+                                                "cancel its sharing request"));
+              if (request.state() != v1::SHARING_PENDING &&
+                  request.state() != v1::SHARING_ACCEPTED) {
+                return InvalidState(name, StateName(request.state()), verb);
+              }
+              return absl::OkStatus();
+            }
+            PSC_RETURN_IF_ERROR(
+                RequireLeadOf(caller, expert.home_collaborative(),
+                              absl::StrCat("decide on ", expert.name(), "'s time")));
+            if (request.state() != v1::SHARING_PENDING) {
+              return InvalidState(name, StateName(request.state()), verb);
+            }
+            return absl::OkStatus();
+          },
+      .decide = [state = kStates[d]](v1::SharingRequest* request) { request->set_state(state); },
   };
-  store_->Commit(std::move(mutation), Deliver(result, std::move(done)));
+  if (decision == SharingDecision::kAccept) {
+    // Inside the commit: accepts queued before this one in the group are already visible.
+    rule.before_write = [](WriteTxn& txn, const v1::SharingRequest& accepted,
+                           const v1::Expert& expert) {
+      PSC_ASSIGN_OR_RETURN(auto requests, LoadIndexed<v1::SharingRequest>(txn, SharingRequestKind(),
+                                                                          "expert", expert.name()));
+      return CheckCapacity(expert, requests, accepted);
+    };
+  }
+  Decide(store_, caller, std::move(rule), name, reason, etag, std::move(done));
 }
 
 void Workflows::CompleteSharingRequest(const Caller& caller, const std::string& name,
