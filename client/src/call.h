@@ -90,21 +90,4 @@ class Call {
   std::unique_ptr<grpc::health::v1::Health::Stub> health_stub_;
 };
 
-// Walks every page of a List method, collecting the items `items_of(page)` yields.
-template <typename Item, typename Request, typename Response, typename ItemsOf>
-absl::StatusOr<std::vector<Item>> ListAll(Call& call,
-                                          grpc::Status (Stub::*method)(grpc::ClientContext*,
-                                                                       const Request&, Response*),
-                                          Request request, ItemsOf items_of) {
-  std::vector<Item> all;
-  request.set_page_size(1000);
-  while (true) {
-    absl::StatusOr<Response> page = call.Unary(method, request, Retry::kYes);
-    if (!page.ok()) return page.status();
-    for (Item& item : *items_of(*page)) all.push_back(std::move(item));
-    if (page->next_page_token().empty()) return all;
-    request.set_page_token(page->next_page_token());
-  }
-}
-
 }  // namespace psc::client

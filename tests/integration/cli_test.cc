@@ -10,6 +10,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "psc/registry/v1/record.pb.h"
+#include "server/registry/kinds/kind_table.h"
 #include "tests/integration/cli_fixture.h"
 
 namespace psc::testing {
@@ -312,6 +313,18 @@ this is not json
   EXPECT_TRUE(client_->ListAllExperts()->empty());
 
   EXPECT_EQ(Psc({"import", data_dir_.Sub("missing.jsonl")}).exit_code, 2);
+}
+
+// docs/architecture.md, "Adding a kind": a kind in the server's table that the CLI does not
+// know (its entry in tools/cli/cli_kind.cc forgotten) fails here, by name.
+TEST_F(CliTest, EveryKindOfTheTableHasItsCommands) {
+  for (const registry::ResourceKind* kind : registry::AllKinds()) {
+    const std::string collection(kind->collection());
+    ProcessResult help = Psc({collection, "--help"});
+    EXPECT_EQ(help.exit_code, 0) << collection << " has no psc commands: " << help.err;
+    ProcessResult list = Psc({collection, "list"});
+    EXPECT_EQ(list.exit_code, 0) << collection << ": " << list.err;
+  }
 }
 
 // Export, import into an empty server, export again: identical apart from server-owned fields.

@@ -134,6 +134,52 @@ TEST_F(CrudTest, Resources) {
   EXPECT_TRUE(client_->ListAllResources()->empty());
 }
 
+// The client's generic methods, which serve every kind through the API's descriptors (the
+// named ones above are these): the whole life of a record of one kind, each kind's List by its
+// request type, and a message that is no kind refused without a call.
+TEST_F(CrudTest, TheGenericMethodsServeAnyKind) {
+  AddCollaborative("wessex");
+  auto created = client_->Create(MakeResource("collaboratives/wessex"), {.id = "toolkit"});
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->name(), "resources/toolkit");
+  auto got = client_->Get<v1::Resource>("resources/toolkit");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_TRUE(MessageDifferencer::Equals(*got, *created));
+  EXPECT_EQ(client_->Get<v1::Expert>("resources/toolkit").status().code(),
+            absl::StatusCode::kInvalidArgument);  // the name is not an expert's
+  v1::Resource patch;
+  patch.set_name(created->name());
+  patch.set_description("Updated through Update<T>");
+  auto updated = client_->Update(patch, Mask({"description"}), created->etag());
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->description(), "Updated through Update<T>");
+  EXPECT_EQ(client_->Update(patch, Mask({"description"}), created->etag()).status().code(),
+            absl::StatusCode::kAborted);  // the etag moved on
+
+  auto all = client_->ListAll<v1::Resource>("provider = \"collaboratives/wessex\"");
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].description(), "Updated through Update<T>");
+  v1::ListCollaborativesRequest request;
+  request.set_page_size(1);
+  auto page = client_->ListPage<v1::ListCollaborativesResponse>(request);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->collaboratives_size(), 1);
+  EXPECT_GT(page->sequence(), 0u);
+
+  ASSERT_TRUE(client_->Delete<v1::Resource>("resources/toolkit").ok());
+  EXPECT_EQ(client_->Get<v1::Resource>("resources/toolkit").status().code(),
+            absl::StatusCode::kNotFound);
+  // Not a kind: refused by the client, naming the type.
+  auto principal = client_->Get<v1::Principal>("people/nobody");
+  EXPECT_EQ(principal.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(principal.status().message().find("psc.registry.v1.Principal"), std::string::npos)
+      << principal.status();
+  v1::GetCallerRequest not_a_list;
+  EXPECT_EQ(client_->ListPage<v1::Principal>(not_a_list).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(CrudTest, ServerOwnedFieldsAreIgnoredOnCreateAndRefusedInMasks) {
   std::string home = AddCollaborative("wessex");
   v1::Expert input = MakeExpert(home);

@@ -75,131 +75,103 @@ class RegistryClient {
   // for the other calls (UNAVAILABLE when it cannot be reached). Retried like a read.
   absl::StatusOr<bool> IsServing(const std::string& service = "");
 
-  // ---- Collaboratives (collaboratives/{id}) ----
+  // ---- The standard methods of every kind ----
+  //
+  // T is the kind's message: v1::Collaborative (collaboratives/{id}), v1::Initiative
+  // (initiatives/{id}), v1::CaseStudy (caseStudies/{id}), v1::Expert (experts/{id}) or
+  // v1::Resource (resources/{id}), and any kind the API adds later: the methods are found
+  // through the API's descriptors. Another message type gets INVALID_ARGUMENT. The named
+  // methods further down (GetCollaborative, ...) are these under each kind's name.
 
-  // The collaborative `name`. NOT_FOUND when there is none; INVALID_ARGUMENT when `name` is
-  // not `collaboratives/{id}`.
-  absl::StatusOr<v1::Collaborative> GetCollaborative(const std::string& name);
-  // One page of collaboratives; see registry_service.proto for filter and order_by.
+  // The record `name`. NOT_FOUND when there is none; INVALID_ARGUMENT when `name` is not in
+  // T's collection. Retried like every read.
+  template <typename T>
+  absl::StatusOr<T> Get(const std::string& name) {
+    T out;
+    if (absl::Status s = GetAny(name, &out); !s.ok()) return s;
+    return out;
+  }
+  // Every record of T matching `filter` (registry_service.proto has the filter language and
+  // order_by), walking all pages (page size 1000). Pages are separate reads: changes made
+  // meanwhile may or may not show.
+  template <typename T>
+  absl::StatusOr<std::vector<T>> ListAll(const std::string& filter = "",
+                                         const std::string& order_by = "") {
+    std::vector<T> all;
+    absl::Status s = ListAllAny(
+        T::descriptor(), filter, order_by,
+        [&](google::protobuf::Message& m) { all.push_back(std::move(static_cast<T&>(m))); });
+    if (!s.ok()) return s;
+    return all;
+  }
+  // Creates `record` and returns it with its name, times and etag set. ALREADY_EXISTS when
+  // `options.id` is taken; FAILED_PRECONDITION when a reference does not resolve;
+  // INVALID_ARGUMENT (VALIDATION_FAILED, with field violations) for a broken rule. Retried only
+  // with a request_id.
+  template <typename T>
+  absl::StatusOr<T> Create(const T& record, const CreateOptions& options = {}) {
+    T out;
+    if (absl::Status s = CreateAny(record, options, &out); !s.ok()) return s;
+    return out;
+  }
+  // Replaces the fields of `record.name()` listed in `update_mask` (empty: every field set in
+  // `record`; "*": all writable fields). With a non-empty `etag`, ABORTED unless it is
+  // current. Never retried.
+  template <typename T>
+  absl::StatusOr<T> Update(const T& record, const google::protobuf::FieldMask& update_mask = {},
+                           const std::string& etag = "") {
+    T out;
+    if (absl::Status s = UpdateAny(record, update_mask, etag, &out); !s.ok()) return s;
+    return out;
+  }
+  // Deletes `name`. FAILED_PRECONDITION while other records refer to it; with a non-empty
+  // `etag`, ABORTED unless it is current. Never retried.
+  template <typename T>
+  absl::Status Delete(const std::string& name, const std::string& etag = "") {
+    return DeleteAny(T::descriptor(), name, etag);
+  }
+  // One page of a List method, by its request type (v1::ListInitiativesRequest, ...):
   // `response.sequence` is the change-log sequence the page reflects.
-  absl::StatusOr<v1::ListCollaborativesResponse> ListCollaboratives(
-      const v1::ListCollaborativesRequest& request);
-  // Every collaborative matching `filter`, walking all pages (page size 1000). Pages are
-  // separate reads: changes made meanwhile may or may not show.
-  absl::StatusOr<std::vector<v1::Collaborative>> ListAllCollaboratives(
-      const std::string& filter = "", const std::string& order_by = "");
-  // Creates `collaborative` and returns it with its name, times and etag set.
-  absl::StatusOr<v1::Collaborative> CreateCollaborative(const v1::Collaborative& collaborative,
-                                                        const CreateOptions& options = {});
-  // Replaces the fields of `collaborative.name()` listed in `update_mask` (empty: every field set
-  // in `collaborative`; "*": all writable fields). With a non-empty `etag`, ABORTED unless it is
-  // current.
-  absl::StatusOr<v1::Collaborative> UpdateCollaborative(
-      const v1::Collaborative& collaborative, const google::protobuf::FieldMask& update_mask = {},
-      const std::string& etag = "");
-  // Deletes `name`. FAILED_PRECONDITION while other resources refer to it; with a non-empty
-  // `etag`, ABORTED unless it is current.
-  absl::Status DeleteCollaborative(const std::string& name, const std::string& etag = "");
+  template <typename Response, typename Request>
+  absl::StatusOr<Response> ListPage(const Request& request) {
+    Response out;
+    if (absl::Status s = ListPageAny(request, &out); !s.ok()) return s;
+    return out;
+  }
 
-  // ---- Initiatives (initiatives/{id}) ----
+  // ---- The same under each kind's name ----
 
-  // The initiative `name`. NOT_FOUND when there is none; INVALID_ARGUMENT when `name` is
-  // not `initiatives/{id}`.
-  absl::StatusOr<v1::Initiative> GetInitiative(const std::string& name);
-  // One page of initiatives; see registry_service.proto for filter and order_by.
-  // `response.sequence` is the change-log sequence the page reflects.
-  absl::StatusOr<v1::ListInitiativesResponse> ListInitiatives(
-      const v1::ListInitiativesRequest& request);
-  // Every initiative matching `filter`, walking all pages (page size 1000). Pages are
-  // separate reads: changes made meanwhile may or may not show.
-  absl::StatusOr<std::vector<v1::Initiative>> ListAllInitiatives(const std::string& filter = "",
-                                                                 const std::string& order_by = "");
-  // Creates `initiative` and returns it with its name, times and etag set.
-  absl::StatusOr<v1::Initiative> CreateInitiative(const v1::Initiative& initiative,
-                                                  const CreateOptions& options = {});
-  // Replaces the fields of `initiative.name()` listed in `update_mask` (empty: every field set in
-  // `initiative`; "*": all writable fields). With a non-empty `etag`, ABORTED unless it is current.
-  absl::StatusOr<v1::Initiative> UpdateInitiative(
-      const v1::Initiative& initiative, const google::protobuf::FieldMask& update_mask = {},
-      const std::string& etag = "");
-  // The same with every option of the request (skip_similar_initiatives).
+#define PSC_CLIENT_KIND_METHODS(Kind, Plural)                                                 \
+  absl::StatusOr<v1::Kind> Get##Kind(const std::string& name) { return Get<v1::Kind>(name); } \
+  absl::StatusOr<v1::List##Plural##Response> List##Plural(                                    \
+      const v1::List##Plural##Request& request) {                                             \
+    return ListPage<v1::List##Plural##Response>(request);                                     \
+  }                                                                                           \
+  absl::StatusOr<std::vector<v1::Kind>> ListAll##Plural(const std::string& filter = "",       \
+                                                        const std::string& order_by = "") {   \
+    return ListAll<v1::Kind>(filter, order_by);                                               \
+  }                                                                                           \
+  absl::StatusOr<v1::Kind> Create##Kind(const v1::Kind& record,                               \
+                                        const CreateOptions& options = {}) {                  \
+    return Create(record, options);                                                           \
+  }                                                                                           \
+  absl::StatusOr<v1::Kind> Update##Kind(const v1::Kind& record,                               \
+                                        const google::protobuf::FieldMask& update_mask = {},  \
+                                        const std::string& etag = "") {                       \
+    return Update(record, update_mask, etag);                                                 \
+  }                                                                                           \
+  absl::Status Delete##Kind(const std::string& name, const std::string& etag = "") {          \
+    return Delete<v1::Kind>(name, etag);                                                      \
+  }
+  PSC_CLIENT_KIND_METHODS(Collaborative, Collaboratives)
+  PSC_CLIENT_KIND_METHODS(Initiative, Initiatives)
+  PSC_CLIENT_KIND_METHODS(CaseStudy, CaseStudies)
+  PSC_CLIENT_KIND_METHODS(Expert, Experts)
+  PSC_CLIENT_KIND_METHODS(Resource, Resources)
+#undef PSC_CLIENT_KIND_METHODS
+
+  // UpdateInitiative with every option of the request (skip_similar_initiatives).
   absl::StatusOr<v1::Initiative> UpdateInitiative(const v1::UpdateInitiativeRequest& request);
-  // Deletes `name`. FAILED_PRECONDITION while other resources refer to it; with a non-empty
-  // `etag`, ABORTED unless it is current.
-  absl::Status DeleteInitiative(const std::string& name, const std::string& etag = "");
-
-  // ---- CaseStudies (caseStudies/{id}) ----
-
-  // The case study `name`. NOT_FOUND when there is none; INVALID_ARGUMENT when `name` is
-  // not `caseStudies/{id}`.
-  absl::StatusOr<v1::CaseStudy> GetCaseStudy(const std::string& name);
-  // One page of case studies; see registry_service.proto for filter and order_by.
-  // `response.sequence` is the change-log sequence the page reflects.
-  absl::StatusOr<v1::ListCaseStudiesResponse> ListCaseStudies(
-      const v1::ListCaseStudiesRequest& request);
-  // Every case study matching `filter`, walking all pages (page size 1000). Pages are
-  // separate reads: changes made meanwhile may or may not show.
-  absl::StatusOr<std::vector<v1::CaseStudy>> ListAllCaseStudies(const std::string& filter = "",
-                                                                const std::string& order_by = "");
-  // Creates `case_study` and returns it with its name, times and etag set.
-  absl::StatusOr<v1::CaseStudy> CreateCaseStudy(const v1::CaseStudy& case_study,
-                                                const CreateOptions& options = {});
-  // Replaces the fields of `case_study.name()` listed in `update_mask` (empty: every field set in
-  // `case_study`; "*": all writable fields). With a non-empty `etag`, ABORTED unless it is current.
-  absl::StatusOr<v1::CaseStudy> UpdateCaseStudy(const v1::CaseStudy& case_study,
-                                                const google::protobuf::FieldMask& update_mask = {},
-                                                const std::string& etag = "");
-  // Deletes `name`. FAILED_PRECONDITION while other resources refer to it; with a non-empty
-  // `etag`, ABORTED unless it is current.
-  absl::Status DeleteCaseStudy(const std::string& name, const std::string& etag = "");
-
-  // ---- Experts (experts/{id}) ----
-
-  // The expert `name`. NOT_FOUND when there is none; INVALID_ARGUMENT when `name` is
-  // not `experts/{id}`.
-  absl::StatusOr<v1::Expert> GetExpert(const std::string& name);
-  // One page of experts; see registry_service.proto for filter and order_by.
-  // `response.sequence` is the change-log sequence the page reflects.
-  absl::StatusOr<v1::ListExpertsResponse> ListExperts(const v1::ListExpertsRequest& request);
-  // Every expert matching `filter`, walking all pages (page size 1000). Pages are
-  // separate reads: changes made meanwhile may or may not show.
-  absl::StatusOr<std::vector<v1::Expert>> ListAllExperts(const std::string& filter = "",
-                                                         const std::string& order_by = "");
-  // Creates `expert` and returns it with its name, times and etag set.
-  absl::StatusOr<v1::Expert> CreateExpert(const v1::Expert& expert,
-                                          const CreateOptions& options = {});
-  // Replaces the fields of `expert.name()` listed in `update_mask` (empty: every field set in
-  // `expert`; "*": all writable fields). With a non-empty `etag`, ABORTED unless it is current.
-  absl::StatusOr<v1::Expert> UpdateExpert(const v1::Expert& expert,
-                                          const google::protobuf::FieldMask& update_mask = {},
-                                          const std::string& etag = "");
-  // Deletes `name`. FAILED_PRECONDITION while other resources refer to it; with a non-empty
-  // `etag`, ABORTED unless it is current.
-  absl::Status DeleteExpert(const std::string& name, const std::string& etag = "");
-
-  // ---- Resources (resources/{id}) ----
-
-  // The resource `name`. NOT_FOUND when there is none; INVALID_ARGUMENT when `name` is
-  // not `resources/{id}`.
-  absl::StatusOr<v1::Resource> GetResource(const std::string& name);
-  // One page of resources; see registry_service.proto for filter and order_by.
-  // `response.sequence` is the change-log sequence the page reflects.
-  absl::StatusOr<v1::ListResourcesResponse> ListResources(const v1::ListResourcesRequest& request);
-  // Every resource matching `filter`, walking all pages (page size 1000). Pages are
-  // separate reads: changes made meanwhile may or may not show.
-  absl::StatusOr<std::vector<v1::Resource>> ListAllResources(const std::string& filter = "",
-                                                             const std::string& order_by = "");
-  // Creates `resource` and returns it with its name, times and etag set.
-  absl::StatusOr<v1::Resource> CreateResource(const v1::Resource& resource,
-                                              const CreateOptions& options = {});
-  // Replaces the fields of `resource.name()` listed in `update_mask` (empty: every field set in
-  // `resource`; "*": all writable fields). With a non-empty `etag`, ABORTED unless it is current.
-  absl::StatusOr<v1::Resource> UpdateResource(const v1::Resource& resource,
-                                              const google::protobuf::FieldMask& update_mask = {},
-                                              const std::string& etag = "");
-  // Deletes `name`. FAILED_PRECONDITION while other resources refer to it; with a non-empty
-  // `etag`, ABORTED unless it is current.
-  absl::Status DeleteResource(const std::string& name, const std::string& etag = "");
 
   // ---- Bulk loads ----
 
@@ -382,6 +354,21 @@ class RegistryClient {
 
  private:
   RegistryClient(ClientOptions options, std::unique_ptr<Call> call);
+
+  // The standard methods on any message; standard_methods.cc.
+  absl::Status GetAny(const std::string& name, google::protobuf::Message* out);
+  absl::Status CreateAny(const google::protobuf::Message& record, const CreateOptions& options,
+                         google::protobuf::Message* out);
+  absl::Status UpdateAny(const google::protobuf::Message& record,
+                         const google::protobuf::FieldMask& update_mask, const std::string& etag,
+                         google::protobuf::Message* out);
+  absl::Status DeleteAny(const google::protobuf::Descriptor* type, const std::string& name,
+                         const std::string& etag);
+  absl::Status ListPageAny(const google::protobuf::Message& request,
+                           google::protobuf::Message* response);
+  absl::Status ListAllAny(const google::protobuf::Descriptor* type, const std::string& filter,
+                          const std::string& order_by,
+                          const std::function<void(google::protobuf::Message&)>& take);
 
   ClientOptions options_;
   std::unique_ptr<Call> call_;

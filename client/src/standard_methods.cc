@@ -1,0 +1,168 @@
+// The standard methods of every kind, found through the API's descriptors: a kind's Get,
+// Create, Update and Delete are "{Verb}{Message}" (GetCaseStudy), its List the List method
+// whose response's first field repeats the message; their requests share one layout by field
+// number (registry_service.proto, which pscd checks at start-up: method_layout.cc).
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "client/src/call.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/empty.pb.h"
+#include "psc/client/registry_client.h"
+
+namespace psc::client {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::Message;
+using google::protobuf::MethodDescriptor;
+
+const google::protobuf::ServiceDescriptor& Service() {
+  // Linked in with the generated code, so always in the generated pool.
+  static const auto* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          v1::Registry::service_full_name());
+  return *service;
+}
+
+// The standard method `verb` of the kind whose message is `type`, or nullptr.
+const MethodDescriptor* StandardMethod(absl::string_view verb, const Descriptor* type) {
+  if (verb != "List") return Service().FindMethodByName(absl::StrCat(verb, type->name()));
+  for (int i = 0; i < Service().method_count(); ++i) {
+    const MethodDescriptor* m = Service().method(i);
+    const auto* items = m->output_type()->FindFieldByNumber(1);
+    if (absl::StartsWith(m->name(), "List") && items != nullptr && items->is_repeated() &&
+        items->message_type() == type) {
+      return m;
+    }
+  }
+  return nullptr;
+}
+
+// The unary method taking requests of `type`, or nullptr.
+const MethodDescriptor* MethodTaking(const Descriptor* type) {
+  for (int i = 0; i < Service().method_count(); ++i) {
+    const MethodDescriptor* m = Service().method(i);
+    if (m->input_type() == type && !m->client_streaming() && !m->server_streaming()) return m;
+  }
+  return nullptr;
+}
+
+std::string PathOf(const MethodDescriptor& method) {
+  return absl::StrCat("/", Service().full_name(), "/", method.name());
+}
+
+// An empty request of `method`, to fill by field number.
+std::unique_ptr<Message> NewRequest(const MethodDescriptor& method) {
+  return std::unique_ptr<Message>(google::protobuf::MessageFactory::generated_factory()
+                                      ->GetPrototype(method.input_type())
+                                      ->New());
+}
+
+void SetString(Message* m, int number, const std::string& value) {
+  m->GetReflection()->SetString(m, m->GetDescriptor()->FindFieldByNumber(number), value);
+}
+Message* MutableMessage(Message* m, int number) {
+  return m->GetReflection()->MutableMessage(m, m->GetDescriptor()->FindFieldByNumber(number));
+}
+
+absl::Status NoMethod(absl::string_view verb, const Descriptor* type) {
+  return absl::InvalidArgumentError(absl::StrCat(type->full_name(), " has no ", verb,
+                                                 " method: it is not a kind of the registry"));
+}
+
+}  // namespace
+
+absl::Status RegistryClient::GetAny(const std::string& name, Message* out) {
+  const MethodDescriptor* method = StandardMethod("Get", out->GetDescriptor());
+  if (method == nullptr) return NoMethod("Get", out->GetDescriptor());
+  auto request = NewRequest(*method);
+  SetString(request.get(), 1, name);  // Get: name = 1
+  return call_->UnaryMessage(PathOf(*method), *request, out, Retry::kYes);
+}
+
+absl::Status RegistryClient::CreateAny(const Message& resource, const CreateOptions& options,
+                                       Message* out) {
+  const MethodDescriptor* method = StandardMethod("Create", resource.GetDescriptor());
+  if (method == nullptr) return NoMethod("Create", resource.GetDescriptor());
+  auto request = NewRequest(*method);
+  MutableMessage(request.get(), 1)->CopyFrom(resource);  // Create: resource = 1, resource_id = 2,
+  SetString(request.get(), 2, options.id);               // request_id = 3
+  SetString(request.get(), 3, options.request_id);
+  if (options.skip_similar_initiatives) {
+    const auto* skip = request->GetDescriptor()->FindFieldByName("skip_similar_initiatives");
+    if (skip != nullptr) request->GetReflection()->SetBool(request.get(), skip, true);
+  }
+  return call_->UnaryMessage(PathOf(*method), *request, out,
+                             options.request_id.empty() ? Retry::kNo : Retry::kYes);
+}
+
+absl::Status RegistryClient::UpdateAny(const Message& resource,
+                                       const google::protobuf::FieldMask& update_mask,
+                                       const std::string& etag, Message* out) {
+  const MethodDescriptor* method = StandardMethod("Update", resource.GetDescriptor());
+  if (method == nullptr) return NoMethod("Update", resource.GetDescriptor());
+  auto request = NewRequest(*method);
+  MutableMessage(request.get(), 1)->CopyFrom(resource);     // Update: resource = 1,
+  MutableMessage(request.get(), 2)->CopyFrom(update_mask);  // update_mask = 2, etag = 3
+  SetString(request.get(), 3, etag);
+  return call_->UnaryMessage(PathOf(*method), *request, out, Retry::kNo);
+}
+
+absl::Status RegistryClient::DeleteAny(const Descriptor* type, const std::string& name,
+                                       const std::string& etag) {
+  const MethodDescriptor* method = StandardMethod("Delete", type);
+  if (method == nullptr) return NoMethod("Delete", type);
+  auto request = NewRequest(*method);
+  SetString(request.get(), 1, name);  // Delete: name = 1, etag = 2
+  SetString(request.get(), 2, etag);
+  google::protobuf::Empty empty;
+  return call_->UnaryMessage(PathOf(*method), *request, &empty, Retry::kNo);
+}
+
+absl::Status RegistryClient::ListPageAny(const Message& request, Message* response) {
+  const MethodDescriptor* method = MethodTaking(request.GetDescriptor());
+  if (method == nullptr || !absl::StartsWith(method->name(), "List") ||
+      method->output_type() != response->GetDescriptor()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(request.GetDescriptor()->full_name(), " is not the request of a List method"));
+  }
+  return call_->UnaryMessage(PathOf(*method), request, response, Retry::kYes);
+}
+
+absl::Status RegistryClient::ListAllAny(const Descriptor* type, const std::string& filter,
+                                        const std::string& order_by,
+                                        const std::function<void(Message&)>& take) {
+  const MethodDescriptor* method = StandardMethod("List", type);
+  if (method == nullptr) return NoMethod("List", type);
+  // List: page_size = 1, page_token = 2, filter = 3, order_by = 4; the response: items = 1,
+  // next_page_token = 2.
+  auto request = NewRequest(*method);
+  request->GetReflection()->SetInt32(request.get(), request->GetDescriptor()->FindFieldByNumber(1),
+                                     1000);
+  SetString(request.get(), 3, filter);
+  SetString(request.get(), 4, order_by);
+  std::unique_ptr<Message> page(google::protobuf::MessageFactory::generated_factory()
+                                    ->GetPrototype(method->output_type())
+                                    ->New());
+  const auto* items = method->output_type()->FindFieldByNumber(1);
+  const auto* next = method->output_type()->FindFieldByNumber(2);
+  while (true) {
+    absl::Status s = call_->UnaryMessage(PathOf(*method), *request, page.get(), Retry::kYes);
+    if (!s.ok()) return s;
+    const auto* reflection = page->GetReflection();
+    for (int i = 0; i < reflection->FieldSize(*page, items); ++i) {
+      take(*reflection->MutableRepeatedMessage(page.get(), items, i));
+    }
+    const std::string token = reflection->GetString(*page, next);
+    if (token.empty()) return absl::OkStatus();
+    SetString(request.get(), 2, token);
+  }
+}
+
+absl::StatusOr<v1::Initiative> RegistryClient::UpdateInitiative(
+    const v1::UpdateInitiativeRequest& request) {
+  return call_->Unary(&Stub::UpdateInitiative, request, Retry::kNo);
+}
+
+}  // namespace psc::client
