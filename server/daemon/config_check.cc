@@ -96,9 +96,9 @@ class Report {
 
 }  // namespace
 
-bool CheckConfig(const service::ServerOptions& options, std::ostream& out) {
+bool CheckConfig(const ServerOptions& options, std::ostream& out) {
   Report report(out);
-  const auto authenticator = service::MakeAuthenticator(options);
+  const auto authenticator = MakeAuthenticator(options);
   report.Add(options.security.insecure ? "--insecure" : "--principals", authenticator.status(),
              options.security.insecure ? "plaintext, loopback only, every caller an admin"
                                        : options.principals_file + " parses");

@@ -14,6 +14,6 @@ namespace psc::daemon {
 // dir (a writable directory, or one pscd could create) and that each listen address can be
 // bound now. Writes one line per check to `out` ("ok" or "FAIL", and what was found) and
 // returns whether every check passed. Thread-compatible; binds and closes sockets only.
-bool CheckConfig(const service::ServerOptions& options, std::ostream& out);
+bool CheckConfig(const ServerOptions& options, std::ostream& out);
 
 }  // namespace psc::daemon

@@ -147,10 +147,11 @@ void DaemonFlags::Register(CLI::App& app) {
                  "free space than this; they resume by themselves once it has more")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1e7));
-  app.add_option("--cache-mb", cache_mb_,
-                 "RocksDB's memory: one block cache for records, indexes and the change log, "
-                 "with index and filter blocks and the memtables (up to a quarter) charged to "
-                 "it. pscd's resident memory is about this plus 100 MB (docs/operations.md: Memory)")
+  app.add_option(
+         "--cache-mb", cache_mb_,
+         "RocksDB's memory: one block cache for records, indexes and the change log, "
+         "with index and filter blocks and the memtables (up to a quarter) charged to "
+         "it. pscd's resident memory is about this plus 100 MB (docs/operations.md: Memory)")
       ->capture_default_str()
       ->check(CLI::Range(8, 1 << 20));
   app.add_option("--backup-dir", options_.backup.dir,
@@ -179,8 +180,8 @@ void DaemonFlags::Register(CLI::App& app) {
       "flushed.");
 }
 
-service::ServerOptions DaemonFlags::server_options() const {
-  service::ServerOptions options = options_;
+ServerOptions DaemonFlags::server_options() const {
+  ServerOptions options = options_;
   options.sync = !no_fsync_;
   options.retention.max_age = absl::Seconds(retention_days_ * 86400);
   options.retention.interval = absl::Seconds(trim_seconds_);

@@ -18,7 +18,7 @@ class DaemonFlags {
   void Register(CLI::App& app);
 
   // The server's options from the parsed flags.
-  service::ServerOptions server_options() const;
+  ServerOptions server_options() const;
 
   int max_connections() const { return max_connections_; }
   double listener_probe_seconds() const { return listener_probe_seconds_; }
@@ -29,7 +29,7 @@ class DaemonFlags {
   bool print_config() const { return print_config_; }
 
  private:
-  service::ServerOptions options_;
+  ServerOptions options_;
   bool no_fsync_ = false;
   bool no_reflection_ = false;
   double retention_days_ = 30;

@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
     umask(077);  // the restored files hold personal data, as the data dir's do
     return psc::daemon::RunRestore(restore_flags, std::cout, std::cerr);
   }
-  const psc::service::ServerOptions options = flags.server_options();
+  const psc::daemon::ServerOptions options = flags.server_options();
   psc::SetLogFormat(flags.log_format());
   if (flags.print_config()) {
     std::cout << app.config_to_str(/*default_also=*/true, /*write_description=*/true);
@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
   psc::daemon::InstallAcceptGuard(connection_cap, open_files);
   psc::LogInfo(absl::StrCat("pscd: ", limit_note, "; at most ", connection_cap,
                             " client connections at once"));
-  auto server = psc::service::Server::Start(options);
+  auto server = psc::daemon::Server::Start(options);
   if (!server.ok()) {
     psc::LogError(absl::StrCat("pscd: ", server.status().message()));
     // A setting that can never work (missing TLS files, --insecure off loopback) is a usage

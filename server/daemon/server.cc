@@ -23,7 +23,7 @@
 #include "server/service/method_layout.h"
 #include "server/service/unary_call.h"
 
-namespace psc::service {
+namespace psc::daemon {
 
 absl::StatusOr<std::unique_ptr<auth::Authenticator>> MakeAuthenticator(
     const ServerOptions& options) {
@@ -40,19 +40,19 @@ absl::StatusOr<std::unique_ptr<auth::Authenticator>> MakeAuthenticator(
     return absl::InvalidArgumentError(
         "--principals is required with mTLS (or use --insecure on a loopback address)");
   }
-  PSC_RETURN_IF_ERROR(CheckPrivateFile(options.principals_file, "--principals"));
-  PSC_RETURN_IF_ERROR(CheckPrivateFile(options.security.key_file, "--tls-key"));
+  PSC_RETURN_IF_ERROR(service::CheckPrivateFile(options.principals_file, "--principals"));
+  PSC_RETURN_IF_ERROR(service::CheckPrivateFile(options.security.key_file, "--tls-key"));
   return auth::Authenticator::ForMutualTls(options.principals_file);
 }
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   // What the compiler cannot check about the kinds, checked before anything opens.
   PSC_RETURN_IF_ERROR(registry::CheckKindTable());
-  PSC_RETURN_IF_ERROR(CheckStandardMethodLayouts());
+  PSC_RETURN_IF_ERROR(service::CheckStandardMethodLayouts());
   std::unique_ptr<Server> server(new Server);
   PSC_ASSIGN_OR_RETURN(server->authenticator_, MakeAuthenticator(options));
   server->metrics_ = std::make_unique<daemon::Metrics>();
-  PSC_ASSIGN_OR_RETURN(auto credentials, MakeServerCredentials(options.security));
+  PSC_ASSIGN_OR_RETURN(auto credentials, service::MakeServerCredentials(options.security));
   storage::StoreOptions store_options;
   store_options.path = options.data_dir;
   store_options.sync = options.sync;
@@ -62,7 +62,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   PSC_ASSIGN_OR_RETURN(server->store_, storage::Store::Open(store_options));
   PSC_ASSIGN_OR_RETURN(server->registry_, registry::Registry::Open(server->store_.get()));
   server->feed_ = std::make_unique<registry::StoreChangeFeed>(server->store_.get());
-  server->hub_ = std::make_unique<WatchHub>(server->feed_.get(), options.watch);
+  server->hub_ = std::make_unique<service::WatchHub>(server->feed_.get(), options.watch);
   PSC_ASSIGN_OR_RETURN(server->search_index_,
                        index::SearchIndex::Open(options.data_dir + "/search"));
   server->indexer_ = std::make_unique<registry::SearchIndexer>(
@@ -85,13 +85,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     return index->last_sequence();
   };
   server->trimmer_ = std::make_unique<registry::ChangeLogTrimmer>(server->store_.get(), retention);
-  server->service_ = std::make_unique<RegistryService>(
+  server->service_ = std::make_unique<service::RegistryService>(
       server->registry_.get(), server->authenticator_.get(), options.limits, server->feed_.get(),
       server->hub_.get(), server->discovery_.get(), server->workflows_.get(),
       server->measurements_.get(), server->backups_.get());
 
-  server->audit_ = std::make_unique<RefusalAudit>();
-  server->call_log_ = std::make_unique<CallLog>(options.log_calls);
+  server->audit_ = std::make_unique<service::RefusalAudit>();
+  server->call_log_ = std::make_unique<service::CallLog>(options.log_calls);
   grpc::EnableDefaultHealthCheckService(true);
   // Linking the reflection library registers its plugin for every server; without reflection
   // the builder drops it again.
@@ -101,7 +101,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   int port = 0;
   builder.AddListeningPort(options.listen, credentials, &port);
   builder.RegisterService(server->service_.get());
-  builder.SetMaxReceiveMessageSize(kMaxGrpcReceiveBytes);  // ours is lower: unary_call.h
+  builder.SetMaxReceiveMessageSize(service::kMaxGrpcReceiveBytes);  // ours is lower: unary_call.h
   builder.SetMaxSendMessageSize(kMaxSendMessageBytes);
   // The port is ours alone: with SO_REUSEPORT a second pscd could bind it too and the kernel
   // would split clients between two registries.
@@ -110,8 +110,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   builder.AddChannelArgument(
       GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
       static_cast<int>(absl::ToInt64Milliseconds(options.handshake_timeout)));
-  auto interceptors = MalformedRequestInterceptors();
-  interceptors.push_back(CallObserverInterceptor(
+  auto interceptors = service::MalformedRequestInterceptors();
+  interceptors.push_back(service::CallObserverInterceptor(
       {server->audit_.get(), server->metrics_->calls(), server->call_log_.get()},
       &server->calls_in_flight_));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
@@ -146,7 +146,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
                               server->backups_.get()] { return backups->latest_backup_time(); },
     };
     if (!options.security.insecure) {
-      auto cert = ReadCertificate(options.security.cert_file, options.security.key_file);
+      auto cert = service::ReadCertificate(options.security.cert_file, options.security.key_file);
       if (cert.ok()) sources.certificate_not_after = cert->not_after;
     }
     PSC_RETURN_IF_ERROR(server->metrics_->Serve(options.metrics_listen, std::move(sources)));
@@ -223,4 +223,4 @@ absl::Status Server::ReloadPrincipals() {
 
 void Server::Wait() { stopped_.WaitForNotification(); }
 
-}  // namespace psc::service
+}  // namespace psc::daemon

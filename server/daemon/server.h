@@ -24,7 +24,7 @@
 #include "server/service/registry_service.h"
 #include "server/storage/store.h"
 
-namespace psc::service {
+namespace psc::daemon {
 
 // The largest response pscd sends: what every default gRPC client accepts. Pages stop well
 // below it (registry::kPageByteBudget).
@@ -34,20 +34,21 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks a free one
   std::string data_dir = "var/data";
   bool sync = true;                      // fsync each group commit
-  TransportSecurity security;            // mTLS unless security.insecure
+  service::TransportSecurity security;   // mTLS unless security.insecure
   std::string principals_file;           // required with mTLS
-  WatchOptions watch;                    // change-feed watches
+  service::WatchOptions watch;           // change-feed watches
   registry::RetentionOptions retention;  // how long the change log is kept
   // A connection that has not finished its TLS handshake by then is closed.
   absl::Duration handshake_timeout = absl::Seconds(5);
   bool reflection = true;                  // serve gRPC server reflection
-  LimitOptions limits;                     // per-identity write rate and expensive calls
+  service::LimitOptions limits;            // per-identity write rate and expensive calls
   uint64_t min_free_bytes = 256ull << 20;  // refuse writes (STORAGE_FULL) below this free space
   uint64_t cache_bytes = 128ull << 20;     // RocksDB's block cache, memtables charged to it
   std::string metrics_listen;              // host:port of GET /metrics; empty: no metrics served
-  CallLogLevel log_calls = CallLogLevel::kAll;  // which calls get a line in the log
-  registry::BackupOptions backup;               // online backups (none without a dir)
-  std::string health_listen;  // host:port of a plaintext health-only server; empty: none
+  service::CallLogLevel log_calls =
+      service::CallLogLevel::kAll;  // which calls get a line in the log
+  registry::BackupOptions backup;   // online backups (none without a dir)
+  std::string health_listen;        // host:port of a plaintext health-only server; empty: none
 };
 
 // Who may call: every caller an admin with --insecure (loopback only), else the principals
@@ -103,12 +104,12 @@ class Server {
   std::unique_ptr<registry::Workflows> workflows_;
   std::unique_ptr<registry::Measurements> measurements_;
   std::unique_ptr<registry::Backups> backups_;
-  std::unique_ptr<WatchHub> hub_;
+  std::unique_ptr<service::WatchHub> hub_;
   std::unique_ptr<registry::ChangeLogTrimmer> trimmer_;
-  std::unique_ptr<RefusalAudit> audit_;      // before the server: its interceptors use it
-  std::unique_ptr<CallLog> call_log_;        // the same
-  std::atomic<int64_t> calls_in_flight_{0};  // Registry calls under way (the same)
-  std::unique_ptr<RegistryService> service_;
+  std::unique_ptr<service::RefusalAudit> audit_;  // before the server: its interceptors use it
+  std::unique_ptr<service::CallLog> call_log_;    // the same
+  std::atomic<int64_t> calls_in_flight_{0};       // Registry calls under way (the same)
+  std::unique_ptr<service::RegistryService> service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<daemon::HealthServer> health_;
   std::string address_;
@@ -117,4 +118,4 @@ class Server {
   Notification stopped_;
 };
 
-}  // namespace psc::service
+}  // namespace psc::daemon

@@ -1,6 +1,7 @@
 #pragma once
 // What the search index stores about one record, independent of the record's type. The
-// registry maps each resource kind onto this (server/registry/search_documents.h).
+// registry maps each kind onto this (ResourceKind::SearchDocument in
+// server/registry/kinds/resource_kind.h).
 
 #include <string>
 #include <utility>

@@ -77,20 +77,36 @@ class Registry {
   absl::StatusOr<HistoryPage> History(const Caller& caller, absl::string_view name, int page_size,
                                       absl::string_view page_token) const;
 
-  // Creates `resource` (output-only fields are ignored). Retries with the same request_id and
-  // request get the original result; with a different request, INVALID_ARGUMENT
-  // (REQUEST_ID_REUSED). ALREADY_EXISTS when the id is taken, FAILED_PRECONDITION
-  // (REFERENCE_NOT_FOUND) when a reference does not resolve.
+  // Creates `resource` (output-only fields are ignored); `done` gets it as stored. Retries with
+  // the same request_id and request get the original result. Errors, in the order checked:
+  // PERMISSION_DENIED (ROLE_NOT_ALLOWED, NOT_OWNER) when the caller may not create it;
+  // INVALID_ARGUMENT for a bad id or name (INVALID_NAME), a broken rule of the kind
+  // (VALIDATION_FAILED, with field violations) or a request_id reused for another request
+  // (REQUEST_ID_REUSED); ALREADY_EXISTS (RESOURCE_EXISTS) when the id is taken;
+  // FAILED_PRECONDITION when a reference does not resolve (REFERENCE_NOT_FOUND) or a rule over
+  // the previous state or other records fails (e.g. INVALID_TRANSITION); the store's errors
+  // (UNAVAILABLE, STORAGE_FULL) when it cannot commit.
   void Create(const Caller& caller, const ResourceKind& kind, ResourcePtr resource,
               CreateParams params, ResourceCallback done);
 
-  // Replaces the fields in `mask` of the resource `patch.name` with those of `patch`.
-  // ABORTED (ETAG_MISMATCH) when `etag` is set and not current.
+  // Replaces the fields in `mask` of the resource `patch.name` with those of `patch`; `done`
+  // gets it as stored. The etag may come in `etag`, on `patch`, or both (then equal). Errors:
+  // PERMISSION_DENIED (ROLE_NOT_ALLOWED, NOT_OWNER, or a field a participant may not change)
+  // when the caller may not update it, checked before existence; INVALID_ARGUMENT for a bad
+  // name (INVALID_NAME), a mask naming an unknown or server-owned field, two etags that differ
+  // (ETAG_CONFLICT) or a result that breaks a rule of the kind (VALIDATION_FAILED); NOT_FOUND
+  // (RESOURCE_NOT_FOUND) when it does not exist or the caller may not see it; ABORTED
+  // (ETAG_MISMATCH) when the etag is set and not current; FAILED_PRECONDITION for a reference
+  // that does not resolve or a rule over the previous state or other records (e.g.
+  // INVALID_TRANSITION); the store's errors when it cannot commit.
   void Update(const Caller& caller, const ResourceKind& kind, ResourcePtr patch,
               google::protobuf::FieldMask mask, std::string etag, ResourceCallback done);
 
-  // Deletes `name`, recording a tombstone. FAILED_PRECONDITION (RESOURCE_IN_USE) while other
-  // resources refer to it.
+  // Deletes `name`, recording a tombstone, with the records deleted with it (a join request
+  // with its initiative). Errors: PERMISSION_DENIED when the caller may not delete it;
+  // INVALID_ARGUMENT (INVALID_NAME) for a bad name; NOT_FOUND when it does not exist or the
+  // caller may not see it; ABORTED (ETAG_MISMATCH) for a stale etag; FAILED_PRECONDITION
+  // (RESOURCE_IN_USE) while other records refer to it; the store's errors when it cannot commit.
   void Delete(const Caller& caller, const ResourceKind& kind, std::string name, std::string etag,
               StatusCallback done);
 
