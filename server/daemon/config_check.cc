@@ -14,8 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "server/service/certificate_info.h"
-#include "server/service/credentials.h"
+#include "server/service/transport/certificate_info.h"
+#include "server/service/transport/credentials.h"
 
 namespace psc::daemon {
 namespace {

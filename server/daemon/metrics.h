@@ -34,7 +34,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "prometheus/registry.h"
-#include "server/service/call_metrics.h"
+#include "server/service/calls/call_metrics.h"
 #include "server/storage/store.h"
 
 namespace httplib {

@@ -16,12 +16,12 @@
 #include "server/common/status_macros.h"
 #include "server/daemon/without_reflection.h"
 #include "server/registry/kinds/kind_check.h"
-#include "server/service/call_observer.h"
-#include "server/service/certificate_info.h"
-#include "server/service/credentials.h"
-#include "server/service/malformed_requests.h"
-#include "server/service/method_layout.h"
-#include "server/service/unary_call.h"
+#include "server/service/calls/call_observer.h"
+#include "server/service/calls/malformed_requests.h"
+#include "server/service/calls/unary_call.h"
+#include "server/service/methods/method_layout.h"
+#include "server/service/transport/certificate_info.h"
+#include "server/service/transport/credentials.h"
 
 namespace psc::daemon {
 

@@ -18,10 +18,10 @@
 #include "server/registry/feed/change_log_trimmer.h"
 #include "server/registry/records/registry.h"
 #include "server/registry/workflows/workflows.h"
-#include "server/service/call_log.h"
-#include "server/service/credentials.h"
-#include "server/service/refusal_audit.h"
+#include "server/service/calls/call_log.h"
+#include "server/service/calls/refusal_audit.h"
 #include "server/service/registry_service.h"
+#include "server/service/transport/credentials.h"
 #include "server/storage/store.h"
 
 namespace psc::daemon {

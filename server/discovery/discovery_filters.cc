@@ -42,9 +42,9 @@ absl::Status CheckCount(absl::string_view path, int count) {
 }  // namespace
 
 std::vector<std::vector<Term>> VisibleTo(const Caller& caller,
-                                         const std::vector<const ResourceKind*>& kinds) {
+                                         const std::vector<const RecordKind*>& kinds) {
   std::vector<std::vector<Term>> groups;
-  for (const ResourceKind* kind : kinds) {
+  for (const RecordKind* kind : kinds) {
     const Visibility visibility = Visibility::For(caller, *kind);
     if (!visibility.readable()) continue;
     std::vector<Term> group = {{"kind", std::string(kind->collection())}};
@@ -58,9 +58,9 @@ absl::StatusOr<index::Query> SearchFilters(const Caller& caller, const v1::Searc
   PSC_RETURN_IF_ERROR(CheckCount("kinds", request.kinds_size()));
   PSC_RETURN_IF_ERROR(CheckCount("collaboratives", request.collaboratives_size()));
   std::vector<FieldViolation> violations;
-  std::vector<const ResourceKind*> kinds;
+  std::vector<const RecordKind*> kinds;
   for (int i = 0; i < request.kinds_size(); ++i) {
-    const ResourceKind* kind = KindForCollection(request.kinds(i));
+    const RecordKind* kind = KindForCollection(request.kinds(i));
     if (kind == nullptr || !kind->spec().searchable) {
       violations.push_back({absl::StrCat("kinds[", i, "]"),
                             absl::StrCat("must be one of ", CollectionList(SearchableKinds()))});

@@ -8,7 +8,7 @@
 #include "psc/registry/v1/search.pb.h"
 #include "server/common/caller.h"
 #include "server/index/query.h"
-#include "server/registry/kinds/resource_kind.h"
+#include "server/registry/kinds/record_kind.h"
 
 namespace psc::registry {
 
@@ -16,7 +16,7 @@ namespace psc::registry {
 // one group per kind in `kinds` the caller may read: the kind, and the terms its Visibility
 // requires, as search documents carry them.
 std::vector<std::vector<index::Term>> VisibleTo(const Caller& caller,
-                                                const std::vector<const ResourceKind*>& kinds);
+                                                const std::vector<const RecordKind*>& kinds);
 
 // The filters of a Search request. INVALID_ARGUMENT (VALIDATION_FAILED) for an unknown kind or
 // enum value; PERMISSION_DENIED (ROLE_NOT_ALLOWED) for a kind the caller may not read.

@@ -127,8 +127,7 @@ absl::StatusOr<v1::FindSimilarInitiativesResponse> Discovery::FindSimilarInitiat
   response.set_sequence(index_->last_sequence());
   std::vector<v1::SimilarInitiative> similar;
   if (!request.name().empty()) {
-    PSC_ASSIGN_OR_RETURN(ResourcePtr found,
-                         registry_->Get(caller, InitiativeKind(), request.name()));
+    PSC_ASSIGN_OR_RETURN(RecordPtr found, registry_->Get(caller, InitiativeKind(), request.name()));
     const auto& initiative = static_cast<const v1::Initiative&>(*found);
     PSC_ASSIGN_OR_RETURN(
         similar, Similar(caller, SimilarityText(initiative), initiative.lead_collaborative(),

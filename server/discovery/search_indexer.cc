@@ -20,7 +20,7 @@ constexpr uint64_t kProgressEvery = 20000;
 
 }  // namespace
 
-index::Document SearchIndexer::DocumentOf(const ResourceKind& kind,
+index::Document SearchIndexer::DocumentOf(const RecordKind& kind,
                                           const google::protobuf::Message& resource) const {
   SearchInputs inputs;
   for (SearchInput input : kind.spec().search_inputs) {
@@ -48,12 +48,12 @@ index::Document SearchIndexer::DocumentOf(const ResourceKind& kind,
 }
 
 std::optional<index::Change> SearchIndexer::ChangeOf(const v1::ChangeEvent& event) const {
-  const ResourceKind* kind = KindOfName(event.resource_name());
+  const RecordKind* kind = KindOfName(event.resource_name());
   if (kind == nullptr) return std::nullopt;
   if (!kind->spec().searchable) {
     if (!kind->spec().reindex_parent) return std::nullopt;
     const std::string parent_name = ParentName(event.resource_name());
-    const ResourceKind* parent = KindOfName(parent_name);
+    const RecordKind* parent = KindOfName(parent_name);
     if (parent == nullptr) return std::nullopt;
     auto record = registry_->Get(Caller::Admin(), *parent, parent_name);
     if (!record.ok()) return std::nullopt;
@@ -161,13 +161,13 @@ absl::Status SearchIndexer::Rebuild() {
   LogInfo(absl::StrCat("search index: rebuilding from the records at sequence ", from));
   PSC_RETURN_IF_ERROR(index_->Reset());
   uint64_t indexed = 0;
-  for (const ResourceKind* kind : SearchableKinds()) {
+  for (const RecordKind* kind : SearchableKinds()) {
     ListParams params;
     params.page_size = kBatch;
     do {
       PSC_ASSIGN_OR_RETURN(ListPage page, registry_->List(Caller::Admin(), *kind, params));
       std::vector<index::Change> changes;
-      for (const ResourcePtr& resource : page.resources) {
+      for (const RecordPtr& resource : page.resources) {
         changes.push_back({GetName(*resource), DocumentOf(*kind, *resource)});
       }
       // Sequence 0 until the end: a rebuild cut short starts again from scratch.

@@ -35,7 +35,7 @@ class SearchIndexer {
   bool NeedsRebuild() const;
   bool stopping() const;
   // The index document of a resource (an expert's with its free days this month).
-  index::Document DocumentOf(const ResourceKind& kind,
+  index::Document DocumentOf(const RecordKind& kind,
                              const google::protobuf::Message& resource) const;
   // The index change for one change-log event, or nullopt when it changes nothing searchable.
   std::optional<index::Change> ChangeOf(const v1::ChangeEvent& event) const;

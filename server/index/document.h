@@ -1,7 +1,7 @@
 #pragma once
 // What the search index stores about one record, independent of the record's type. The
-// registry maps each kind onto this (ResourceKind::SearchDocument in
-// server/registry/kinds/resource_kind.h).
+// registry maps each kind onto this (RecordKind::SearchDocument in
+// server/registry/kinds/record_kind.h).
 
 #include <string>
 #include <utility>

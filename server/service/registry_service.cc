@@ -3,7 +3,7 @@
 #include "server/common/errors.h"
 #include "server/common/tsan.h"
 #include "server/registry/records/list_query.h"
-#include "server/service/unary_call.h"
+#include "server/service/calls/unary_call.h"
 
 namespace psc::service {
 

@@ -2,13 +2,13 @@
 
 #include "psc/registry/v1/registry_service.grpc.pb.h"
 #include "server/registry/feed/change_feed.h"
-#include "server/service/backup_methods.h"
-#include "server/service/batch_create.h"
-#include "server/service/discovery_methods.h"
-#include "server/service/measure_methods.h"
-#include "server/service/standard_methods.h"
-#include "server/service/watch_hub.h"
-#include "server/service/workflow_methods.h"
+#include "server/service/methods/backup_methods.h"
+#include "server/service/methods/batch_create.h"
+#include "server/service/methods/discovery_methods.h"
+#include "server/service/methods/measure_methods.h"
+#include "server/service/methods/standard_methods.h"
+#include "server/service/methods/workflow_methods.h"
+#include "server/service/watch/watch_hub.h"
 
 namespace psc::service {
 

@@ -11,7 +11,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string input(reinterpret_cast<const char*>(data), size);
-  for (const psc::registry::ResourceKind* kind : psc::registry::AllKinds()) {
+  for (const psc::registry::RecordKind* kind : psc::registry::AllKinds()) {
     (void)psc::registry::ParseFilter(input, kind->filter_fields());
   }
   (void)psc::registry::ParseOrderBy(input);

@@ -12,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)psc::registry::IsValidId(input);
   (void)psc::registry::ParentName(input);
   (void)psc::registry::KindOfName(input);
-  for (const psc::registry::ResourceKind* kind : psc::registry::AllKinds()) {
+  for (const psc::registry::RecordKind* kind : psc::registry::AllKinds()) {
     (void)psc::registry::ParseName(input, kind->collection(), "name");
     (void)kind->IdOfName(input, "name");
   }

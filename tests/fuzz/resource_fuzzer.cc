@@ -15,7 +15,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const auto& kinds = psc::registry::EveryKind();
-  const psc::registry::ResourceKind& kind = *kinds[data[0] % kinds.size()];
+  const psc::registry::RecordKind& kind = *kinds[data[0] % kinds.size()];
   std::unique_ptr<google::protobuf::Message> resource(kind.prototype().New());
   if (!resource->ParseFromArray(data + 1, static_cast<int>(size - 1))) return 0;
   std::vector<psc::FieldViolation> violations;

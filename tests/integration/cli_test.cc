@@ -318,7 +318,7 @@ this is not json
 // docs/architecture.md, "Adding a kind": a kind in the server's table that the CLI does not
 // know (its entry in tools/cli/cli_kind.cc forgotten) fails here, by name.
 TEST_F(CliTest, EveryKindOfTheTableHasItsCommands) {
-  for (const registry::ResourceKind* kind : registry::AllKinds()) {
+  for (const registry::RecordKind* kind : registry::AllKinds()) {
     const std::string collection(kind->collection());
     ProcessResult help = Psc({collection, "--help"});
     EXPECT_EQ(help.exit_code, 0) << collection << " has no psc commands: " << help.err;

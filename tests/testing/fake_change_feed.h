@@ -61,7 +61,7 @@ class FakeChangeFeed final : public registry::ChangeFeed {
     for (uint64_t s = after + 1; s <= page.current && static_cast<int>(page.events.size()) < limit;
          ++s) {
       const registry::v1::ChangeEvent& event = events_[s - first_];
-      const registry::ResourceKind* kind = registry::KindOfName(event.resource_name());
+      const registry::RecordKind* kind = registry::KindOfName(event.resource_name());
       bool wanted = kinds.empty();
       for (const std::string& k : kinds) {
         wanted = wanted || (kind != nullptr && kind->collection() == k);

@@ -20,11 +20,11 @@ inline Caller LeadOf(const std::string& id) {
 }
 inline Caller AtlasCaller() { return Caller{"spiffe://test/atlas", registry::v1::ATLAS, ""}; }
 
-// Runs a registry write that takes a ResourceCallback and returns its result as T.
+// Runs a registry write that takes a RecordCallback and returns its result as T.
 template <typename T, typename Write>
 absl::StatusOr<T> Written(Write write) {
-  absl::StatusOr<registry::ResourcePtr> out = absl::UnknownError("the write never completed");
-  write([&out](absl::StatusOr<registry::ResourcePtr> result) { out = std::move(result); });
+  absl::StatusOr<registry::RecordPtr> out = absl::UnknownError("the write never completed");
+  write([&out](absl::StatusOr<registry::RecordPtr> result) { out = std::move(result); });
   if (!out.ok()) return out.status();
   return static_cast<const T&>(**out);
 }
@@ -38,20 +38,20 @@ class RegistryHarness {
   registry::Registry& registry() { return *registry_; }
 
   template <typename T>
-  absl::StatusOr<T> Create(const Caller& caller, const registry::ResourceKind& kind,
+  absl::StatusOr<T> Create(const Caller& caller, const registry::RecordKind& kind,
                            const T& resource, const std::string& id) {
-    return Written<T>([&](registry::ResourceCallback done) {
+    return Written<T>([&](registry::RecordCallback done) {
       registry_->Create(caller, kind, std::make_unique<T>(resource), {id, ""}, std::move(done));
     });
   }
   template <typename T>
-  absl::StatusOr<T> Get(const Caller& caller, const registry::ResourceKind& kind,
+  absl::StatusOr<T> Get(const Caller& caller, const registry::RecordKind& kind,
                         const std::string& name) {
     auto found = registry_->Get(caller, kind, name);
     if (!found.ok()) return found.status();
     return static_cast<const T&>(**found);
   }
-  absl::Status Delete(const Caller& caller, const registry::ResourceKind& kind,
+  absl::Status Delete(const Caller& caller, const registry::RecordKind& kind,
                       const std::string& name) {
     absl::Status out = absl::UnknownError("the delete never completed");
     registry_->Delete(caller, kind, name, "", [&out](absl::Status s) { out = std::move(s); });

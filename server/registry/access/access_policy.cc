@@ -46,7 +46,7 @@ bool IsLeadOf(const Caller& caller, absl::string_view collaborative) {
   return caller.role == v1::LEAD && !collaborative.empty() && caller.collaborative == collaborative;
 }
 
-absl::Status NotOwner(const Caller& caller, const ResourceKind& kind, const Message& resource) {
+absl::Status NotOwner(const Caller& caller, const RecordKind& kind, const Message& resource) {
   return Denied(
       "NOT_OWNER",
       absl::StrCat(RoleName(caller), " may not change ", GetName(resource), ", which belongs to ",
@@ -55,7 +55,7 @@ absl::Status NotOwner(const Caller& caller, const ResourceKind& kind, const Mess
 
 }  // namespace
 
-absl::Status CheckOperation(const Caller& caller, const ResourceKind& kind, Operation op) {
+absl::Status CheckOperation(const Caller& caller, const RecordKind& kind, Operation op) {
   const bool network_writes = kind.spec().network_writable;
   bool allowed = false;
   switch (caller.role) {
@@ -80,13 +80,13 @@ absl::Status CheckOperation(const Caller& caller, const ResourceKind& kind, Oper
                              kind.collection()));
 }
 
-void Redact(const Caller& caller, const ResourceKind& kind, Message* resource) {
+void Redact(const Caller& caller, const RecordKind& kind, Message* resource) {
   if (caller.role == v1::READER || caller.role == v1::ATLAS) {
     ClearFields(resource, kind.personal_fields());
   }
 }
 
-std::optional<v1::ChangeEvent> FeedEventFor(const Caller& caller, const ResourceKind& kind,
+std::optional<v1::ChangeEvent> FeedEventFor(const Caller& caller, const RecordKind& kind,
                                             const v1::StoredChange& change) {
   const Visibility visibility = Visibility::For(caller, kind);
   if (!visibility.readable()) return std::nullopt;
@@ -118,7 +118,7 @@ std::optional<v1::ChangeEvent> FeedEventFor(const Caller& caller, const Resource
   return event;
 }
 
-absl::Status AuthorizeCreate(const Caller& caller, const ResourceKind& kind, Message* resource) {
+absl::Status AuthorizeCreate(const Caller& caller, const RecordKind& kind, Message* resource) {
   if (caller.role == v1::ADMIN) return absl::OkStatus();
   const std::string owner_field = kind.owner_field();
   if (owner_field.empty()) {
@@ -140,7 +140,7 @@ absl::Status AuthorizeCreate(const Caller& caller, const ResourceKind& kind, Mes
   return absl::OkStatus();
 }
 
-absl::Status AuthorizeUpdate(const Caller& caller, const ResourceKind& kind, const Message& before,
+absl::Status AuthorizeUpdate(const Caller& caller, const RecordKind& kind, const Message& before,
                              const Message& after) {
   if (caller.role == v1::ADMIN) return absl::OkStatus();
   const std::string owner = kind.Owner(before);
@@ -174,8 +174,7 @@ absl::Status AuthorizeUpdate(const Caller& caller, const ResourceKind& kind, con
   return NotOwner(caller, kind, before);
 }
 
-absl::Status AuthorizeDelete(const Caller& caller, const ResourceKind& kind,
-                             const Message& current) {
+absl::Status AuthorizeDelete(const Caller& caller, const RecordKind& kind, const Message& current) {
   if (caller.role == v1::ADMIN || IsLeadOf(caller, kind.Owner(current))) return absl::OkStatus();
   return NotOwner(caller, kind, current);
 }

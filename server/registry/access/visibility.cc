@@ -4,7 +4,7 @@
 
 namespace psc::registry {
 
-Visibility Visibility::For(const Caller& caller, const ResourceKind& kind) {
+Visibility Visibility::For(const Caller& caller, const RecordKind& kind) {
   switch (caller.role) {
     case v1::ADMIN:
     case v1::LEAD:

@@ -8,7 +8,7 @@
 #include "google/protobuf/message.h"
 #include "server/common/caller.h"
 #include "server/common/term.h"
-#include "server/registry/kinds/resource_kind.h"
+#include "server/registry/kinds/record_kind.h"
 
 namespace psc::registry {
 
@@ -16,7 +16,7 @@ class Visibility {
  public:
   // The rule for `caller` on `kind`: ADMIN, LEAD, MEMBER and READER read every record; ATLAS
   // what the kind's spec allows it (KindSpec::atlas_reads); any other role nothing.
-  static Visibility For(const Caller& caller, const ResourceKind& kind);
+  static Visibility For(const Caller& caller, const RecordKind& kind);
 
   // Whether the caller may read any record of the kind at all.
   bool readable() const { return readable_; }
@@ -30,10 +30,10 @@ class Visibility {
   bool Admits(const google::protobuf::Message& resource) const;
 
  private:
-  Visibility(const ResourceKind& kind, bool readable, std::vector<Term> required)
+  Visibility(const RecordKind& kind, bool readable, std::vector<Term> required)
       : kind_(&kind), readable_(readable), required_(std::move(required)) {}
 
-  const ResourceKind* kind_;
+  const RecordKind* kind_;
   bool readable_;
   std::vector<Term> required_;
 };

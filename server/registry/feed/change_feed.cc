@@ -71,7 +71,7 @@ absl::StatusOr<FeedPage> StoreChangeFeed::Read(const Caller& caller, uint64_t af
           status = absl::InternalError(absl::StrCat("corrupt change ", sequence));
           return false;
         }
-        const ResourceKind* kind = KindOfName(change.event().resource_name());
+        const RecordKind* kind = KindOfName(change.event().resource_name());
         bool wanted = kind != nullptr &&
                       (kinds.empty() ||
                        std::find(kinds.begin(), kinds.end(), kind->collection()) != kinds.end());

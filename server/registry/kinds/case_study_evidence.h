@@ -6,7 +6,7 @@
 
 #include "absl/status/status.h"
 #include "psc/registry/v1/case_study.pb.h"
-#include "server/registry/kinds/resource_kind.h"
+#include "server/registry/kinds/record_kind.h"
 
 namespace psc::registry {
 

@@ -139,7 +139,7 @@ class CaseStudyKindImpl final : public TypedKind<v1::CaseStudy> {
 
 }  // namespace
 
-const ResourceKind& CaseStudyKind() {
+const RecordKind& CaseStudyKind() {
   static const auto* kind = new CaseStudyKindImpl;
   return *kind;
 }

@@ -50,7 +50,7 @@ class CollaborativeKindImpl final : public TypedKind<v1::Collaborative> {
 
 }  // namespace
 
-const ResourceKind& CollaborativeKind() {
+const RecordKind& CollaborativeKind() {
   static const auto* kind = new CollaborativeKindImpl;
   return *kind;
 }

@@ -112,7 +112,7 @@ std::string SkillLabel(v1::Skill skill) {
   return absl::AsciiStrToLower(absl::StrReplaceAll(v1::Skill_Name(skill), {{"_", " "}}));
 }
 
-const ResourceKind& ExpertKind() {
+const RecordKind& ExpertKind() {
   static const auto* kind = new ExpertKindImpl;
   return *kind;
 }

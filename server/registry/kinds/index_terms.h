@@ -8,7 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/generated_enum_reflection.h"
-#include "server/registry/kinds/resource_kind.h"
+#include "server/registry/kinds/record_kind.h"
 
 namespace psc::registry {
 

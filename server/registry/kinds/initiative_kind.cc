@@ -210,7 +210,7 @@ class InitiativeKindImpl final : public TypedKind<v1::Initiative> {
 
 }  // namespace
 
-const ResourceKind& InitiativeKind() {
+const RecordKind& InitiativeKind() {
   static const auto* kind = new InitiativeKindImpl;
   return *kind;
 }

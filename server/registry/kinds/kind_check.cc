@@ -18,12 +18,12 @@ using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::OneofDescriptor;
 
-absl::Status Broken(const ResourceKind& kind, absl::string_view what) {
+absl::Status Broken(const RecordKind& kind, absl::string_view what) {
   return absl::FailedPreconditionError(absl::StrCat("kind table: ", kind.collection(), ": ", what));
 }
 
 // The first dotted part of a field path, which must be a field of `type`.
-absl::Status CheckFieldNames(const ResourceKind& kind, const std::vector<std::string>& fields,
+absl::Status CheckFieldNames(const RecordKind& kind, const std::vector<std::string>& fields,
                              absl::string_view role) {
   const Descriptor* type = kind.prototype().GetDescriptor();
   for (const std::string& path : fields) {
@@ -36,7 +36,7 @@ absl::Status CheckFieldNames(const ResourceKind& kind, const std::vector<std::st
   return absl::OkStatus();
 }
 
-bool IsFilterField(const ResourceKind& kind, const std::string& field) {
+bool IsFilterField(const RecordKind& kind, const std::string& field) {
   for (const FilterField& f : kind.filter_fields()) {
     if (f.name == field) return true;
   }
@@ -44,7 +44,7 @@ bool IsFilterField(const ResourceKind& kind, const std::string& field) {
 }
 
 // `member` must be a field of `oneof` whose message type is the kind's.
-absl::Status CheckOneofMember(const ResourceKind& kind, const OneofDescriptor* oneof,
+absl::Status CheckOneofMember(const RecordKind& kind, const OneofDescriptor* oneof,
                               const std::string& member, std::set<const FieldDescriptor*>* used) {
   const FieldDescriptor* field = oneof->containing_type()->FindFieldByName(member);
   if (field == nullptr || field->containing_oneof() != oneof) {
@@ -74,7 +74,7 @@ absl::Status CheckAllClaimed(const OneofDescriptor* oneof,
   return absl::OkStatus();
 }
 
-absl::Status CheckKind(const ResourceKind& kind) {
+absl::Status CheckKind(const RecordKind& kind) {
   const KindSpec& spec = kind.spec();
   const Descriptor* type = kind.prototype().GetDescriptor();
   for (const char* server_owned : {"name", "etag", "create_time", "update_time"}) {
@@ -121,12 +121,12 @@ absl::Status CheckKind(const ResourceKind& kind) {
 
 }  // namespace
 
-absl::Status CheckKinds(const std::vector<const ResourceKind*>& kinds) {
+absl::Status CheckKinds(const std::vector<const RecordKind*>& kinds) {
   const OneofDescriptor* changes = v1::ChangeEvent::descriptor()->FindOneofByName("after");
   const OneofDescriptor* records = v1::RegistryRecord::descriptor()->FindOneofByName("kind");
   std::set<std::string> collections;
   std::set<const FieldDescriptor*> used_changes, used_records;
-  for (const ResourceKind* kind : kinds) {
+  for (const RecordKind* kind : kinds) {
     if (!collections.insert(std::string(kind->collection())).second) {
       return Broken(*kind, "the collection is in the table twice");
     }

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "server/registry/kinds/resource_kind.h"
+#include "server/registry/kinds/record_kind.h"
 
 namespace psc::registry {
 
@@ -16,7 +16,7 @@ namespace psc::registry {
 // a member of ChangeEvent.after (RegistryRecord.kind) of the kind's type, and every member of
 // those oneofs belongs to some kind; visibility and search renames name List fields. Else
 // FAILED_PRECONDITION naming the kind and what is wrong.
-absl::Status CheckKinds(const std::vector<const ResourceKind*>& kinds);
+absl::Status CheckKinds(const std::vector<const RecordKind*>& kinds);
 absl::Status CheckKindTable();
 
 }  // namespace psc::registry

@@ -80,7 +80,7 @@ class MeasureSeriesKindImpl final : public TypedKind<v1::MeasureSeries> {
 
 }  // namespace
 
-const ResourceKind& MeasureSeriesKind() {
+const RecordKind& MeasureSeriesKind() {
   static const auto* kind = new MeasureSeriesKindImpl;
   return *kind;
 }

@@ -71,7 +71,7 @@ class SharedResourceKindImpl final : public TypedKind<v1::Resource> {
 
 }  // namespace
 
-const ResourceKind& SharedResourceKind() {
+const RecordKind& SharedResourceKind() {
   static const auto* kind = new SharedResourceKindImpl;
   return *kind;
 }

@@ -133,12 +133,12 @@ class SharingRequestKindImpl final : public TypedKind<v1::SharingRequest> {
 
 }  // namespace
 
-const ResourceKind& JoinRequestKind() {
+const RecordKind& JoinRequestKind() {
   static const auto* kind = new JoinRequestKindImpl;
   return *kind;
 }
 
-const ResourceKind& SharingRequestKind() {
+const RecordKind& SharingRequestKind() {
   static const auto* kind = new SharingRequestKindImpl;
   return *kind;
 }

@@ -105,7 +105,7 @@ absl::StatusOr<std::vector<v1::MeasureSeries>> ListAllSeries(const Registry& reg
   std::vector<v1::MeasureSeries> out;
   do {
     PSC_ASSIGN_OR_RETURN(ListPage page, registry.List(caller, MeasureSeriesKind(), params));
-    for (const ResourcePtr& r : page.resources) {
+    for (const RecordPtr& r : page.resources) {
       out.push_back(static_cast<const v1::MeasureSeries&>(*r));
     }
     *sequence = page.sequence;
@@ -126,7 +126,7 @@ std::string SeriesFilter(const std::string& initiative, const std::string& measu
 }  // namespace
 
 void Measurements::BatchUpsert(const Caller& caller, v1::BatchUpsertMeasurementsRequest request,
-                               ResourceCallback done) {
+                               RecordCallback done) {
   if (absl::Status role = CheckWriterRole(caller); !role.ok()) return std::move(done)(role);
   if (auto id = InitiativeKind().IdOfName(request.parent(), "parent"); !id.ok()) {
     return std::move(done)(id.status());
@@ -134,7 +134,7 @@ void Measurements::BatchUpsert(const Caller& caller, v1::BatchUpsertMeasurements
   if (auto violations = measures::CheckBatch(request); !violations.empty()) {
     return std::move(done)(ValidationError(violations));
   }
-  auto result = std::make_shared<ResourcePtr>();
+  auto result = std::make_shared<RecordPtr>();
   auto shared_request =
       std::make_shared<const v1::BatchUpsertMeasurementsRequest>(std::move(request));
   storage::Mutation mutation = [caller, shared_request, result](WriteTxn& txn) -> absl::Status {
@@ -153,7 +153,7 @@ void Measurements::BatchUpsert(const Caller& caller, v1::BatchUpsertMeasurements
     for (const SeriesBatch& batch : measures::GroupBySeries(request)) {
       const std::string name = spc::SeriesName(request.parent(), batch.measure, batch.site);
       PSC_ASSIGN_OR_RETURN(std::string id, MeasureSeriesKind().IdOfName(name, "name"));
-      PSC_ASSIGN_OR_RETURN(ResourcePtr loaded, LoadForWrite(txn, MeasureSeriesKind(), id));
+      PSC_ASSIGN_OR_RETURN(RecordPtr loaded, LoadForWrite(txn, MeasureSeriesKind(), id));
       const auto* stored = static_cast<const v1::MeasureSeries*>(loaded.get());
       if (stored != nullptr) {
         PSC_RETURN_IF_ERROR(CheckSeriesWriter(caller, writer, *initiative, *stored));
@@ -181,9 +181,9 @@ void Measurements::BatchUpsert(const Caller& caller, v1::BatchUpsertMeasurements
 absl::StatusOr<v1::ListMeasurementsResponse> Measurements::List(
     const Caller& caller, const v1::ListMeasurementsRequest& request) const {
   // Each series' initiative, for its measures' rate multipliers (one page: at most 10).
-  absl::flat_hash_map<std::string, ResourcePtr> initiatives;
+  absl::flat_hash_map<std::string, RecordPtr> initiatives;
   auto initiative_of = [&](const std::string& name) -> absl::StatusOr<const v1::Initiative*> {
-    ResourcePtr& slot = initiatives[name];
+    RecordPtr& slot = initiatives[name];
     if (slot == nullptr) {
       PSC_ASSIGN_OR_RETURN(slot, registry_->Get(caller, InitiativeKind(), name));
     }
@@ -216,7 +216,7 @@ absl::StatusOr<v1::ListMeasurementsResponse> Measurements::List(
   const int from = request.has_from_period() ? spc::PeriodKey(request.from_period()) : 0;
   const int to = request.has_to_period() ? spc::PeriodKey(request.to_period()) : 99999999;
   v1::ListMeasurementsResponse response;
-  for (ResourcePtr& r : page.resources) {
+  for (RecordPtr& r : page.resources) {
     v1::MeasureSeries* series = response.add_series();
     series->Swap(static_cast<v1::MeasureSeries*>(r.get()));
     auto initiative = initiative_of(ParentName(series->name()));
@@ -240,7 +240,7 @@ absl::StatusOr<v1::ListMeasurementsResponse> Measurements::List(
 
 absl::StatusOr<v1::MeasureChart> Measurements::Chart(
     const Caller& caller, const v1::GetMeasureChartRequest& request) const {
-  PSC_ASSIGN_OR_RETURN(ResourcePtr loaded,
+  PSC_ASSIGN_OR_RETURN(RecordPtr loaded,
                        registry_->Get(caller, InitiativeKind(), request.parent()));
   const auto& initiative = static_cast<const v1::Initiative&>(*loaded);
   if (!request.site().empty() && !spc::IsValidSiteId(request.site())) {

@@ -28,7 +28,7 @@ class Measurements {
   // any bad point, an unknown measure, a series past kMaxSeriesPoints or a measure past
   // kMaxSitesPerMeasure sites (point_rules.h); NOT_FOUND for an initiative that does not exist.
   void BatchUpsert(const Caller& caller, v1::BatchUpsertMeasurementsRequest request,
-                   ResourceCallback done);
+                   RecordCallback done);
 
   // One page (at most 10 series, fewer when large) of the initiative's series (every
   // initiative's for the parent `initiatives/-`), with the points in the period range and each

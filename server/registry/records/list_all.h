@@ -12,7 +12,7 @@
 namespace psc::registry {
 
 template <typename T>
-absl::StatusOr<std::vector<T>> ListAllAs(const Registry& registry, const ResourceKind& kind,
+absl::StatusOr<std::vector<T>> ListAllAs(const Registry& registry, const RecordKind& kind,
                                          const std::string& filter = "",
                                          uint64_t* sequence = nullptr,
                                          std::shared_ptr<const storage::ReadView> view = nullptr) {
@@ -25,7 +25,7 @@ absl::StatusOr<std::vector<T>> ListAllAs(const Registry& registry, const Resourc
     absl::StatusOr<ListPage> page = registry.List(Caller::Admin(), kind, params);
     if (!page.ok()) return page.status();
     if (sequence != nullptr && params.page_token.empty()) *sequence = page->sequence;
-    for (const ResourcePtr& r : page->resources) out.push_back(static_cast<const T&>(*r));
+    for (const RecordPtr& r : page->resources) out.push_back(static_cast<const T&>(*r));
     params.page_token = page->next_page_token;
   } while (!params.page_token.empty());
   return out;

@@ -18,12 +18,12 @@ namespace {
 using google::protobuf::Message;
 using storage::Family;
 
-std::string IdOf(const ResourceKind& kind, const Message& m) {
+std::string IdOf(const RecordKind& kind, const Message& m) {
   return kind.IdOfName(GetName(m), "name").value_or("");  // names are checked before writes
 }
 
 // Every index key of `m`, including the "_all" entry, in both orders.
-std::vector<std::string> IndexKeys(const ResourceKind& kind, const Message& m) {
+std::vector<std::string> IndexKeys(const RecordKind& kind, const Message& m) {
   std::vector<Term> terms = kind.IndexTerms(m);
   terms.push_back({std::string(kAllField), ""});
   std::string id = IdOf(kind, m);
@@ -37,7 +37,7 @@ std::vector<std::string> IndexKeys(const ResourceKind& kind, const Message& m) {
   return keys;
 }
 
-std::vector<std::string> ReferenceKeys(const ResourceKind& kind, const Message& m) {
+std::vector<std::string> ReferenceKeys(const RecordKind& kind, const Message& m) {
   std::vector<std::string> keys;
   for (const Reference& r : kind.References(m)) keys.push_back(ReferenceKey(r.target, GetName(m)));
   return keys;
@@ -54,7 +54,7 @@ void ReplaceKeys(storage::WriteTxn& txn, const std::vector<std::string>& before,
   }
 }
 
-v1::ChangeEvent MakeEvent(const ResourceKind& kind, const Message* before, const Message* after,
+v1::ChangeEvent MakeEvent(const RecordKind& kind, const Message* before, const Message* after,
                           const Caller& actor, absl::Time now, uint64_t sequence) {
   v1::ChangeEvent event;
   event.set_sequence(sequence);
@@ -83,7 +83,7 @@ v1::ChangeEvent MakeEvent(const ResourceKind& kind, const Message* before, const
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Message>> LoadForWrite(storage::WriteTxn& txn,
-                                                      const ResourceKind& kind,
+                                                      const RecordKind& kind,
                                                       absl::string_view id) {
   auto value = txn.Get(Family::kRecords, RecordKey(kind.collection(), id));
   if (!value.ok()) return value.status();
@@ -97,19 +97,19 @@ absl::StatusOr<std::unique_ptr<Message>> LoadForWrite(storage::WriteTxn& txn,
 
 absl::StatusOr<std::unique_ptr<Message>> LoadByName(storage::WriteTxn& txn,
                                                     absl::string_view name) {
-  const ResourceKind* kind = KindOfName(name);
+  const RecordKind* kind = KindOfName(name);
   if (kind == nullptr) return nullptr;
   absl::StatusOr<std::string> id = kind->IdOfName(name, "name");
   if (!id.ok()) return nullptr;
   return LoadForWrite(txn, *kind, *id);
 }
 
-absl::Status CheckReferences(storage::WriteTxn& txn, const ResourceKind& kind,
+absl::Status CheckReferences(storage::WriteTxn& txn, const RecordKind& kind,
                              const Message& resource) {
   std::vector<FieldViolation> missing;
   for (const Reference& r : kind.References(resource)) {
     std::pair<std::string, std::string> parts = absl::StrSplit(r.target, absl::MaxSplits('/', 1));
-    const ResourceKind* target = KindForCollection(parts.first);
+    const RecordKind* target = KindForCollection(parts.first);
     bool exists = false;
     if (target != nullptr) {
       auto value = txn.Get(Family::kRecords, RecordKey(parts.first, parts.second));
@@ -124,7 +124,7 @@ absl::Status CheckReferences(storage::WriteTxn& txn, const ResourceKind& kind,
                missing);
 }
 
-void WriteChange(storage::WriteTxn& txn, const ResourceKind& kind, const Message* before,
+void WriteChange(storage::WriteTxn& txn, const RecordKind& kind, const Message* before,
                  const Message* after, const Caller& actor, absl::Time now) {
   static const std::vector<std::string> kNone;
   ReplaceKeys(txn, before ? IndexKeys(kind, *before) : kNone,
@@ -148,7 +148,7 @@ void WriteChange(storage::WriteTxn& txn, const ResourceKind& kind, const Message
   txn.AddChange(stored.SerializeAsString());
 }
 
-absl::Status DeleteWithDependents(storage::WriteTxn& txn, const ResourceKind& kind,
+absl::Status DeleteWithDependents(storage::WriteTxn& txn, const RecordKind& kind,
                                   const Message& current, const Caller& actor, absl::Time now) {
   const std::string name = GetName(current);
   const std::string prefix = ReferencePrefix(name);
@@ -159,7 +159,7 @@ absl::Status DeleteWithDependents(storage::WriteTxn& txn, const ResourceKind& ki
         storage::KeyReader reader(key.substr(prefix.size()));
         std::string referrer;
         reader.ReadString(&referrer);
-        const ResourceKind* referrer_kind = KindOfName(referrer);
+        const RecordKind* referrer_kind = KindOfName(referrer);
         if (referrer_kind == nullptr || !referrer_kind->deleted_with_referents()) {
           blocker = std::move(referrer);
           return false;
@@ -186,7 +186,7 @@ absl::Status DeleteWithDependents(storage::WriteTxn& txn, const ResourceKind& ki
   return absl::OkStatus();
 }
 
-std::vector<FieldViolation> Violations(const ResourceKind& kind, const Message& resource) {
+std::vector<FieldViolation> Violations(const RecordKind& kind, const Message& resource) {
   std::vector<FieldViolation> violations;
   kind.Validate(resource, &violations);
   for (FieldViolation& v : violations) v.field = Sub(kind.singular(), v.field);
@@ -206,13 +206,13 @@ absl::Status CheckEtag(const Message& current, absl::string_view etag) {
                    "\" is not the current \"", GetEtag(current), "\"; read it again and retry"));
 }
 
-void StampAndWrite(storage::WriteTxn& txn, const ResourceKind& kind, const Message* before,
+void StampAndWrite(storage::WriteTxn& txn, const RecordKind& kind, const Message* before,
                    Message* after, const Caller& actor, absl::Time now) {
   Stamp(after, now, txn.sequence(), /*created=*/before == nullptr);
   WriteChange(txn, kind, before, after, actor, now);
 }
 
-storage::CommitCallback Deliver(std::shared_ptr<ResourcePtr> result, ResourceCallback done) {
+storage::CommitCallback Deliver(std::shared_ptr<RecordPtr> result, RecordCallback done) {
   return [result = std::move(result),
           done = std::move(done)](absl::StatusOr<uint64_t> committed) mutable {
     if (!committed.ok()) {

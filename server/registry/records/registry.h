@@ -12,7 +12,7 @@
 #include "google/protobuf/message.h"
 #include "psc/registry/v1/change.pb.h"
 #include "server/common/caller.h"
-#include "server/registry/kinds/resource_kind.h"
+#include "server/registry/kinds/record_kind.h"
 #include "server/registry/records/callbacks.h"
 #include "server/registry/records/list_query.h"
 #include "server/storage/store.h"
@@ -30,7 +30,7 @@ struct ListParams {
 };
 
 struct ListPage {
-  std::vector<ResourcePtr> resources;
+  std::vector<RecordPtr> resources;
   std::string next_page_token;  // empty on the last page
   uint64_t sequence = 0;        // the change-log sequence the page reflects
 };
@@ -64,13 +64,13 @@ class Registry {
 
   // The resource `name`. INVALID_ARGUMENT (INVALID_NAME) for a name outside the kind's
   // collection; NOT_FOUND (RESOURCE_NOT_FOUND) when absent.
-  absl::StatusOr<ResourcePtr> Get(const Caller& caller, const ResourceKind& kind,
-                                  absl::string_view name) const;
+  absl::StatusOr<RecordPtr> Get(const Caller& caller, const RecordKind& kind,
+                                absl::string_view name) const;
 
   // One page of the kind's resources matching the filter, in the requested order. A page may
   // hold fewer than page_size (its byte budget, or its scan limit, was reached) and even none;
   // next_page_token is empty only on the last.
-  absl::StatusOr<ListPage> List(const Caller& caller, const ResourceKind& kind,
+  absl::StatusOr<ListPage> List(const Caller& caller, const RecordKind& kind,
                                 const ListParams& params) const;
 
   // The change-log entries of the resource `name`, oldest first. Admins only.
@@ -86,8 +86,8 @@ class Registry {
   // FAILED_PRECONDITION when a reference does not resolve (REFERENCE_NOT_FOUND) or a rule over
   // the previous state or other records fails (e.g. INVALID_TRANSITION); the store's errors
   // (UNAVAILABLE, STORAGE_FULL) when it cannot commit.
-  void Create(const Caller& caller, const ResourceKind& kind, ResourcePtr resource,
-              CreateParams params, ResourceCallback done);
+  void Create(const Caller& caller, const RecordKind& kind, RecordPtr resource, CreateParams params,
+              RecordCallback done);
 
   // Replaces the fields in `mask` of the resource `patch.name` with those of `patch`; `done`
   // gets it as stored. The etag may come in `etag`, on `patch`, or both (then equal). Errors:
@@ -99,15 +99,15 @@ class Registry {
   // (ETAG_MISMATCH) when the etag is set and not current; FAILED_PRECONDITION for a reference
   // that does not resolve or a rule over the previous state or other records (e.g.
   // INVALID_TRANSITION); the store's errors when it cannot commit.
-  void Update(const Caller& caller, const ResourceKind& kind, ResourcePtr patch,
-              google::protobuf::FieldMask mask, std::string etag, ResourceCallback done);
+  void Update(const Caller& caller, const RecordKind& kind, RecordPtr patch,
+              google::protobuf::FieldMask mask, std::string etag, RecordCallback done);
 
   // Deletes `name`, recording a tombstone, with the records deleted with it (a join request
   // with its initiative). Errors: PERMISSION_DENIED when the caller may not delete it;
   // INVALID_ARGUMENT (INVALID_NAME) for a bad name; NOT_FOUND when it does not exist or the
   // caller may not see it; ABORTED (ETAG_MISMATCH) for a stale etag; FAILED_PRECONDITION
   // (RESOURCE_IN_USE) while other records refer to it; the store's errors when it cannot commit.
-  void Delete(const Caller& caller, const ResourceKind& kind, std::string name, std::string etag,
+  void Delete(const Caller& caller, const RecordKind& kind, std::string name, std::string etag,
               StatusCallback done);
 
   // A snapshot of the store now, for reads that must agree (ListParams::view).

@@ -22,18 +22,18 @@ using storage::ReadView;
 constexpr char kPageTokenSecretKey[] = "page_token_secret";
 constexpr int kMaxHistoryScan = 10000;
 
-absl::StatusOr<ResourcePtr> LoadRecord(const ReadView& view, const ResourceKind& kind,
-                                       absl::string_view id) {
+absl::StatusOr<RecordPtr> LoadRecord(const ReadView& view, const RecordKind& kind,
+                                     absl::string_view id) {
   PSC_ASSIGN_OR_RETURN(auto value, view.Get(Family::kRecords, RecordKey(kind.collection(), id)));
   if (!value) return nullptr;
-  ResourcePtr m(kind.prototype().New());
+  RecordPtr m(kind.prototype().New());
   if (!m->ParseFromString(*value)) {
     return absl::InternalError(absl::StrCat("corrupt record ", kind.collection(), "/", id));
   }
   return m;
 }
 
-bool HasAllTerms(const ResourceKind& kind, const google::protobuf::Message& m,
+bool HasAllTerms(const RecordKind& kind, const google::protobuf::Message& m,
                  const std::vector<Term>& wanted) {
   if (wanted.size() <= 1) return true;  // the first term drove the index scan
   std::vector<Term> have = kind.IndexTerms(m);
@@ -64,11 +64,11 @@ absl::StatusOr<std::unique_ptr<Registry>> Registry::Open(storage::Store* store,
   return std::unique_ptr<Registry>(new Registry(store, *std::move(secret), options));
 }
 
-absl::StatusOr<ResourcePtr> Registry::Get(const Caller& caller, const ResourceKind& kind,
-                                          absl::string_view name) const {
+absl::StatusOr<RecordPtr> Registry::Get(const Caller& caller, const RecordKind& kind,
+                                        absl::string_view name) const {
   PSC_RETURN_IF_ERROR(CheckOperation(caller, kind, Operation::kRead));
   PSC_ASSIGN_OR_RETURN(std::string id, kind.IdOfName(name, "name"));
-  PSC_ASSIGN_OR_RETURN(ResourcePtr m, LoadRecord(*store_->Snapshot(), kind, id));
+  PSC_ASSIGN_OR_RETURN(RecordPtr m, LoadRecord(*store_->Snapshot(), kind, id));
   // What the caller may not see is reported exactly like what does not exist.
   if (m == nullptr || !Visibility::For(caller, kind).Admits(*m)) {
     return Error(absl::StatusCode::kNotFound, "RESOURCE_NOT_FOUND",
@@ -78,7 +78,7 @@ absl::StatusOr<ResourcePtr> Registry::Get(const Caller& caller, const ResourceKi
   return m;
 }
 
-absl::StatusOr<ListPage> Registry::List(const Caller& caller, const ResourceKind& kind,
+absl::StatusOr<ListPage> Registry::List(const Caller& caller, const RecordKind& kind,
                                         const ListParams& params) const {
   PSC_RETURN_IF_ERROR(CheckOperation(caller, kind, Operation::kRead));
   PSC_ASSIGN_OR_RETURN(int page_size, EffectivePageSize(params.page_size));
@@ -146,7 +146,7 @@ absl::StatusOr<ListPage> Registry::List(const Caller& caller, const ResourceKind
 
 absl::StatusOr<HistoryPage> Registry::History(const Caller& caller, absl::string_view name,
                                               int page_size, absl::string_view page_token) const {
-  const ResourceKind* kind = KindOfName(name);
+  const RecordKind* kind = KindOfName(name);
   if (kind == nullptr) {
     return ArgumentError(
         "name", "INVALID_NAME",

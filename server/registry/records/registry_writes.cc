@@ -44,14 +44,14 @@ std::string Fingerprint(const Message& resource, absl::string_view id) {
 
 // Looks up a request id: the original result when `fingerprint` matches, nullptr when the id
 // is new, REQUEST_ID_REUSED when it was used for another request.
-absl::StatusOr<ResourcePtr> FindRequest(WriteTxn& txn, const ResourceKind& kind,
-                                        const std::string& request_key,
-                                        const std::string& fingerprint) {
+absl::StatusOr<RecordPtr> FindRequest(WriteTxn& txn, const RecordKind& kind,
+                                      const std::string& request_key,
+                                      const std::string& fingerprint) {
   PSC_ASSIGN_OR_RETURN(auto stored, txn.Get(Family::kMeta, request_key));
   if (!stored) return nullptr;
   std::string stored_fingerprint, serialized;
   int64_t created = 0;
-  ResourcePtr original(kind.prototype().New());
+  RecordPtr original(kind.prototype().New());
   if (!ParseRequestValue(*stored, &stored_fingerprint, &serialized, &created) ||
       !original->ParseFromString(serialized)) {
     return absl::InternalError("corrupt request record");
@@ -65,8 +65,8 @@ absl::StatusOr<ResourcePtr> FindRequest(WriteTxn& txn, const ResourceKind& kind,
 
 }  // namespace
 
-void Registry::Create(const Caller& caller, const ResourceKind& kind, ResourcePtr resource,
-                      CreateParams params, ResourceCallback done) {
+void Registry::Create(const Caller& caller, const RecordKind& kind, RecordPtr resource,
+                      CreateParams params, RecordCallback done) {
   ClearFields(resource.get(), OutputOnlyFields(kind.derived_fields()));
   kind.ApplyDefaults(resource.get());
   // Permission first: ownership comes from the caller's identity, never from the request.
@@ -92,7 +92,7 @@ void Registry::Create(const Caller& caller, const ResourceKind& kind, ResourcePt
   }
 
   auto input = std::shared_ptr<Message>(std::move(resource));
-  auto result = std::make_shared<ResourcePtr>();
+  auto result = std::make_shared<RecordPtr>();
   std::string request_key =
       params.request_id.empty() ? "" : RequestKey(kind.collection(), params.request_id);
   storage::Mutation mutation = [&kind, input, result, id, request_key, fingerprint,
@@ -101,7 +101,7 @@ void Registry::Create(const Caller& caller, const ResourceKind& kind, ResourcePt
       PSC_ASSIGN_OR_RETURN(*result, FindRequest(txn, kind, request_key, fingerprint));
       if (*result != nullptr) return absl::OkStatus();  // a retry: nothing to write
     }
-    PSC_ASSIGN_OR_RETURN(ResourcePtr existing, LoadForWrite(txn, kind, id));
+    PSC_ASSIGN_OR_RETURN(RecordPtr existing, LoadForWrite(txn, kind, id));
     if (existing != nullptr) {
       return Error(absl::StatusCode::kAlreadyExists, "RESOURCE_EXISTS",
                    absl::StrCat(GetName(*input), " already exists"));
@@ -110,7 +110,7 @@ void Registry::Create(const Caller& caller, const ResourceKind& kind, ResourcePt
     const StoredRecordLoader load = [&txn](absl::string_view name) {
       return LoadByName(txn, name);
     };
-    ResourcePtr created(input->New());
+    RecordPtr created(input->New());
     created->CopyFrom(*input);
     PSC_RETURN_IF_ERROR(kind.DeriveStored(load, created.get()));
     PSC_RETURN_IF_ERROR(kind.CheckStored(load, *created));
@@ -127,8 +127,8 @@ void Registry::Create(const Caller& caller, const ResourceKind& kind, ResourcePt
   store_->Commit(std::move(mutation), Deliver(result, std::move(done)));
 }
 
-void Registry::Update(const Caller& caller, const ResourceKind& kind, ResourcePtr patch,
-                      google::protobuf::FieldMask mask, std::string etag, ResourceCallback done) {
+void Registry::Update(const Caller& caller, const RecordKind& kind, RecordPtr patch,
+                      google::protobuf::FieldMask mask, std::string etag, RecordCallback done) {
   if (absl::Status s = CheckOperation(caller, kind, Operation::kUpdate); !s.ok()) {
     return std::move(done)(s);
   }
@@ -149,13 +149,13 @@ void Registry::Update(const Caller& caller, const ResourceKind& kind, ResourcePt
   }
 
   auto input = std::shared_ptr<Message>(std::move(patch));
-  auto result = std::make_shared<ResourcePtr>();
+  auto result = std::make_shared<RecordPtr>();
   storage::Mutation mutation = [&kind, input, result, id = *id, mask = *resolved, etag,
                                 caller](WriteTxn& txn) -> absl::Status {
-    PSC_ASSIGN_OR_RETURN(ResourcePtr current, LoadForWrite(txn, kind, id));
+    PSC_ASSIGN_OR_RETURN(RecordPtr current, LoadForWrite(txn, kind, id));
     if (current == nullptr || !Visibility::For(caller, kind).Admits(*current))
       return NotFound(GetName(*input));
-    ResourcePtr updated(current->New());
+    RecordPtr updated(current->New());
     updated->CopyFrom(*current);
     ApplyUpdateMask(*input, mask, updated.get());
     PSC_RETURN_IF_ERROR(AuthorizeUpdate(caller, kind, *current, *updated));
@@ -180,7 +180,7 @@ void Registry::Update(const Caller& caller, const ResourceKind& kind, ResourcePt
   store_->Commit(std::move(mutation), Deliver(result, std::move(done)));
 }
 
-void Registry::Delete(const Caller& caller, const ResourceKind& kind, std::string name,
+void Registry::Delete(const Caller& caller, const RecordKind& kind, std::string name,
                       std::string etag, StatusCallback done) {
   if (absl::Status s = CheckOperation(caller, kind, Operation::kDelete); !s.ok()) {
     return std::move(done)(s);
@@ -189,7 +189,7 @@ void Registry::Delete(const Caller& caller, const ResourceKind& kind, std::strin
   if (!id.ok()) return std::move(done)(id.status());
   storage::Mutation mutation = [&kind, name, id = *id, etag,
                                 caller](WriteTxn& txn) -> absl::Status {
-    PSC_ASSIGN_OR_RETURN(ResourcePtr current, LoadForWrite(txn, kind, id));
+    PSC_ASSIGN_OR_RETURN(RecordPtr current, LoadForWrite(txn, kind, id));
     if (current == nullptr || !Visibility::For(caller, kind).Admits(*current))
       return NotFound(name);
     PSC_RETURN_IF_ERROR(AuthorizeDelete(caller, kind, *current));

@@ -23,7 +23,7 @@ absl::Status MaskError(const std::string& path, absl::string_view why) {
 
 }  // namespace
 
-absl::StatusOr<FieldMask> ResolveUpdateMask(const ResourceKind& kind, const Message& patch,
+absl::StatusOr<FieldMask> ResolveUpdateMask(const RecordKind& kind, const Message& patch,
                                             const FieldMask& mask) {
   const std::vector<std::string> output_only = OutputOnlyFields(kind.derived_fields());
   auto is_output_only = [&](absl::string_view top) {

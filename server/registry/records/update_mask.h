@@ -5,7 +5,7 @@
 #include "absl/status/statusor.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/message.h"
-#include "server/registry/kinds/resource_kind.h"
+#include "server/registry/kinds/record_kind.h"
 
 namespace psc::registry {
 
@@ -13,7 +13,7 @@ namespace psc::registry {
 // start with an output-only field); an empty mask becomes every writable field set in `patch`;
 // "*" becomes every writable field. INVALID_ARGUMENT, reason INVALID_UPDATE_MASK, otherwise.
 absl::StatusOr<google::protobuf::FieldMask> ResolveUpdateMask(
-    const ResourceKind& kind, const google::protobuf::Message& patch,
+    const RecordKind& kind, const google::protobuf::Message& patch,
     const google::protobuf::FieldMask& mask);
 
 // Replaces the masked fields of `target` with those of `patch` (repeated and message fields

@@ -18,9 +18,9 @@ namespace psc::registry {
 // What one decision on a `Request` (a child of a `Parent`) checks and changes.
 template <typename Request, typename Parent>
 struct Decision {
-  const ResourceKind& kind;         // the request's
-  const ResourceKind& parent_kind;  // its parent's: the initiative, the expert
-  bool reason_required = false;     // a decline must say why
+  const RecordKind& kind;         // the request's
+  const RecordKind& parent_kind;  // its parent's: the initiative, the expert
+  bool reason_required = false;   // a decline must say why
   // OK when `caller` may take the decision on `request` in its current state: PERMISSION_DENIED
   // for someone else, FAILED_PRECONDITION (INVALID_STATE) from a state it does not apply to.
   std::function<absl::Status(const Caller& caller, const Request& request, const Parent& parent)>
@@ -45,13 +45,13 @@ struct Decision {
 template <typename Request, typename Parent>
 void Decide(storage::Store* store, const Caller& caller, Decision<Request, Parent> decision,
             const std::string& name, const std::string& reason, const std::string& etag,
-            ResourceCallback done) {
+            RecordCallback done) {
   if (decision.reason_required && reason.empty()) {
     return std::move(done)(FieldError("reason", "is required to decline"));
   }
   if (reason.size() > 4000) return std::move(done)(FieldError("reason", "at most 4000 characters"));
   if (auto id = decision.kind.IdOfName(name, "name"); !id.ok()) return std::move(done)(id.status());
-  auto result = std::make_shared<ResourcePtr>();
+  auto result = std::make_shared<RecordPtr>();
   storage::Mutation mutation = [caller, decision = std::move(decision), name, reason, etag,
                                 result](storage::WriteTxn& txn) -> absl::Status {
     PSC_ASSIGN_OR_RETURN(auto current, LoadNamed<Request>(txn, decision.kind, name));

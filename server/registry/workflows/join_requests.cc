@@ -35,7 +35,7 @@ absl::Status WriteInitiative(WriteTxn& txn, const Caller& caller, const v1::Init
 
 void Workflows::CreateJoinRequest(const Caller& caller, const std::string& parent,
                                   v1::JoinRequest request, const RequestCreateOptions& options,
-                                  ResourceCallback done) {
+                                  RecordCallback done) {
   auto parent_id = InitiativeKind().IdOfName(parent, "parent");
   if (!parent_id.ok()) return std::move(done)(parent_id.status());
   auto name = NewRequestName(caller, parent, "joinRequests", options, "join_request_id");
@@ -58,7 +58,7 @@ void Workflows::CreateJoinRequest(const Caller& caller, const std::string& paren
   if (auto violations = Violations(JoinRequestKind(), fresh); !violations.empty()) {
     return std::move(done)(ValidationError(violations));
   }
-  auto result = std::make_shared<ResourcePtr>();
+  auto result = std::make_shared<RecordPtr>();
   storage::Mutation mutation = [caller, parent, fresh, as_recorded = options.as_recorded,
                                 result](WriteTxn& txn) -> absl::Status {
     PSC_ASSIGN_OR_RETURN(auto initiative, LoadNamed<v1::Initiative>(txn, InitiativeKind(), parent));
@@ -92,7 +92,7 @@ void Workflows::CreateJoinRequest(const Caller& caller, const std::string& paren
 
 void Workflows::DecideJoinRequest(const Caller& caller, JoinDecision decision,
                                   const std::string& name, const std::string& reason,
-                                  const std::string& etag, ResourceCallback done) {
+                                  const std::string& etag, RecordCallback done) {
   static constexpr const char* kVerbs[] = {"approved", "declined", "withdrawn"};
   static constexpr v1::JoinRequestState kStates[] = {v1::JOIN_APPROVED, v1::JOIN_DECLINED,
                                                      v1::JOIN_WITHDRAWN};
@@ -131,7 +131,7 @@ void Workflows::DecideJoinRequest(const Caller& caller, JoinDecision decision,
 }
 
 void Workflows::LeaveInitiative(const Caller& caller, const std::string& name,
-                                std::string collaborative, ResourceCallback done) {
+                                std::string collaborative, RecordCallback done) {
   if (auto id = InitiativeKind().IdOfName(name, "name"); !id.ok()) {
     return std::move(done)(id.status());
   }
@@ -139,7 +139,7 @@ void Workflows::LeaveInitiative(const Caller& caller, const std::string& name,
   if (collaborative.empty()) {
     return std::move(done)(FieldError("collaborative", "is required when an admin asks"));
   }
-  auto result = std::make_shared<ResourcePtr>();
+  auto result = std::make_shared<RecordPtr>();
   storage::Mutation mutation = [caller, name, collaborative,
                                 result](WriteTxn& txn) -> absl::Status {
     PSC_RETURN_IF_ERROR(RequireLeadOf(caller, collaborative, "take it out of an initiative"));
@@ -164,7 +164,7 @@ void Workflows::LeaveInitiative(const Caller& caller, const std::string& name,
 
 void Workflows::ReviewInitiative(const Caller& caller, const std::string& name,
                                  v1::ReviewOutcome outcome, const std::string& rationale,
-                                 ResourceCallback done) {
+                                 RecordCallback done) {
   if (auto id = InitiativeKind().IdOfName(name, "name"); !id.ok()) {
     return std::move(done)(id.status());
   }
@@ -177,7 +177,7 @@ void Workflows::ReviewInitiative(const Caller& caller, const std::string& name,
   if (rationale.size() > 4000) {
     return std::move(done)(FieldError("rationale", "at most 4000 characters"));
   }
-  auto result = std::make_shared<ResourcePtr>();
+  auto result = std::make_shared<RecordPtr>();
   storage::Mutation mutation = [caller, name, outcome, rationale,
                                 result](WriteTxn& txn) -> absl::Status {
     PSC_ASSIGN_OR_RETURN(auto initiative, LoadNamed<v1::Initiative>(txn, InitiativeKind(), name));

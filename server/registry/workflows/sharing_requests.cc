@@ -26,7 +26,7 @@ std::string StateName(v1::SharingRequestState state) {
 // A List of `kind` under an initiative or expert parent (field `parent_field`), or a
 // collaborative's outgoing (`requesting_collaborative`) or incoming (`decider_field`) ones.
 absl::StatusOr<ListPage> ListRequests(const Registry& registry, const Caller& caller,
-                                      const ResourceKind& kind, absl::string_view parent_collection,
+                                      const RecordKind& kind, absl::string_view parent_collection,
                                       absl::string_view parent_field,
                                       absl::string_view decider_field, const std::string& parent,
                                       v1::Direction direction, int page_size,
@@ -75,7 +75,7 @@ absl::StatusOr<ListPage> Workflows::ListSharingRequests(const Caller& caller,
 
 void Workflows::CreateSharingRequest(const Caller& caller, const std::string& parent,
                                      v1::SharingRequest request,
-                                     const RequestCreateOptions& options, ResourceCallback done) {
+                                     const RequestCreateOptions& options, RecordCallback done) {
   auto parent_id = ExpertKind().IdOfName(parent, "parent");
   if (!parent_id.ok()) return std::move(done)(parent_id.status());
   auto name = NewRequestName(caller, parent, "requests", options, "sharing_request_id");
@@ -103,7 +103,7 @@ void Workflows::CreateSharingRequest(const Caller& caller, const std::string& pa
   if (auto violations = Violations(SharingRequestKind(), fresh); !violations.empty()) {
     return std::move(done)(ValidationError(violations));
   }
-  auto result = std::make_shared<ResourcePtr>();
+  auto result = std::make_shared<RecordPtr>();
   storage::Mutation mutation = [caller, parent, fresh, as_recorded = options.as_recorded,
                                 result](WriteTxn& txn) -> absl::Status {
     PSC_ASSIGN_OR_RETURN(auto expert, LoadNamed<v1::Expert>(txn, ExpertKind(), parent));
@@ -148,7 +148,7 @@ void Workflows::CreateSharingRequest(const Caller& caller, const std::string& pa
 
 void Workflows::DecideSharingRequest(const Caller& caller, SharingDecision decision,
                                      const std::string& name, const std::string& reason,
-                                     const std::string& etag, ResourceCallback done) {
+                                     const std::string& etag, RecordCallback done) {
   static constexpr const char* kVerbs[] = {"accepted", "declined", "cancelled"};
   static constexpr v1::SharingRequestState kStates[] = {v1::SHARING_ACCEPTED, v1::SHARING_DECLINED,
                                                         v1::SHARING_CANCELLED};
@@ -194,14 +194,14 @@ void Workflows::DecideSharingRequest(const Caller& caller, SharingDecision decis
 
 void Workflows::CompleteSharingRequest(const Caller& caller, const std::string& name,
                                        int days_delivered, const std::string& feedback,
-                                       const std::string& etag, ResourceCallback done) {
+                                       const std::string& etag, RecordCallback done) {
   if (feedback.size() > 4000) {
     return std::move(done)(FieldError("feedback", "at most 4000 characters"));
   }
   if (auto id = SharingRequestKind().IdOfName(name, "name"); !id.ok()) {
     return std::move(done)(id.status());
   }
-  auto result = std::make_shared<ResourcePtr>();
+  auto result = std::make_shared<RecordPtr>();
   storage::Mutation mutation = [caller, name, days_delivered, feedback, etag,
                                 result](WriteTxn& txn) -> absl::Status {
     PSC_ASSIGN_OR_RETURN(auto current,

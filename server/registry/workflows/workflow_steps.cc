@@ -71,7 +71,7 @@ absl::StatusOr<std::string> NewRequestName(const Caller& caller, absl::string_vi
   return absl::StrCat(parent, "/", collection, "/", options.id.empty() ? RandomId() : options.id);
 }
 
-absl::Status CheckNameFree(storage::WriteTxn& txn, const ResourceKind& kind,
+absl::Status CheckNameFree(storage::WriteTxn& txn, const RecordKind& kind,
                            const std::string& name) {
   auto id = kind.IdOfName(name, "name");
   if (!id.ok()) return id.status();
@@ -98,7 +98,7 @@ absl::Status FieldError(absl::string_view field, absl::string_view description) 
   return ValidationError({{std::string(field), std::string(description)}});
 }
 
-absl::StatusOr<int> CountIndexed(storage::WriteTxn& txn, const ResourceKind& kind,
+absl::StatusOr<int> CountIndexed(storage::WriteTxn& txn, const RecordKind& kind,
                                  absl::string_view field, absl::string_view value) {
   const std::string prefix = IndexPrefix(kind.collection(), field, value, SortOrder::kName);
   int count = 0;
@@ -112,7 +112,7 @@ absl::StatusOr<int> CountIndexed(storage::WriteTxn& txn, const ResourceKind& kin
 }
 
 template <typename T>
-absl::StatusOr<std::vector<T>> LoadIndexed(storage::WriteTxn& txn, const ResourceKind& kind,
+absl::StatusOr<std::vector<T>> LoadIndexed(storage::WriteTxn& txn, const RecordKind& kind,
                                            absl::string_view field, absl::string_view value) {
   const std::string prefix = IndexPrefix(kind.collection(), field, value, SortOrder::kName);
   std::vector<std::string> ids;
@@ -135,10 +135,10 @@ absl::StatusOr<std::vector<T>> LoadIndexed(storage::WriteTxn& txn, const Resourc
 }
 
 template absl::StatusOr<std::vector<v1::JoinRequest>> LoadIndexed<v1::JoinRequest>(
-    storage::WriteTxn&, const ResourceKind&, absl::string_view, absl::string_view);
+    storage::WriteTxn&, const RecordKind&, absl::string_view, absl::string_view);
 template absl::StatusOr<std::vector<v1::SharingRequest>> LoadIndexed<v1::SharingRequest>(
-    storage::WriteTxn&, const ResourceKind&, absl::string_view, absl::string_view);
+    storage::WriteTxn&, const RecordKind&, absl::string_view, absl::string_view);
 template absl::StatusOr<std::vector<v1::MeasureSeries>> LoadIndexed<v1::MeasureSeries>(
-    storage::WriteTxn&, const ResourceKind&, absl::string_view, absl::string_view);
+    storage::WriteTxn&, const RecordKind&, absl::string_view, absl::string_view);
 
 }  // namespace psc::registry

@@ -9,7 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "psc/registry/v1/initiative.pb.h"
 #include "server/common/caller.h"
-#include "server/registry/kinds/resource_kind.h"
+#include "server/registry/kinds/record_kind.h"
 #include "server/registry/records/record_writer.h"
 #include "server/registry/workflows/workflows.h"
 #include "server/storage/write_txn.h"
@@ -41,8 +41,7 @@ absl::StatusOr<std::string> NewRequestName(const Caller& caller, absl::string_vi
                                            absl::string_view id_field);
 
 // ALREADY_EXISTS (RESOURCE_EXISTS) when a `kind` record named `name` is stored.
-absl::Status CheckNameFree(storage::WriteTxn& txn, const ResourceKind& kind,
-                           const std::string& name);
+absl::Status CheckNameFree(storage::WriteTxn& txn, const RecordKind& kind, const std::string& name);
 
 // Whether `collaborative` leads or takes part in `initiative`.
 bool TakesPart(const v1::Initiative& initiative, absl::string_view collaborative);
@@ -56,7 +55,7 @@ absl::Status FieldError(absl::string_view field, absl::string_view description);
 
 // The stored `name` of `kind` as T; NOT_FOUND when absent, INVALID_ARGUMENT for a bad name.
 template <typename T>
-absl::StatusOr<std::unique_ptr<T>> LoadNamed(storage::WriteTxn& txn, const ResourceKind& kind,
+absl::StatusOr<std::unique_ptr<T>> LoadNamed(storage::WriteTxn& txn, const RecordKind& kind,
                                              absl::string_view name) {
   auto id = kind.IdOfName(name, "name");
   if (!id.ok()) return id.status();
@@ -67,13 +66,13 @@ absl::StatusOr<std::unique_ptr<T>> LoadNamed(storage::WriteTxn& txn, const Resou
 }
 
 // How many stored records of `kind` are indexed under (field, value), without loading them.
-absl::StatusOr<int> CountIndexed(storage::WriteTxn& txn, const ResourceKind& kind,
+absl::StatusOr<int> CountIndexed(storage::WriteTxn& txn, const RecordKind& kind,
                                  absl::string_view field, absl::string_view value);
 
 // Every stored record of `kind` indexed under (field, value), as T, oldest name first; sees
 // the writes made earlier in the same commit group.
 template <typename T>
-absl::StatusOr<std::vector<T>> LoadIndexed(storage::WriteTxn& txn, const ResourceKind& kind,
+absl::StatusOr<std::vector<T>> LoadIndexed(storage::WriteTxn& txn, const RecordKind& kind,
                                            absl::string_view field, absl::string_view value);
 
 }  // namespace psc::registry

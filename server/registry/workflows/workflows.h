@@ -40,32 +40,32 @@ class Workflows {
   // (REQUEST_PENDING) when the collaborative has one pending; FAILED_PRECONDITION
   // (ALREADY_PARTICIPANT) when it leads or takes part.
   void CreateJoinRequest(const Caller& caller, const std::string& parent, v1::JoinRequest request,
-                         const RequestCreateOptions& options, ResourceCallback done);
+                         const RequestCreateOptions& options, RecordCallback done);
   // Approve (the requester becomes a participant), decline (reason required) or withdraw.
   void DecideJoinRequest(const Caller& caller, JoinDecision decision, const std::string& name,
-                         const std::string& reason, const std::string& etag, ResourceCallback done);
+                         const std::string& reason, const std::string& etag, RecordCallback done);
   // Removes `collaborative` (default: the caller's) from the participants; FAILED_PRECONDITION
   // (NOT_A_PARTICIPANT) when it is not one.
   void LeaveInitiative(const Caller& caller, const std::string& name, std::string collaborative,
-                       ResourceCallback done);
+                       RecordCallback done);
   // Records a review decision; STOP needs a rationale and stops the initiative.
   void ReviewInitiative(const Caller& caller, const std::string& name, v1::ReviewOutcome outcome,
-                        const std::string& rationale, ResourceCallback done);
+                        const std::string& rationale, RecordCallback done);
 
   // Creates a pending sharing request under `parent` (`experts/{id}`). FAILED_PRECONDITION
   // (NOT_SHAREABLE) for another collaborative's expert who is not shareable.
   void CreateSharingRequest(const Caller& caller, const std::string& parent,
                             v1::SharingRequest request, const RequestCreateOptions& options,
-                            ResourceCallback done);
+                            RecordCallback done);
   // Accept (FAILED_PRECONDITION, OVERBOOKED, when a month of the period would exceed the days
   // the expert offers), decline (reason required) or cancel (by the requester).
   void DecideSharingRequest(const Caller& caller, SharingDecision decision, const std::string& name,
                             const std::string& reason, const std::string& etag,
-                            ResourceCallback done);
+                            RecordCallback done);
   // Records the days delivered (0..days_per_month * months) and feedback of an accepted request.
   void CompleteSharingRequest(const Caller& caller, const std::string& name, int days_delivered,
                               const std::string& feedback, const std::string& etag,
-                              ResourceCallback done);
+                              RecordCallback done);
 
   // Requests under an initiative or expert `parent` (`initiatives/-`, `experts/-`: under every
   // one), or a collaborative's OUTGOING or INCOMING ones; oldest first. INVALID_ARGUMENT for

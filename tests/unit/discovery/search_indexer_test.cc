@@ -85,11 +85,11 @@ TEST_F(SearchIndexerTest, AnAcceptedRequestReindexesTheExpertsFreeDays) {
   request.mutable_start_month()->set_year(static_cast<int>(now.year()));
   request.mutable_start_month()->set_month(now.month());
   request.set_months(1);
-  auto created = testing::Written<v1::SharingRequest>([&](ResourceCallback done) {
+  auto created = testing::Written<v1::SharingRequest>([&](RecordCallback done) {
     workflows.CreateSharingRequest(LeadOf("oxford"), "experts/hf", request, {}, std::move(done));
   });
   ASSERT_TRUE(created.ok()) << created.status();
-  auto accepted = testing::Written<v1::SharingRequest>([&](ResourceCallback done) {
+  auto accepted = testing::Written<v1::SharingRequest>([&](RecordCallback done) {
     workflows.DecideSharingRequest(LeadOf("west-of-england"), SharingDecision::kAccept,
                                    created->name(), "", "", std::move(done));
   });

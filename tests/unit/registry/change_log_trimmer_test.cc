@@ -86,7 +86,7 @@ TEST_F(ChangeLogTrimmerTest, StoredKeysStayFlatOverALongRunOfWritesAndTrims) {
   std::vector<size_t> index_keys, meta_keys;
   for (int round = 0; round < 8; ++round) {
     for (int i = 0; i < 100; ++i) {
-      auto created = testing::Written<v1::Collaborative>([&](ResourceCallback done) {
+      auto created = testing::Written<v1::Collaborative>([&](RecordCallback done) {
         h_.registry().Create(Caller::Admin(), CollaborativeKind(),
                              std::make_unique<v1::Collaborative>(testing::MakeCollaborative("x")),
                              {absl::StrCat("r", round, "-", i), absl::StrCat("req-", round, i)},

@@ -15,7 +15,7 @@ TEST(KindTableTest, TheTableIsConsistent) {
 }
 
 TEST(KindTableTest, AKindMissingFromTheTableIsNamed) {
-  std::vector<const ResourceKind*> kinds = EveryKind();
+  std::vector<const RecordKind*> kinds = EveryKind();
   kinds.erase(std::find(kinds.begin(), kinds.end(), &ExpertKind()));
   absl::Status status = CheckKinds(kinds);
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
@@ -25,7 +25,7 @@ TEST(KindTableTest, AKindMissingFromTheTableIsNamed) {
 }
 
 TEST(KindTableTest, ADuplicateCollectionIsRefused) {
-  std::vector<const ResourceKind*> kinds = EveryKind();
+  std::vector<const RecordKind*> kinds = EveryKind();
   kinds.push_back(&InitiativeKind());
   EXPECT_EQ(CheckKinds(kinds).code(), absl::StatusCode::kFailedPrecondition);
 }

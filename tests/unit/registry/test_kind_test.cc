@@ -155,7 +155,7 @@ TEST_F(TestKindTest, ItsSearchDocumentCarriesItsListTermsRenamed) {
 }
 
 TEST_F(TestKindTest, TheTableCheckRefusesAKindTheApiCannotCarry) {
-  std::vector<const ResourceKind*> kinds = EveryKind();
+  std::vector<const RecordKind*> kinds = EveryKind();
   kinds.push_back(&Toolkits());  // claims ChangeEvent.resource, which resources already has
   absl::Status status = CheckKinds(kinds);
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
@@ -166,9 +166,9 @@ TEST_F(TestKindTest, TheTableCheckRefusesAKindTheApiCannotCarry) {
 // claims another type's input is refused at start-up rather than misread at indexing time.
 TEST_F(TestKindTest, TheTableCheckRefusesASearchInputOfAnotherType) {
   static const auto* mislabelled = new MislabelledToolkitKind;
-  std::vector<const ResourceKind*> kinds = EveryKind();
-  std::replace(kinds.begin(), kinds.end(), static_cast<const ResourceKind*>(&SharedResourceKind()),
-               static_cast<const ResourceKind*>(mislabelled));
+  std::vector<const RecordKind*> kinds = EveryKind();
+  std::replace(kinds.begin(), kinds.end(), static_cast<const RecordKind*>(&SharedResourceKind()),
+               static_cast<const RecordKind*>(mislabelled));
   absl::Status status = CheckKinds(kinds);
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(status.message().find("search_inputs"), std::string::npos) << status;

@@ -3,7 +3,7 @@
 #include <functional>
 
 #include "gtest/gtest.h"
-#include "server/registry/kinds/resource_kind.h"
+#include "server/registry/kinds/record_kind.h"
 #include "tests/testing/resources.h"
 
 namespace psc::registry {
@@ -15,7 +15,7 @@ using testing::MakeExpert;
 using testing::MakeInitiative;
 using testing::MakeResource;
 
-std::vector<std::string> ViolatedFields(const ResourceKind& kind,
+std::vector<std::string> ViolatedFields(const RecordKind& kind,
                                         const google::protobuf::Message& m) {
   std::vector<FieldViolation> violations;
   kind.Validate(m, &violations);
@@ -32,7 +32,7 @@ struct Rule {
 };
 
 template <typename T>
-void ExpectRules(const ResourceKind& kind, const T& valid, const std::vector<Rule<T>>& rules) {
+void ExpectRules(const RecordKind& kind, const T& valid, const std::vector<Rule<T>>& rules) {
   EXPECT_TRUE(ViolatedFields(kind, valid).empty()) << "the base resource must be valid";
   for (const Rule<T>& rule : rules) {
     T broken = valid;

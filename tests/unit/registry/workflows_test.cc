@@ -26,13 +26,13 @@ class WorkflowsTest : public ::testing::Test {
   }
 
   absl::StatusOr<v1::JoinRequest> AskToJoin(const std::string& who) {
-    return Written<v1::JoinRequest>([&](ResourceCallback done) {
+    return Written<v1::JoinRequest>([&](RecordCallback done) {
       workflows_.CreateJoinRequest(LeadOf(who), "initiatives/huddles", {}, {}, std::move(done));
     });
   }
   absl::StatusOr<v1::JoinRequest> DecideJoin(const Caller& caller, JoinDecision decision,
                                              const std::string& name) {
-    return Written<v1::JoinRequest>([&](ResourceCallback done) {
+    return Written<v1::JoinRequest>([&](RecordCallback done) {
       workflows_.DecideJoinRequest(caller, decision, name, "", "", std::move(done));
     });
   }
@@ -44,12 +44,12 @@ class WorkflowsTest : public ::testing::Test {
     request.mutable_start_month()->set_year(static_cast<int>(now.year()));
     request.mutable_start_month()->set_month(now.month());
     request.set_months(1);
-    return Written<v1::SharingRequest>([&](ResourceCallback done) {
+    return Written<v1::SharingRequest>([&](RecordCallback done) {
       workflows_.CreateSharingRequest(LeadOf(who), "experts/hf", request, {}, std::move(done));
     });
   }
   absl::StatusOr<v1::SharingRequest> Accept(const std::string& name) {
-    return Written<v1::SharingRequest>([&](ResourceCallback done) {
+    return Written<v1::SharingRequest>([&](RecordCallback done) {
       workflows_.DecideSharingRequest(LeadOf("west-of-england"), SharingDecision::kAccept, name, "",
                                       "", std::move(done));
     });

@@ -1,6 +1,6 @@
 // Per-identity limits, without a server.
 
-#include "server/service/call_limits.h"
+#include "server/service/calls/call_limits.h"
 
 #include "gtest/gtest.h"
 #include "server/common/errors.h"

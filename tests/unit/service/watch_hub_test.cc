@@ -1,6 +1,6 @@
 // The watch hub and its watches against a fake feed and a fake stream: no server, no disk.
 
-#include "server/service/watch_hub.h"
+#include "server/service/watch/watch_hub.h"
 
 #include <deque>
 
