@@ -17,9 +17,10 @@ class CaseStudyKindImpl final : public TypedKind<v1::CaseStudy> {
             .singular = "case_study",
             .change_field = "case_study",
             .record_field = "case_study",
-            .filters = {NameFilter("collaborative"),
+            .filters = {NameFilter("collaborative", {"owner_collaborative", "collaboratives"}),
                         EnumFilter<v1::PublicationState>("publication_state"),
-                        NameFilter("initiative"), FoldedFilter("topic"), NameFilter("atlas_id")},
+                        NameFilter("initiative"), FoldedFilter("topic", {"topics"}),
+                        ComputedFilter("atlas_id")},
             .owner_field = "owner_collaborative",
             .participant_fields = {"organisations", "topics", "impact"},
             .personal_fields = {"contact"},
@@ -93,13 +94,9 @@ class CaseStudyKindImpl final : public TypedKind<v1::CaseStudy> {
     }
   }
 
+  // atlas_id: the id of the case study's AHSN Atlas reference, when it has one.
   std::vector<Term> TermsOf(const v1::CaseStudy& c) const override {
     std::vector<Term> terms;
-    AddTerm(&terms, "collaborative", c.owner_collaborative());
-    for (const std::string& p : c.collaboratives()) AddTerm(&terms, "collaborative", p);
-    AddEnumTerm<v1::PublicationState>(&terms, "publication_state", c.publication_state());
-    AddTerm(&terms, "initiative", c.initiative());
-    for (const std::string& t : c.topics()) AddFoldedTerm(&terms, "topic", t);
     for (const v1::ExternalReference& r : c.external_references()) {
       if (r.system() == "ahsn-atlas") AddTerm(&terms, "atlas_id", r.id());
     }

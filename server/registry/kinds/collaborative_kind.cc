@@ -30,11 +30,6 @@ class CollaborativeKindImpl final : public TypedKind<v1::Collaborative> {
     v.Enum<v1::Region>("region", c.region(), /*required=*/true);
     v.Contact("patient_safety_lead", c.patient_safety_lead());
   }
-  std::vector<Term> TermsOf(const v1::Collaborative& c) const override {
-    std::vector<Term> terms;
-    AddEnumTerm<v1::Region>(&terms, "region", c.region());
-    return terms;
-  }
   std::vector<Reference> ReferencesOf(const v1::Collaborative&) const override { return {}; }
   // A collaborative owns its own record (its lead may edit it); only admins create or delete.
   std::string OwnerOf(const v1::Collaborative& c) const override { return c.name(); }

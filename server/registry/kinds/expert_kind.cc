@@ -21,8 +21,9 @@ class ExpertKindImpl final : public TypedKind<v1::Expert> {
             .singular = "expert",
             .change_field = "expert",
             .record_field = "expert",
-            .filters = {NameFilter("home_collaborative"), EnumFilter<v1::Skill>("skill"),
-                        BoolFilter("shareable"), EnumFilter<v1::Region>("region")},
+            .filters = {NameFilter("home_collaborative"),
+                        EnumFilter<v1::Skill>("skill", {"skills.skill"}), BoolFilter("shareable"),
+                        EnumFilter<v1::Region>("region", {"regions"})},
             .owner_field = "home_collaborative",
             .personal_fields = {"contact"},
             .searchable = true,
@@ -63,15 +64,6 @@ class ExpertKindImpl final : public TypedKind<v1::Expert> {
     v.Range("days_per_month_offered", e.days_per_month_offered(), 0, 31);
     v.Text("bio", e.bio(), 4000);
     v.Contact("contact", e.contact());
-  }
-
-  std::vector<Term> TermsOf(const v1::Expert& e) const override {
-    std::vector<Term> terms;
-    AddTerm(&terms, "home_collaborative", e.home_collaborative());
-    for (const auto& s : e.skills()) AddEnumTerm<v1::Skill>(&terms, "skill", s.skill());
-    AddTerm(&terms, "shareable", e.shareable() ? "true" : "false");
-    for (int r : e.regions()) AddEnumTerm<v1::Region>(&terms, "region", r);
-    return terms;
   }
 
   std::vector<Reference> ReferencesOf(const v1::Expert& e) const override {

@@ -35,16 +35,26 @@ inline void AddFoldedTerm(std::vector<Term>* terms, absl::string_view field,
   AddTerm(terms, field, absl::AsciiStrToLower(value));
 }
 
+// Filters read the field of their own name unless given `sources` (FilterField says how).
 template <typename E>
-FilterField EnumFilter(std::string name) {
-  return FilterField{std::move(name), google::protobuf::GetEnumDescriptor<E>()};
+FilterField EnumFilter(std::string name, std::vector<std::string> sources = {}) {
+  return FilterField{std::move(name), google::protobuf::GetEnumDescriptor<E>(), false, false,
+                     std::move(sources)};
 }
 inline FilterField BoolFilter(std::string name) {
   return FilterField{std::move(name), nullptr, true};
 }
-inline FilterField NameFilter(std::string name) { return FilterField{std::move(name)}; }
-inline FilterField FoldedFilter(std::string name) {
-  return FilterField{std::move(name), nullptr, false, true};
+inline FilterField NameFilter(std::string name, std::vector<std::string> sources = {}) {
+  return FilterField{std::move(name), nullptr, false, false, std::move(sources)};
+}
+inline FilterField FoldedFilter(std::string name, std::vector<std::string> sources = {}) {
+  return FilterField{std::move(name), nullptr, false, true, std::move(sources)};
+}
+// A filter whose terms the kind computes in its TermsOf hook.
+inline FilterField ComputedFilter(std::string name) {
+  FilterField filter{std::move(name)};
+  filter.computed = true;
+  return filter;
 }
 
 }  // namespace psc::registry

@@ -58,8 +58,11 @@ class InitiativeKindImpl final : public TypedKind<v1::Initiative> {
             .singular = "initiative",
             .change_field = "initiative",
             .record_field = "initiative",
-            .filters = {NameFilter("collaborative"), EnumFilter<v1::Workstream>("workstream"),
-                        EnumFilter<v1::InitiativeStatus>("status"), FoldedFilter("topic"),
+            .filters = {NameFilter("collaborative",
+                                   {"lead_collaborative", "participant_collaboratives"}),
+                        EnumFilter<v1::Workstream>("workstream"),
+                        EnumFilter<v1::InitiativeStatus>("status"),
+                        FoldedFilter("topic", {"topics"}),
                         EnumFilter<v1::MeasurementPlanStatus>("measurement_plan_status")},
             .derived_fields = {"measurement_plan_status", "measurement_plan_gaps",
                                "similar_initiatives"},
@@ -160,18 +163,6 @@ class InitiativeKindImpl final : public TypedKind<v1::Initiative> {
       next = static_cast<const v1::Initiative&>(**source).adopted_from();
     }
     return absl::OkStatus();
-  }
-
-  std::vector<Term> TermsOf(const v1::Initiative& i) const override {
-    std::vector<Term> terms;
-    AddTerm(&terms, "collaborative", i.lead_collaborative());
-    for (const std::string& p : i.participant_collaboratives()) AddTerm(&terms, "collaborative", p);
-    AddEnumTerm<v1::Workstream>(&terms, "workstream", i.workstream());
-    AddEnumTerm<v1::InitiativeStatus>(&terms, "status", i.status());
-    for (const std::string& t : i.topics()) AddFoldedTerm(&terms, "topic", t);
-    AddEnumTerm<v1::MeasurementPlanStatus>(&terms, "measurement_plan_status",
-                                           i.measurement_plan_status());
-    return terms;
   }
 
   std::vector<Reference> ReferencesOf(const v1::Initiative& i) const override {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "psc/registry/v1/change.pb.h"
 #include "psc/registry/v1/expert.pb.h"
 #include "psc/registry/v1/initiative.pb.h"
@@ -74,6 +75,42 @@ absl::Status CheckAllClaimed(const OneofDescriptor* oneof,
   return absl::OkStatus();
 }
 
+// OK when `path` (fields joined by '.') leads from `type` to a field of the filter's type: a
+// string for a name or case-insensitive filter, the filter's enum, or a bool.
+absl::Status CheckFilterSource(const RecordKind& kind, const FilterField& filter,
+                               const std::string& path) {
+  const Descriptor* type = kind.prototype().GetDescriptor();
+  const FieldDescriptor* field = nullptr;
+  for (absl::string_view part : absl::StrSplit(path, '.')) {
+    field = type == nullptr ? nullptr : type->FindFieldByName(std::string(part));
+    if (field == nullptr) break;  // no such field, or a path through a scalar
+    type = field->message_type();
+  }
+  const bool fits =
+      field != nullptr && (filter.enum_type != nullptr ? field->enum_type() == filter.enum_type
+                           : filter.boolean ? field->cpp_type() == FieldDescriptor::CPPTYPE_BOOL
+                                            : field->cpp_type() == FieldDescriptor::CPPTYPE_STRING);
+  if (fits) return absl::OkStatus();
+  return Broken(kind, absl::StrCat("filter \"", filter.name, "\" reads \"", path,
+                                   "\", which is no field of its type"));
+}
+
+absl::Status CheckFilterSources(const RecordKind& kind) {
+  for (const FilterField& filter : kind.spec().filters) {
+    if (filter.computed) continue;
+    if (filter.sources.empty()) PSC_RETURN_IF_ERROR(CheckFilterSource(kind, filter, filter.name));
+    for (const std::string& source : filter.sources) {
+      if (source != kParentSource) {
+        PSC_RETURN_IF_ERROR(CheckFilterSource(kind, filter, source));
+      } else if (kind.spec().parent.empty()) {
+        return Broken(kind, absl::StrCat("filter \"", filter.name,
+                                         "\" reads the parent's name, but the kind has no parent"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckKind(const RecordKind& kind) {
   const KindSpec& spec = kind.spec();
   const Descriptor* type = kind.prototype().GetDescriptor();
@@ -91,6 +128,7 @@ absl::Status CheckKind(const RecordKind& kind) {
   PSC_RETURN_IF_ERROR(CheckFieldNames(kind, spec.participant_fields, "participant_fields"));
   PSC_RETURN_IF_ERROR(CheckFieldNames(kind, spec.personal_fields, "personal_fields"));
   PSC_RETURN_IF_ERROR(CheckFieldNames(kind, spec.derived_fields, "derived_fields"));
+  PSC_RETURN_IF_ERROR(CheckFilterSources(kind));
   if (spec.atlas_reads) {
     for (const Term& term : *spec.atlas_reads) {
       if (!IsFilterField(kind, term.field)) {

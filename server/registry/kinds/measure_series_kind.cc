@@ -22,8 +22,8 @@ class MeasureSeriesKindImpl final : public TypedKind<v1::MeasureSeries> {
             .parent = "initiatives",
             .change_field = "measure_series",
             .record_field = "measure_series",
-            .filters = {NameFilter("initiative"), NameFilter("measure"), NameFilter("site"),
-                        NameFilter("reporting_collaborative")},
+            .filters = {NameFilter("initiative", {kParentSource}), ComputedFilter("measure"),
+                        NameFilter("site"), NameFilter("reporting_collaborative")},
             .derived_fields = {"measure", "site", "reporting_collaborative"},
             .owner_field = "reporting_collaborative",
             .network_writable = false,
@@ -59,13 +59,10 @@ class MeasureSeriesKindImpl final : public TypedKind<v1::MeasureSeries> {
     }
   }
 
+  // measure: the series' measure as `{initiative}/measures/{id}`.
   std::vector<Term> TermsOf(const v1::MeasureSeries& s) const override {
     std::vector<Term> terms;
-    const std::string initiative = ParentName(s.name());
-    AddTerm(&terms, "initiative", initiative);
-    AddTerm(&terms, "measure", spc::MeasurePath(initiative, s.measure()));
-    AddTerm(&terms, "site", s.site());
-    AddTerm(&terms, "reporting_collaborative", s.reporting_collaborative());
+    AddTerm(&terms, "measure", spc::MeasurePath(ParentName(s.name()), s.measure()));
     return terms;
   }
 

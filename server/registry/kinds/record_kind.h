@@ -6,6 +6,7 @@
 // checked once at start-up (kind_check.h). docs/architecture.md, "Adding a kind", lists the places
 // to touch.
 
+#include <algorithm>
 #include <concepts>
 #include <functional>
 #include <memory>
@@ -31,14 +32,20 @@ struct Reference {
   std::string target;  // e.g. "collaboratives/wessex"
 };
 
-// A field List can filter on. Values of enum fields must be names of the enum; values of
-// boolean fields "true" or "false"; values of case-insensitive fields are lowercased.
+// A field List can filter on, named once: its index terms come from the message fields in
+// `sources` (paths such as "skills.skill"; none: the field of the filter's own name;
+// kParentSource: the parent's name, for a child kind), or, when `computed`, from the kind's
+// TermsOf hook. Values of enum fields must be names of the enum; values of boolean fields
+// "true" or "false"; values of case-insensitive fields are lowercased.
 struct FilterField {
   std::string name;
   const google::protobuf::EnumDescriptor* enum_type = nullptr;
   bool boolean = false;
   bool case_insensitive = false;
+  std::vector<std::string> sources;
+  bool computed = false;
 };
+inline constexpr char kParentSource[] = "<parent>";
 
 // Reads a stored record by name inside a write's transaction: the record, nullptr when there is
 // none, or the storage error.
@@ -159,6 +166,8 @@ class RecordKind {
   }
   // The List terms `resource` is indexed under, one per (field, value), without duplicates.
   virtual std::vector<Term> IndexTerms(const google::protobuf::Message& resource) const = 0;
+  // The List terms of `resource` for every filter that is not computed, read from its sources.
+  std::vector<Term> SourcedTerms(const google::protobuf::Message& resource) const;
   // The resource names `resource` refers to; each must exist when it is written.
   virtual std::vector<Reference> References(const google::protobuf::Message& resource) const = 0;
   // The owner: a collaborative's name, "national" for records the national team owns, or ""
@@ -217,7 +226,11 @@ class TypedKind : public RecordKind {
     return CheckTransition(caller, static_cast<const T*>(before), static_cast<const T&>(after));
   }
   std::vector<Term> IndexTerms(const google::protobuf::Message& resource) const final {
-    return TermsOf(static_cast<const T&>(resource));
+    std::vector<Term> terms = SourcedTerms(resource);
+    for (Term& t : TermsOf(static_cast<const T&>(resource))) {
+      if (std::find(terms.begin(), terms.end(), t) == terms.end()) terms.push_back(std::move(t));
+    }
+    return terms;
   }
   std::vector<Reference> References(const google::protobuf::Message& resource) const final {
     return ReferencesOf(static_cast<const T&>(resource));
@@ -245,7 +258,8 @@ class TypedKind : public RecordKind {
                                        const T& after) const {
     return absl::OkStatus();
   }
-  virtual std::vector<Term> TermsOf(const T& resource) const = 0;
+  // The terms of the spec's computed filters (the others come from their sources).
+  virtual std::vector<Term> TermsOf(const T& resource) const { return {}; }
   virtual std::vector<Reference> ReferencesOf(const T& resource) const = 0;
   virtual std::string OwnerOf(const T& resource) const = 0;
   virtual std::vector<std::string> ParticipantsOf(const T& resource) const { return {}; }

@@ -18,7 +18,7 @@ class SharedResourceKindImpl final : public TypedKind<v1::Resource> {
             .change_field = "resource",
             .record_field = "resource",
             .filters = {NameFilter("provider"), EnumFilter<v1::ResourceKind>("kind"),
-                        FoldedFilter("topic")},
+                        FoldedFilter("topic", {"topics"})},
             .owner_field = "provider",
             .searchable = true,
             // Search's "kind" is the collection; its "collaborative" the provider.
@@ -39,14 +39,6 @@ class SharedResourceKindImpl final : public TypedKind<v1::Resource> {
     v.Url("link", r.link(), 2000);
     v.Text("access_terms", r.access_terms(), 2000);
     v.TextList("topics", r.topics(), 20, 64);
-  }
-
-  std::vector<Term> TermsOf(const v1::Resource& r) const override {
-    std::vector<Term> terms;
-    AddTerm(&terms, "provider", r.provider());
-    AddEnumTerm<v1::ResourceKind>(&terms, "kind", r.kind());
-    for (const std::string& t : r.topics()) AddFoldedTerm(&terms, "topic", t);
-    return terms;
   }
 
   std::vector<Reference> ReferencesOf(const v1::Resource& r) const override {

@@ -19,8 +19,8 @@ class JoinRequestKindImpl final : public TypedKind<v1::JoinRequest> {
             .parent = "initiatives",
             .change_field = "join_request",
             .record_field = "join_request",
-            .filters = {NameFilter("initiative"), NameFilter("requesting_collaborative"),
-                        NameFilter("lead_collaborative"),
+            .filters = {NameFilter("initiative", {kParentSource}),
+                        NameFilter("requesting_collaborative"), NameFilter("lead_collaborative"),
                         EnumFilter<v1::JoinRequestState>("state")},
             .owner_field = "requesting_collaborative",
             .personal_fields = {"decided_by"},
@@ -44,15 +44,6 @@ class JoinRequestKindImpl final : public TypedKind<v1::JoinRequest> {
     v.Name("lead_collaborative", r.lead_collaborative(), "collaboratives", /*required=*/false);
   }
 
-  std::vector<Term> TermsOf(const v1::JoinRequest& r) const override {
-    std::vector<Term> terms;
-    AddTerm(&terms, "initiative", ParentName(r.name()));
-    AddTerm(&terms, "requesting_collaborative", r.requesting_collaborative());
-    AddTerm(&terms, "lead_collaborative", r.lead_collaborative());
-    AddEnumTerm<v1::JoinRequestState>(&terms, "state", r.state());
-    return terms;
-  }
-
   std::vector<Reference> ReferencesOf(const v1::JoinRequest& r) const override {
     return {{"initiative", ParentName(r.name())},
             {"requesting_collaborative", r.requesting_collaborative()}};
@@ -72,9 +63,9 @@ class SharingRequestKindImpl final : public TypedKind<v1::SharingRequest> {
             .parent = "experts",
             .change_field = "sharing_request",
             .record_field = "sharing_request",
-            .filters = {NameFilter("expert"), NameFilter("requesting_collaborative"),
-                        NameFilter("home_collaborative"), NameFilter("initiative"),
-                        EnumFilter<v1::SharingRequestState>("state")},
+            .filters = {NameFilter("expert", {kParentSource}),
+                        NameFilter("requesting_collaborative"), NameFilter("home_collaborative"),
+                        NameFilter("initiative"), EnumFilter<v1::SharingRequestState>("state")},
             .owner_field = "requesting_collaborative",
             .personal_fields = {"decided_by"},
             // Accepting or ending a request changes the expert's free days.
@@ -108,16 +99,6 @@ class SharingRequestKindImpl final : public TypedKind<v1::SharingRequest> {
     v.Text("decided_by", r.decided_by(), 200);
     v.Name("home_collaborative", r.home_collaborative(), "collaboratives", /*required=*/false);
     v.Range("days_delivered", r.days_delivered(), 0, r.days_per_month() * r.months());
-  }
-
-  std::vector<Term> TermsOf(const v1::SharingRequest& r) const override {
-    std::vector<Term> terms;
-    AddTerm(&terms, "expert", ParentName(r.name()));
-    AddTerm(&terms, "requesting_collaborative", r.requesting_collaborative());
-    AddTerm(&terms, "home_collaborative", r.home_collaborative());
-    AddTerm(&terms, "initiative", r.initiative());
-    AddEnumTerm<v1::SharingRequestState>(&terms, "state", r.state());
-    return terms;
   }
 
   std::vector<Reference> ReferencesOf(const v1::SharingRequest& r) const override {

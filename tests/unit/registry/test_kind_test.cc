@@ -41,12 +41,6 @@ class ToolkitKind final : public TypedKind<v1::Resource> {
   void ValidateResource(const v1::Resource& r, std::vector<FieldViolation>* out) const override {
     Validator(out).Text("title", r.title(), 50, /*required=*/true);
   }
-  std::vector<Term> TermsOf(const v1::Resource& r) const override {
-    std::vector<Term> terms;
-    AddTerm(&terms, "provider", r.provider());
-    AddEnumTerm<v1::ResourceKind>(&terms, "kind", r.kind());
-    return terms;
-  }
   std::vector<Reference> ReferencesOf(const v1::Resource& r) const override {
     return {{"provider", r.provider()}};
   }
@@ -74,7 +68,6 @@ class MislabelledToolkitKind final : public TypedKind<v1::Resource> {
 
  protected:
   void ValidateResource(const v1::Resource&, std::vector<FieldViolation>*) const override {}
-  std::vector<Term> TermsOf(const v1::Resource&) const override { return {}; }
   std::vector<Reference> ReferencesOf(const v1::Resource&) const override { return {}; }
   std::string OwnerOf(const v1::Resource& r) const override { return r.provider(); }
 };
@@ -160,6 +153,37 @@ TEST_F(TestKindTest, TheTableCheckRefusesAKindTheApiCannotCarry) {
   absl::Status status = CheckKinds(kinds);
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(status.message().find("toolkits"), std::string::npos) << status;
+}
+
+// A filter reads its terms from a field of its own type: an enum filter over a string field
+// is refused at start-up, naming the filter.
+class MistypedToolkitKind final : public TypedKind<v1::Resource> {
+ public:
+  MistypedToolkitKind()
+      : TypedKind(KindSpec{
+            .collection = "toolkits",
+            .singular = "toolkit",
+            .change_field = "resource",
+            .record_field = "resource",
+            .filters = {EnumFilter<v1::ResourceKind>("kind", {"provider"})},
+            .owner_field = "provider",
+        }) {}
+
+ protected:
+  void ValidateResource(const v1::Resource&, std::vector<FieldViolation>*) const override {}
+  std::vector<Reference> ReferencesOf(const v1::Resource&) const override { return {}; }
+  std::string OwnerOf(const v1::Resource& r) const override { return r.provider(); }
+};
+
+TEST_F(TestKindTest, TheTableCheckRefusesAFilterReadingAFieldOfAnotherType) {
+  static const auto* mistyped = new MistypedToolkitKind;
+  std::vector<const RecordKind*> kinds = EveryKind();
+  std::replace(kinds.begin(), kinds.end(), static_cast<const RecordKind*>(&SharedResourceKind()),
+               static_cast<const RecordKind*>(mistyped));
+  absl::Status status = CheckKinds(kinds);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(status.message().find("filter \"kind\" reads \"provider\""), std::string::npos)
+      << status;
 }
 
 // The indexer computes a search input for the message type it belongs to, so a kind that
