@@ -179,4 +179,35 @@ absl::Status AuthorizeDelete(const Caller& caller, const RecordKind& kind, const
   return NotOwner(caller, kind, current);
 }
 
+namespace {
+
+// PERMISSION_DENIED for a workflow step only a collaborative's lead may take.
+absl::Status LeadDenied(const Caller& caller, absl::string_view reason, absl::string_view who,
+                        absl::string_view action) {
+  return Error(absl::StatusCode::kPermissionDenied, reason,
+               absl::StrCat("only a lead of ", who, " (or an admin) may ", action,
+                            "; the caller is ", v1::Role_Name(caller.role),
+                            caller.collaborative.empty() ? "" : " of ", caller.collaborative));
+}
+
+}  // namespace
+
+absl::Status RequireLeadOf(const Caller& caller, absl::string_view collaborative,
+                           absl::string_view action) {
+  if (caller.role == v1::ADMIN) return absl::OkStatus();
+  if (caller.role != v1::LEAD) return LeadDenied(caller, "ROLE_NOT_ALLOWED", collaborative, action);
+  if (caller.collaborative != collaborative) {
+    return LeadDenied(caller, "NOT_OWNER", collaborative, action);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RequireLeadOfEither(const Caller& caller, absl::string_view a, absl::string_view b,
+                                 absl::string_view action) {
+  if (RequireLeadOf(caller, a, action).ok()) return absl::OkStatus();
+  return RequireLeadOf(caller, b, action).ok()
+             ? absl::OkStatus()
+             : RequireLeadOf(caller, absl::StrCat(a, " or ", b), action);
+}
+
 }  // namespace psc::registry

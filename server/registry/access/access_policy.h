@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
 #include "psc/registry/v1/change.pb.h"
 #include "server/common/caller.h"
@@ -49,5 +50,15 @@ absl::Status AuthorizeUpdate(const Caller& caller, const RecordKind& kind,
 // Delete: admins, and the owner's LEAD.
 absl::Status AuthorizeDelete(const Caller& caller, const RecordKind& kind,
                              const google::protobuf::Message& current);
+
+// OK for an ADMIN or a LEAD of `collaborative`; PERMISSION_DENIED otherwise (ROLE_NOT_ALLOWED
+// for other roles, NOT_OWNER for a lead of another collaborative). `action` completes
+// "only a lead of X may ...".
+absl::Status RequireLeadOf(const Caller& caller, absl::string_view collaborative,
+                           absl::string_view action);
+
+// OK for an ADMIN or a LEAD of one of `a` or `b`; errors as RequireLeadOf.
+absl::Status RequireLeadOfEither(const Caller& caller, absl::string_view a, absl::string_view b,
+                                 absl::string_view action);
 
 }  // namespace psc::registry

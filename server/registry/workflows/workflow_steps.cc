@@ -10,35 +10,6 @@
 #include "server/registry/records/record_layout.h"
 
 namespace psc::registry {
-namespace {
-
-absl::Status Denied(const Caller& caller, absl::string_view reason, absl::string_view who,
-                    absl::string_view action) {
-  return Error(absl::StatusCode::kPermissionDenied, reason,
-               absl::StrCat("only a lead of ", who, " (or an admin) may ", action,
-                            "; the caller is ", v1::Role_Name(caller.role),
-                            caller.collaborative.empty() ? "" : " of ", caller.collaborative));
-}
-
-}  // namespace
-
-absl::Status RequireLeadOf(const Caller& caller, absl::string_view collaborative,
-                           absl::string_view action) {
-  if (caller.role == v1::ADMIN) return absl::OkStatus();
-  if (caller.role != v1::LEAD) return Denied(caller, "ROLE_NOT_ALLOWED", collaborative, action);
-  if (caller.collaborative != collaborative) {
-    return Denied(caller, "NOT_OWNER", collaborative, action);
-  }
-  return absl::OkStatus();
-}
-
-absl::Status RequireLeadOfEither(const Caller& caller, absl::string_view a, absl::string_view b,
-                                 absl::string_view action) {
-  if (RequireLeadOf(caller, a, action).ok()) return absl::OkStatus();
-  return RequireLeadOf(caller, b, action).ok()
-             ? absl::OkStatus()
-             : RequireLeadOf(caller, absl::StrCat(a, " or ", b), action);
-}
 
 absl::StatusOr<std::string> RequestingCollaborative(const Caller& caller,
                                                     const std::string& requested,

@@ -1,6 +1,7 @@
 #pragma once
-// Steps the workflow operations share: who may act, loading a typed record inside a
-// transaction, and the errors they report. Internal to server/registry.
+// Steps the workflow operations share: the requesting collaborative, loading a typed record
+// inside a transaction, and the errors they report (who may act: access/access_policy.h). Internal
+// to server/registry.
 
 #include <memory>
 #include <string>
@@ -9,22 +10,13 @@
 #include "absl/strings/string_view.h"
 #include "psc/registry/v1/initiative.pb.h"
 #include "server/common/caller.h"
+#include "server/registry/access/access_policy.h"
 #include "server/registry/kinds/record_kind.h"
 #include "server/registry/records/record_writer.h"
 #include "server/registry/workflows/workflows.h"
 #include "server/storage/write_txn.h"
 
 namespace psc::registry {
-
-// OK for an ADMIN or a LEAD of `collaborative`; PERMISSION_DENIED otherwise (ROLE_NOT_ALLOWED
-// for other roles, NOT_OWNER for a lead of another collaborative). `action` completes
-// "only a lead of X may ...".
-absl::Status RequireLeadOf(const Caller& caller, absl::string_view collaborative,
-                           absl::string_view action);
-
-// OK for an ADMIN or a LEAD of one of `a` or `b`; errors as RequireLeadOf.
-absl::Status RequireLeadOfEither(const Caller& caller, absl::string_view a, absl::string_view b,
-                                 absl::string_view action);
 
 // The requesting collaborative of a new request: the caller's own (a lead's), or the one an
 // admin names. INVALID_ARGUMENT when an admin names none; errors of RequireLeadOf otherwise.
