@@ -97,6 +97,18 @@ absl::Status RegistryClient::CreateAny(const Message& resource, const CreateOpti
                              options.request_id.empty() ? Retry::kNo : Retry::kYes);
 }
 
+absl::StatusOr<v1::RegistryRecord> RegistryClient::CreateHeld(const v1::RegistryRecord& record,
+                                                              const CreateOptions& options) {
+  const auto* kind = record.GetDescriptor()->FindOneofByName("kind");
+  const auto* field = record.GetReflection()->GetOneofFieldDescriptor(record, kind);
+  if (field == nullptr) return absl::InvalidArgumentError("the record holds nothing to create");
+  v1::RegistryRecord created;
+  absl::Status s = CreateAny(record.GetReflection()->GetMessage(record, field), options,
+                             created.GetReflection()->MutableMessage(&created, field));
+  if (!s.ok()) return s;
+  return created;
+}
+
 absl::Status RegistryClient::UpdateAny(const Message& resource,
                                        const google::protobuf::FieldMask& update_mask,
                                        const std::string& etag, Message* out) {

@@ -167,6 +167,15 @@ TEST_F(CrudTest, TheGenericMethodsServeAnyKind) {
   EXPECT_EQ(page->collaboratives_size(), 1);
   EXPECT_GT(page->sequence(), 0u);
 
+  // A record of any kind, as exports and the benchmarks' generator hold it.
+  v1::RegistryRecord held;
+  *held.mutable_expert() = MakeExpert("collaboratives/wessex");
+  auto expert = client_->CreateHeld(held, {.id = "held"});
+  ASSERT_TRUE(expert.ok()) << expert.status();
+  EXPECT_EQ(expert->expert().name(), "experts/held");
+  EXPECT_EQ(client_->CreateHeld(v1::RegistryRecord()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
   ASSERT_TRUE(client_->Delete<v1::Resource>("resources/toolkit").ok());
   EXPECT_EQ(client_->Get<v1::Resource>("resources/toolkit").status().code(),
             absl::StatusCode::kNotFound);

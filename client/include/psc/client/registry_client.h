@@ -130,6 +130,11 @@ class RegistryClient {
   absl::Status Delete(const std::string& name, const std::string& etag = "") {
     return DeleteAny(T::descriptor(), name, etag);
   }
+  // Creates the record `record` holds, of whichever kind its `kind` member carries, as Create
+  // would, and returns the created record in the same member. INVALID_ARGUMENT for a record
+  // holding nothing; otherwise the errors and retries of Create.
+  absl::StatusOr<v1::RegistryRecord> CreateHeld(const v1::RegistryRecord& record,
+                                                const CreateOptions& options = {});
   // One page of a List method, by its request type (v1::ListInitiativesRequest, ...):
   // `response.sequence` is the change-log sequence the page reflects.
   template <typename Response, typename Request>
