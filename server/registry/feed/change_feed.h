@@ -17,10 +17,10 @@ struct FeedPage {
   uint64_t current = 0;     // the last committed sequence when the page was read
 };
 
-// Reads the change log as a feed (docs/api.md, "The change feed and the AHSN Atlas"): ordered, without
-// gaps or duplicates, resumable from any retained sequence, filtered by kind and by what the caller
-// may see. The interface the watch hub and the search indexer read through; StoreChangeFeed reads
-// the store, tests/testing/fake_change_feed.h serves events a test appends. Thread-safe.
+// Reads the change log as a feed (docs/api.md, "The change feed and the AHSN Atlas"): ordered,
+// without gaps or duplicates, resumable from any retained sequence, filtered by kind and by what
+// the caller may see; read by the watch hub and the search indexer. StoreChangeFeed reads the
+// store, tests/testing/fake_change_feed.h serves events a test appends. Thread-safe.
 class ChangeFeed {
  public:
   virtual ~ChangeFeed() = default;
