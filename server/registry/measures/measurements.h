@@ -26,7 +26,7 @@ class Measurements {
   // for a batch that changes nothing. `done` gets a v1::BatchUpsertMeasurementsResponse.
   // INVALID_ARGUMENT (VALIDATION_FAILED, a violation per bad point) and nothing written for
   // any bad point, an unknown measure, a series past kMaxSeriesPoints or a measure past
-  // kMaxSitesPerMeasure sites (point_rules.h); NOT_FOUND for an initiative that does not exist.
+  // kMaxSitesPerMeasure sites (measure_points.h); NOT_FOUND for an initiative that is not there.
   void BatchUpsert(const Caller& caller, v1::BatchUpsertMeasurementsRequest request,
                    RecordCallback done);
 
