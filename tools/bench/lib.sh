@@ -1,6 +1,8 @@
 # Shared by the benchmark scripts (source it): starting pscd on a fresh data dir with fsync on
 # and mTLS on loopback, and reading psc-load's output. Needs $build (the build dir).
 
+# pscd runs with the flags users run (every call logged) plus $BENCH_PSCD_FLAGS, unquoted, e.g.
+# BENCH_PSCD_FLAGS="--log-calls errors" to measure without the call log.
 # start_pscd DIR [PSCD FLAGS...]: dev certs in DIR/certs (made once), data in DIR/data, log in
 # DIR/log; sets pscd_pid, pscd_dir, target and auth (psc-load's connection flags, as admin).
 start_pscd() {
@@ -9,7 +11,7 @@ start_pscd() {
   shift
   [[ -d $dir/certs ]] || certs/make-dev-certs "$dir/certs" >/dev/null
   local c=$dir/certs
-  "$build/server/pscd" --listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 --log-calls errors \
+  "$build/server/pscd" --listen 127.0.0.1:0 --metrics-listen 127.0.0.1:0 ${BENCH_PSCD_FLAGS:-} \
     --data-dir "$dir/data" --tls-cert "$c/server.crt" --tls-key "$c/server.key" \
     --client-ca "$c/ca.crt" --principals "$c/principals.json" "$@" >"$dir/log" 2>&1 </dev/null &
   pscd_pid=$!
