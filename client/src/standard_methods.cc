@@ -3,6 +3,8 @@
 // whose response's first field repeats the message; their requests share one layout by field
 // number (registry_service.proto, which pscd checks at start-up: method_layout.cc).
 
+#include <optional>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "client/src/call.h"
@@ -25,6 +27,21 @@ const google::protobuf::ServiceDescriptor& Service() {
   return *service;
 }
 
+// Whether a List method has the layout ListRecords fills and reads: page_size = 1 (int32),
+// page_token = 2, filter = 3, order_by = 4; the response's sequence = 3 (uint64). Lists of
+// children (join requests, measure series) take a parent first and are not standard.
+bool HasStandardListLayout(const MethodDescriptor& method) {
+  using F = google::protobuf::FieldDescriptor;
+  auto is = [](const Descriptor* message, int number, F::Type type) {
+    const F* field = message->FindFieldByNumber(number);
+    return field != nullptr && field->type() == type && !field->is_repeated();
+  };
+  const Descriptor* in = method.input_type();
+  const Descriptor* out = method.output_type();
+  return is(in, 1, F::TYPE_INT32) && is(in, 2, F::TYPE_STRING) && is(in, 3, F::TYPE_STRING) &&
+         is(in, 4, F::TYPE_STRING) && is(out, 2, F::TYPE_STRING) && is(out, 3, F::TYPE_UINT64);
+}
+
 // The standard method `verb` of the kind whose message is `type`, or nullptr.
 const MethodDescriptor* StandardMethod(absl::string_view verb, const Descriptor* type) {
   if (verb != "List") return Service().FindMethodByName(absl::StrCat(verb, type->name()));
@@ -32,7 +49,7 @@ const MethodDescriptor* StandardMethod(absl::string_view verb, const Descriptor*
     const MethodDescriptor* m = Service().method(i);
     const auto* items = m->output_type()->FindFieldByNumber(1);
     if (absl::StartsWith(m->name(), "List") && items != nullptr && items->is_repeated() &&
-        items->message_type() == type) {
+        items->message_type() == type && HasStandardListLayout(*m)) {
       return m;
     }
   }
@@ -66,6 +83,12 @@ Message* MutableMessage(Message* m, int number) {
   return m->GetReflection()->MutableMessage(m, m->GetDescriptor()->FindFieldByNumber(number));
 }
 
+// Sets the request's skip_similar_initiatives, which only the initiatives' requests have.
+void SkipSimilarInitiatives(Message* request) {
+  const auto* skip = request->GetDescriptor()->FindFieldByName("skip_similar_initiatives");
+  if (skip != nullptr) request->GetReflection()->SetBool(request, skip, true);
+}
+
 absl::Status NoMethod(absl::string_view verb, const Descriptor* type) {
   return absl::InvalidArgumentError(absl::StrCat(type->full_name(), " has no ", verb,
                                                  " method: it is not a kind of the registry"));
@@ -73,7 +96,7 @@ absl::Status NoMethod(absl::string_view verb, const Descriptor* type) {
 
 }  // namespace
 
-absl::Status RegistryClient::GetAny(const std::string& name, Message* out) {
+absl::Status RegistryClient::GetRecord(const std::string& name, Message* out) {
   const MethodDescriptor* method = StandardMethod("Get", out->GetDescriptor());
   if (method == nullptr) return NoMethod("Get", out->GetDescriptor());
   auto request = NewRequest(*method);
@@ -81,18 +104,15 @@ absl::Status RegistryClient::GetAny(const std::string& name, Message* out) {
   return call_->UnaryMessage(PathOf(*method), *request, out, Retry::kYes);
 }
 
-absl::Status RegistryClient::CreateAny(const Message& resource, const CreateOptions& options,
-                                       Message* out) {
+absl::Status RegistryClient::CreateRecord(const Message& resource, const CreateOptions& options,
+                                          Message* out) {
   const MethodDescriptor* method = StandardMethod("Create", resource.GetDescriptor());
   if (method == nullptr) return NoMethod("Create", resource.GetDescriptor());
   auto request = NewRequest(*method);
   MutableMessage(request.get(), 1)->CopyFrom(resource);  // Create: resource = 1, resource_id = 2,
   SetString(request.get(), 2, options.id);               // request_id = 3
   SetString(request.get(), 3, options.request_id);
-  if (options.skip_similar_initiatives) {
-    const auto* skip = request->GetDescriptor()->FindFieldByName("skip_similar_initiatives");
-    if (skip != nullptr) request->GetReflection()->SetBool(request.get(), skip, true);
-  }
+  if (options.skip_similar_initiatives) SkipSimilarInitiatives(request.get());
   return call_->UnaryMessage(PathOf(*method), *request, out,
                              options.request_id.empty() ? Retry::kNo : Retry::kYes);
 }
@@ -103,26 +123,27 @@ absl::StatusOr<v1::RegistryRecord> RegistryClient::CreateHeld(const v1::Registry
   const auto* field = record.GetReflection()->GetOneofFieldDescriptor(record, kind);
   if (field == nullptr) return absl::InvalidArgumentError("the record holds nothing to create");
   v1::RegistryRecord created;
-  absl::Status s = CreateAny(record.GetReflection()->GetMessage(record, field), options,
-                             created.GetReflection()->MutableMessage(&created, field));
+  absl::Status s = CreateRecord(record.GetReflection()->GetMessage(record, field), options,
+                                created.GetReflection()->MutableMessage(&created, field));
   if (!s.ok()) return s;
   return created;
 }
 
-absl::Status RegistryClient::UpdateAny(const Message& resource,
-                                       const google::protobuf::FieldMask& update_mask,
-                                       const std::string& etag, Message* out) {
+absl::Status RegistryClient::UpdateRecord(const Message& resource,
+                                          const google::protobuf::FieldMask& update_mask,
+                                          const UpdateOptions& options, Message* out) {
   const MethodDescriptor* method = StandardMethod("Update", resource.GetDescriptor());
   if (method == nullptr) return NoMethod("Update", resource.GetDescriptor());
   auto request = NewRequest(*method);
   MutableMessage(request.get(), 1)->CopyFrom(resource);     // Update: resource = 1,
   MutableMessage(request.get(), 2)->CopyFrom(update_mask);  // update_mask = 2, etag = 3
-  SetString(request.get(), 3, etag);
+  SetString(request.get(), 3, options.etag);
+  if (options.skip_similar_initiatives) SkipSimilarInitiatives(request.get());
   return call_->UnaryMessage(PathOf(*method), *request, out, Retry::kNo);
 }
 
-absl::Status RegistryClient::DeleteAny(const Descriptor* type, const std::string& name,
-                                       const std::string& etag) {
+absl::Status RegistryClient::DeleteRecord(const Descriptor* type, const std::string& name,
+                                          const std::string& etag) {
   const MethodDescriptor* method = StandardMethod("Delete", type);
   if (method == nullptr) return NoMethod("Delete", type);
   auto request = NewRequest(*method);
@@ -142,33 +163,50 @@ absl::Status RegistryClient::ListPageAny(const Message& request, Message* respon
   return call_->UnaryMessage(PathOf(*method), request, response, Retry::kYes);
 }
 
-absl::Status RegistryClient::ListAllAny(const Descriptor* type, const std::string& filter,
-                                        const std::string& order_by,
-                                        const std::function<void(Message&)>& take) {
+absl::StatusOr<RecordPage> RegistryClient::ListRecords(const Descriptor* type,
+                                                       const ListOptions& options) {
   const MethodDescriptor* method = StandardMethod("List", type);
   if (method == nullptr) return NoMethod("List", type);
   // List: page_size = 1, page_token = 2, filter = 3, order_by = 4; the response: items = 1,
-  // next_page_token = 2.
+  // next_page_token = 2, sequence = 3.
   auto request = NewRequest(*method);
   request->GetReflection()->SetInt32(request.get(), request->GetDescriptor()->FindFieldByNumber(1),
-                                     1000);
-  SetString(request.get(), 3, filter);
-  SetString(request.get(), 4, order_by);
-  std::unique_ptr<Message> page(google::protobuf::MessageFactory::generated_factory()
-                                    ->GetPrototype(method->output_type())
-                                    ->New());
-  const auto* items = method->output_type()->FindFieldByNumber(1);
-  const auto* next = method->output_type()->FindFieldByNumber(2);
+                                     options.page_size);
+  SetString(request.get(), 2, options.page_token);
+  SetString(request.get(), 3, options.filter);
+  SetString(request.get(), 4, options.order_by);
+  std::unique_ptr<Message> response(google::protobuf::MessageFactory::generated_factory()
+                                        ->GetPrototype(method->output_type())
+                                        ->New());
+  absl::Status s = call_->UnaryMessage(PathOf(*method), *request, response.get(), Retry::kYes);
+  if (!s.ok()) return s;
+  const auto* reflection = response->GetReflection();
+  const auto* descriptor = response->GetDescriptor();
+  RecordPage page;
+  const auto* items = descriptor->FindFieldByNumber(1);
+  page.records.resize(reflection->FieldSize(*response, items));
+  // Released from the back, so the records move out without a copy.
+  for (size_t i = page.records.size(); i > 0; --i) {
+    page.records[i - 1].reset(reflection->ReleaseLast(response.get(), items));
+  }
+  page.next_page_token = reflection->GetString(*response, descriptor->FindFieldByNumber(2));
+  page.sequence = reflection->GetUInt64(*response, descriptor->FindFieldByNumber(3));
+  return page;
+}
+
+absl::StatusOr<uint64_t> RegistryClient::ListAllAny(const Descriptor* type,
+                                                    const std::string& filter,
+                                                    const std::string& order_by,
+                                                    const std::function<void(Message&)>& take) {
+  ListOptions options{.page_size = 1000, .filter = filter, .order_by = order_by};
+  std::optional<uint64_t> first_sequence;
   while (true) {
-    absl::Status s = call_->UnaryMessage(PathOf(*method), *request, page.get(), Retry::kYes);
-    if (!s.ok()) return s;
-    const auto* reflection = page->GetReflection();
-    for (int i = 0; i < reflection->FieldSize(*page, items); ++i) {
-      take(*reflection->MutableRepeatedMessage(page.get(), items, i));
-    }
-    const std::string token = reflection->GetString(*page, next);
-    if (token.empty()) return absl::OkStatus();
-    SetString(request.get(), 2, token);
+    absl::StatusOr<RecordPage> page = ListRecords(type, options);
+    if (!page.ok()) return page.status();
+    if (!first_sequence) first_sequence = page->sequence;
+    for (auto& record : page->records) take(*record);
+    if (page->next_page_token.empty()) return *first_sequence;
+    options.page_token = std::move(page->next_page_token);
   }
 }
 

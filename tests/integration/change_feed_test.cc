@@ -465,5 +465,19 @@ TEST_F(ChangeFeedTest, ListThenWatchBuildsAnExactCopy) {
   }
 }
 
+// Only a kind's collection can be listed then watched: a list of children (join requests take
+// a parent) or an unknown name is refused before anything is called.
+TEST_F(ChangeFeedTest, ListThenWatchRefusesWhatIsNotAKindsCollection) {
+  client::RegistryClient::WatchHandlers handlers;
+  handlers.on_change = [](const v1::ChangeEvent&) { return false; };
+  for (const char* collection : {"joinRequests", "nonsense", ""}) {
+    bool listed = false;
+    absl::Status status = client_->ListThenWatch(
+        collection, [&](const v1::RegistryRecord&) { listed = true; }, handlers);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << collection << ": " << status;
+    EXPECT_FALSE(listed);
+  }
+}
+
 }  // namespace
 }  // namespace psc::testing

@@ -189,6 +189,48 @@ TEST_F(CrudTest, TheGenericMethodsServeAnyKind) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// The same with the kind chosen at run time, as the psc CLI calls them: pages of records of a
+// descriptor's kind, in order, with the page's sequence; a type that is no kind refused.
+TEST_F(CrudTest, TheRunTimeKindMethodsServeAnyKind) {
+  for (const char* id : {"a", "b", "c"}) AddCollaborative(id);
+  const auto* type = v1::Collaborative::descriptor();
+  auto first = client_->ListRecords(type, {.page_size = 2, .order_by = "name"});
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->records.size(), 2u);
+  EXPECT_EQ(first->records[0]->GetDescriptor(), type);
+  EXPECT_EQ(static_cast<const v1::Collaborative&>(*first->records[0]).name(), "collaboratives/a");
+  EXPECT_EQ(static_cast<const v1::Collaborative&>(*first->records[1]).name(), "collaboratives/b");
+  EXPECT_GT(first->sequence, 0u);
+  ASSERT_FALSE(first->next_page_token.empty());
+  auto last = client_->ListRecords(
+      type, {.page_size = 2, .page_token = first->next_page_token, .order_by = "name"});
+  ASSERT_TRUE(last.ok()) << last.status();
+  ASSERT_EQ(last->records.size(), 1u);
+  EXPECT_EQ(static_cast<const v1::Collaborative&>(*last->records[0]).name(), "collaboratives/c");
+  EXPECT_TRUE(last->next_page_token.empty());
+  EXPECT_EQ(client_->ListRecords(type, {.filter = "no_such_field = 1"}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  v1::Collaborative got;
+  ASSERT_TRUE(client_->GetRecord("collaboratives/b", &got).ok());
+  v1::Collaborative patch;
+  patch.set_name(got.name());
+  patch.set_host_ahsn("Changed at run time");
+  v1::Collaborative updated;
+  EXPECT_EQ(client_->UpdateRecord(patch, Mask({"host_ahsn"}), {.etag = "stale"}, &updated).code(),
+            absl::StatusCode::kAborted);
+  ASSERT_TRUE(
+      client_->UpdateRecord(patch, Mask({"host_ahsn"}), {.etag = got.etag()}, &updated).ok());
+  EXPECT_EQ(updated.host_ahsn(), "Changed at run time");
+  ASSERT_TRUE(client_->DeleteRecord(type, "collaboratives/c").ok());
+  EXPECT_EQ(client_->GetRecord("collaboratives/c", &got).code(), absl::StatusCode::kNotFound);
+
+  EXPECT_EQ(client_->ListRecords(v1::Principal::descriptor(), {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(client_->DeleteRecord(v1::Principal::descriptor(), "people/x").code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(CrudTest, ServerOwnedFieldsAreIgnoredOnCreateAndRefusedInMasks) {
   std::string home = AddCollaborative("wessex");
   v1::Expert input = MakeExpert(home);

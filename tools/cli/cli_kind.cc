@@ -1,70 +1,9 @@
 #include "tools/cli/cli_kind.h"
 
-#include <type_traits>
-
 namespace psc::cli {
 namespace {
 
 namespace v1 = registry::v1;
-using client::RegistryClient;
-
-// Adapts the typed client methods of one kind to the CliKind signatures.
-template <typename T, typename ListRequest, typename ListResponse>
-void BindRpcs(CliKind& kind, absl::StatusOr<T> (RegistryClient::*get)(const std::string&),
-              absl::StatusOr<ListResponse> (RegistryClient::*list)(const ListRequest&),
-              absl::StatusOr<T> (RegistryClient::*create)(const T&, const client::CreateOptions&),
-              absl::StatusOr<T> (RegistryClient::*update)(const T&,
-                                                          const google::protobuf::FieldMask&,
-                                                          const std::string&),
-              absl::Status (RegistryClient::*remove)(const std::string&, const std::string&)) {
-  auto boxed = [](absl::StatusOr<T> r) -> absl::StatusOr<MessagePtr> {
-    if (!r.ok()) return r.status();
-    return std::make_unique<T>(*std::move(r));
-  };
-  kind.prototype = &T::default_instance();
-  kind.get = [=](RegistryClient& c, const std::string& name) { return boxed((c.*get)(name)); };
-  kind.list = [=](RegistryClient& c, const ListArgs& args) -> absl::StatusOr<Page> {
-    ListRequest request;
-    request.set_page_size(args.page_size);
-    request.set_page_token(args.page_token);
-    request.set_filter(args.filter);
-    request.set_order_by(args.order_by);
-    absl::StatusOr<ListResponse> response = (c.*list)(request);
-    if (!response.ok()) return response.status();
-    Page page;
-    // Field 1 of every List response holds the resources.
-    const auto* field = response->GetDescriptor()->FindFieldByNumber(1);
-    const auto* reflection = response->GetReflection();
-    for (int i = 0; i < reflection->FieldSize(*response, field); ++i) {
-      page.items.push_back(std::make_unique<T>(
-          static_cast<const T&>(reflection->GetRepeatedMessage(*response, field, i))));
-    }
-    page.next_page_token = response->next_page_token();
-    page.sequence = response->sequence();
-    return page;
-  };
-  kind.create = [=](RegistryClient& c, const google::protobuf::Message& m,
-                    const client::CreateOptions& options) {
-    return boxed((c.*create)(static_cast<const T&>(m), options));
-  };
-  kind.update = [=](RegistryClient& c, const google::protobuf::Message& m,
-                    const google::protobuf::FieldMask& mask, const std::string& etag, bool bulk) {
-    if constexpr (std::is_same_v<T, v1::Initiative>) {
-      if (bulk) {
-        v1::UpdateInitiativeRequest request;
-        *request.mutable_initiative() = static_cast<const T&>(m);
-        *request.mutable_update_mask() = mask;
-        request.set_etag(etag);
-        request.set_skip_similar_initiatives(true);
-        return boxed(c.UpdateInitiative(request));
-      }
-    }
-    return boxed((c.*update)(static_cast<const T&>(m), mask, etag));
-  };
-  kind.remove = [=](RegistryClient& c, const std::string& name, const std::string& etag) {
-    return (c.*remove)(name, etag);
-  };
-}
 
 const std::string kCollaboratives = "collaboratives";
 
@@ -83,9 +22,7 @@ std::vector<CliKind> MakeKinds() {
                {"DISPLAY NAME", "display_name"},
                {"HOST AHSN", "host_ahsn"},
                {"REGION", "region"}};
-  BindRpcs(c, &RegistryClient::GetCollaborative, &RegistryClient::ListCollaboratives,
-           &RegistryClient::CreateCollaborative, &RegistryClient::UpdateCollaborative,
-           &RegistryClient::DeleteCollaborative);
+  c.prototype = &v1::Collaborative::default_instance();
 
   CliKind& i = kinds[1];
   i.command = "initiatives";
@@ -120,9 +57,7 @@ std::vector<CliKind> MakeKinds() {
                {"WORKSTREAM", "workstream"},
                {"STATUS", "status"},
                {"PLAN", "measurement_plan_status"}};
-  BindRpcs(i, &RegistryClient::GetInitiative, &RegistryClient::ListInitiatives,
-           &RegistryClient::CreateInitiative, &RegistryClient::UpdateInitiative,
-           &RegistryClient::DeleteInitiative);
+  i.prototype = &v1::Initiative::default_instance();
 
   CliKind& s = kinds[2];
   s.command = "caseStudies";
@@ -145,9 +80,7 @@ std::vector<CliKind> MakeKinds() {
                {"TITLE", "title"},
                {"OWNER", "owner_collaborative"},
                {"STATE", "publication_state"}};
-  BindRpcs(s, &RegistryClient::GetCaseStudy, &RegistryClient::ListCaseStudies,
-           &RegistryClient::CreateCaseStudy, &RegistryClient::UpdateCaseStudy,
-           &RegistryClient::DeleteCaseStudy);
+  s.prototype = &v1::CaseStudy::default_instance();
 
   CliKind& e = kinds[3];
   e.command = "experts";
@@ -172,9 +105,7 @@ std::vector<CliKind> MakeKinds() {
                {"SKILLS", "skills"},
                {"SHAREABLE", "shareable"},
                {"DAYS/MONTH", "days_per_month_offered"}};
-  BindRpcs(e, &RegistryClient::GetExpert, &RegistryClient::ListExperts,
-           &RegistryClient::CreateExpert, &RegistryClient::UpdateExpert,
-           &RegistryClient::DeleteExpert);
+  e.prototype = &v1::Expert::default_instance();
 
   CliKind& r = kinds[4];
   r.command = "resources";
@@ -190,13 +121,13 @@ std::vector<CliKind> MakeKinds() {
                {"kind", "kind", "Only this kind"},
                {"topic", "topic", "Only this topic"}};
   r.columns = {{"NAME", "name"}, {"TITLE", "title"}, {"KIND", "kind"}, {"PROVIDER", "provider"}};
-  BindRpcs(r, &RegistryClient::GetResource, &RegistryClient::ListResources,
-           &RegistryClient::CreateResource, &RegistryClient::UpdateResource,
-           &RegistryClient::DeleteResource);
+  r.prototype = &v1::Resource::default_instance();
   return kinds;
 }
 
 }  // namespace
+
+MessagePtr NewRecord(const CliKind& kind) { return MessagePtr(kind.prototype->New()); }
 
 const std::vector<CliKind>& CliKinds() {
   static const auto* kinds = new std::vector<CliKind>(MakeKinds());

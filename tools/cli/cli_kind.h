@@ -1,9 +1,9 @@
 #pragma once
 
-// What the CLI knows about each resource kind: its command name, the flags that set common
-// fields, the list filters, the table columns, and adapters to the client's typed methods.
+// What the CLI knows about each kind: its command name, the flags that set common fields, the
+// list filters and the table columns. Its calls go through the client's run-time kind methods
+// (GetRecord, ListRecords, ...), so a kind needs no code here beyond these words.
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,43 +38,18 @@ struct Column {
   std::string path;
 };
 
-struct ListArgs {
-  int page_size = 0;
-  std::string page_token;
-  std::string filter;
-  std::string order_by;
-};
-
-struct Page {
-  std::vector<MessagePtr> items;
-  std::string next_page_token;
-  uint64_t sequence = 0;
-};
-
 struct CliKind {
-  std::string command;   // CLI command and collection id, e.g. "caseStudies"
-  std::string alias;     // another accepted command name, e.g. "case-studies"
-  std::string singular;  // e.g. "case study"
-  const google::protobuf::Message* prototype;
+  std::string command;                         // CLI command and collection id, e.g. "caseStudies"
+  std::string alias;                           // another accepted command name, e.g. "case-studies"
+  std::string singular;                        // e.g. "case study"
+  const google::protobuf::Message* prototype;  // the kind's message
   std::vector<FieldFlag> fields;
   std::vector<FilterFlag> filters;
   std::vector<Column> columns;
-
-  std::function<absl::StatusOr<MessagePtr>(client::RegistryClient&, const std::string& name)> get;
-  std::function<absl::StatusOr<Page>(client::RegistryClient&, const ListArgs&)> list;
-  std::function<absl::StatusOr<MessagePtr>(
-      client::RegistryClient&, const google::protobuf::Message&, const client::CreateOptions&)>
-      create;
-  // Update(message, mask, etag, bulk): `bulk` leaves out what only a person looking at the
-  // result needs (the similar-initiative hint), as create's skip_similar_initiatives does.
-  std::function<absl::StatusOr<MessagePtr>(
-      client::RegistryClient&, const google::protobuf::Message&, const google::protobuf::FieldMask&,
-      const std::string& etag, bool bulk)>
-      update;
-  std::function<absl::Status(client::RegistryClient&, const std::string& name,
-                             const std::string& etag)>
-      remove;
 };
+
+// A new, empty message of `kind`.
+MessagePtr NewRecord(const CliKind& kind);
 
 // Every kind, in dependency order (a kind only refers to kinds before it, or to itself).
 const std::vector<CliKind>& CliKinds();

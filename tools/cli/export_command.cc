@@ -29,14 +29,14 @@ absl::Status Export(Context& ctx, const ExportFlags& flags) {
   std::ostream& out = file.is_open() ? file : ctx.out;
   for (const CliKind& kind : CliKinds()) {
     if (only != nullptr && only != &kind) continue;
-    ListArgs args{.page_size = 1000, .order_by = "create_time"};
+    client::ListOptions args{.page_size = 1000, .order_by = "create_time"};
     size_t count = 0;
     do {
-      auto page = kind.list(ctx.Client(), args);
+      auto page = ctx.Client().ListRecords(kind.prototype->GetDescriptor(), args);
       if (!page.ok()) return page.status();
-      for (const auto& item : page->items)
+      for (const auto& item : page->records)
         out << ToJsonLine(client::ToRegistryRecord(*item)) << "\n";
-      count += page->items.size();
+      count += page->records.size();
       args.page_token = page->next_page_token;
     } while (!args.page_token.empty());
     ctx.err << "exported " << count << " " << kind.command << "\n";

@@ -72,26 +72,29 @@ absl::StatusOr<Outcome> Upsert(client::RegistryClient& client, const Message& in
   // A bulk load shows no similar-initiative hints, so it asks the server not to look for them.
   const client::CreateOptions create{.id = name.substr(slash + 1),
                                      .skip_similar_initiatives = true};
+  MessagePtr result = NewRecord(*kind);
   if (!*found_existing) {
-    absl::Status created = kind->create(client, *wanted, create).status();
+    absl::Status created = client.CreateRecord(*wanted, create, result.get());
     if (created.ok()) return Outcome::kCreated;
     if (created.code() == absl::StatusCode::kAlreadyExists) *found_existing = true;
   }
-  auto current = kind->get(client, name);
-  if (current.status().code() == absl::StatusCode::kNotFound) {
-    auto created = kind->create(client, *wanted, create);
-    if (!created.ok()) return created.status();
+  MessagePtr current = NewRecord(*kind);
+  absl::Status got = client.GetRecord(name, current.get());
+  if (got.code() == absl::StatusCode::kNotFound) {
+    if (absl::Status s = client.CreateRecord(*wanted, create, result.get()); !s.ok()) return s;
     return Outcome::kCreated;
   }
-  if (!current.ok()) return current.status();
-  ClearServerOwned(current->get());
-  if (google::protobuf::util::MessageDifferencer::Equals(**current, *wanted)) {
+  if (!got.ok()) return got;
+  ClearServerOwned(current.get());
+  if (google::protobuf::util::MessageDifferencer::Equals(*current, *wanted)) {
     return Outcome::kUnchanged;
   }
   google::protobuf::FieldMask all;
   all.add_paths("*");
-  auto updated = kind->update(client, *wanted, all, "", /*bulk=*/true);
-  if (!updated.ok()) return updated.status();
+  if (absl::Status s =
+          client.UpdateRecord(*wanted, all, {.skip_similar_initiatives = true}, result.get());
+      !s.ok())
+    return s;
   return Outcome::kUpdated;
 }
 

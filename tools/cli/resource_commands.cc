@@ -95,15 +95,15 @@ void AddList(CLI::App& parent, const CliKind& kind, Context& ctx) {
         if (!v.empty())
           terms.push_back(absl::StrCat(f.field, " = ", Quote(ExpandName(f.collection, v))));
       }
-      ListArgs args{flags->page_size, flags->page_token, absl::StrJoin(terms, " AND "),
-                    flags->order_by};
+      client::ListOptions args{flags->page_size, flags->page_token, absl::StrJoin(terms, " AND "),
+                               flags->order_by};
       if (flags->all && args.page_size == 0) args.page_size = 1000;
       std::vector<MessagePtr> items;
       std::string next;
       do {
-        auto page = kind.list(ctx.Client(), args);
+        auto page = ctx.Client().ListRecords(kind.prototype->GetDescriptor(), args);
         if (!page.ok()) return page.status();
-        for (auto& item : page->items) {
+        for (auto& item : page->records) {
           if (ctx.format() == OutputFormat::kJson) ctx.out << ToJsonLine(*item) << "\n";
           items.push_back(std::move(item));
         }
@@ -127,9 +127,11 @@ void AddGet(CLI::App& parent, const CliKind& kind, Context& ctx) {
   cmd->add_option("name", *name, kind.command + "/{id}, or just the id")->required();
   cmd->callback([&ctx, &kind, name] {
     Run(ctx, [&]() -> absl::Status {
-      auto got = kind.get(ctx.Client(), ExpandName(kind.command, *name));
-      if (!got.ok()) return got.status();
-      PrintResource(ctx, **got);
+      MessagePtr got = NewRecord(kind);
+      if (absl::Status s = ctx.Client().GetRecord(ExpandName(kind.command, *name), got.get());
+          !s.ok())
+        return s;
+      PrintResource(ctx, *got);
       return absl::OkStatus();
     });
   });
@@ -145,12 +147,15 @@ void AddCreate(CLI::App& parent, const CliKind& kind, Context& ctx) {
                   "Idempotency key: retrying with it creates nothing new");
   cmd->callback([&ctx, &kind, flags] {
     Run(ctx, [&]() -> absl::Status {
-      MessagePtr resource(kind.prototype->New());
+      MessagePtr resource = NewRecord(kind);
       auto paths = BuildResource(kind, *flags, resource.get());
       if (!paths.ok()) return paths.status();
-      auto created = kind.create(ctx.Client(), *resource, {flags->id, flags->request_id});
-      if (!created.ok()) return created.status();
-      PrintResource(ctx, **created);
+      MessagePtr created = NewRecord(kind);
+      if (absl::Status s = ctx.Client().CreateRecord(
+              *resource, {.id = flags->id, .request_id = flags->request_id}, created.get());
+          !s.ok())
+        return s;
+      PrintResource(ctx, *created);
       return absl::OkStatus();
     });
   });
@@ -165,7 +170,7 @@ void AddUpdate(CLI::App& parent, const CliKind& kind, Context& ctx) {
   cmd->add_option("--etag", flags->etag, "Fail with ABORTED unless this is the current etag");
   cmd->callback([&ctx, &kind, flags] {
     Run(ctx, [&]() -> absl::Status {
-      MessagePtr patch(kind.prototype->New());
+      MessagePtr patch = NewRecord(kind);
       auto paths = BuildResource(kind, *flags, patch.get());
       if (!paths.ok()) return paths.status();
       if (paths->empty())
@@ -175,9 +180,12 @@ void AddUpdate(CLI::App& parent, const CliKind& kind, Context& ctx) {
                                         ExpandName(kind.command, flags->name));
       google::protobuf::FieldMask mask;
       for (const std::string& p : *paths) mask.add_paths(p);
-      auto updated = kind.update(ctx.Client(), *patch, mask, flags->etag, /*bulk=*/false);
-      if (!updated.ok()) return updated.status();
-      PrintResource(ctx, **updated);
+      MessagePtr updated = NewRecord(kind);
+      if (absl::Status s =
+              ctx.Client().UpdateRecord(*patch, mask, {.etag = flags->etag}, updated.get());
+          !s.ok())
+        return s;
+      PrintResource(ctx, *updated);
       return absl::OkStatus();
     });
   });
@@ -191,7 +199,8 @@ void AddDelete(CLI::App& parent, const CliKind& kind, Context& ctx) {
   cmd->callback([&ctx, &kind, flags] {
     Run(ctx, [&]() -> absl::Status {
       std::string name = ExpandName(kind.command, flags->name);
-      absl::Status s = kind.remove(ctx.Client(), name, flags->etag);
+      absl::Status s =
+          ctx.Client().DeleteRecord(kind.prototype->GetDescriptor(), name, flags->etag);
       if (s.ok()) ctx.err << "deleted " << name << "\n";
       return s;
     });

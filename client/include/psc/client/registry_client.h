@@ -31,6 +31,29 @@ struct CreateOptions {
   bool skip_similar_initiatives = false;
 };
 
+// Options of an Update call.
+struct UpdateOptions {
+  // With a non-empty etag the update is ABORTED unless it is the record's current etag.
+  std::string etag;
+  // UpdateInitiative only: as CreateOptions::skip_similar_initiatives.
+  bool skip_similar_initiatives = false;
+};
+
+// The request of one page of a List call (registry_service.proto has the filter language).
+struct ListOptions {
+  int page_size = 0;  // 0: the server's default
+  std::string page_token;
+  std::string filter;
+  std::string order_by;
+};
+
+// One page of the records of a kind.
+struct RecordPage {
+  std::vector<std::unique_ptr<google::protobuf::Message>> records;
+  std::string next_page_token;  // empty on the last page
+  uint64_t sequence = 0;        // the change-log sequence the page reflects
+};
+
 // A client of the PSC Registry (psc.registry.v1.Registry), one method per RPC.
 //
 // Every method returns the server's result or its error as an absl::Status with the gRPC code
@@ -88,7 +111,7 @@ class RegistryClient {
   template <typename T>
   absl::StatusOr<T> Get(const std::string& name) {
     T out;
-    if (absl::Status s = GetAny(name, &out); !s.ok()) return s;
+    if (absl::Status s = GetRecord(name, &out); !s.ok()) return s;
     return out;
   }
   // Every record of T matching `filter` (registry_service.proto has the filter language and
@@ -98,10 +121,10 @@ class RegistryClient {
   absl::StatusOr<std::vector<T>> ListAll(const std::string& filter = "",
                                          const std::string& order_by = "") {
     std::vector<T> all;
-    absl::Status s = ListAllAny(
+    absl::StatusOr<uint64_t> listed = ListAllAny(
         T::descriptor(), filter, order_by,
         [&](google::protobuf::Message& m) { all.push_back(std::move(static_cast<T&>(m))); });
-    if (!s.ok()) return s;
+    if (!listed.ok()) return listed.status();
     return all;
   }
   // Creates `record` and returns it with its name, times and etag set. ALREADY_EXISTS when
@@ -111,7 +134,7 @@ class RegistryClient {
   template <typename T>
   absl::StatusOr<T> Create(const T& record, const CreateOptions& options = {}) {
     T out;
-    if (absl::Status s = CreateAny(record, options, &out); !s.ok()) return s;
+    if (absl::Status s = CreateRecord(record, options, &out); !s.ok()) return s;
     return out;
   }
   // Replaces the fields of `record.name()` listed in `update_mask` (empty: every field set in
@@ -121,14 +144,14 @@ class RegistryClient {
   absl::StatusOr<T> Update(const T& record, const google::protobuf::FieldMask& update_mask = {},
                            const std::string& etag = "") {
     T out;
-    if (absl::Status s = UpdateAny(record, update_mask, etag, &out); !s.ok()) return s;
+    if (absl::Status s = UpdateRecord(record, update_mask, {etag}, &out); !s.ok()) return s;
     return out;
   }
   // Deletes `name`. FAILED_PRECONDITION while other records refer to it; with a non-empty
   // `etag`, ABORTED unless it is current. Never retried.
   template <typename T>
   absl::Status Delete(const std::string& name, const std::string& etag = "") {
-    return DeleteAny(T::descriptor(), name, etag);
+    return DeleteRecord(T::descriptor(), name, etag);
   }
   // Creates the record `record` holds, of whichever kind its `kind` member carries, as Create
   // would, and returns the created record in the same member. INVALID_ARGUMENT for a record
@@ -143,6 +166,27 @@ class RegistryClient {
     if (absl::Status s = ListPageAny(request, &out); !s.ok()) return s;
     return out;
   }
+
+  // ---- The same on a kind chosen at run time, for generic tools (the psc CLI) ----
+  //
+  // The kind is the message type of `out`/`record`, or `type`; a type that is not a kind of
+  // the registry gets INVALID_ARGUMENT. Contracts and retries otherwise as the templates above.
+
+  // Reads the record `name` into `out`, a message of its kind.
+  absl::Status GetRecord(const std::string& name, google::protobuf::Message* out);
+  // Creates `record`; the created record is written to `out`, a message of the same kind.
+  absl::Status CreateRecord(const google::protobuf::Message& record, const CreateOptions& options,
+                            google::protobuf::Message* out);
+  // Updates `record` as Update<T> does; the result is written to `out`, of the same kind.
+  absl::Status UpdateRecord(const google::protobuf::Message& record,
+                            const google::protobuf::FieldMask& update_mask,
+                            const UpdateOptions& options, google::protobuf::Message* out);
+  // Deletes the record `name` of the kind whose message is `type`.
+  absl::Status DeleteRecord(const google::protobuf::Descriptor* type, const std::string& name,
+                            const std::string& etag = "");
+  // One page of the records of the kind whose message is `type`, each a message of `type`.
+  absl::StatusOr<RecordPage> ListRecords(const google::protobuf::Descriptor* type,
+                                         const ListOptions& options);
 
   // ---- The same under each kind's name ----
 
@@ -360,20 +404,14 @@ class RegistryClient {
  private:
   RegistryClient(ClientOptions options, std::unique_ptr<Call> call);
 
-  // The standard methods on any message; standard_methods.cc.
-  absl::Status GetAny(const std::string& name, google::protobuf::Message* out);
-  absl::Status CreateAny(const google::protobuf::Message& record, const CreateOptions& options,
-                         google::protobuf::Message* out);
-  absl::Status UpdateAny(const google::protobuf::Message& record,
-                         const google::protobuf::FieldMask& update_mask, const std::string& etag,
-                         google::protobuf::Message* out);
-  absl::Status DeleteAny(const google::protobuf::Descriptor* type, const std::string& name,
-                         const std::string& etag);
+  // standard_methods.cc.
   absl::Status ListPageAny(const google::protobuf::Message& request,
                            google::protobuf::Message* response);
-  absl::Status ListAllAny(const google::protobuf::Descriptor* type, const std::string& filter,
-                          const std::string& order_by,
-                          const std::function<void(google::protobuf::Message&)>& take);
+  // Every record of `type` matching `filter`, page by page, to `take`; returns the sequence the
+  // first page reflects.
+  absl::StatusOr<uint64_t> ListAllAny(const google::protobuf::Descriptor* type,
+                                      const std::string& filter, const std::string& order_by,
+                                      const std::function<void(google::protobuf::Message&)>& take);
 
   ClientOptions options_;
   std::unique_ptr<Call> call_;
