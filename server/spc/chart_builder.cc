@@ -6,31 +6,60 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/common/errors.h"
+#include "server/common/status_macros.h"
 #include "server/spc/points.h"
 #include "server/spc/spc.h"
 
 namespace psc::spc {
 namespace {
 
-// One period of the chart, from one site or summed over several.
+// One period of the chart, from one site or combined over several.
 struct PeriodData {
   v1::Date period;
   double value_sum = 0;      // of points given as values
   double numerator_sum = 0;  // of points given as rates
   double denominator_sum = 0;
+  int values = 0;  // points given as values
+  int rates = 0;   // points given as numerator and denominator
   bool rebase = false;
   int sites = 0;
   std::string annotation;
 };
 
-// Values add; rates combine as summed numerators over summed denominators (a period that
-// mixes both, which one measure should not, adds the two).
+// The period's value: a value (one site's, or counts that add), or the summed numerators over
+// the summed denominators.
 double Combined(const PeriodData& d, const v1::Measure& measure) {
-  if (d.denominator_sum == 0) return d.value_sum;
+  if (d.rates == 0) return d.value_sum;
   v1::MeasurePoint rate;
   rate.set_numerator(d.numerator_sum);
   rate.set_denominator(d.denominator_sum);
-  return d.value_sum + ChartValue(rate, measure);
+  return ChartValue(rate, measure);
+}
+
+// Why the sites of `series` cannot be charted as one, or OK: rates combine; values only when
+// the measure says they add, and never mixed with rates.
+absl::Status CheckCombination(const v1::Measure& measure,
+                              const std::vector<v1::MeasureSeries>& series,
+                              const std::vector<PeriodData>& periods) {
+  if (series.size() < 2) return absl::OkStatus();
+  bool values = false, rates = false;
+  for (const PeriodData& d : periods) {
+    values = values || d.values > 0;
+    rates = rates || d.rates > 0;
+  }
+  if (values && rates) {
+    return Error(absl::StatusCode::kFailedPrecondition, "SITES_DO_NOT_COMBINE",
+                 absl::StrCat("measure ", measure.id(),
+                              " has values at some sites and numerators and denominators at "
+                              "others: chart one site at a time"));
+  }
+  if (values && measure.site_combination() != v1::VALUES_ADD) {
+    return Error(absl::StatusCode::kFailedPrecondition, "SITES_DO_NOT_COMBINE",
+                 absl::StrCat("the sites' values of measure ", measure.id(),
+                              " do not add up (it is not a count): chart one site at a time, or "
+                              "record numerators and denominators"));
+  }
+  return absl::OkStatus();
 }
 
 spc::Direction DirectionOf(v1::ImprovementDirection d) {
@@ -96,7 +125,46 @@ v1::AssuranceIcon AssuranceOf(spc::Assurance a) {
   return v1::ASSURANCE_ICON_UNSPECIFIED;
 }
 
-// The periods of `series`, summed per period, in order.
+v1::SpecialCauseRule CauseOf(spc::Cause c) {
+  switch (c) {
+    case spc::Cause::kOutsideLimits:
+      return v1::OUTSIDE_LIMITS;
+    case spc::Cause::kTrend:
+      return v1::TREND;
+    case spc::Cause::kTwoOfThree:
+      return v1::TWO_OF_THREE;
+    case spc::Cause::kShift:
+      return v1::SHIFT;
+    case spc::Cause::kNone:
+      break;
+  }
+  return v1::SPECIAL_CAUSE_RULE_UNSPECIFIED;
+}
+
+v1::NoLimitsReason NoLimitsReasonOf(spc::NoLimits n) {
+  switch (n) {
+    case spc::NoLimits::kTooFewPoints:
+      return v1::TOO_FEW_BASELINE_POINTS;
+    case spc::NoLimits::kNoVariation:
+      return v1::NO_VARIATION_IN_BASELINE;
+    case spc::NoLimits::kNone:
+      break;
+  }
+  return v1::NO_LIMITS_REASON_UNSPECIFIED;
+}
+
+// Why a chart has no assurance icon.
+v1::NoAssuranceReason NoAssuranceReasonOf(const v1::Measure& measure,
+                                          const spc::ChartOptions& options, const spc::Chart& chart,
+                                          bool summed_counts) {
+  if (chart.points.empty()) return v1::NO_POINTS;
+  if (!measure.has_target_value()) return v1::NO_TARGET;
+  if (summed_counts) return v1::TARGET_IS_PER_SITE;
+  if (options.direction == spc::Direction::kNeither) return v1::NO_IMPROVEMENT_DIRECTION;
+  return v1::NO_LIMITS_IN_LAST_SEGMENT;
+}
+
+// The periods of `series`, combined per period, in order.
 std::vector<PeriodData> Periods(const std::vector<v1::MeasureSeries>& series, bool several) {
   std::map<int, PeriodData> by_period;
   for (const v1::MeasureSeries& s : series) {
@@ -105,9 +173,11 @@ std::vector<PeriodData> Periods(const std::vector<v1::MeasureSeries>& series, bo
       d.period = p.period();
       if (p.has_value()) {
         d.value_sum += p.value();
+        ++d.values;
       } else {
         d.numerator_sum += p.numerator();
         d.denominator_sum += p.denominator();
+        ++d.rates;
       }
       d.rebase = d.rebase || p.rebase();
       ++d.sites;
@@ -130,21 +200,29 @@ absl::StatusOr<v1::MeasureChart> BuildChart(const v1::Initiative& initiative,
                                             const std::vector<v1::MeasureSeries>& series,
                                             const v1::GetMeasureChartRequest& request) {
   const std::vector<PeriodData> periods = Periods(series, series.size() > 1);
+  PSC_RETURN_IF_ERROR(CheckCombination(measure, series, periods));
   std::vector<double> values;
   values.reserve(periods.size());
   for (const PeriodData& d : periods) values.push_back(Combined(d, measure));
 
+  v1::MeasureChart out;
   spc::ChartOptions options;
   options.direction = DirectionOf(measure.improvement_direction());
-  // A target is per site: sums of several sites' values are not compared with it (rates,
-  // summed as numerators over denominators, are).
-  const bool summed_values =
-      series.size() > 1 && std::any_of(periods.begin(), periods.end(), [](const PeriodData& d) {
-        return d.value_sum != 0 || d.denominator_sum == 0;
-      });
-  if (measure.has_target_value() && !summed_values) options.target = measure.target_value();
+  // A target is per site: several sites' counts summed are not compared with it (rates,
+  // combined as numerators over denominators, are).
+  const bool summed_counts =
+      series.size() > 1 &&
+      std::any_of(periods.begin(), periods.end(), [](const PeriodData& d) { return d.values > 0; });
+  if (measure.has_target_value() && !summed_counts) options.target = measure.target_value();
   options.screen_moving_ranges = request.screen_moving_ranges();
   options.fix_after_points = request.fix_after_points();
+  if (request.min_points_for_limits() < 0) {
+    return ValidationError({{"min_points_for_limits", "must be 0 (the default, 13) or more"}});
+  }
+  if (request.min_points_for_limits() > 0) {
+    options.min_points_for_limits = request.min_points_for_limits();
+  }
+  out.set_min_points_for_limits(options.min_points_for_limits);
   if (options.fix_after_points == 1 || options.fix_after_points < 0) {
     return ValidationError({{"fix_after_points", "must be 0 (no fixing) or at least 2"}});
   }
@@ -172,13 +250,12 @@ absl::StatusOr<v1::MeasureChart> BuildChart(const v1::Initiative& initiative,
   auto chart = spc::ComputeChart(values, options);
   if (!chart.ok()) return chart.status();
 
-  v1::MeasureChart out;
   out.set_initiative(initiative.name());
   out.set_measure(measure.id());
   out.set_measure_name(measure.name());
   out.set_unit(measure.unit());
   out.set_improvement_direction(measure.improvement_direction());
-  if (measure.has_target_value()) out.set_target_value(measure.target_value());
+  if (options.target) out.set_target_value(*options.target);
   for (const v1::MeasureSeries& s : series) out.add_sites(s.site());
   for (size_t i = 0; i < periods.size(); ++i) {
     const spc::Point& p = chart->points[i];
@@ -193,6 +270,7 @@ absl::StatusOr<v1::MeasureChart> BuildChart(const v1::Initiative& initiative,
     if (p.rules.shift) cp->add_rules(v1::SHIFT);
     if (p.rules.trend) cp->add_rules(v1::TREND);
     if (p.rules.two_of_three) cp->add_rules(v1::TWO_OF_THREE);
+    cp->set_cause(CauseOf(p.cause));
     cp->set_annotation(periods[i].annotation);
     cp->set_sites_reporting(periods[i].sites);
   }
@@ -203,6 +281,7 @@ absl::StatusOr<v1::MeasureChart> BuildChart(const v1::Initiative& initiative,
     cs->set_baseline_points(s.baseline_points);
     cs->set_too_few_points(s.too_few_points);
     cs->set_has_limits(s.has_limits);
+    cs->set_no_limits_reason(NoLimitsReasonOf(s.no_limits));
     cs->set_mean(s.mean);
     cs->set_mean_moving_range(s.mean_moving_range);
     cs->set_upper_process_limit(s.upper_limit);
@@ -212,6 +291,9 @@ absl::StatusOr<v1::MeasureChart> BuildChart(const v1::Initiative& initiative,
   }
   out.set_variation(VariationOf(chart->variation));
   out.set_assurance(AssuranceOf(chart->assurance));
+  if (out.assurance() == v1::ASSURANCE_ICON_UNSPECIFIED) {
+    out.set_no_assurance_reason(NoAssuranceReasonOf(measure, options, *chart, summed_counts));
+  }
   return out;
 }
 

@@ -20,6 +20,9 @@ absl::Status CheckInput(absl::Span<const double> values, const ChartOptions& opt
   if (options.fix_after_points < 0 || options.fix_after_points == 1) {
     return absl::InvalidArgumentError("limits can be fixed after 2 or more points, not 1");
   }
+  if (options.min_points_for_limits < 0) {
+    return absl::InvalidArgumentError("the points needed for limits cannot be negative");
+  }
   int previous = 0;
   for (int at : options.rebase_at) {
     if (at <= previous || at >= static_cast<int>(values.size())) {
@@ -48,28 +51,39 @@ Segment MakeSegment(absl::Span<const double> values, int begin, int end,
   s.mean = sum / s.baseline_points;
   for (int i = begin + 1; i < end; ++i)
     points[i].moving_range = std::abs(values[i] - values[i - 1]);
-  s.has_limits = s.baseline_points >= 2;
-  s.too_few_points = s.baseline_points < kMinPointsForLimits;
-  if (!s.has_limits) return s;
+  // NHSRplotthedots counts the whole segment, whatever fix_after_points says
+  // (R/ptd_add_short_group_warnings.R).
+  s.too_few_points = end - begin < options.min_points_for_limits;
+  if (s.baseline_points < 2) {
+    s.no_limits = NoLimits::kTooFewPoints;
+    return s;
+  }
 
   double range_sum = 0;
   for (int i = begin + 1; i < baseline_end; ++i) range_sum += *points[i].moving_range;
   s.mean_moving_range = range_sum / (s.baseline_points - 1);
-  if (options.screen_moving_ranges && s.mean_moving_range > 0) {
+  if (options.screen_moving_ranges) {
+    // A range is kept only when strictly below the screen (R/ptd_spc_standard.R), so when
+    // every range is 0 none is, and the mean of none gives no limits.
     const double screen = kMovingRangeScreenFactor * s.mean_moving_range;
     double kept_sum = 0;
     int kept = 0;
     for (int i = begin + 1; i < baseline_end; ++i) {
-      if (*points[i].moving_range >= screen) {
-        points[i].moving_range_screened_out = true;
-      } else {
+      if (*points[i].moving_range < screen) {
         kept_sum += *points[i].moving_range;
         ++kept;
+      } else {
+        points[i].moving_range_screened_out = true;
       }
     }
-    // Not every range can reach 3.267 × their mean, so at least one is kept.
+    if (kept == 0) {
+      s.mean_moving_range = 0;
+      s.no_limits = NoLimits::kNoVariation;
+      return s;
+    }
     s.mean_moving_range = kept_sum / kept;
   }
+  s.has_limits = true;
   s.upper_limit = s.mean + kLimitFactor * s.mean_moving_range;
   s.lower_limit = s.mean - kLimitFactor * s.mean_moving_range;
   s.upper_near = s.mean + kNearLimitFactor * s.mean_moving_range;
@@ -90,25 +104,32 @@ void MarkShifts(absl::Span<const double> values, const Segment& s, std::vector<P
   }
 }
 
-// Marks the trends (kRunLength points, each strictly above, or each strictly below, the one
-// before) and returns each point's trend direction: +1 rising, -1 falling, 0 none (a peak in
-// a rising and then a falling trend takes the falling one).
-std::vector<int> MarkTrends(absl::Span<const double> values, const Segment& s,
-                            std::vector<Point>& points) {
-  std::vector<int> direction(s.end - s.begin, 0);
-  // step(i): the step into point i. A trend ending at i is kRunLength - 1 equal steps.
-  auto step = [&](int i) { return Sign(values[i] - values[i - 1]); };
+// Marks the trends: kRunLength points, each strictly above (or each strictly below) the one
+// before, so a tie breaks a trend.
+void MarkTrends(absl::Span<const double> values, const Segment& s, std::vector<Point>& points) {
+  auto step = [&](int i) { return Sign(values[i] - values[i - 1]); };  // the step into i
   for (int i = s.begin + kRunLength - 1; i < s.end; ++i) {
     const int way = step(i);
     bool trend = way != 0;
     for (int k = 1; trend && k < kRunLength - 1; ++k) trend = step(i - k) == way;
     if (!trend) continue;
-    for (int j = i - kRunLength + 1; j <= i; ++j) {
-      points[j].rules.trend = true;
-      direction[j - s.begin] = way;
-    }
+    for (int j = i - kRunLength + 1; j <= i; ++j) points[j].rules.trend = true;
   }
-  return direction;
+}
+
+// The direction of trend point i, +1 increasing or -1 decreasing: when the next point is a
+// trend point too, the step to it decides, otherwise the step from the one before, so a peak
+// shared by a rising and a falling trend is decreasing (R/ptd_calculate_point_type.R). Where
+// two trends meet at a tie, the reference's deciding step is 0, which it calls decreasing even
+// between two rising trends; here the point keeps the direction of its own trend instead.
+int TrendDirection(absl::Span<const double> values, const Segment& s,
+                   const std::vector<Point>& points, int i) {
+  const int from_previous = i > s.begin ? Sign(values[i] - values[i - 1]) : 0;
+  if (i + 1 < s.end && points[i + 1].rules.trend) {
+    const int to_next = Sign(values[i + 1] - values[i]);
+    if (to_next != 0) return to_next;
+  }
+  return from_previous;
 }
 
 // Marks points outside the limits and the two-of-three rule: in any three consecutive points
@@ -134,18 +155,30 @@ void MarkLimitRules(absl::Span<const double> values, const Segment& s, std::vect
   }
 }
 
-// A special-cause point's type: by its side of the mean, or for a point only in a trend (a
-// rising trend may start below the mean) or on the mean, by its trend's direction.
-void Classify(double value, const Segment& s, int trend_direction, Direction direction, Point& p) {
-  if (!p.rules.any()) {
+// Labels the point by the first rule that holds, in NHSRplotthedots' precedence (outside the
+// limits, a trend, two of three, a shift), takes its direction from that rule alone (a trend's
+// way, otherwise its side of the mean), and from that and the measure's direction its type.
+void Classify(absl::Span<const double> values, const Segment& s, int i, Direction direction,
+              std::vector<Point>& points) {
+  Point& p = points[i];
+  const bool above = values[i] > s.mean;
+  if (p.rules.outside_limits) {
+    p.cause = Cause::kOutsideLimits;
+    p.high = above;
+  } else if (p.rules.trend) {
+    p.cause = Cause::kTrend;
+    p.high = TrendDirection(values, s, points, i) > 0;
+  } else if (p.rules.two_of_three) {
+    p.cause = Cause::kTwoOfThree;
+    p.high = above;
+  } else if (p.rules.shift) {
+    p.cause = Cause::kShift;
+    p.high = above;
+  } else {
+    p.cause = Cause::kNone;
     p.type = PointType::kCommonCause;
     return;
   }
-  const int side = Sign(value - s.mean);
-  const bool by_side =
-      (p.rules.outside_limits || p.rules.shift || p.rules.two_of_three || trend_direction == 0) &&
-      side != 0;
-  p.high = by_side ? side > 0 : trend_direction > 0;
   switch (direction) {
     case Direction::kNeither:
       p.type = p.high ? PointType::kNeutralHigh : PointType::kNeutralLow;
@@ -202,12 +235,12 @@ absl::StatusOr<Chart> ComputeChart(absl::Span<const double> values, const ChartO
   for (size_t k = 0; k + 1 < starts.size(); ++k) {
     const Segment s = MakeSegment(values, starts[k], starts[k + 1], options, chart.points);
     MarkShifts(values, s, chart.points);
-    const std::vector<int> trends = MarkTrends(values, s, chart.points);
+    MarkTrends(values, s, chart.points);
     MarkLimitRules(values, s, chart.points);
     for (int i = s.begin; i < s.end; ++i) {
       chart.points[i].value = values[i];
       chart.points[i].segment = static_cast<int>(k);
-      Classify(values[i], s, trends[i - s.begin], options.direction, chart.points[i]);
+      Classify(values, s, i, options.direction, chart.points);
     }
     chart.segments.push_back(s);
   }

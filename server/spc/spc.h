@@ -1,8 +1,10 @@
 #pragma once
 
-// Statistical process control for a measure's series, exactly as NHS England's "Making Data
-// Count" defines it for XmR charts (docs/measures.md). Pure computation over
-// values in period order: no storage, no protobuf, so every rule is unit-tested directly.
+// Statistical process control for a measure's series: NHS England's "Making Data Count" XmR
+// charts, computed as its reference implementation, the NHS-R package NHSRplotthedots
+// (R/ptd_spc_standard.R, R/ptd_calculate_point_type.R, R/ptd_calculate_assurance_type.R),
+// does; docs/measures.md states every rule with its source. Pure computation over values in
+// period order: no storage, no protobuf, so every rule is unit-tested directly.
 
 #include <optional>
 #include <vector>
@@ -17,8 +19,9 @@ namespace psc::spc {
 inline constexpr double kLimitFactor = 2.66;
 inline constexpr double kNearLimitFactor = 2.0 * kLimitFactor / 3.0;
 inline constexpr double kMovingRangeScreenFactor = 3.267;
-// Making Data Count's rule of thumb: limits from fewer points than this are provisional.
-inline constexpr int kMinPointsForLimits = 15;
+// A segment of fewer points than this has trial limits, to be revised as points arrive:
+// NHSRplotthedots' default (its option ptd_spc.warning_threshold, 13: "n < 12" segments).
+inline constexpr int kMinPointsForLimits = 13;
 // Length of a shift (points on one side of the mean) or a trend (each point higher, or each
 // lower, than the one before) that is special cause.
 inline constexpr int kRunLength = 7;
@@ -28,8 +31,12 @@ enum class Direction { kNeither, kHigherIsBetter, kLowerIsBetter };
 struct ChartOptions {
   Direction direction = Direction::kNeither;
   std::optional<double> target;
-  // Leaves out of the mean moving range every moving range at or above 3.267 × the mean of all.
+  // Keeps in the mean moving range only the moving ranges strictly below 3.267 × the mean of
+  // all; when none is kept (every baseline value equal), the segment has no limits.
   bool screen_moving_ranges = false;
+  // A segment of fewer points than this (all its points, however many the limits come from)
+  // has trial limits: Segment::too_few_points.
+  int min_points_for_limits = kMinPointsForLimits;
   // When > 0, each segment's mean and limits come from its first N points only and are held
   // for the rest. Must not be 1 (one point has no moving range).
   int fix_after_points = 0;
@@ -38,7 +45,8 @@ struct ChartOptions {
   std::vector<int> rebase_at;
 };
 
-// The special-cause rules a point is part of.
+// The special-cause rules a point is part of. A point may be part of several; the one that
+// labels it is its Point::cause.
 struct Rules {
   bool outside_limits = false;  // above the upper or below the lower process limit
   bool shift = false;           // in a run of 7+ on one side of the mean (a point on it breaks)
@@ -47,14 +55,26 @@ struct Rules {
   bool any() const { return outside_limits || shift || trend || two_of_three; }
 };
 
+// The rule that labels a point, by NHSRplotthedots' precedence: outside the limits, else a
+// trend, else two of three near a limit, else a shift.
+enum class Cause { kNone, kOutsideLimits, kTrend, kTwoOfThree, kShift };
+
 enum class PointType { kCommonCause, kImprovement, kConcern, kNeutralHigh, kNeutralLow };
 
+// Why a segment has no limits.
+enum class NoLimits {
+  kNone,          // it has limits
+  kTooFewPoints,  // fewer than 2 baseline points: no moving range
+  kNoVariation,   // screening kept no moving range: every baseline value is equal
+};
+
 struct Segment {
-  int begin = 0;                // index of its first point
-  int end = 0;                  // one past its last point
-  int baseline_points = 0;      // points the mean and limits come from
-  bool has_limits = false;      // false with fewer than 2 baseline points
-  bool too_few_points = false;  // baseline_points < kMinPointsForLimits
+  int begin = 0;            // index of its first point
+  int end = 0;              // one past its last point
+  int baseline_points = 0;  // points the mean and limits come from
+  bool has_limits = false;  // see no_limits
+  NoLimits no_limits = NoLimits::kNone;
+  bool too_few_points = false;  // end - begin < ChartOptions::min_points_for_limits
   double mean = 0;
   double mean_moving_range = 0;
   double upper_limit = 0;
@@ -69,9 +89,10 @@ struct Point {
   std::optional<double> moving_range;  // none for a segment's first point
   bool moving_range_screened_out = false;
   Rules rules;
+  Cause cause = Cause::kNone;
   PointType type = PointType::kCommonCause;
-  // Which way its special cause points: above the mean, or for a point only in a trend, an
-  // increasing trend. Meaningful only when type is not common cause.
+  // Which way its cause points: for a trend, an increasing one; otherwise above the mean.
+  // Meaningful only when cause is not kNone.
   bool high = false;
 };
 
@@ -89,7 +110,9 @@ enum class Variation {
 
 // The assurance icon: where the target sits against the latest segment's limits.
 enum class Assurance {
-  kNone,                 // no target, no improvement direction, or no limits
+  // No target, no improvement direction, or a last segment without limits (NHSRplotthedots
+  // says "inconsistent" there, comparing with missing limits; with no limits nothing is known).
+  kNone,
   kConsistentlyPassing,  // both limits are on the good side of the target: every point passes
   kConsistentlyFailing,  // both on the bad side: the process will not reach it by chance
   kHitAndMiss,           // between the limits (or on one): it passes and fails by chance
@@ -103,8 +126,8 @@ struct Chart {
 };
 
 // Computes the XmR chart of `values` (in period order). InvalidArgument for a non-finite value,
-// fix_after_points of 1 or below 0, or rebase points out of order or out of range. An empty
-// series gives an empty chart.
+// fix_after_points of 1 or below 0, min_points_for_limits below 0, or rebase points out of
+// order or out of range. An empty series gives an empty chart.
 absl::StatusOr<Chart> ComputeChart(absl::Span<const double> values, const ChartOptions& options);
 
 }  // namespace psc::spc

@@ -1,5 +1,6 @@
 // The demo data loads through the CLI, passes the server's validation and is whole.
 
+#include <cstdlib>
 #include <set>
 
 #include "tests/integration/cli_fixture.h"
@@ -75,6 +76,57 @@ TEST_F(DemoDataTest, IsWholeAndEveryReferenceResolves) {
     }
   }
   EXPECT_TRUE(client_->GetResource("resources/psmu-measurement-support").ok());
+}
+
+// The leading number of a plan's words, e.g. 6 of "6.0 per 1000 admissions" or 92 of "92%".
+double LeadingNumber(const std::string& text) { return std::strtod(text.c_str(), nullptr); }
+
+// Each measure with data says in its plan what its data shows: the baseline in words is the
+// mean of the first year at every site (within 10%), the target in words is the numeric target,
+// and the target lies on the better side of the baseline. Sites combine only where they may.
+TEST_F(DemoDataTest, MeasurementPlansAgreeWithTheirData) {
+  LoadDemoData();
+  int charted = 0;
+  auto initiatives = client_->ListAllInitiatives();
+  ASSERT_TRUE(initiatives.ok()) << initiatives.status();
+  for (const auto& initiative : *initiatives) {
+    for (const auto& measure : initiative.measures()) {
+      if (measure.id().empty()) continue;
+      v1::ListMeasurementsRequest list;
+      list.set_parent(initiative.name());
+      list.set_measure(measure.id());
+      auto series = client_->ListMeasurements(list);
+      ASSERT_TRUE(series.ok()) << series.status();
+      if (series->series().empty()) continue;
+      const std::string what = initiative.name() + " " + measure.id();
+      const double baseline = LeadingNumber(measure.baseline());
+      EXPECT_DOUBLE_EQ(LeadingNumber(measure.target()), measure.target_value()) << what;
+      if (measure.improvement_direction() == v1::LOWER_IS_BETTER) {
+        EXPECT_LT(measure.target_value(), baseline) << what;
+      } else {
+        EXPECT_GT(measure.target_value(), baseline) << what;
+      }
+      v1::GetMeasureChartRequest request;
+      request.set_parent(initiative.name());
+      request.set_measure(measure.id());
+      for (const auto& s : series->series()) {
+        request.set_site(s.site());
+        auto chart = client_->GetMeasureChart(request);
+        ASSERT_TRUE(chart.ok()) << chart.status();
+        ASSERT_GE(chart->points_size(), 12) << what;
+        double first_year = 0;
+        for (int i = 0; i < 12; ++i) first_year += chart->points(i).value() / 12;
+        EXPECT_NEAR(first_year, baseline, 0.1 * baseline) << what << " " << s.site();
+        ++charted;
+      }
+      request.clear_site();
+      auto combined = client_->GetMeasureChart(request);
+      const bool rates = series->series(0).points(0).has_numerator();
+      EXPECT_EQ(combined.ok(), rates || measure.site_combination() == v1::VALUES_ADD)
+          << what << ": " << combined.status();
+    }
+  }
+  EXPECT_GE(charted, 15);
 }
 
 }  // namespace

@@ -40,6 +40,12 @@ TEST_F(MeasuresTest, ChartsFollowMakingDataCount) {
     EXPECT_EQ(chart->points(i).type(), v1::SPECIAL_CAUSE_IMPROVEMENT) << i;
     EXPECT_THAT(chart->points(i).rules(), ::testing::Contains(v1::SHIFT)) << i;
   }
+  // One label per point: the first twelve are a shift above the mean (concern), except 13,
+  // above the upper limit (12.88), which that labels.
+  EXPECT_EQ(chart->points(23).cause(), v1::SHIFT);
+  EXPECT_EQ(chart->points(0).cause(), v1::SHIFT);
+  EXPECT_EQ(chart->points(0).type(), v1::SPECIAL_CAUSE_CONCERN);
+  EXPECT_EQ(chart->points(5).cause(), v1::OUTSIDE_LIMITS);
   EXPECT_EQ(chart->variation(), v1::VARIATION_IMPROVEMENT_LOW);
   EXPECT_EQ(chart->improvement_direction(), v1::LOWER_IS_BETTER);
   EXPECT_EQ(chart->target_value(), 4);
@@ -54,7 +60,18 @@ TEST_F(MeasuresTest, ChartsFollowMakingDataCount) {
   EXPECT_DOUBLE_EQ(rebased->segments(1).mean(), 62.0 / 12);
   EXPECT_NEAR(rebased->segments(1).mean_moving_range(), 15.0 / 11, 1e-12);
   EXPECT_NEAR(rebased->segments(1).upper_process_limit(), 62.0 / 12 + 2.66 * 15 / 11, 1e-9);
+  // 12 points: trial limits by the reference's threshold (13), unless asked for fewer.
   EXPECT_TRUE(rebased->segments(1).too_few_points());
+  EXPECT_EQ(rebased->min_points_for_limits(), 13);
+  v1::GetMeasureChartRequest twelve = r;
+  twelve.set_min_points_for_limits(12);
+  auto enough = client_->GetMeasureChart(twelve);
+  ASSERT_TRUE(enough.ok()) << enough.status();
+  EXPECT_FALSE(enough->segments(1).too_few_points());
+  EXPECT_EQ(enough->min_points_for_limits(), 12);
+  twelve.set_min_points_for_limits(-1);
+  EXPECT_THAT(ViolationFields(client_->GetMeasureChart(twelve).status()),
+              ElementsAre("min_points_for_limits"));
   EXPECT_FALSE(rebased->points(12).has_moving_range());
   EXPECT_EQ(rebased->assurance(), v1::ASSURANCE_HIT_AND_MISS);
   EXPECT_EQ(rebased->variation(), v1::VARIATION_COMMON_CAUSE);
@@ -90,6 +107,57 @@ TEST_F(MeasuresTest, ChartsFollowMakingDataCount) {
   EXPECT_EQ(empty->variation(), v1::VARIATION_ICON_UNSPECIFIED);
   EXPECT_EQ(ClientAs("atlas")->GetMeasureChart(r).status().code(),
             absl::StatusCode::kPermissionDenied);
+}
+
+// Sites combine only where the arithmetic allows: counts add (falls), rates combine as summed
+// numerators over summed denominators (screening), and a rate given as values per site
+// (arrests per 1000 admissions) does not add up, so it has no combined chart, only one per site,
+// each held against the target.
+TEST_F(MeasuresTest, SitesCombineOnlyWhereTheirValuesAddUp) {
+  v1::Initiative patch = *client_->GetInitiative("initiatives/huddles");
+  v1::Measure* arrests = patch.add_measures();
+  arrests->set_kind(v1::OUTCOME);
+  arrests->set_name("Cardiac arrests per 1000 admissions");
+  arrests->set_id("arrests");
+  arrests->set_improvement_direction(v1::LOWER_IS_BETTER);
+  arrests->set_target_value(3.5);
+  google::protobuf::FieldMask mask;
+  mask.add_paths("measures");
+  ASSERT_TRUE(wessex_->UpdateInitiative(patch, mask).ok());
+  std::vector<v1::Measurement> points;
+  for (const char* site : {"ref", "sgh"}) {
+    for (int i = 0; i < 20; ++i) points.push_back(Value("arrests", site, NthMonth(i), 6 - i * 0.1));
+  }
+  ASSERT_TRUE(wessex_->BatchUpsertMeasurements(Batch(points)).ok());
+
+  auto combined = client_->GetMeasureChart(ChartOf("arrests", ""));
+  EXPECT_EQ(combined.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Reason(combined.status()), "SITES_DO_NOT_COMBINE");
+  auto one = client_->GetMeasureChart(ChartOf("arrests", "sgh"));
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_DOUBLE_EQ(one->points(0).value(), 6);  // not 12
+  EXPECT_EQ(one->target_value(), 3.5);
+  EXPECT_NE(one->assurance(), v1::ASSURANCE_ICON_UNSPECIFIED);
+  EXPECT_EQ(one->no_assurance_reason(), v1::NO_ASSURANCE_REASON_UNSPECIFIED);
+
+  // Told that its values add, the same measure sums them and drops the per-site target.
+  patch = *client_->GetInitiative("initiatives/huddles");
+  patch.mutable_measures(2)->set_site_combination(v1::VALUES_ADD);
+  ASSERT_TRUE(wessex_->UpdateInitiative(patch, mask).ok());
+  auto summed = client_->GetMeasureChart(ChartOf("arrests", ""));
+  ASSERT_TRUE(summed.ok()) << summed.status();
+  EXPECT_DOUBLE_EQ(summed->points(0).value(), 12);
+  EXPECT_FALSE(summed->has_target_value());
+  EXPECT_EQ(summed->no_assurance_reason(), v1::TARGET_IS_PER_SITE);
+
+  // Values at one site and numerators and denominators at another never combine.
+  ASSERT_TRUE(wessex_
+                  ->BatchUpsertMeasurements(Batch({Rate("screening", "ref", NthMonth(0), 4, 5),
+                                                   Value("screening", "sgh", NthMonth(0), 80)}))
+                  .ok());
+  auto mixed = client_->GetMeasureChart(ChartOf("screening", ""));
+  EXPECT_EQ(mixed.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Reason(mixed.status()), "SITES_DO_NOT_COMBINE");
 }
 
 // A case study's metric linked to a series takes its before and after from the chart's means

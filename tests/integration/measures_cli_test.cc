@@ -89,7 +89,12 @@ TEST_F(MeasuresCliTest, ImportListAndChartRoundTrip) {
   ProcessResult rebased = Psc({"measures", "chart", "huddles", "falls", "--site", "ref"});
   ASSERT_EQ(rebased.exit_code, 0) << rebased.err;
   EXPECT_THAT(rebased.out, HasSubstr("segment 2 from 2023-01-01: 12 points, mean 5.167"));
-  EXPECT_THAT(rebased.out, HasSubstr("fewer than 15 points: the limits are provisional"));
+  EXPECT_THAT(rebased.out, HasSubstr("12 points, mean 5.167, limits"));
+  EXPECT_THAT(rebased.out, HasSubstr("fewer than 13 points: trial limits"));
+  ProcessResult twelve =
+      Psc({"measures", "chart", "huddles", "falls", "--site", "ref", "--min-points", "12"});
+  ASSERT_EQ(twelve.exit_code, 0) << twelve.err;
+  EXPECT_THAT(twelve.out, Not(HasSubstr("trial limits")));
   EXPECT_THAT(rebased.out, HasSubstr("assurance  hit and miss"));
   EXPECT_THAT(rebased.out, Not(HasSubstr("improvement: shift")));
 

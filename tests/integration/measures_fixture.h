@@ -64,8 +64,9 @@ inline v1::GetMeasureChartRequest ChartOf(const std::string& measure,
   return r;
 }
 
-// initiatives/huddles (led by Wessex) measures falls (a count, lower is better, target 4) and
-// screening (a percentage from numerator and denominator, higher is better).
+// initiatives/huddles (led by Wessex) measures falls (a count, lower is better, target 4, the
+// sites' values add) and screening (a percentage from numerator and denominator, higher is
+// better).
 class MeasuresTest : public WorkflowTest {
  protected:
   void SetUp() override {
@@ -79,6 +80,7 @@ class MeasuresTest : public WorkflowTest {
     falls->set_unit("falls a month");
     falls->set_improvement_direction(v1::LOWER_IS_BETTER);
     falls->set_target_value(4);
+    falls->set_site_combination(v1::VALUES_ADD);
     v1::Measure* screening = patch.add_measures();
     screening->set_kind(v1::PROCESS);
     screening->set_name("Patients screened for falls risk");

@@ -248,9 +248,10 @@ TEST_F(MeasuresTest, BatchesAndSeriesHoldAtMostAThousandPointsAndAMeasureFiftySi
   ASSERT_TRUE(summed.ok()) << summed.status();
   EXPECT_EQ(summed->sites_size(), 50);
   EXPECT_EQ(summed->points(0).sites_reporting(), 50);
-  // Falls' target (4 a month) is per site: a sum of 50 sites is not held against it.
-  EXPECT_EQ(summed->target_value(), 4);
+  // Falls' target (4 a month) is per site: a sum of 50 sites is not held against it, nor drawn.
+  EXPECT_FALSE(summed->has_target_value());
   EXPECT_EQ(summed->assurance(), v1::ASSURANCE_ICON_UNSPECIFIED);
+  EXPECT_EQ(summed->no_assurance_reason(), v1::TARGET_IS_PER_SITE);
   EXPECT_NE(chart->assurance(), v1::ASSURANCE_ICON_UNSPECIFIED);
 }
 

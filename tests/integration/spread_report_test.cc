@@ -63,9 +63,13 @@ TEST_F(SpreadReportTest, DemoDataGivesTheHandComputedCandidates) {
   const v1::SpreadCandidate& huddles = report->candidates(1);
   EXPECT_EQ(huddles.measure(), "harm-free-care");
   EXPECT_EQ(huddles.sites_improving(), 2);
-  EXPECT_EQ(huddles.median_points_held(), 8);  // the 8-month rise
+  // The rise, from its first rising point: a trend labels its points by its direction, even
+  // those still below the mean (NHSRplotthedots' precedence), so York's 11-month rise counts
+  // from February 2024 and Calderdale's 9-month one from April.
+  EXPECT_EQ(huddles.median_points_held(), 9);
   EXPECT_EQ(huddles.sites(0).since().year(), 2024);
-  EXPECT_EQ(huddles.sites(0).since().month(), 5);
+  EXPECT_EQ(huddles.sites(0).since().month(), 2);
+  EXPECT_EQ(huddles.sites(0).points_held(), 11);
 
   std::vector<std::string> stale;
   for (const auto& w : report->without_recent_data()) stale.push_back(w.initiative());
@@ -148,7 +152,7 @@ TEST_F(SpreadReportTest, TheCliPrintsTheEvidence) {
   EXPECT_THAT(r.out, HasSubstr("3 of 4 sites improving"));
   EXPECT_THAT(r.out, HasSubstr("rn5 Hampshire Hospitals: 6.02 -> 3.98"));
   EXPECT_THAT(r.out, HasSubstr(" 2. initiatives/safety-huddles-yh"));
-  EXPECT_THAT(r.out, HasSubstr("  DETERIORATING_PATIENT: 1. initiatives/news2-community-wessex\n"));
+  EXPECT_THAT(r.out, HasSubstr("  Deteriorating patient: 1. initiatives/news2-community-wessex\n"));
   EXPECT_THAT(r.out, HasSubstr("initiatives/culture-survey-kss"));
   EXPECT_THAT(r.out, HasSubstr("latest 2024-06-01"));
   ProcessResult csv = Psc({"report", "spread", "--as-of", "2025-01-15", "--output", "csv"});

@@ -60,27 +60,41 @@ std::string TypeText(v1::PointType type) {
   }
 }
 
-std::string RulesText(const v1::ChartPoint& p) {
-  std::vector<std::string> rules;
-  for (int r : p.rules()) {
-    switch (r) {
-      case v1::OUTSIDE_LIMITS:
-        rules.push_back("outside limits");
-        break;
-      case v1::SHIFT:
-        rules.push_back("shift");
-        break;
-      case v1::TREND:
-        rules.push_back("trend");
-        break;
-      case v1::TWO_OF_THREE:
-        rules.push_back("2 of 3 near a limit");
-        break;
-      default:
-        break;
-    }
+std::string RuleText(int rule) {
+  switch (rule) {
+    case v1::OUTSIDE_LIMITS:
+      return "outside limits";
+    case v1::SHIFT:
+      return "shift";
+    case v1::TREND:
+      return "trend";
+    case v1::TWO_OF_THREE:
+      return "2 of 3 near a limit";
+    default:
+      return "";
   }
-  return absl::StrJoin(rules, ", ");
+}
+
+// "trend (also shift)": the rule that labels the point, then the others it is part of.
+std::string RulesText(const v1::ChartPoint& p) {
+  std::vector<std::string> others;
+  for (int r : p.rules()) {
+    if (r != p.cause()) others.push_back(RuleText(r));
+  }
+  std::string text = RuleText(p.cause());
+  if (!others.empty()) absl::StrAppend(&text, " (also ", absl::StrJoin(others, ", "), ")");
+  return text;
+}
+
+std::string NoLimitsText(v1::NoLimitsReason reason) {
+  switch (reason) {
+    case v1::NO_VARIATION_IN_BASELINE:
+      return "no limits: no variation in the baseline";
+    case v1::TOO_FEW_BASELINE_POINTS:
+      return "no limits: fewer than 2 baseline points";
+    default:
+      return "no limits";
+  }
 }
 
 // The strip of one point: its segment's limits as ':', the mean as '|', the target as 'T'
@@ -126,8 +140,8 @@ std::string VariationText(v1::VariationIcon icon) {
   }
 }
 
-std::string AssuranceText(v1::AssuranceIcon icon) {
-  switch (icon) {
+std::string AssuranceText(const v1::MeasureChart& chart) {
+  switch (chart.assurance()) {
     case v1::ASSURANCE_CONSISTENTLY_PASSING:
       return "consistently passing: the target is outside the limits on the good side";
     case v1::ASSURANCE_CONSISTENTLY_FAILING:
@@ -137,7 +151,19 @@ std::string AssuranceText(v1::AssuranceIcon icon) {
       return "hit and miss: the target is between the limits; it will be met and missed by "
              "chance";
     default:
-      return "none (no target, no improvement direction, or no limits)";
+      break;
+  }
+  switch (chart.no_assurance_reason()) {
+    case v1::NO_TARGET:
+      return "none: the measure has no numeric target";
+    case v1::NO_IMPROVEMENT_DIRECTION:
+      return "none: the measure has no improvement direction";
+    case v1::NO_LIMITS_IN_LAST_SEGMENT:
+      return "none: the last segment has no process limits to hold the target against";
+    case v1::TARGET_IS_PER_SITE:
+      return "none: the target is per site, and these are several sites' counts added up";
+    default:
+      return "none: no data";
   }
 }
 
@@ -145,11 +171,11 @@ void PrintChartText(const v1::MeasureChart& c, std::ostream& out) {
   out << c.measure_name() << " (" << c.measure() << (c.unit().empty() ? "" : ", ") << c.unit()
       << ") of " << c.initiative() << "\n"
       << "  sites      " << (c.sites().empty() ? "none" : absl::StrJoin(c.sites(), ", "))
-      << (c.sites_size() > 1 ? " (summed per period)" : "") << "\n"
+      << (c.sites_size() > 1 ? " (combined per period)" : "") << "\n"
       << "  direction  " << DirectionText(c.improvement_direction())
       << (c.has_target_value() ? absl::StrCat(", target ", Number(c.target_value())) : "") << "\n"
       << "  variation  " << VariationText(c.variation()) << "\n"
-      << "  assurance  " << AssuranceText(c.assurance()) << "\n";
+      << "  assurance  " << AssuranceText(c) << "\n";
   if (c.points().empty()) {
     out << "\nNo data yet.\n";
     return;
@@ -162,10 +188,12 @@ void PrintChartText(const v1::MeasureChart& c, std::ostream& out) {
     if (s.has_limits()) {
       out << ", limits " << Number(s.lower_process_limit()) << " to "
           << Number(s.upper_process_limit());
+    } else {
+      out << ", " << NoLimitsText(s.no_limits_reason());
     }
     if (s.baseline_points() != s.points()) out << " (fixed after " << s.baseline_points() << ")";
-    if (s.too_few_points()) {
-      out << "; fewer than 15 points: the limits are provisional";
+    if (s.too_few_points() && s.has_limits()) {
+      out << "; fewer than " << c.min_points_for_limits() << " points: trial limits";
     }
     out << "\n";
   }

@@ -20,6 +20,6 @@ void PrintChartCsv(const registry::v1::MeasureChart& chart, std::ostream& out);
 
 // The icons in words, e.g. "special cause improvement (low)".
 std::string VariationText(registry::v1::VariationIcon icon);
-std::string AssuranceText(registry::v1::AssuranceIcon icon);
+std::string AssuranceText(const registry::v1::MeasureChart& chart);
 
 }  // namespace psc::cli

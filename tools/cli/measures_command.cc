@@ -35,6 +35,7 @@ struct ChartFlags {
   std::vector<std::string> rebase;
   bool screen = false, ignore_stored_rebases = false;
   int fix_after = 0;
+  int min_points = 0;
 };
 
 // The line of a violation's "measurements[k]..." field in `batch`, or 0.
@@ -196,6 +197,7 @@ absl::Status Chart(Context& ctx, const ChartFlags& flags) {
   request.set_site(flags.site);
   request.set_screen_moving_ranges(flags.screen);
   request.set_fix_after_points(flags.fix_after);
+  request.set_min_points_for_limits(flags.min_points);
   request.set_ignore_stored_rebases(flags.ignore_stored_rebases);
   for (const std::string& r : flags.rebase) {
     auto period = ParsePeriod("--rebase", r);
@@ -269,7 +271,9 @@ void AddChart(CLI::App& measures, Context& ctx) {
   auto flags = std::make_shared<ChartFlags>();
   cmd->add_option("initiative", flags->initiative, "The initiative (id or name)")->required();
   cmd->add_option("measure", flags->measure, "The measure's id")->required();
-  cmd->add_option("--site", flags->site, "One site (default: every site, summed per period)");
+  cmd->add_option("--site", flags->site,
+                  "One site (default: every site combined per period, where the measure's "
+                  "sites combine)");
   cmd->add_option("--rebase", flags->rebase,
                   "Start a new mean and limits at this period (repeatable), besides the points "
                   "marked rebase");
@@ -279,13 +283,17 @@ void AddChart(CLI::App& measures, Context& ctx) {
                 "Leave moving ranges of 3.267 x the mean moving range or more out of the limits");
   cmd->add_option("--fix-after", flags->fix_after,
                   "Compute each segment's limits from its first N points (N >= 2)");
+  cmd->add_option("--min-points", flags->min_points,
+                  "Segments of fewer points have trial limits (default 13, the NHS-R "
+                  "reference's; Making Data Count's guidance is 15)");
   cmd->footer(
       "Shows the variation icon (what the latest point says) and the assurance icon (whether\n"
       "the target will be met), each segment's mean and process limits, and a row per point\n"
-      "marked common cause (o), improvement (+), concern (!) or neutral (^ v), with the rules\n"
-      "it is part of: outside the limits, a shift (7 or more on one side of the mean), a trend\n"
-      "(7 or more each higher, or each lower) or 2 of 3 beyond two thirds of the way to a\n"
-      "limit. Limits from fewer than 15 points are flagged as provisional.\n\n"
+      "marked common cause (o), improvement (+), concern (!) or neutral (^ v), with the rule\n"
+      "that labels it, first of: outside the limits, a trend (7 or more each higher, or each\n"
+      "lower: its direction decides), 2 of 3 beyond two thirds of the way to a limit, a shift\n"
+      "(7 or more on one side of the mean); then any other rules it is part of. Segments of\n"
+      "fewer than 13 points (--min-points) have trial limits. docs/measures.md has the rules.\n\n"
       "Examples:\n  psc measures chart huddles falls --site ref\n"
       "  psc measures chart huddles falls --rebase 2024-04 --output csv");
   cmd->callback([&ctx, flags] { Run(ctx, [&] { return Chart(ctx, *flags); }); });

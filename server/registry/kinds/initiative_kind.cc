@@ -28,6 +28,8 @@ void ValidateMeasure(Validator& v, const std::string& path, const v1::Measure& m
   }
   v.Enum<v1::ImprovementDirection>(Sub(path, "improvement_direction"), m.improvement_direction(),
                                    /*required=*/false);
+  v.Enum<v1::SiteCombination>(Sub(path, "site_combination"), m.site_combination(),
+                              /*required=*/false);
   if (m.has_target_value() && !std::isfinite(m.target_value())) {
     v.Fail(Sub(path, "target_value"), "must be a finite number");
   }

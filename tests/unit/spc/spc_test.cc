@@ -185,15 +185,33 @@ TEST(SpcTest, ScreeningLeavesOutLargeMovingRanges) {
   EXPECT_TRUE(screened->segments[0].too_few_points);
 }
 
-TEST(SpcTest, ScreeningAFlatSeriesKeepsItsLimits) {
+// NHSRplotthedots keeps a moving range only when strictly below 3.267 × their mean
+// (R/ptd_spc_standard.R: `.data$mr < 3.267 * .data$amr ~ .data$mr`, otherwise NA), so when
+// every moving range is 0 none is kept, their mean is NaN and so are the limits. Unscreened, the
+// mean moving range is 0 and the limits sit on the mean.
+TEST(SpcTest, ScreeningAFlatBaselineLeavesNoLimits) {
   ChartOptions screen;
   screen.screen_moving_ranges = true;
   absl::StatusOr<Chart> chart = ComputeChart(std::vector<double>(20, 4.0), screen);
   ASSERT_TRUE(chart.ok());
-  EXPECT_DOUBLE_EQ(chart->segments[0].mean_moving_range, 0);
-  EXPECT_DOUBLE_EQ(chart->segments[0].upper_limit, 4);
-  // Every point sits on the mean: no run, nothing outside.
+  EXPECT_FALSE(chart->segments[0].has_limits);
+  EXPECT_EQ(chart->segments[0].no_limits, NoLimits::kNoVariation);
   for (const Point& p : chart->points) EXPECT_EQ(p.type, PointType::kCommonCause);
+
+  // Fixed on the flat part, a later point far away is still no limit breach: there are none.
+  std::vector<double> later(15, 4.0);
+  later.push_back(40);
+  screen.fix_after_points = 15;
+  chart = ComputeChart(later, screen);
+  ASSERT_TRUE(chart.ok());
+  EXPECT_FALSE(chart->segments[0].has_limits);
+  EXPECT_FALSE(chart->points[15].rules.outside_limits);
+
+  absl::StatusOr<Chart> unscreened = ComputeChart(std::vector<double>(20, 4.0), {});
+  ASSERT_TRUE(unscreened.ok());
+  EXPECT_TRUE(unscreened->segments[0].has_limits);
+  EXPECT_EQ(unscreened->segments[0].no_limits, NoLimits::kNone);
+  EXPECT_DOUBLE_EQ(unscreened->segments[0].upper_limit, 4);
 }
 
 TEST(SpcTest, FixingHoldsTheLimitsOfTheFirstPoints) {
@@ -253,19 +271,46 @@ TEST(SpcTest, NoRunCrossesARebase) {
   EXPECT_TRUE(whole->points[20].rules.trend);
 }
 
+// NHSRplotthedots gives trial limits to a segment of 12 points or fewer (its
+// ptd_spc.warning_threshold, 13: R/ptd_add_short_group_warnings.R), counting every point of the
+// segment whatever fix_after_n_points says. The threshold is an option.
 TEST(SpcTest, TooFewPointsIsReported) {
   const std::vector<double> baseline = Baseline();
-  absl::StatusOr<Chart> fourteen =
-      ComputeChart(std::vector<double>(baseline.begin(), baseline.begin() + 14), {});
-  ASSERT_TRUE(fourteen.ok());
-  EXPECT_TRUE(fourteen->segments[0].too_few_points);
-  std::vector<double> fifteen = Baseline();
-  fifteen.pop_back();
-  EXPECT_FALSE(ComputeChart(fifteen, {})->segments[0].too_few_points);
+  absl::StatusOr<Chart> twelve =
+      ComputeChart(std::vector<double>(baseline.begin(), baseline.begin() + 12), {});
+  ASSERT_TRUE(twelve.ok());
+  EXPECT_TRUE(twelve->segments[0].too_few_points);
+  EXPECT_TRUE(twelve->segments[0].has_limits);  // trial limits, but limits
+  EXPECT_FALSE(ComputeChart(std::vector<double>(baseline.begin(), baseline.begin() + 13), {})
+                   ->segments[0]
+                   .too_few_points);
+  // The whole segment counts, not only the points the limits are fixed on.
+  ChartOptions fixed;
+  fixed.fix_after_points = 5;
+  EXPECT_FALSE(ComputeChart(baseline, fixed)->segments[0].too_few_points);
+  // Each segment on its own: 16 points, then a rebase leaving 12.
+  std::vector<double> rebased = baseline;
+  rebased.insert(rebased.end(), baseline.begin(), baseline.begin() + 12);
+  ChartOptions rebase;
+  rebase.rebase_at = {16};
+  absl::StatusOr<Chart> two = ComputeChart(rebased, rebase);
+  ASSERT_TRUE(two.ok());
+  EXPECT_FALSE(two->segments[0].too_few_points);
+  EXPECT_TRUE(two->segments[1].too_few_points);
+  // Making Data Count's own guidance (15 points) as the option.
+  ChartOptions fifteen;
+  fifteen.min_points_for_limits = 15;
+  EXPECT_TRUE(ComputeChart(std::vector<double>(baseline.begin(), baseline.begin() + 14), fifteen)
+                  ->segments[0]
+                  .too_few_points);
+  EXPECT_FALSE(ComputeChart(std::vector<double>(baseline.begin(), baseline.begin() + 15), fifteen)
+                   ->segments[0]
+                   .too_few_points);
 
   absl::StatusOr<Chart> single = ComputeChart(std::vector<double>{3}, {});
   ASSERT_TRUE(single.ok());
   EXPECT_FALSE(single->segments[0].has_limits);
+  EXPECT_EQ(single->segments[0].no_limits, NoLimits::kTooFewPoints);
   EXPECT_EQ(single->points[0].type, PointType::kCommonCause);
   EXPECT_TRUE(ComputeChart({}, {})->points.empty());
   EXPECT_EQ(ComputeChart({}, {})->variation, Variation::kNone);
@@ -300,6 +345,9 @@ TEST(SpcTest, BadInputIsRefused) {
     EXPECT_EQ(ComputeChart(Baseline(), options).status().code(), absl::StatusCode::kInvalidArgument)
         << fix;
   }
+  ChartOptions negative;
+  negative.min_points_for_limits = -1;
+  EXPECT_EQ(ComputeChart(Baseline(), negative).status().code(), absl::StatusCode::kInvalidArgument);
   for (std::vector<int> rebase : {std::vector<int>{0}, {16}, {5, 5}, {8, 4}}) {
     ChartOptions options;
     options.rebase_at = rebase;
