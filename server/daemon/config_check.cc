@@ -133,8 +133,14 @@ bool CheckConfig(const ServerOptions& options, std::ostream& out) {
   }
   report.Add("--listen " + options.listen, CheckBindable(options.listen), "free");
   if (!options.metrics_listen.empty()) {
-    report.Add("--metrics-listen " + options.metrics_listen, CheckBindable(options.metrics_listen),
-               "free");
+    absl::Status metrics = CheckBindable(options.metrics_listen);
+    // The default's port taken is no reason not to start: pscd then serves no metrics.
+    if (!metrics.ok() && options.metrics_listen_is_default) {
+      report.Add("--metrics-listen " + options.metrics_listen, absl::OkStatus(),
+                 "in use: pscd would run without metrics");
+    } else {
+      report.Add("--metrics-listen " + options.metrics_listen, metrics, "free");
+    }
   }
   if (!options.health_listen.empty()) {
     report.Add("--health-listen " + options.health_listen, CheckBindable(options.health_listen),

@@ -50,11 +50,14 @@ void DaemonFlags::Register(CLI::App& app) {
       ->capture_default_str()
       ->check(HostPortValidator());
   options_.metrics_listen = "127.0.0.1:9464";
-  app.add_option("--metrics-listen", options_.metrics_listen,
-                 "Address of GET /metrics for Prometheus, host:port, plain HTTP (empty: none). "
-                 "Keep it on loopback or a network only the monitoring can reach")
-      ->capture_default_str()
-      ->check(HostPortOrEmpty());
+  metrics_listen_ =
+      app.add_option("--metrics-listen", options_.metrics_listen,
+                     "Address of GET /metrics for Prometheus, host:port, plain HTTP (empty: none). "
+                     "Keep it on loopback or a network only the monitoring can reach. When the "
+                     "default's port is taken (another pscd here), pscd runs without metrics; a "
+                     "port given here must be free")
+          ->capture_default_str()
+          ->check(HostPortOrEmpty());
   app.add_option("--health-listen", options_.health_listen,
                  "Address of a plaintext gRPC server with only the health service, host:port, "
                  "for probes without a client certificate (Kubernetes gRPC probes); empty: none")
@@ -182,6 +185,7 @@ void DaemonFlags::Register(CLI::App& app) {
 
 ServerOptions DaemonFlags::server_options() const {
   ServerOptions options = options_;
+  options.metrics_listen_is_default = metrics_listen_ == nullptr || metrics_listen_->count() == 0;
   options.sync = !no_fsync_;
   options.retention.max_age = absl::Seconds(retention_days_ * 86400);
   options.retention.interval = absl::Seconds(trim_seconds_);

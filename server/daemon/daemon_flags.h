@@ -30,6 +30,7 @@ class DaemonFlags {
 
  private:
   ServerOptions options_;
+  CLI::Option* metrics_listen_ = nullptr;
   bool no_fsync_ = false;
   bool no_reflection_ = false;
   double retention_days_ = 30;

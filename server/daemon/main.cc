@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
     psc::LogWarning("plaintext (--insecure): every caller is an admin; loopback only");
   }
   const std::string metrics =
-      options.metrics_listen.empty()
+      (*server)->metrics_port() == 0
           ? std::string(", no metrics")
           : absl::StrCat(", metrics on http://",
                          options.metrics_listen.substr(0, options.metrics_listen.rfind(':')), ":",

@@ -149,7 +149,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       auto cert = service::ReadCertificate(options.security.cert_file, options.security.key_file);
       if (cert.ok()) sources.certificate_not_after = cert->not_after;
     }
-    PSC_RETURN_IF_ERROR(server->metrics_->Serve(options.metrics_listen, std::move(sources)));
+    absl::Status serving = server->metrics_->Serve(options.metrics_listen, std::move(sources));
+    if (!serving.ok() && options.metrics_listen_is_default) {
+      LogWarning(absl::StrCat("no metrics: ", options.metrics_listen,
+                              " is in use (another pscd on this machine?); --metrics-listen "
+                              "HOST:PORT serves them elsewhere"));
+    } else {
+      PSC_RETURN_IF_ERROR(serving);
+    }
   }
   return server;
 }

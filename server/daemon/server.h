@@ -45,6 +45,9 @@ struct ServerOptions {
   uint64_t min_free_bytes = 256ull << 20;  // refuse writes (STORAGE_FULL) below this free space
   uint64_t cache_bytes = 128ull << 20;     // RocksDB's block cache, memtables charged to it
   std::string metrics_listen;              // host:port of GET /metrics; empty: no metrics served
+  // The default metrics_listen, not chosen: when its port is taken (a second pscd on the
+  // machine), pscd serves without metrics and says so instead of refusing to start.
+  bool metrics_listen_is_default = false;
   service::CallLogLevel log_calls =
       service::CallLogLevel::kAll;  // which calls get a line in the log
   registry::BackupOptions backup;   // online backups (none without a dir)
@@ -70,7 +73,8 @@ class Server {
   // The address actually bound, e.g. "127.0.0.1:43817".
   const std::string& address() const { return address_; }
   int port() const { return port_; }
-  // The port of GET /metrics (0 when options.metrics_listen is empty).
+  // The port of GET /metrics (0 when options.metrics_listen is empty, or is the default and its
+  // port was taken).
   int metrics_port() const { return metrics_->port(); }
   // The port of the plaintext health server (0 when options.health_listen is empty).
   int health_port() const { return health_ == nullptr ? 0 : health_->port(); }

@@ -1,7 +1,11 @@
 // pscd as a process: readiness, health, exclusive data dir, clean shutdown, durability.
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <iostream>
 #include <thread>
@@ -57,6 +61,46 @@ TEST_F(ServerTest, SecondServerOnTheSameDataDirExitsAtOnce) {
   EXPECT_NE(second.status().message().find("is in use by another pscd"), absl::string_view::npos)
       << second.status();
   EXPECT_TRUE(*client_->IsServing());  // the first one is unaffected
+}
+
+// Holds 127.0.0.1:`port` for listening while alive, unless another process already does: either
+// way the port is taken.
+class PortHolder {
+ public:
+  explicit PortHolder(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) {
+      ::listen(fd_, 1);
+    }
+  }
+  ~PortHolder() { ::close(fd_); }
+
+ private:
+  int fd_;
+};
+
+// A second pscd on one machine (a test instance beside the quickstart's, a restore check) need
+// not know that the default metrics port is taken: it starts without metrics and says so. A
+// metrics address chosen on purpose must be free.
+TEST_F(ServerTest, ATakenDefaultMetricsPortLeavesMetricsOffAndAChosenOneRefusesToStart) {
+  PortHolder taken(9464);  // pscd's default --metrics-listen port
+  auto second = PscdProcess::Start(
+      {.data_dir = data_dir_.Sub("second"), .metrics_listen = std::nullopt, .insecure = true});
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_TRUE((*second)->metrics_target().empty());
+  EXPECT_NE((*second)->Log().find("no metrics: 127.0.0.1:9464 is in use"), std::string::npos)
+      << (*second)->Log();
+  EXPECT_NE((*second)->Log().find(", no metrics"), std::string::npos) << (*second)->Log();
+
+  auto chosen = PscdProcess::Start(
+      {.data_dir = data_dir_.Sub("third"), .metrics_listen = "127.0.0.1:9464", .insecure = true});
+  ASSERT_FALSE(chosen.ok());
+  EXPECT_NE(chosen.status().message().find("cannot serve metrics on 127.0.0.1:9464"),
+            absl::string_view::npos)
+      << chosen.status();
 }
 
 TEST_F(ServerTest, StopIsPromptWithIdleClientsConnected) {

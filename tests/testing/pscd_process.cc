@@ -18,7 +18,9 @@ std::string TestCertsDir() { return PSC_TEST_CERTS_DIR; }
 absl::StatusOr<std::unique_ptr<PscdProcess>> PscdProcess::Start(const Options& options) {
   std::vector<std::string> args = {PscdPath(), "--listen", options.listen, "--data-dir",
                                    options.data_dir};
-  args.insert(args.end(), {"--metrics-listen", options.metrics_listen});
+  if (options.metrics_listen) {
+    args.insert(args.end(), {"--metrics-listen", *options.metrics_listen});
+  }
   if (!options.fsync) args.push_back("--unsafe-no-fsync");
   if (options.insecure) {
     args.push_back("--insecure");

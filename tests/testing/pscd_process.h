@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,7 +21,8 @@ class PscdProcess {
     std::string data_dir;                // required
     bool fsync = false;                  // tests run without fsync unless durability matters
     std::string listen = "127.0.0.1:0";  // a fixed port to come back on after a restart
-    std::string metrics_listen = "127.0.0.1:0";  // --metrics-listen; "" for none
+    // --metrics-listen; "" for none; nullopt passes no flag, so pscd takes its default.
+    std::optional<std::string> metrics_listen = "127.0.0.1:0";
     bool insecure = false;                // plaintext instead of mTLS with the test certificates
     std::string principals_file;          // default: the test certificates' principals.json
     std::vector<std::string> extra_args;  // more flags
