@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "psc/registry/v1/display_name.h"
 #include "server/common/errors.h"
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
@@ -36,13 +37,13 @@ std::vector<std::string> Reasons(const v1::FindExpertsRequest& request, const v1
   for (const v1::ExpertSkill& s : expert.skills()) {
     if (s.skill() == request.skill()) {
       reasons.push_back(
-          absl::StrCat(SkillLabel(s.skill()), " at ", v1::SkillLevel_Name(s.level()), " level"));
+          absl::StrCat(v1::DisplayName(s.skill()), " at ", v1::DisplayName(s.level()), " level"));
     }
   }
   reasons.push_back(absl::StrCat(free_days, free_days == 1 ? " free day" : " free days",
                                  " this month (of ", expert.days_per_month_offered(), " offered)"));
   if (request.region() != v1::REGION_UNSPECIFIED) {
-    reasons.push_back(absl::StrCat("covers ", v1::Region_Name(request.region())));
+    reasons.push_back(absl::StrCat("covers ", v1::DisplayName(request.region())));
   }
   if (expert.shareable()) reasons.push_back("can be shared across PSCs");
   if (!request.query().empty())

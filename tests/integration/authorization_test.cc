@@ -212,6 +212,27 @@ TEST_F(AuthorizationTest, RoleByOperationMatrix) {
   }
 }
 
+// A refusal says who the caller is in words and what they can do instead, never a role in
+// capitals.
+TEST_F(AuthorizationTest, RefusalsSayWhatTheCallerCanDoInstead) {
+  absl::Status reader = As("reader").CreateInitiative(MakeInitiative("")).status();
+  EXPECT_EQ(reader.message(),
+            "a reader may not create initiatives: readers can search and read the registry; a "
+            "lead or member of a collaborative can create them");
+  absl::Status lead = As("lead-wessex").CreateCollaborative(MakeCollaborative("New")).status();
+  EXPECT_EQ(lead.message(),
+            "a lead of collaboratives/wessex may not create collaboratives: only the national "
+            "team can create them");
+  absl::Status member = As("member-wessex").DeleteExpert("experts/w-expert");
+  EXPECT_EQ(member.message(),
+            "a member of collaboratives/wessex may not delete experts: members create and edit "
+            "them; a lead of the owning collaborative or the national team can delete them");
+  absl::Status atlas = As("atlas").ListAllExperts().status();
+  EXPECT_EQ(atlas.message(),
+            "an AHSN Atlas sync may not read experts: the Atlas sync reads published case "
+            "studies only");
+}
+
 TEST_F(AuthorizationTest, OwnershipComesFromTheIdentity) {
   v1::Initiative input = MakeInitiative("");
   input.set_etag("forged");

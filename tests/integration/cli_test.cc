@@ -72,7 +72,12 @@ TEST_F(CliTest, InitiativeLifecycle) {
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_TRUE(rows[0].starts_with("NAME"));
   EXPECT_NE(rows[1].find("initiatives/huddles"), std::string::npos);
-  EXPECT_NE(rows[1].find("SAFETY_CULTURE"), std::string::npos);
+  EXPECT_NE(rows[1].find("Safety culture"), std::string::npos);  // enum values in words
+  // The words a table shows are taken back by flags.
+  ProcessResult by_words = Psc({"collaboratives", "list", "--region", "South East"});
+  ASSERT_EQ(by_words.exit_code, 0) << by_words.err;
+  EXPECT_NE(by_words.out.find("South East"), std::string::npos) << by_words.out;
+  EXPECT_NE(by_words.out.find("collaboratives/wessex"), std::string::npos) << by_words.out;
   // Columns line up: every row has its second column at the same offset.
   EXPECT_EQ(rows[0].find("TITLE"), rows[1].find("Safety huddles"));
 
@@ -96,7 +101,7 @@ TEST_F(CliTest, InitiativeLifecycle) {
   ProcessResult got = Psc({"initiatives", "get", "initiatives/huddles"});
   ASSERT_EQ(got.exit_code, 0);
   EXPECT_NE(got.out.find("status"), std::string::npos);
-  EXPECT_NE(got.out.find("ACTIVE"), std::string::npos);
+  EXPECT_NE(got.out.find("Active"), std::string::npos);
 
   ProcessResult deleted = Psc({"initiatives", "delete", "huddles"});
   EXPECT_EQ(deleted.exit_code, 0) << deleted.err;

@@ -170,7 +170,7 @@ TEST_F(ReportTest, WorkflowCommandsReportRefusalsClearly) {
   EXPECT_NE(stop.err.find("rationale"), std::string::npos) << stop.err;
   std::string stopped = Ok({"initiatives", "review", "safety-huddles-yh", "--outcome", "stop",
                             "--rationale", "Merged into the national programme"});
-  EXPECT_NE(stopped.find("STOPPED"), std::string::npos) << stopped;
+  EXPECT_NE(stopped.find("Stopped"), std::string::npos) << stopped;
 }
 
 }  // namespace

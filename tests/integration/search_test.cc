@@ -293,7 +293,7 @@ TEST_F(SearchTest, CliSearchFindAndSimilar) {
       {"experts", "find", "--skill", "human-factors", "--region", "South West", "--min-days", "2"});
   ASSERT_EQ(find.exit_code, 0) << find.err;
   EXPECT_NE(find.out.find("human factors at "), std::string::npos) << find.out;
-  EXPECT_NE(find.out.find("covers SOUTH_WEST"), std::string::npos) << find.out;
+  EXPECT_NE(find.out.find("covers South West"), std::string::npos) << find.out;
 
   ProcessResult similar = Psc({"initiatives", "similar", "safety-huddles-yh"});
   ASSERT_EQ(similar.exit_code, 0) << similar.err;

@@ -1,6 +1,7 @@
 #include "tools/cli/field_text.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -11,6 +12,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "psc/registry/v1/common.pb.h"
+#include "psc/registry/v1/display_name.h"
 #include "psc/registry/v1/expert.pb.h"
 
 namespace psc::cli {
@@ -32,6 +34,12 @@ const google::protobuf::EnumValueDescriptor* EnumByText(const EnumDescriptor* ty
   const auto* value = type->FindValueByName(name);
   if (value == nullptr && type == registry::v1::Skill_descriptor()) {
     value = type->FindValueByName(name + "_SKILL");  // safety-culture -> SAFETY_CULTURE_SKILL
+  }
+  // Or the words a table shows: "South West", "maternity and neonatal".
+  for (int i = 1; value == nullptr && i < type->value_count(); ++i) {
+    if (absl::EqualsIgnoreCase(registry::v1::DisplayName(type->value(i)), text)) {
+      value = type->value(i);
+    }
   }
   return value;
 }
@@ -131,8 +139,8 @@ std::string ValueText(const Message& m, const FieldDescriptor* f, int index) {
   switch (f->cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING:
       return rep ? r->GetRepeatedString(m, f, index) : r->GetString(m, f);
-    case FieldDescriptor::CPPTYPE_ENUM:
-      return (rep ? r->GetRepeatedEnum(m, f, index) : r->GetEnum(m, f))->name();
+    case FieldDescriptor::CPPTYPE_ENUM:  // as people read it; flags take these words too
+      return registry::v1::DisplayLabel(rep ? r->GetRepeatedEnum(m, f, index) : r->GetEnum(m, f));
     case FieldDescriptor::CPPTYPE_BOOL:
       return (rep ? r->GetRepeatedBool(m, f, index) : r->GetBool(m, f)) ? "yes" : "no";
     case FieldDescriptor::CPPTYPE_INT32:
@@ -151,8 +159,8 @@ std::string ValueText(const Message& m, const FieldDescriptor* f, int index) {
         return absl::StrFormat("%04d-%02d-%02d", d->year(), d->month(), d->day());
       }
       if (const auto* s = dynamic_cast<const registry::v1::ExpertSkill*>(&sub)) {
-        return absl::StrCat(registry::v1::Skill_Name(s->skill()), ":",
-                            registry::v1::SkillLevel_Name(s->level()));
+        return absl::StrCat(registry::v1::DisplayLabel(s->skill()), " (",
+                            registry::v1::DisplayName(s->level()), ")");
       }
       if (const auto* t = dynamic_cast<const google::protobuf::Timestamp*>(&sub)) {
         return google::protobuf::util::TimeUtil::ToString(*t).substr(0, 19) + "Z";
@@ -167,6 +175,16 @@ std::string ValueText(const Message& m, const FieldDescriptor* f, int index) {
 }
 
 }  // namespace
+
+std::string FilterValueFromText(const Message& message, const std::string& field,
+                                const std::string& value) {
+  const google::protobuf::Descriptor* type = message.GetDescriptor();
+  const FieldDescriptor* f = type->FindFieldByName(field);
+  if (f == nullptr) f = type->FindFieldByName(field + "s");
+  if (f == nullptr || f->cpp_type() != FieldDescriptor::CPPTYPE_ENUM) return value;
+  const auto* found = EnumByText(f->enum_type(), value);
+  return found == nullptr ? value : found->name();
+}
 
 std::string ExpandName(const std::string& collection, const std::string& value) {
   if (collection.empty() || value.empty() || value.find('/') != std::string::npos) return value;

@@ -92,8 +92,10 @@ void AddList(CLI::App& parent, const CliKind& kind, Context& ctx) {
       if (!flags->filter.empty()) terms.push_back(flags->filter);
       for (const FilterFlag& f : kind.filters) {
         const std::string& v = flags->values[f.flag];
-        if (!v.empty())
-          terms.push_back(absl::StrCat(f.field, " = ", Quote(ExpandName(f.collection, v))));
+        if (!v.empty()) {
+          const std::string value = FilterValueFromText(*kind.prototype, f.field, v);
+          terms.push_back(absl::StrCat(f.field, " = ", Quote(ExpandName(f.collection, value))));
+        }
       }
       client::ListOptions args{flags->page_size, flags->page_token, absl::StrJoin(terms, " AND "),
                                flags->order_by};

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "psc/registry/v1/display_name.h"
 #include "tools/cli/measure_csv.h"
 #include "tools/cli/output.h"
 
@@ -37,7 +38,7 @@ void PrintSpreadReportText(const v1::SpreadReport& r, std::ostream& out) {
   if (r.candidates().empty()) out << "  none yet\n";
   for (const v1::SpreadCandidate& c : r.candidates()) {
     out << absl::StrFormat("%2d. %s  \"%s\" (%s, %s)\n", c.rank(), c.initiative(), c.title(),
-                           c.lead_collaborative(), v1::Workstream_Name(c.workstream()))
+                           c.lead_collaborative(), v1::DisplayLabel(c.workstream()))
         << "    " << c.measure_name() << " (" << c.measure() << "): " << c.sites_improving()
         << " of " << c.sites_reporting() << " sites improving, median shift "
         << Number(c.median_shift()) << " x the baseline's mean-to-limit distance, held "
@@ -48,7 +49,7 @@ void PrintSpreadReportText(const v1::SpreadReport& r, std::ostream& out) {
     out << "\nBy workstream:\n";
     std::map<std::string, std::vector<std::string>> by_workstream;
     for (const v1::SpreadCandidate& c : r.candidates()) {
-      by_workstream[v1::Workstream_Name(c.workstream())].push_back(
+      by_workstream[v1::DisplayLabel(c.workstream())].push_back(
           absl::StrCat(c.rank(), ". ", c.initiative()));
     }
     for (const auto& [workstream, ranked] : by_workstream) {
@@ -58,8 +59,10 @@ void PrintSpreadReportText(const v1::SpreadReport& r, std::ostream& out) {
   out << "\nActive initiatives with data (ACTIVE or SPREADING):\n";
   std::vector<std::vector<std::string>> rows;
   for (const v1::DataCoverage& c : r.coverage()) {
-    rows.push_back({c.scope(), absl::StrCat(c.active_initiatives()),
-                    absl::StrCat(c.active_with_data()),
+    // "national", or a workstream by its name: in words.
+    const auto* workstream = v1::Workstream_descriptor()->FindValueByName(c.scope());
+    rows.push_back({workstream != nullptr ? v1::DisplayLabel(workstream) : c.scope(),
+                    absl::StrCat(c.active_initiatives()), absl::StrCat(c.active_with_data()),
                     absl::StrFormat("%.0f%%", c.share_with_data() * 100),
                     absl::StrCat(c.spread_candidates())});
   }

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "psc/registry/v1/display_name.h"
 #include "server/common/errors.h"
 #include "server/registry/fields/resource_fields.h"
 
@@ -17,10 +20,36 @@ absl::Status Denied(absl::string_view reason, absl::string_view message) {
   return Error(absl::StatusCode::kPermissionDenied, reason, message);
 }
 
+// "a reader", "a lead of collaboratives/wessex": who the caller is, in words.
 std::string RoleName(const Caller& caller) {
-  std::string name = v1::Role_Name(caller.role);
+  std::string words = v1::DisplayName(caller.role);
+  if (words.empty()) words = "caller without a role";
+  const bool vowel = absl::StrContains("aeiou", absl::ascii_tolower(words[0]));
+  std::string name = absl::StrCat(vowel ? "an " : "a ", words);
   if (!caller.collaborative.empty()) absl::StrAppend(&name, " of ", caller.collaborative);
   return name;
+}
+
+// What the caller can do instead of `verb`ing records of `kind`, for a refusal.
+std::string WhatTheyCanDo(const Caller& caller, const RecordKind& kind, absl::string_view verb) {
+  const bool network_writes = kind.spec().network_writable;
+  switch (caller.role) {
+    case v1::LEAD:
+    case v1::MEMBER:
+      if (verb == "delete" && network_writes) {
+        return absl::StrCat(
+            "members create and edit them; a lead of the owning collaborative or "
+            "the national team can delete them");
+      }
+      return absl::StrCat("only the national team can ", verb, " them");
+    case v1::ATLAS:
+      return "the Atlas sync reads published case studies only";
+    default:
+      return absl::StrCat(
+          "readers can search and read the registry; ",
+          network_writes ? "a lead or member of a collaborative" : "the national team", " can ",
+          verb, " them");
+  }
 }
 
 bool Contains(const std::vector<std::string>& list, absl::string_view value) {
@@ -75,9 +104,10 @@ absl::Status CheckOperation(const Caller& caller, const RecordKind& kind, Operat
   if (allowed) return absl::OkStatus();
   static constexpr const char* kVerbs[] = {"read", "create", "update", "delete",
                                            "read the history of"};
+  const char* verb = kVerbs[static_cast<int>(op)];
   return Denied("ROLE_NOT_ALLOWED",
-                absl::StrCat(RoleName(caller), " may not ", kVerbs[static_cast<int>(op)], " ",
-                             kind.collection()));
+                absl::StrCat(RoleName(caller), " may not ", verb, " ", kind.collection(), ": ",
+                             WhatTheyCanDo(caller, kind, verb)));
 }
 
 void Redact(const Caller& caller, const RecordKind& kind, Message* resource) {
@@ -186,7 +216,7 @@ absl::Status LeadDenied(const Caller& caller, absl::string_view reason, absl::st
                         absl::string_view action) {
   return Error(absl::StatusCode::kPermissionDenied, reason,
                absl::StrCat("only a lead of ", who, " (or an admin) may ", action,
-                            "; the caller is ", v1::Role_Name(caller.role),
+                            "; the caller is ", v1::DisplayName(caller.role),
                             caller.collaborative.empty() ? "" : " of ", caller.collaborative));
 }
 

@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "psc/registry/v1/display_name.h"
 #include "server/common/errors.h"
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
@@ -63,7 +64,7 @@ absl::Status Backups::CheckCaller(const Caller& caller) const {
   if (caller.role != v1::ADMIN) {
     return Error(
         absl::StatusCode::kPermissionDenied, "ROLE_NOT_ALLOWED",
-        absl::StrCat("only admins manage backups; the caller is ", v1::Role_Name(caller.role)));
+        absl::StrCat("only admins manage backups; the caller is ", v1::DisplayName(caller.role)));
   }
   if (dir_ == nullptr) {
     return Error(absl::StatusCode::kFailedPrecondition, "BACKUPS_NOT_CONFIGURED",

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "psc/registry/v1/display_name.h"
 #include "psc/registry/v1/expert.pb.h"
 #include "server/registry/fields/validator.h"
 #include "server/registry/kinds/index_terms.h"
@@ -83,12 +84,12 @@ class ExpertKindImpl final : public TypedKind<v1::Expert> {
     }
     std::vector<std::string> skills;
     for (const v1::ExpertSkill& s : e.skills()) {
-      doc->text.push_back({"skill", SkillLabel(s.skill()), 2});
+      doc->text.push_back({"skill", v1::DisplayName(s.skill()), 2});
       for (int level = 1; level <= s.level(); ++level) {
         doc->terms.push_back({"skill_level", absl::StrCat(v1::Skill_Name(s.skill()), ":", level)});
       }
       doc->numbers.push_back({SkillLevelSlot(s.skill()), static_cast<double>(s.level())});
-      skills.push_back(SkillLabel(s.skill()));
+      skills.push_back(v1::DisplayName(s.skill()));
     }
     doc->numbers.push_back({kFreeDaysSlot, static_cast<double>(inputs.free_days)});
     doc->snippet_source =
@@ -97,12 +98,6 @@ class ExpertKindImpl final : public TypedKind<v1::Expert> {
 };
 
 }  // namespace
-
-std::string SkillLabel(v1::Skill skill) {
-  if (skill == v1::SAFETY_CULTURE_SKILL) return "safety culture";
-  if (skill == v1::PATIENT_PUBLIC_INVOLVEMENT) return "patient and public involvement";
-  return absl::AsciiStrToLower(absl::StrReplaceAll(v1::Skill_Name(skill), {{"_", " "}}));
-}
 
 const RecordKind& ExpertKind() {
   static const auto* kind = new ExpertKindImpl;

@@ -5,6 +5,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "psc/registry/v1/display_name.h"
 #include "psc/registry/v1/initiative.pb.h"
 #include "server/common/errors.h"
 #include "server/common/status_macros.h"
@@ -41,7 +42,7 @@ absl::Status CheckWriterRole(const Caller& caller) {
   return Denied("ROLE_NOT_ALLOWED",
                 absl::StrCat("only leads and members of an initiative's collaboratives (or an "
                              "admin) may record its measure data; the caller is ",
-                             v1::Role_Name(caller.role)));
+                             v1::DisplayName(caller.role)));
 }
 
 // The collaborative the caller writes for: its own, or for an admin the one named (default:
@@ -52,7 +53,7 @@ absl::StatusOr<std::string> WritingCollaborative(const Caller& caller,
   if (caller.role != v1::ADMIN) {
     if (!requested.empty() && requested != caller.collaborative) {
       return Denied("NOT_OWNER",
-                    absl::StrCat("a ", v1::Role_Name(caller.role), " of ", caller.collaborative,
+                    absl::StrCat("a ", v1::DisplayName(caller.role), " of ", caller.collaborative,
                                  " cannot report for ", requested));
     }
     if (!TakesPart(initiative, caller.collaborative)) {

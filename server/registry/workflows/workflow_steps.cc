@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "psc/registry/v1/display_name.h"
 #include "psc/registry/v1/measure.pb.h"
 #include "psc/registry/v1/workflow.pb.h"
 #include "server/common/errors.h"
@@ -32,7 +33,7 @@ absl::StatusOr<std::string> NewRequestName(const Caller& caller, absl::string_vi
     return Error(absl::StatusCode::kPermissionDenied, "ROLE_NOT_ALLOWED",
                  absl::StrCat("only admins create requests as recorded (psc import); the caller "
                               "is ",
-                              v1::Role_Name(caller.role)));
+                              v1::DisplayName(caller.role)));
   }
   if (!options.id.empty() && !IsValidId(options.id)) {
     return FieldError(id_field,

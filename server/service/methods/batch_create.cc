@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "psc/registry/v1/display_name.h"
 #include "server/common/errors.h"
 #include "server/registry/kinds/kind_table.h"
 #include "server/service/calls/unary_call.h"
@@ -70,8 +71,8 @@ grpc::ServerUnaryReactor* BatchCreateRecords(registry::Registry* registry, const
   if (!who.ok()) return FinishUnary(who.status());
   if (who->role != v1::ADMIN) {
     return FinishUnary(Error(absl::StatusCode::kPermissionDenied, "ROLE_NOT_ALLOWED",
-                             absl::StrCat("only admins create records in batches; the caller is ",
-                                          v1::Role_Name(who->role))));
+                             absl::StrCat("only admins create records in batches; the caller is a ",
+                                          v1::DisplayName(who->role))));
   }
   const int n = request.records_size();
   if (n == 0 || n > kMaxBatchCreateRecords) {
