@@ -113,8 +113,18 @@ absl::Status RegistryClient::CreateRecord(const Message& resource, const CreateO
   SetString(request.get(), 2, options.id);               // request_id = 3
   SetString(request.get(), 3, options.request_id);
   if (options.skip_similar_initiatives) SkipSimilarInitiatives(request.get());
-  return call_->UnaryMessage(PathOf(*method), *request, out,
-                             options.request_id.empty() ? Retry::kNo : Retry::kYes);
+  if (options.validate_only) {
+    const auto* field = request->GetDescriptor()->FindFieldByName("validate_only");
+    if (field == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(resource.GetDescriptor()->name(), "'s create has no validate_only"));
+    }
+    request->GetReflection()->SetBool(request.get(), field, true);
+  }
+  // A validation writes nothing, so it is retried like a read.
+  return call_->UnaryMessage(
+      PathOf(*method), *request, out,
+      options.request_id.empty() && !options.validate_only ? Retry::kNo : Retry::kYes);
 }
 
 absl::StatusOr<v1::RegistryRecord> RegistryClient::CreateHeld(const v1::RegistryRecord& record,

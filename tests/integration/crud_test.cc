@@ -2,6 +2,7 @@
 
 #include "google/protobuf/util/message_differencer.h"
 #include "tests/integration/registry_fixture.h"
+#include "tests/testing/eventually.h"
 
 namespace psc::testing {
 namespace {
@@ -229,6 +230,51 @@ TEST_F(CrudTest, TheRunTimeKindMethodsServeAnyKind) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(client_->DeleteRecord(v1::Principal::descriptor(), "people/x").code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// AIP-163: a create with validate_only checks everything a create does (rules, references,
+// the id, permission) and returns the record as it would be, with its similar-work hint, but
+// writes nothing: no record, no change in the log, the id still free.
+TEST_F(CrudTest, ValidateOnlyChecksEverythingAndWritesNothing) {
+  AddCollaborative("wessex");
+  AddCollaborative("oxford");
+  ASSERT_TRUE(
+      client_->CreateInitiative(MakeInitiative("collaboratives/oxford"), {.id = "first"}).ok());
+  const uint64_t before = client_->ListInitiatives({})->sequence();
+  absl::StatusOr<v1::Initiative> checked;
+  // Oxford's, the same work, is found once the search index has it.
+  EXPECT_TRUE(Eventually([&] {
+    checked = client_->CreateInitiative(MakeInitiative("collaboratives/wessex"),
+                                        {.id = "second", .validate_only = true});
+    return checked.ok() && checked->similar_initiatives_size() == 1;
+  })) << checked.status();
+  ASSERT_TRUE(checked.ok()) << checked.status();
+  EXPECT_EQ(checked->name(), "initiatives/second");
+  EXPECT_FALSE(checked->has_create_time());  // never stored
+  EXPECT_EQ(client_->GetInitiative("initiatives/second").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(client_->ListInitiatives({})->sequence(), before);
+
+  v1::Initiative broken = MakeInitiative("collaboratives/wessex");
+  broken.clear_title();
+  auto invalid = client_->CreateInitiative(broken, {.validate_only = true});
+  EXPECT_EQ(invalid.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Reason(invalid.status()), "VALIDATION_FAILED");
+  auto taken = client_->CreateInitiative(MakeInitiative("collaboratives/wessex"),
+                                         {.id = "first", .validate_only = true});
+  EXPECT_EQ(taken.status().code(), absl::StatusCode::kAlreadyExists);
+  auto dangling =
+      client_->CreateInitiative(MakeInitiative("collaboratives/nowhere"), {.validate_only = true});
+  EXPECT_EQ(dangling.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ClientAs("reader")
+                ->CreateInitiative(MakeInitiative("collaboratives/wessex"), {.validate_only = true})
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  // A kind whose create has no validate_only is refused by the client, never created.
+  auto expert = client_->CreateExpert(MakeExpert("collaboratives/wessex"), {.validate_only = true});
+  EXPECT_EQ(expert.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(client_->ListInitiatives({})->sequence(), before);
 }
 
 TEST_F(CrudTest, ServerOwnedFieldsAreIgnoredOnCreateAndRefusedInMasks) {

@@ -1,5 +1,6 @@
 #include "server/registry/records/record_writer.h"
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
@@ -212,10 +213,22 @@ void StampAndWrite(storage::WriteTxn& txn, const RecordKind& kind, const Message
   WriteChange(txn, kind, before, after, actor, now);
 }
 
+namespace {
+constexpr absl::string_view kValidatedOnly = "psc.registry/validated-only";
+}  // namespace
+
+absl::Status ValidatedOnly() {
+  absl::Status status = absl::AbortedError("validated only: nothing written");
+  status.SetPayload(kValidatedOnly, absl::Cord("1"));
+  return status;
+}
+
 storage::CommitCallback Deliver(std::shared_ptr<RecordPtr> result, RecordCallback done) {
   return [result = std::move(result),
           done = std::move(done)](absl::StatusOr<uint64_t> committed) mutable {
-    if (!committed.ok()) {
+    if (!committed.ok() && committed.status().GetPayload(kValidatedOnly).has_value()) {
+      std::move(done)(std::move(*result));
+    } else if (!committed.ok()) {
       std::move(done)(committed.status());
     } else {
       std::move(done)(std::move(*result));

@@ -70,4 +70,8 @@ void StampAndWrite(storage::WriteTxn& txn, const RecordKind& kind,
 // with the commit's error.
 storage::CommitCallback Deliver(std::shared_ptr<RecordPtr> result, RecordCallback done);
 
+// What a mutation returns, with `result` set, when it only validated: the commit fails, so
+// nothing is written, and Deliver passes on the result as if it had been.
+absl::Status ValidatedOnly();
+
 }  // namespace psc::registry

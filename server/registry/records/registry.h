@@ -49,6 +49,8 @@ struct RegistryOptions {
 struct CreateParams {
   std::string id;          // client-chosen id; random when empty
   std::string request_id;  // idempotency key; none when empty
+  // Check everything and deliver the record as it would be stored, writing nothing.
+  bool validate_only = false;
 };
 
 // The domain layer: the rules of every resource kind over the store. Reads run on the calling

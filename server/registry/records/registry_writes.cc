@@ -95,7 +95,8 @@ void Registry::Create(const Caller& caller, const RecordKind& kind, RecordPtr re
   auto result = std::make_shared<RecordPtr>();
   std::string request_key =
       params.request_id.empty() ? "" : RequestKey(kind.collection(), params.request_id);
-  storage::Mutation mutation = [&kind, input, result, id, request_key, fingerprint,
+  const bool validate_only = params.validate_only;
+  storage::Mutation mutation = [&kind, input, result, id, request_key, fingerprint, validate_only,
                                 actor = caller](WriteTxn& txn) -> absl::Status {
     if (!request_key.empty()) {
       PSC_ASSIGN_OR_RETURN(*result, FindRequest(txn, kind, request_key, fingerprint));
@@ -114,6 +115,10 @@ void Registry::Create(const Caller& caller, const RecordKind& kind, RecordPtr re
     created->CopyFrom(*input);
     PSC_RETURN_IF_ERROR(kind.DeriveStored(load, created.get()));
     PSC_RETURN_IF_ERROR(kind.CheckStored(load, *created));
+    if (validate_only) {
+      *result = std::move(created);
+      return ValidatedOnly();  // fails the commit, so nothing of it is written
+    }
     absl::Time now = absl::Now();
     Stamp(created.get(), now, txn.sequence(), /*created=*/true);
     WriteChange(txn, kind, nullptr, created.get(), actor, now);

@@ -59,6 +59,10 @@ grpc::ServerUnaryReactor* StandardMethods::Create(grpc::CallbackServerContext* c
   registry::RecordPtr resource(kind.prototype().New());
   resource->CopyFrom(MessageAt(request, 1));
   registry::CreateParams params{StringAt(request, 2), StringAt(request, 3)};
+  // AIP-163, for the kinds whose Create request has it.
+  if (const auto* v = request.GetDescriptor()->FindFieldByName("validate_only")) {
+    params.validate_only = request.GetReflection()->GetBool(request, v);
+  }
   UnaryReactor* reactor = NewUnaryReactor();
   registry_->Create(caller, kind, std::move(resource), std::move(params),
                     FinishWhenWritten(reactor, response, std::move(hook)));

@@ -29,6 +29,10 @@ struct CreateOptions {
   // CreateInitiative only: true asks the server not to look for similar initiatives, so the
   // result's similar_initiatives is empty. For bulk loads, which never show the hint.
   bool skip_similar_initiatives = false;
+  // CreateInitiative only (AIP-163): check everything a create would and return the record as it
+  // would be created (with its similar_initiatives), writing nothing. INVALID_ARGUMENT for a kind
+  // whose Create has no validate_only.
+  bool validate_only = false;
 };
 
 // Options of an Update call.
