@@ -12,7 +12,7 @@ void CaseStudyPage(PageRequest& r) {
   }
   Data data = r.BaseData(study->title(), "search");
   data.set("title", study->title());
-  data.set("owner", CollaborativeLabel(study->owner_collaborative()));
+  data.set("owner", r.Collaborative(study->owner_collaborative()));
   data.set("state", EnumLabel(study->publication_state()));
   data.set("published", study->publication_state() == v1::PUBLISHED);
   SetIfAny(data, "summary", study->summary());

@@ -21,6 +21,21 @@ std::string Words(absl::string_view upper_snake) {
   return words;
 }
 
+std::string ValueLabel(absl::string_view name) {
+  // Enum values are scoped to their package, so a name finds at most one.
+  const auto* value = google::protobuf::DescriptorPool::generated_pool()->FindEnumValueByName(
+      absl::StrCat("psc.registry.v1.", name));
+  return value == nullptr ? Words(name) : registry::v1::DisplayLabel(value);
+}
+
+std::string MonthLabel(int year, int month) {
+  static constexpr const char* kMonths[] = {"January",   "February", "March",    "April",
+                                            "May",       "June",     "July",     "August",
+                                            "September", "October",  "November", "December"};
+  if (month < 1 || month > 12) return absl::StrCat(year);
+  return absl::StrCat(kMonths[month - 1], " ", year);
+}
+
 std::string FieldLabel(absl::string_view snake) { return Words(snake); }
 
 std::string IdOf(absl::string_view name) {

@@ -8,6 +8,7 @@
 
 #include "absl/strings/string_view.h"
 #include "google/protobuf/generated_enum_reflection.h"
+#include "psc/registry/v1/display_name.h"
 #include "tools/web/templates.h"
 
 namespace psc::web {
@@ -15,13 +16,19 @@ namespace psc::web {
 // "HUMAN_FACTORS" -> "Human factors".
 std::string Words(absl::string_view upper_snake);
 
-// An enum value as words: v1::HUMAN_FACTORS -> "Human factors"; "" for *_UNSPECIFIED (0).
+// An enum value as a label: v1::HUMAN_FACTORS -> "Human factors", v1::SOUTH_WEST -> "South
+// West" (registry::v1::DisplayLabel); "" for *_UNSPECIFIED (0).
 template <typename Enum>
 std::string EnumLabel(Enum value) {
   if (static_cast<int>(value) == 0) return "";
-  const auto* descriptor = google::protobuf::GetEnumDescriptor<Enum>();
-  const auto* named = descriptor->FindValueByNumber(static_cast<int>(value));
-  return named == nullptr ? "" : Words(named->name());
+  return registry::v1::DisplayLabel(value);
+}
+
+// The same within a sentence: "human factors", "South West".
+template <typename Enum>
+std::string EnumWords(Enum value) {
+  if (static_cast<int>(value) == 0) return "";
+  return registry::v1::DisplayName(value);
 }
 
 // Choices for a <select> or radios of `Enum`: [{value: "HUMAN_FACTORS", label, selected}],
@@ -35,7 +42,7 @@ List EnumOptions(absl::string_view selected) {
     if (value->number() == 0) continue;
     Data option;
     option.set("value", value->name());
-    option.set("label", Words(value->name()));
+    option.set("label", registry::v1::DisplayLabel(value));
     option.set("selected", value->name() == selected);
     options.push_back(option);
   }
@@ -49,6 +56,14 @@ Enum ParseEnum(absl::string_view name) {
       google::protobuf::GetEnumDescriptor<Enum>()->FindValueByName(std::string(name));
   return static_cast<Enum>(value == nullptr ? 0 : value->number());
 }
+
+// The label of the API's enum value named `name` ("SOUTH_WEST": "South West", "JOIN_PENDING":
+// "Pending"), for values that arrive as names (facets, report counts); Words(name) for a name
+// that is no value of the API's enums.
+std::string ValueLabel(absl::string_view name);
+
+// A month as people write it: (2027, 1) -> "January 2027".
+std::string MonthLabel(int year, int month);
 
 // "days_per_month" -> "Days per month".
 std::string FieldLabel(absl::string_view snake);

@@ -21,9 +21,7 @@ absl::CivilMonth ThisMonth() {
   return absl::CivilMonth(absl::ToCivilSecond(absl::Now(), absl::UTCTimeZone()));
 }
 
-std::string MonthLabel(absl::CivilMonth month) {
-  return absl::FormatCivilTime(month).substr(0, 7);  // "2026-12"
-}
+std::string MonthOf(absl::CivilMonth month) { return MonthLabel(month.year(), month.month()); }
 
 // Free days of `expert` in each of the next months: offered minus the days of accepted (and
 // completed) requests covering the month.
@@ -41,7 +39,7 @@ List FreeDaysByMonth(const v1::Expert& expert, const std::vector<v1::SharingRequ
       if (month >= start && month < start + request.months()) committed += request.days_per_month();
     }
     Data row;
-    row.set("month", MonthLabel(month));
+    row.set("month", MonthOf(month));
     row.set("free", std::to_string(std::max(0, expert.days_per_month_offered() - committed)));
     row.set("committed", std::to_string(committed));
     months.push_back(row);
@@ -96,7 +94,8 @@ List InitiativeChoices(PageRequest& r, const std::string& selected) {
 }
 
 // The expert's page with its request form holding what was entered, and `failure` if any.
-void RenderExpert(PageRequest& r, const absl::Status& failure) {
+void RenderExpert(PageRequest& r, const absl::Status& failure,
+                  const std::vector<FieldError>& form_errors = {}) {
   const std::string name = "experts/" + r.PathPart(1);
   auto expert = r.registry.GetExpert(name);
   if (!expert.ok()) {
@@ -107,7 +106,7 @@ void RenderExpert(PageRequest& r, const absl::Status& failure) {
   data.set("name", expert->name());
   data.set("id", r.PathPart(1));
   data.set("display_name", expert->display_name());
-  data.set("home", CollaborativeLabel(expert->home_collaborative()));
+  data.set("home", r.Collaborative(expert->home_collaborative()));
   SetIfAny(data, "organisation", expert->organisation());
   SetIfAny(data, "job_title", expert->job_title());
   SetIfAny(data, "bio", expert->bio());
@@ -137,8 +136,13 @@ void RenderExpert(PageRequest& r, const absl::Status& failure) {
     data.set("request_months", std::to_string(IntParam(r, "months", 1)));
     data.set("message", r.Param("message"));
   }
-  if (!failure.ok()) SetErrors(data, failure);
-  r.Render("expert", data, failure.ok() ? 200 : 400);
+  // pscd's errors about fields this form does not have (derived ones) are left out.
+  if (!failure.ok()) {
+    SetErrors(data, failure, {"initiative", "days_per_month", "start_month", "months", "message"});
+  }
+  if (!form_errors.empty()) SetFieldErrors(data, form_errors);
+  const bool failed = !failure.ok() || !form_errors.empty();
+  r.Render("expert", data, failed ? 400 : 200);
 }
 
 }  // namespace
@@ -177,9 +181,11 @@ void ExpertFinderPage(PageRequest& r) {
     Data entry;
     entry.set("href", "/" + match.expert().name());
     entry.set("display_name", match.expert().display_name());
-    entry.set("home", CollaborativeLabel(match.expert().home_collaborative()));
+    entry.set("home", r.Collaborative(match.expert().home_collaborative()));
     SetIfAny(entry, "job_title", match.expert().job_title());
-    entry.set("free_days", std::to_string(match.free_days()));
+    entry.set("free_days",
+              absl::StrCat(match.free_days(), match.free_days() == 1 ? " free day" : " free days",
+                           " a month"));
     entry.set("shareable", match.expert().shareable());
     List reasons;
     for (const std::string& reason : match.reasons()) reasons.push_back(Data(reason));
@@ -194,7 +200,35 @@ void ExpertFinderPage(PageRequest& r) {
 
 void ExpertPage(PageRequest& r) { RenderExpert(r, absl::OkStatus()); }
 
+namespace {
+
+// The request form's own checks, before pscd is asked: each number a person typed, with the
+// range it must be in.
+std::vector<FieldError> CheckRequestForm(const PageRequest& r) {
+  std::vector<FieldError> errors;
+  auto whole = [&](const char* field, int low, int high, const std::string& text) {
+    int value = 0;
+    if (!absl::SimpleAtoi(r.Param(field), &value) || value < low || value > high) {
+      errors.push_back({field, text});
+    }
+  };
+  whole("days_per_month", 1, 31, "Enter the days a month, a whole number from 1 to 31");
+  int month = 0, year = 0;
+  if (!absl::SimpleAtoi(r.Param("start_month"), &month) || month < 1 || month > 12 ||
+      !absl::SimpleAtoi(r.Param("start_year"), &year) || year < 2000 || year > 2100) {
+    errors.push_back({"start_month", "Enter the starting month as a month (1 to 12) and a year"});
+  }
+  whole("months", 1, 12, "Enter for how many months, a whole number from 1 to 12");
+  return errors;
+}
+
+}  // namespace
+
 void RequestExpertDays(PageRequest& r) {
+  if (std::vector<FieldError> errors = CheckRequestForm(r); !errors.empty()) {
+    RenderExpert(r, absl::OkStatus(), errors);
+    return;
+  }
   v1::SharingRequest request;
   request.set_initiative(r.Param("initiative"));
   request.set_days_per_month(IntParam(r, "days_per_month", 0));

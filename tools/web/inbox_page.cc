@@ -69,7 +69,7 @@ Data RequestRow(const Request& request, const std::string& kind, absl::string_vi
   row.set("id", absl::StrCat(kind, "-", IdOf(request.name())));
   row.set("subject", titles.Of(subject));
   row.set("subject_href", "/" + subject);
-  row.set("state", Words(state));
+  row.set("state", ValueLabel(state));
   row.set("state_class", StateTagClass(state));
   SetIfAny(row, "message", request.message());
   SetIfAny(row, "decision_reason", request.decision_reason());
@@ -88,29 +88,30 @@ Data RequestRow(const Request& request, const std::string& kind, absl::string_vi
   return row;
 }
 
-Data SharingRow(const v1::SharingRequest& request, bool incoming, Titles& titles) {
+Data SharingRow(const PageRequest& r, const v1::SharingRequest& request, bool incoming,
+                Titles& titles) {
   Data row = RequestRow(
       request, "sharing",
       absl::StripPrefix(v1::SharingRequestState_Name(request.state()), "SHARING_"),
       request.state() == v1::SHARING_PENDING, incoming, kAcceptSharing, kCancelSharing, titles);
   row.set("initiative", titles.Of(request.initiative()));
   row.set("initiative_href", "/" + request.initiative());
-  row.set("other", CollaborativeLabel(incoming ? request.requesting_collaborative()
-                                               : request.home_collaborative()));
-  row.set("detail", absl::StrCat(request.days_per_month(), " days a month for ", request.months(),
-                                 request.months() == 1 ? " month" : " months", " from ",
-                                 request.start_month().year(), "-",
-                                 request.start_month().month() < 10 ? "0" : "",
-                                 request.start_month().month()));
+  row.set("other", r.Collaborative(incoming ? request.requesting_collaborative()
+                                            : request.home_collaborative()));
+  row.set("detail",
+          absl::StrCat(request.days_per_month(), request.days_per_month() == 1 ? " day" : " days",
+                       " a month for ", request.months(),
+                       request.months() == 1 ? " month" : " months", " from ",
+                       MonthLabel(request.start_month().year(), request.start_month().month())));
   return row;
 }
 
-Data JoinRow(const v1::JoinRequest& request, bool incoming, Titles& titles) {
+Data JoinRow(const PageRequest& r, const v1::JoinRequest& request, bool incoming, Titles& titles) {
   Data row = RequestRow(
       request, "join", absl::StripPrefix(v1::JoinRequestState_Name(request.state()), "JOIN_"),
       request.state() == v1::JOIN_PENDING, incoming, kApproveJoin, kWithdrawJoin, titles);
-  row.set("other", CollaborativeLabel(incoming ? request.requesting_collaborative()
-                                               : request.lead_collaborative()));
+  row.set("other", r.Collaborative(incoming ? request.requesting_collaborative()
+                                            : request.lead_collaborative()));
   SetIfAny(row, "detail", request.proposed_role());
   return row;
 }
@@ -173,16 +174,17 @@ void RenderInbox(PageRequest& r, absl::Status failure) {
   absl::Status lists;
   data.set("sharing_in", Rows(
                              sharing(v1::INCOMING),
-                             [&](const auto& q) { return SharingRow(q, true, titles); }, lists));
-  data.set("sharing_out", Rows(
-                              sharing(v1::OUTGOING),
-                              [&](const auto& q) { return SharingRow(q, false, titles); }, lists));
-  data.set("join_in",
+                             [&](const auto& q) { return SharingRow(r, q, true, titles); }, lists));
+  data.set("sharing_out",
            Rows(
-               join(v1::INCOMING), [&](const auto& q) { return JoinRow(q, true, titles); }, lists));
+               sharing(v1::OUTGOING),
+               [&](const auto& q) { return SharingRow(r, q, false, titles); }, lists));
+  data.set("join_in", Rows(
+                          join(v1::INCOMING),
+                          [&](const auto& q) { return JoinRow(r, q, true, titles); }, lists));
   data.set("join_out", Rows(
                            join(v1::OUTGOING),
-                           [&](const auto& q) { return JoinRow(q, false, titles); }, lists));
+                           [&](const auto& q) { return JoinRow(r, q, false, titles); }, lists));
   failure.Update(lists);
   if (!failure.ok()) SetErrors(data, failure);
   r.Render("inbox", data, failure.ok() ? 200 : 400);

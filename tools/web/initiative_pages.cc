@@ -1,4 +1,8 @@
 #include <algorithm>
+#include <future>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -9,13 +13,14 @@
 namespace psc::web {
 namespace {
 
-List SimilarList(const google::protobuf::RepeatedPtrField<v1::SimilarInitiative>& similar) {
+List SimilarList(const PageRequest& r,
+                 const google::protobuf::RepeatedPtrField<v1::SimilarInitiative>& similar) {
   List list;
   for (const v1::SimilarInitiative& initiative : similar) {
     Data entry;
     entry.set("href", "/" + initiative.name());
     entry.set("title", initiative.title());
-    entry.set("lead", CollaborativeLabel(initiative.lead_collaborative()));
+    entry.set("lead", r.Collaborative(initiative.lead_collaborative()));
     entry.set("status", EnumLabel(initiative.status()));
     list.push_back(entry);
   }
@@ -80,6 +85,69 @@ List Measures(const v1::Initiative& initiative) {
   return measures;
 }
 
+// A measure's sites with data, by id: their names, and whether their data combines into one
+// chart (numerators and denominators everywhere, or values of a measure whose values add).
+struct MeasureSites {
+  std::vector<std::pair<std::string, std::string>> sites;  // id, name
+  bool combine = true;
+};
+
+MeasureSites SitesOf(PageRequest& r, const std::string& name, const v1::Measure& measure) {
+  MeasureSites out;
+  v1::ListMeasurementsRequest request;
+  request.set_parent(name);
+  request.set_measure(measure.id());
+  do {
+    auto page = r.registry.ListMeasurements(request);
+    if (!page.ok()) break;
+    for (const v1::MeasureSeries& s : page->series()) {
+      out.sites.emplace_back(s.site(), s.site_name().empty() ? s.site() : s.site_name());
+      for (const v1::MeasurePoint& p : s.points()) {
+        if (p.has_value() && measure.site_combination() != v1::VALUES_ADD) out.combine = false;
+      }
+    }
+    request.set_page_token(page->next_page_token());
+  } while (!request.page_token().empty());
+  return out;
+}
+
+// The charts of one measure: the sites combined, where their data combines, then one small
+// chart per site with its name. The charts are asked for at once, not one after another.
+void AddMeasureCharts(PageRequest& r, const std::string& name, const v1::Measure& measure,
+                      List& charts) {
+  const MeasureSites found = SitesOf(r, name, measure);
+  const auto& sites = found.sites;
+  if (sites.empty()) return;
+  auto chart_of = [&r, &name, &measure](const std::string& site) {
+    return std::async(std::launch::async, [&r, &name, &measure, site] {
+      v1::GetMeasureChartRequest request;
+      request.set_parent(name);
+      request.set_measure(measure.id());
+      request.set_site(site);
+      return r.registry.GetMeasureChart(request);
+    });
+  };
+  std::optional<std::future<absl::StatusOr<v1::MeasureChart>>> combined;
+  if (sites.size() > 1 && found.combine) combined = chart_of("");
+  std::vector<std::future<absl::StatusOr<v1::MeasureChart>>> per_site;
+  for (const auto& [site, site_name] : sites) per_site.push_back(chart_of(site));
+  if (combined) {
+    if (auto all = combined->get(); all.ok() && all->points_size() > 0) {
+      Data chart = SpcChart(*all, absl::StrCat("spc-", measure.id()));
+      chart.set("subtitle", absl::StrCat("All ", sites.size(), " sites combined"));
+      charts.push_back(chart);
+    }
+  }
+  for (size_t i = 0; i < sites.size(); ++i) {
+    auto one = per_site[i].get();
+    if (!one.ok() || one->points_size() == 0) continue;
+    Data chart = SpcChart(*one, absl::StrCat("spc-", measure.id(), "-", sites[i].first));
+    chart.set("subtitle", sites[i].second);
+    chart.set("small", sites.size() > 1);
+    charts.push_back(chart);
+  }
+}
+
 void RenderInitiative(PageRequest& r, const absl::Status& failure) {
   const std::string name = "initiatives/" + r.PathPart(1);
   auto initiative = r.registry.GetInitiative(name);
@@ -91,10 +159,10 @@ void RenderInitiative(PageRequest& r, const absl::Status& failure) {
   data.set("id", r.PathPart(1));
   data.set("title", initiative->title());
   SetIfAny(data, "summary", initiative->summary());
-  data.set("lead", CollaborativeLabel(initiative->lead_collaborative()));
+  data.set("lead", r.Collaborative(initiative->lead_collaborative()));
   List participants;
   for (const std::string& participant : initiative->participant_collaboratives()) {
-    participants.push_back(Data(CollaborativeLabel(participant)));
+    participants.push_back(Data(r.Collaborative(participant)));
   }
   data.set("participants", participants);
   data.set("workstream", EnumLabel(initiative->workstream()));
@@ -110,13 +178,7 @@ void RenderInitiative(PageRequest& r, const absl::Status& failure) {
   List charts;
   for (const v1::Measure& measure : initiative->measures()) {
     if (measure.id().empty()) continue;  // no data can be recorded without an id
-    v1::GetMeasureChartRequest request;
-    request.set_parent(name);
-    request.set_measure(measure.id());
-    auto chart = r.registry.GetMeasureChart(request);
-    if (chart.ok() && chart->points_size() > 0) {
-      charts.push_back(SpcChart(*chart, absl::StrCat("spc-", measure.id())));
-    }
+    AddMeasureCharts(r, name, measure, charts);
   }
   data.set("has_charts", !charts.empty());
   data.set("spc_charts", charts);
@@ -129,7 +191,7 @@ void RenderInitiative(PageRequest& r, const absl::Status& failure) {
   similar.set_name(name);
   similar.set_page_size(5);
   if (auto found = r.registry.FindSimilarInitiatives(similar); found.ok()) {
-    data.set("similar", SimilarList(found->initiatives()));
+    data.set("similar", SimilarList(r, found->initiatives()));
   }
   if (MayAskToJoin(r.viewer, *initiative)) {
     data.set("may_join", true);
@@ -145,11 +207,11 @@ void RenderInitiative(PageRequest& r, const absl::Status& failure) {
 
 // The new-initiative form with what was entered; `similar` warns of like work elsewhere.
 void RenderNewInitiative(PageRequest& r, const absl::Status& failure,
-                         const v1::FindSimilarInitiativesResponse* similar) {
+                         const google::protobuf::RepeatedPtrField<v1::SimilarInitiative>* similar) {
   Data data = r.BaseData("New initiative", "new");
   SetFormFields(data, FromForm(r), false);
-  if (similar != nullptr && similar->initiatives_size() > 0) {
-    data.set("similar", SimilarList(similar->initiatives()));
+  if (similar != nullptr && !similar->empty()) {
+    data.set("similar", SimilarList(r, *similar));
     data.set("has_similar", true);
   }
   if (!failure.ok()) SetErrors(data, failure);
@@ -179,14 +241,16 @@ void CreateInitiative(PageRequest& r) {
   initiative.clear_status();  // a new initiative is proposed
   initiative.clear_status_reason();
   initiative.set_lead_collaborative(r.viewer.principal.collaborative());
-  // Before saving, look for the same work in other PSCs; the lead sees it and chooses.
+  // Before saving, check it (the form's errors come first), then look for the same work in
+  // other PSCs: the lead sees it and chooses.
   if (r.Param("confirm") != "1") {
-    v1::FindSimilarInitiativesRequest similar;
-    similar.set_text(absl::StrCat(initiative.title(), "\n", initiative.summary()));
-    similar.set_page_size(5);
-    auto found = r.registry.FindSimilarInitiatives(similar);
-    if (found.ok() && found->initiatives_size() > 0) {
-      RenderNewInitiative(r, absl::OkStatus(), &*found);
+    auto checked = r.registry.CreateInitiative(initiative, {.validate_only = true});
+    if (!checked.ok()) {
+      RenderNewInitiative(r, checked.status(), nullptr);
+      return;
+    }
+    if (checked->similar_initiatives_size() > 0) {
+      RenderNewInitiative(r, absl::OkStatus(), &checked->similar_initiatives());
       return;
     }
   }

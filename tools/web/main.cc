@@ -105,6 +105,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--static-dir", web.static_dir, "psc-web's static directory")
       ->capture_default_str();
+  bool no_nhs_fonts = false;
+  app.add_flag("--no-nhs-fonts", no_nhs_fonts,
+               "Leave out the NHS.UK frontend's Frutiger web fonts, which browsers fetch from "
+               "assets.nhs.uk (an NHS licence, and internet access): pages use Arial, the "
+               "design system's fallback");
   CLI11_PARSE(app, argc, argv);
 
   std::string host;
@@ -155,7 +160,10 @@ int main(int argc, char** argv) {
   } else {
     server = std::make_unique<httplib::SSLServer>(tls_cert.c_str(), tls_key.c_str());
   }
-  psc::web::WebApp web_app(web, &gateway, *std::move(users), *std::move(signer));
+  auto assets = psc::web::LoadAssets(web.nhsuk_dir, web.static_dir, !no_nhs_fonts);
+  if (!assets.ok()) return Fail(std::string(assets.status().message()));
+  psc::web::WebApp web_app(web, &gateway, *std::move(users), *std::move(signer),
+                           *std::move(assets));
   web_app.Register(*server);
   if (port == 0) {
     port = server->bind_to_any_port(host);

@@ -2,12 +2,15 @@
 // One page request as a page handler sees it: the HTTP request and response, the signed-in
 // user, a registry client acting for that user, and the helpers every page uses.
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "httplib.h"
 #include "psc/client/registry_client.h"
+#include "tools/web/static_files.h"
 #include "tools/web/templates.h"
 
 namespace psc::web {
@@ -27,12 +30,14 @@ struct Viewer {
 class PageRequest {
  public:
   PageRequest(const httplib::Request& http, httplib::Response& response,
-              client::RegistryClient& registry, Viewer viewer, std::string csrf_token)
+              client::RegistryClient& registry, Viewer viewer, std::string csrf_token,
+              const StaticFiles& assets)
       : http(http),
         response(response),
         registry(registry),
         viewer(std::move(viewer)),
-        csrf_token_(std::move(csrf_token)) {}
+        csrf_token_(std::move(csrf_token)),
+        assets_(assets) {}
 
   const httplib::Request& http;
   httplib::Response& response;
@@ -45,6 +50,10 @@ class PageRequest {
   std::vector<std::string> Params(const std::string& name) const;
   // A path segment the route captured (1-based).
   std::string PathPart(int index) const { return http.matches[index].str(); }
+
+  // A collaborative's display name ("UCLPartners") from pscd, read once per page; its name as
+  // words (CollaborativeLabel) when pscd does not give it.
+  std::string Collaborative(absl::string_view name) const;
 
   // Data every page has: the viewer, the CSRF token for its forms, the current nav item.
   Data BaseData(const std::string& title, const std::string& nav) const;
@@ -59,11 +68,23 @@ class PageRequest {
 
  private:
   std::string csrf_token_;
+  const StaticFiles& assets_;
+  mutable std::optional<absl::flat_hash_map<std::string, std::string>> collaboratives_;
 };
 
-// Sets `data`'s NHS error summary (templates/_errors) for `status`: has_errors, and errors
-// [{href, text}], each field violation with its field named, or the message when pscd named no
-// field.
-void SetErrors(Data& data, const absl::Status& status);
+// An error in one form field: its id on the page and what to say.
+struct FieldError {
+  std::string field;
+  std::string text;
+};
+
+// Sets `data`'s NHS error summary (templates/_errors: has_errors, errors [{href, text}]) and,
+// for each field, `error_<field>` for the message beside it.
+void SetFieldErrors(Data& data, const std::vector<FieldError>& errors);
+
+// SetFieldErrors for `status`: each field violation with its field named (a date's year or
+// month under the date's own field), or the message when pscd named no field. With `fields`
+// (the page's form fields), violations of other fields are left out.
+void SetErrors(Data& data, const absl::Status& status, const std::vector<std::string>& fields = {});
 
 }  // namespace psc::web

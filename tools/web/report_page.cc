@@ -12,13 +12,13 @@ namespace {
 std::string Percent(double share) { return absl::StrCat(std::lround(share * 100), "%"); }
 
 // One bar per collaborative of the national report.
-std::vector<Bar> PerCollaborative(const v1::NetworkReport& report,
+std::vector<Bar> PerCollaborative(const PageRequest& r, const v1::NetworkReport& report,
                                   const std::function<double(const v1::ReportFigures&)>& value,
                                   const std::function<std::string(double)>& shown) {
   std::vector<Bar> bars;
   for (const v1::ReportFigures& figures : report.by_collaborative()) {
     const double v = value(figures);
-    bars.push_back({CollaborativeLabel(figures.scope()), v, shown(v)});
+    bars.push_back({r.Collaborative(figures.scope()), v, shown(v)});
   }
   return bars;
 }
@@ -26,8 +26,8 @@ std::vector<Bar> PerCollaborative(const v1::NetworkReport& report,
 std::vector<Bar> FromCounts(const google::protobuf::RepeatedPtrField<v1::Count>& counts) {
   std::vector<Bar> bars;
   for (const v1::Count& count : counts) {
-    bars.push_back(
-        {Words(count.key()), static_cast<double>(count.count()), std::to_string(count.count())});
+    bars.push_back({ValueLabel(count.key()), static_cast<double>(count.count()),
+                    std::to_string(count.count())});
   }
   return bars;
 }
@@ -36,16 +36,16 @@ std::string Whole(double v) { return std::to_string(std::lround(v)); }
 
 // Initiatives by workstream and by status, a row per PSC (every scope counts every value, in
 // the enums' order).
-List PerCollaborativeCounts(const v1::NetworkReport& report, Data& data) {
+List PerCollaborativeCounts(const PageRequest& r, const v1::NetworkReport& report, Data& data) {
   List headings;
   for (const auto* counts : {&report.figures().by_workstream(), &report.figures().by_status()}) {
-    for (const v1::Count& count : *counts) headings.push_back(Data(Words(count.key())));
+    for (const v1::Count& count : *counts) headings.push_back(Data(ValueLabel(count.key())));
   }
   data.set("count_headings", headings);
   List rows;
   for (const v1::ReportFigures& figures : report.by_collaborative()) {
     Data row;
-    row.set("label", CollaborativeLabel(figures.scope()));
+    row.set("label", r.Collaborative(figures.scope()));
     List cells;
     for (const auto* counts : {&figures.by_workstream(), &figures.by_status()}) {
       for (const v1::Count& count : *counts) cells.push_back(Data(std::to_string(count.count())));
@@ -105,26 +105,27 @@ void ReportPage(PageRequest& r) {
                             FromCounts(n.by_status())));
   charts.push_back(
       BarChart("initiatives", "Initiatives per PSC", "Patient Safety Collaborative", "Initiatives",
-               PerCollaborative(*report, count(&v1::ReportFigures::initiatives), Whole)));
+               PerCollaborative(r, *report, count(&v1::ReportFigures::initiatives), Whole)));
   charts.push_back(
       BarChart("multi-psc", "Share of initiatives run with other PSCs",
                "Patient Safety Collaborative", "Share",
                PerCollaborative(
-                   *report, [](const auto& f) { return f.multi_psc_share(); }, Percent),
+                   r, *report, [](const auto& f) { return f.multi_psc_share(); }, Percent),
                1));
   charts.push_back(BarChart(
       "measurement", "Measurement plan coverage", "Patient Safety Collaborative", "Complete plans",
       PerCollaborative(
-          *report, [](const auto& f) { return f.measurement_plan_completeness(); }, Percent),
+          r, *report, [](const auto& f) { return f.measurement_plan_completeness(); }, Percent),
       1));
   charts.push_back(BarChart(
       "days-given", "Expert days given to other PSCs", "Patient Safety Collaborative", "Days",
-      PerCollaborative(*report, count(&v1::ReportFigures::expert_days_given), Whole)));
+      PerCollaborative(r, *report, count(&v1::ReportFigures::expert_days_given), Whole)));
   charts.push_back(BarChart(
       "days-received", "Expert days received from other PSCs", "Patient Safety Collaborative",
-      "Days", PerCollaborative(*report, count(&v1::ReportFigures::expert_days_received), Whole)));
+      "Days",
+      PerCollaborative(r, *report, count(&v1::ReportFigures::expert_days_received), Whole)));
   data.set("charts", charts);
-  data.set("count_rows", PerCollaborativeCounts(*report, data));
+  data.set("count_rows", PerCollaborativeCounts(r, *report, data));
   r.Render("report", data);
 }
 

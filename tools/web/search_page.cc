@@ -23,10 +23,11 @@ constexpr FacetField kFacets[] = {
     {"skill", "skill", "Skill"},
 };
 
-std::string FacetValueLabel(absl::string_view field, absl::string_view value) {
+std::string FacetValueLabel(const PageRequest& r, absl::string_view field,
+                            absl::string_view value) {
   if (field == "kind") return KindLabel(value);
-  if (field == "collaborative") return CollaborativeLabel(value);
-  return Words(value);
+  if (field == "collaborative") return r.Collaborative(value);
+  return ValueLabel(value);
 }
 
 v1::SearchRequest RequestOf(const PageRequest& r) {
@@ -83,7 +84,7 @@ List Facets(const PageRequest& r, const v1::SearchResponse& response) {
         option.set("id", absl::StrCat("facet-", field.param, "-", options.size()));
         option.set("name", field.param);
         option.set("value", count.value());
-        option.set("label", FacetValueLabel(field.field, count.value()));
+        option.set("label", FacetValueLabel(r, field.field, count.value()));
         option.set("count", std::to_string(count.count()));
         option.set("checked",
                    std::find(chosen.begin(), chosen.end(), count.value()) != chosen.end());

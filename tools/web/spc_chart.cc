@@ -19,8 +19,10 @@ constexpr double kWidth = 640, kHeight = 260, kLeft = 56, kRight = 16, kTop = 12
 std::string Num(double value) { return absl::StrFormat("%.1f", value); }
 std::string Value(double value) { return absl::StrFormat("%.4g", value); }
 
+// "January 2027" for a month (a period on its first day), "7 January 2027" for a week.
 std::string PeriodLabel(const v1::Date& period) {
-  return absl::StrFormat("%04d-%02d", period.year(), period.month());
+  const std::string month = MonthLabel(period.year(), period.month());
+  return period.day() <= 1 ? month : absl::StrCat(period.day(), " ", month);
 }
 
 // Making Data Count's colours: improvement blue, concern orange, neutral purple, else grey.
@@ -66,8 +68,8 @@ Data VariationIcon(v1::VariationIcon variation) {
   }
 }
 
-Data AssuranceIcon(v1::AssuranceIcon assurance) {
-  switch (assurance) {
+Data AssuranceIcon(const v1::MeasureChart& chart) {
+  switch (chart.assurance()) {
     case v1::ASSURANCE_CONSISTENTLY_PASSING:
       return Icon("psc-icon--improvement", "P", "Assurance: the target is consistently met");
     case v1::ASSURANCE_CONSISTENTLY_FAILING:
@@ -75,8 +77,52 @@ Data AssuranceIcon(v1::AssuranceIcon assurance) {
     case v1::ASSURANCE_HIT_AND_MISS:
       return Icon("psc-icon--common", "?", "Assurance: the target is met and missed at random");
     default:
-      return Icon("psc-icon--none", "-", "No assurance: no target, or too few points");
+      break;
   }
+  switch (chart.no_assurance_reason()) {
+    case v1::NO_IMPROVEMENT_DIRECTION:
+      return Icon("psc-icon--none", "-", "No assurance: the measure has no improvement direction");
+    case v1::NO_LIMITS_IN_LAST_SEGMENT:
+      return Icon("psc-icon--none", "-",
+                  "No assurance: the latest segment has no process limits to compare the target "
+                  "with");
+    case v1::TARGET_IS_PER_SITE:
+      return Icon("psc-icon--none", "-",
+                  "No assurance: the target is for one site, and this chart adds up every "
+                  "site's counts");
+    default:
+      return Icon("psc-icon--none", "-", "No assurance: the measure has no numeric target");
+  }
+}
+
+// Why a point is special cause, in words: the rule that labels it.
+std::string CauseText(const v1::ChartPoint& point) {
+  const bool special = point.type() != v1::COMMON_CAUSE;
+  switch (point.cause()) {
+    case v1::OUTSIDE_LIMITS:
+      return "Outside the process limits";
+    case v1::TREND:
+      return "Part of a run of 7 rising or falling points";
+    case v1::TWO_OF_THREE:
+      return "2 of 3 points close to a process limit";
+    case v1::SHIFT:
+      return "Part of a run of 7 points on one side of the mean";
+    default:
+      return special ? "Special cause" : "";
+  }
+}
+
+// What a segment's limits can be trusted for, when not fully.
+std::string SegmentNote(const v1::ChartSegment& segment, int min_points) {
+  if (segment.no_limits_reason() == v1::NO_VARIATION_IN_BASELINE) {
+    return "No process limits: every value of the baseline is the same.";
+  }
+  if (!segment.has_limits()) return "No process limits: fewer than 2 points.";
+  if (segment.too_few_points()) {
+    return absl::StrCat("Trial limits: fewer than ", min_points,
+                        " points, so they will change as data arrives.");
+  }
+  return "";
 }
 
 }  // namespace
@@ -131,6 +177,7 @@ Data SpcChart(const v1::MeasureChart& chart, const std::string& id) {
     row.set("period", PeriodLabel(point.period()));
     row.set("value", Value(point.value()));
     row.set("type", EnumLabel(point.type()));
+    SetIfAny(row, "cause", CauseText(point));
     rows.push_back(row);
   }
   data.set("line", line);
@@ -148,7 +195,14 @@ Data SpcChart(const v1::MeasureChart& chart, const std::string& id) {
     l.set("class", css);
     lines.push_back(l);
   };
+  List notes;
   for (const v1::ChartSegment& segment : chart.segments()) {
+    if (std::string note = SegmentNote(segment, chart.min_points_for_limits()); !note.empty()) {
+      Data d;
+      d.set("period", PeriodLabel(segment.first_period()));
+      d.set("note", note);
+      notes.push_back(d);
+    }
     const int last = std::min(n - 1, first + std::max(1, segment.points()) - 1);
     segment_line(segment.mean(), "psc-spc__mean", first, last);
     if (segment.has_limits()) {
@@ -162,6 +216,7 @@ Data SpcChart(const v1::MeasureChart& chart, const std::string& id) {
     data.set("target", Value(chart.target_value()));
   }
   data.set("lines", lines);
+  data.set("segment_notes", notes);
 
   // Axis labels: the range's ends and the first and last periods.
   data.set("y_high", Value(high));
@@ -174,7 +229,7 @@ Data SpcChart(const v1::MeasureChart& chart, const std::string& id) {
   data.set("first_period", PeriodLabel(chart.points(0).period()));
   data.set("last_period", PeriodLabel(chart.points(n - 1).period()));
   data.set("variation", VariationIcon(chart.variation()));
-  data.set("assurance", AssuranceIcon(chart.assurance()));
+  data.set("assurance", AssuranceIcon(chart));
   return data;
 }
 

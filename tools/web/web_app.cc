@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <iostream>
+#include <regex>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "tools/web/compression.h"
 #include "tools/web/pages.h"
 
 namespace psc::web {
@@ -54,12 +56,29 @@ std::string LocalPath(const std::string& path) {
 
 }  // namespace
 
+absl::StatusOr<StaticFiles> LoadAssets(const std::string& nhsuk_dir, const std::string& static_dir,
+                                       bool nhs_fonts) {
+  StaticFiles::Transform without_fonts = [](std::string css) {
+    static const std::regex kFontFace("@font-face\\{[^}]*\\}");
+    return std::regex_replace(css, kFontFace, "");
+  };
+  // The script first: init.js imports it by its plain URL, which becomes its hashed one.
+  return StaticFiles::Load(
+      {{nhsuk_dir + "/nhsuk-frontend.min.js", "nhsuk-frontend.min.js", "text/javascript"},
+       {nhsuk_dir + "/nhsuk-frontend.min.css", "nhsuk-frontend.min.css", "text/css",
+        nhs_fonts ? StaticFiles::Transform() : without_fonts},
+       {static_dir + "/psc-web.css", "psc-web.css", "text/css"},
+       {static_dir + "/init.js", "init.js", "text/javascript"}},
+      {{"/nhsuk/nhsuk-frontend.min.js", "nhsuk-frontend.min.js"}});
+}
+
 WebApp::WebApp(WebOptions options, client::RegistryClient* gateway, Users users,
-               SessionSigner signer)
+               SessionSigner signer, StaticFiles assets)
     : options_(std::move(options)),
       gateway_(gateway),
       users_(std::move(users)),
-      signer_(std::move(signer)) {}
+      signer_(std::move(signer)),
+      assets_(std::move(assets)) {}
 
 void WebApp::Register(httplib::Server& server) {
   server.set_default_headers(SecurityHeaders());
@@ -85,34 +104,52 @@ void WebApp::Register(httplib::Server& server) {
         Plain(response, 500, "Sorry, there is a problem with the service", "Try again later.");
       });
   server.set_error_handler([this](const httplib::Request&, httplib::Response& response) {
-    if (!response.body.empty()) return;
+    // A page already made (its body given, or provided compressed) stays as it is.
+    if (!response.body.empty() || response.content_provider_) return;
     if (response.status == 404) {
       Plain(response, 404, "Page not found", "Check the address, or start from the search.");
     } else if (response.status == 413) {
-      Plain(response, 413, "That was too much to send", "Shorten what you entered and try again.");
+      Plain(response, 413, "That was too much to send",
+            absl::StrCat("A form can send at most ", options_.max_body_bytes / 1024,
+                         " KB, and nothing was saved. Go back, shorten the longest text and "
+                         "try again."));
+    } else if (response.status == 400) {
+      Plain(response, 400, "That did not arrive whole", "Nothing was saved. Try again.");
     }
   });
-  if (!options_.nhsuk_dir.empty()) server.set_mount_point("/nhsuk", options_.nhsuk_dir);
+  if (!options_.nhsuk_dir.empty()) {
+    server.set_mount_point("/nhsuk", options_.nhsuk_dir);
+    // The NHS.UK stylesheet refers to its images at /assets/images/...
+    server.set_mount_point("/assets", options_.nhsuk_dir + "/assets");
+  }
+  server.Get(R"(/static/v/[^/]+)",
+             [this](const httplib::Request& request, httplib::Response& response) {
+               assets_.Serve(request, response);
+             });
   if (!options_.static_dir.empty()) server.set_mount_point("/static", options_.static_dir);
+  // Files by their plain names (the icons the stylesheet names): a day in the cache.
+  server.set_file_request_handler([](const httplib::Request&, httplib::Response& response) {
+    response.set_header("Cache-Control", "public, max-age=86400");
+  });
 
   server.Get("/", [](const httplib::Request&, httplib::Response& response) {
     response.set_redirect("/search", 303);
   });
   server.Get("/login", [this](const auto& q, auto& r) { LoginPage(q, r); });
-  server.Post("/login", [this](const auto& q, auto& r) { Login(q, r); });
-  server.Post("/logout", [this](const auto& q, auto& r) { Logout(q, r); });
+  server.Post("/login", Form([this](const auto& q, auto& r) { Login(q, r); }));
+  server.Post("/logout", Form([this](const auto& q, auto& r) { Logout(q, r); }));
   server.Get("/search", Page(SearchPage));
   server.Get("/experts", Page(ExpertFinderPage));
   server.Get(R"(/experts/([a-z0-9-]+))", Page(ExpertPage));
-  server.Post(R"(/experts/([a-z0-9-]+))", Page(RequestExpertDays));
+  server.Post(R"(/experts/([a-z0-9-]+))", Form(Page(RequestExpertDays)));
   server.Get("/inbox", Page(InboxPage));
-  server.Post("/inbox", Page(DecideRequest));
+  server.Post("/inbox", Form(Page(DecideRequest)));
   server.Get("/initiatives/new", Page(NewInitiativePage));
-  server.Post("/initiatives/new", Page(CreateInitiative));
+  server.Post("/initiatives/new", Form(Page(CreateInitiative)));
   server.Get(R"(/initiatives/([a-z0-9-]+)/edit)", Page(EditInitiativePage));
-  server.Post(R"(/initiatives/([a-z0-9-]+)/edit)", Page(UpdateInitiative));
+  server.Post(R"(/initiatives/([a-z0-9-]+)/edit)", Form(Page(UpdateInitiative)));
   server.Get(R"(/initiatives/([a-z0-9-]+))", Page(InitiativePage));
-  server.Post(R"(/initiatives/([a-z0-9-]+))", Page(AskToJoin));
+  server.Post(R"(/initiatives/([a-z0-9-]+))", Form(Page(AskToJoin)));
   server.Get(R"(/caseStudies/([a-z0-9-]+))", Page(CaseStudyPage));
   server.Get("/report", Page(ReportPage));
 }
@@ -153,8 +190,40 @@ httplib::Server::Handler WebApp::Page(Handler handler) {
     }
     const config::User* user = users_.FindByPrincipal(*principal);
     Viewer viewer{user != nullptr ? user->display_name() : who->identity(), *std::move(who)};
-    PageRequest page(request, response, *registry, std::move(viewer), signer_.CsrfToken(session));
+    PageRequest page(request, response, *registry, std::move(viewer), signer_.CsrfToken(session),
+                     assets_);
     handler(page);
+  };
+}
+
+httplib::Server::HandlerWithContentReader WebApp::Form(httplib::Server::Handler handler) {
+  return [this, handler](const httplib::Request& request, httplib::Response& response,
+                         const httplib::ContentReader& read) {
+    std::string body;
+    bool too_big = false;
+    const bool whole = read([&](const char* data, size_t size) {
+      too_big = body.size() + size > options_.max_body_bytes;
+      if (!too_big) body.append(data, size);
+      return !too_big;
+    });
+    if (!whole) {
+      // Over the limit (ours, or httplib's own check of the length, the same): 413; else the
+      // body broke off.
+      response.status =
+          too_big || request.get_header_value<uint64_t>("Content-Length") > options_.max_body_bytes
+              ? 413
+              : 400;
+      return;  // the error handler says so in words
+    }
+    // A copy whose params hold the form's fields; its path matches still point into
+    // `request`, which outlives the call.
+    httplib::Request form = request;
+    if (absl::StartsWith(request.get_header_value("Content-Type"),
+                         "application/x-www-form-urlencoded")) {
+      httplib::detail::parse_query_text(body, form.params);
+    }
+    form.body = std::move(body);
+    handler(form, response);
   };
 }
 
@@ -212,6 +281,7 @@ void WebApp::LoginPage(const httplib::Request& request, httplib::Response& respo
   }
   const Session session = SessionOf(request, response);
   Data data;
+  AddAssetUrls(assets_, data);
   data.set("title", "Sign in (development)");
   data.set("csrf", signer_.CsrfToken(session));
   data.set("next", LocalPath(request.get_param_value("next")));
@@ -225,7 +295,8 @@ void WebApp::LoginPage(const httplib::Request& request, httplib::Response& respo
     users.push_back(entry);
   }
   data.set("users", users);
-  response.set_content(Templates::RenderPage("login", data), "text/html; charset=utf-8");
+  SetCompressedBody(request, response, Templates::RenderPage("login", data),
+                    "text/html; charset=utf-8");
 }
 
 void WebApp::Login(const httplib::Request& request, httplib::Response& response) {
@@ -258,6 +329,7 @@ void WebApp::Logout(const httplib::Request& request, httplib::Response& response
 void WebApp::Plain(httplib::Response& response, int status, const std::string& title,
                    const std::string& message) const {
   Data data;
+  AddAssetUrls(assets_, data);
   data.set("title", title);
   data.set("message", message);
   response.status = status;

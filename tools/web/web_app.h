@@ -15,9 +15,13 @@
 #include "server/common/token_bucket.h"
 #include "tools/web/page_request.h"
 #include "tools/web/session.h"
+#include "tools/web/static_files.h"
 #include "tools/web/users.h"
 
 namespace psc::web {
+
+// psc-web's documented limit on request bodies (docs/web.md).
+inline constexpr size_t kMaxBodyBytes = 64 << 10;
 
 struct WebOptions {
   // Offer a page to sign in as any user of the users file, without a proxy. Loopback only.
@@ -33,14 +37,22 @@ struct WebOptions {
   // Per client address: a sustained rate and a burst, beyond which requests get 429.
   double requests_per_second = 20;
   double request_burst = 100;
-  size_t max_body_bytes = 64 << 10;
+  // Request bodies beyond this get 413; a form may use all of it (WebApp::Form).
+  size_t max_body_bytes = kMaxBodyBytes;
   absl::Duration session_lifetime = absl::Hours(12);
 };
+
+// The stylesheets and scripts of every page (the NHS.UK frontend's from `nhsuk_dir`, psc-web's
+// own from `static_dir`), hashed and compressed once. Without `nhs_fonts`, the stylesheet's
+// @font-face rules (Frutiger, from assets.nhs.uk) are left out. NOT_FOUND naming a missing file.
+absl::StatusOr<StaticFiles> LoadAssets(const std::string& nhsuk_dir, const std::string& static_dir,
+                                       bool nhs_fonts);
 
 class WebApp {
  public:
   // `gateway` is psc-web's own client (a GATEWAY certificate); it must outlive the app.
-  WebApp(WebOptions options, client::RegistryClient* gateway, Users users, SessionSigner signer);
+  WebApp(WebOptions options, client::RegistryClient* gateway, Users users, SessionSigner signer,
+         StaticFiles assets);
 
   // Adds every route and handler to `server`.
   void Register(httplib::Server& server);
@@ -51,6 +63,10 @@ class WebApp {
   // Wraps a page: resolves the viewer (or answers sign-in / refusal), checks a POST's CSRF
   // token, and runs `handler` with a client acting for the viewer.
   httplib::Server::Handler Page(Handler handler);
+  // Wraps a POST handler: reads the body itself, up to options_.max_body_bytes (else 413), and
+  // hands `handler` the request with the form's fields among its params. httplib's own reading
+  // refuses forms over 8 KiB, a limit compiled into Debian's libcpp-httplib.
+  httplib::Server::HandlerWithContentReader Form(httplib::Server::Handler handler);
   // The session of `request`, a new one (set on `response`) when it has none that is valid.
   Session SessionOf(const httplib::Request& request, httplib::Response& response) const;
   void SetSessionCookie(httplib::Response& response, const Session& session) const;
@@ -73,6 +89,7 @@ class WebApp {
   client::RegistryClient* const gateway_;
   const Users users_;
   const SessionSigner signer_;
+  const StaticFiles assets_;
 
   Mutex buckets_mu_;  // psc::Mutex: ThreadSanitizer cannot see absl::Mutex (docs/testing.md)
   std::map<std::string, TokenBucket> buckets_ ABSL_GUARDED_BY(buckets_mu_);

@@ -3,6 +3,7 @@
 #include "tools/web/display.h"
 
 #include "gtest/gtest.h"
+#include "psc/registry/v1/workflow.pb.h"
 #include "psc/registry/v1/expert.pb.h"
 
 namespace psc::web {
@@ -29,6 +30,21 @@ TEST(DisplayTest, ASnippetsMarksSurviveAndItsTextIsEscapedOnce) {
 TEST(DisplayTest, NamesReadAsWords) {
   EXPECT_EQ(EnumLabel(registry::v1::HUMAN_FACTORS), "Human factors");
   EXPECT_EQ(EnumLabel(registry::v1::SKILL_UNSPECIFIED), "");
+  // Display names from display.proto where lower-case words would read wrong.
+  EXPECT_EQ(EnumLabel(registry::v1::SOUTH_WEST), "South West");
+  EXPECT_EQ(EnumWords(registry::v1::SOUTH_WEST), "South West");
+  EXPECT_EQ(EnumWords(registry::v1::NORTH_EAST_AND_YORKSHIRE), "North East and Yorkshire");
+  EXPECT_EQ(EnumWords(registry::v1::ADVANCED), "advanced");
+  EXPECT_EQ(EnumLabel(registry::v1::MATERNITY_NEONATAL), "Maternity and neonatal");
+  EXPECT_EQ(EnumLabel(registry::v1::SAFETY_CULTURE_SKILL), "Safety culture");
+  // Values are found in the descriptors linked in (psc-web links every page, this test only
+  // what it names).
+  ASSERT_NE(registry::v1::JoinRequestState_descriptor(), nullptr);
+  EXPECT_EQ(ValueLabel("JOIN_PENDING"), "Pending");
+  EXPECT_EQ(ValueLabel("LOCAL"), "Local priority");
+  EXPECT_EQ(ValueLabel("NOT_A_VALUE"), "Not a value");
+  EXPECT_EQ(MonthLabel(2027, 1), "January 2027");
+  EXPECT_EQ(MonthLabel(2026, 12), "December 2026");
   EXPECT_EQ(ParseEnum<registry::v1::Skill>("HUMAN_FACTORS"), registry::v1::HUMAN_FACTORS);
   EXPECT_EQ(ParseEnum<registry::v1::Skill>("nonsense"), registry::v1::SKILL_UNSPECIFIED);
   EXPECT_EQ(CollaborativeLabel("collaboratives/west-of-england"), "West of England");

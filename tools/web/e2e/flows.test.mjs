@@ -23,7 +23,8 @@ test('a Wessex lead finds a shareable human-factors expert, asks for 2 days, Wes
   assert.ok(await wessex.getByLabel('Only experts other PSCs can ask for').isChecked());
   await wessex.getByRole('button', { name: 'Find experts' }).click();
   const match = wessex.locator('li.psc-result').filter({ hasText: 'Noel Mockford' });
-  assert.match(await match.textContent(), /human factors at PRACTITIONER level/);
+  assert.match(await match.textContent(), /human factors at practitioner level/);
+  assert.match(await match.textContent(), /covers South West/);
   assert.match(await match.textContent(), /2 free days a month/);
   await expectAccessible(wessex);
   await shot(wessex, 'expert-finder');
@@ -31,12 +32,12 @@ test('a Wessex lead finds a shareable human-factors expert, asks for 2 days, Wes
   await match.getByRole('link').click();
   assert.equal(await wessex.getByRole('heading', { level: 1 }).textContent(), 'Noel Mockford (demo data)');
   await wessex.getByLabel('For the initiative').selectOption('initiatives/falls-wessex');
-  // Too many days: pscd's field violation comes back as an error summary linking the field, with
-  // what was typed kept and nothing sent.
+  // Too many days: the form's own check says so in an error summary linking the field and beside
+  // it, with what was typed kept and nothing sent.
   await wessex.getByLabel('Days a month', { exact: true }).fill('40');
   await wessex.getByRole('button', { name: 'Request days' }).click();
   assert.match(await wessex.locator('.nhsuk-error-summary a[href="#days_per_month"]').textContent(),
-    /Days per month/);
+    /days a month, a whole number from 1 to 31/);
   assert.equal(await wessex.getByLabel('Days a month', { exact: true }).inputValue(), '40');
   await wessex.getByLabel('Days a month', { exact: true }).fill('2');
   await expectAccessible(wessex);
@@ -48,7 +49,7 @@ test('a Wessex lead finds a shareable human-factors expert, asks for 2 days, Wes
   const westOfEngland = await signIn('westOfEngland');
   await westOfEngland.goto(`${url}/inbox`);
   const incoming = requestCards(westOfEngland, 'Noel Mockford');
-  assert.match(await incoming.textContent(), /Wessex, for Inpatient falls prevention: 2 days a month/);
+  assert.match(await incoming.textContent(), /Wessex Patient Safety Collaborative, for Inpatient falls prevention: 2 days a month for 1 month from [A-Z][a-z]+ 20[0-9][0-9]/);
   await expectAccessible(westOfEngland);
   await shot(westOfEngland, 'inbox');
   await incoming.getByRole('button', { name: 'Accept' }).click();
@@ -119,7 +120,7 @@ test('a new initiative that copies another PSC\'s shows the similar-work warning
   const oxford = await signIn('oxford');
   await oxford.goto(`${url}/inbox`);
   const asked = requestCards(oxford, 'Just and learning culture');
-  assert.match(await asked.textContent(), /Wessex: Two trusts piloting restorative reviews/);
+  assert.match(await asked.textContent(), /Wessex Patient Safety Collaborative: Two trusts piloting restorative reviews/);
   await asked.getByRole('button', { name: 'Approve' }).click();
   await oxford.waitForURL(/done=approve/);
   await done(oxford);
@@ -266,6 +267,91 @@ test('an initiative with measure data shows its SPC charts with their icons and 
   assert.ok(await chart.locator('line.psc-spc__mean').count() >= 1, 'a mean line per segment');
   await expectAccessible(page);
   await shot(page, 'initiative-spc');
+  await done(page);
+});
+
+test('an initiative charts each site of a measure whose values do not add up, and draws no target line where there is no assurance', async () => {
+  const page = await signIn('reader');
+  // Cardiac arrests per 1000 admissions, given as a value per site: one chart per site, named.
+  await page.goto(`${url}/initiatives/news2-community-wessex`);
+  assert.equal(await page.locator('figure#spc-cardiac-arrests').count(), 0, 'no combined chart');
+  const sites = page.locator('figure.psc-spc--small');
+  assert.equal(await sites.count(), 4);
+  const headings = await sites.locator('h3').allTextContents();
+  assert.ok(headings.includes('Cardiac arrest rate (per 1000 admissions): University Hospital Southampton'),
+    headings.join('; '));
+  // Harm-free care, numerators and denominators: the sites combined first, then each site.
+  await page.goto(`${url}/initiatives/safety-huddles-yh`);
+  assert.match(await page.locator('figure#spc-harm-free-care h3').textContent(),
+    /All 3 sites combined/);
+  assert.equal(await page.locator('figure.psc-spc--small').count(), 3);
+  for (const path of ['/initiatives/news2-community-wessex', '/initiatives/safety-huddles-yh',
+    '/initiatives/culture-survey-kss', '/initiatives/sepsis-dashboard-nwc']) {
+    await page.goto(`${url}${path}`);
+    for (const figure of await page.locator('figure.psc-spc').all()) {
+      const assurance = await figure.locator('.psc-icon').nth(1).getAttribute('aria-label');
+      if (/^No assurance/.test(assurance)) {
+        assert.equal(await figure.locator('line.psc-spc__target').count(), 0,
+          `${path}: ${assurance}`);
+      }
+    }
+  }
+  // Months in words.
+  assert.match(await page.locator('figure.psc-spc svg title').first().textContent(),
+    /from January 2022 to/);
+  await done(page);
+});
+
+test('a form comes back with each error beside its field and what was typed, errors before the similar-work warning', async () => {
+  const wessex = await signIn('wessex');
+  // A title far over its 200 characters, and no workstream.
+  const title = `Safety huddles ${'x'.repeat(10000)}`;
+  await wessex.goto(`${url}/initiatives/new`);
+  await wessex.getByLabel('Title').fill(title);
+  await wessex.getByRole('button', { name: /Create/ }).click();
+  assert.match(await wessex.locator('.nhsuk-error-summary').textContent(), /There is a problem/);
+  assert.equal(await wessex.getByTestId('similar-warning').count(), 0, 'errors first');
+  assert.equal(await wessex.getByLabel('Title').inputValue(), title, 'what was typed is kept');
+  const group = wessex.locator('.nhsuk-form-group--error', { has: wessex.locator('#title') });
+  assert.match(await group.locator('.nhsuk-error-message').textContent(), /Error: Title: /);
+  assert.match(await wessex.locator('#workstream-error').textContent(), /Workstream/);
+
+  // Days a month out of range: only the form's own fields, never a derived one.
+  await wessex.goto(`${url}/experts/noel-mockford`);
+  await wessex.getByLabel('Days a month').fill('-2');
+  await wessex.getByRole('button', { name: 'Request days' }).click();
+  const summary = await wessex.locator('.nhsuk-error-summary').textContent();
+  assert.match(summary, /Enter the days a month, a whole number from 1 to 31/);
+  assert.doesNotMatch(summary, /delivered|between 0 and -/i);
+  assert.match(await wessex.locator('#days_per_month-error').textContent(), /1 to 31/);
+  assert.equal(await wessex.getByLabel('Days a month').inputValue(), '-2');
+  await done(wessex);
+});
+
+test('at 375 px wide no page scrolls sideways, and the header menu collapses', async () => {
+  const page = await signIn('wessex', { viewport: { width: 375, height: 812 } });
+  const wide = {};
+  for (const path of [...pages, '/login']) {
+    await page.goto(`${url}${path}`);
+    const overflow = await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      if (document.documentElement.scrollWidth <= width) return null;
+      // The outermost elements that stick out, to say what to fix.
+      return [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > width + 1 &&
+          !(e.parentElement && e.parentElement.getBoundingClientRect().right > width + 1))
+        .slice(0, 5).map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`);
+    });
+    if (overflow) wide[path] = overflow;
+  }
+  assert.deepEqual(wide, {});
+  // The menu holds what does not fit, behind "More".
+  await page.goto(`${url}/search`);
+  const more = page.getByRole('button', { name: /More/ });
+  if (await more.isVisible()) {
+    await more.click();
+    assert.ok(await page.getByRole('link', { name: 'National report' }).isVisible());
+  }
   await done(page);
 });
 

@@ -32,21 +32,43 @@ export async function close() {
   await browser?.close();
 }
 
-// A page signed in as `who` (a key of `users`) in a context of its own. Every page of it fails
-// the test on a script dialog (an injected script ran) or a Content-Security-Policy violation.
-export async function signIn(who, options = {}) {
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
+// Records on `page.violations` what must never happen on a page of psc-web: a script dialog
+// (an injected script ran), any console error (a CSP violation, a script failing, a missing
+// resource), a request that failed, or a sub-resource answered with an error. A page itself
+// answered with an error (the 404 page a test asks for) is not a violation.
+function watch(page) {
   page.violations = [];
   page.on('dialog', (dialog) => {
     page.violations.push(`a script dialog opened: ${dialog.message()}`);
     dialog.dismiss();
   });
   page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/.test(message.text())) {
-      page.violations.push(message.text());
+    if (message.type() !== 'error') return;
+    const { url: at } = message.location();
+    const documentStatus = /^Failed to load resource: the server responded with a status of 4/
+      .test(message.text()) && at === page.url();
+    if (!documentStatus) page.violations.push(`console error: ${message.text()} (${at})`);
+  });
+  page.on('pageerror', (error) => page.violations.push(`script error: ${error.message}`));
+  page.on('requestfailed', (request) => {
+    const failure = request.failure()?.errorText ?? '';
+    // A load cut short because the page moved on (a navigation, the next test step) is not a
+    // failure of the page.
+    if (failure === 'net::ERR_ABORTED') return;
+    page.violations.push(`request failed: ${request.url()} (${failure})`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400 && response.request().resourceType() !== 'document') {
+      page.violations.push(`${response.status()} for ${response.url()}`);
     }
   });
+}
+
+// A page signed in as `who` (a key of `users`) in a context of its own, watched (see watch).
+export async function signIn(who, options = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  watch(page);
   await page.goto(`${url}/login`);
   await page.getByLabel(users[who], { exact: true }).check();
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -55,7 +77,7 @@ export async function signIn(who, options = {}) {
 }
 
 export async function done(page) {
-  assert.deepEqual(page.violations, [], 'no script dialog and no CSP violation');
+  assert.deepEqual(page.violations, [], 'no dialog, console error or failed request');
   await page.context().close();
 }
 
