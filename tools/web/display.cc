@@ -28,6 +28,10 @@ std::string ValueLabel(absl::string_view name) {
   return value == nullptr ? Words(name) : registry::v1::DisplayLabel(value);
 }
 
+std::string Count(int n, absl::string_view noun) {
+  return absl::StrCat(n, " ", noun, n == 1 ? "" : "s");
+}
+
 std::string MonthLabel(int year, int month) {
   static constexpr const char* kMonths[] = {"January",   "February", "March",    "April",
                                             "May",       "June",     "July",     "August",

@@ -62,6 +62,10 @@ Enum ParseEnum(absl::string_view name) {
 // that is no value of the API's enums.
 std::string ValueLabel(absl::string_view name);
 
+// A count with its noun, singular or plural: (1, "day") -> "1 day", (2, "free day") ->
+// "2 free days".
+std::string Count(int n, absl::string_view noun);
+
 // A month as people write it: (2027, 1) -> "January 2027".
 std::string MonthLabel(int year, int month);
 

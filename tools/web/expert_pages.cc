@@ -183,9 +183,7 @@ void ExpertFinderPage(PageRequest& r) {
     entry.set("display_name", match.expert().display_name());
     entry.set("home", r.Collaborative(match.expert().home_collaborative()));
     SetIfAny(entry, "job_title", match.expert().job_title());
-    entry.set("free_days",
-              absl::StrCat(match.free_days(), match.free_days() == 1 ? " free day" : " free days",
-                           " a month"));
+    entry.set("free_days", absl::StrCat(Count(match.free_days(), "free day"), " a month"));
     entry.set("shareable", match.expert().shareable());
     List reasons;
     for (const std::string& reason : match.reasons()) reasons.push_back(Data(reason));

@@ -99,9 +99,8 @@ Data SharingRow(const PageRequest& r, const v1::SharingRequest& request, bool in
   row.set("other", r.Collaborative(incoming ? request.requesting_collaborative()
                                             : request.home_collaborative()));
   row.set("detail",
-          absl::StrCat(request.days_per_month(), request.days_per_month() == 1 ? " day" : " days",
-                       " a month for ", request.months(),
-                       request.months() == 1 ? " month" : " months", " from ",
+          absl::StrCat(Count(request.days_per_month(), "day"), " a month for ",
+                       Count(request.months(), "month"), " from ",
                        MonthLabel(request.start_month().year(), request.start_month().month())));
   return row;
 }

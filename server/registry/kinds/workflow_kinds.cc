@@ -100,8 +100,8 @@ class SharingRequestKindImpl final : public TypedKind<v1::SharingRequest> {
     v.Name("home_collaborative", r.home_collaborative(), "collaboratives", /*required=*/false);
     // Bounded by what was asked for, so checked only when that is valid: an error about a
     // derived bound ("between 0 and -4") would name a field the requester never set.
-    const bool asked_ok = r.days_per_month() >= 1 && r.days_per_month() <= 31 &&
-                          r.months() >= 1 && r.months() <= 12;
+    const bool asked_ok =
+        r.days_per_month() >= 1 && r.days_per_month() <= 31 && r.months() >= 1 && r.months() <= 12;
     if (asked_ok) {
       v.Range("days_delivered", r.days_delivered(), 0, r.days_per_month() * r.months());
     } else if (r.days_delivered() < 0) {

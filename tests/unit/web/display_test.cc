@@ -3,8 +3,8 @@
 #include "tools/web/display.h"
 
 #include "gtest/gtest.h"
-#include "psc/registry/v1/workflow.pb.h"
 #include "psc/registry/v1/expert.pb.h"
+#include "psc/registry/v1/workflow.pb.h"
 
 namespace psc::web {
 namespace {
@@ -44,6 +44,9 @@ TEST(DisplayTest, NamesReadAsWords) {
   EXPECT_EQ(ValueLabel("LOCAL"), "Local priority");
   EXPECT_EQ(ValueLabel("NOT_A_VALUE"), "Not a value");
   EXPECT_EQ(MonthLabel(2027, 1), "January 2027");
+  EXPECT_EQ(Count(1, "free day"), "1 free day");
+  EXPECT_EQ(Count(2, "free day"), "2 free days");
+  EXPECT_EQ(Count(0, "month"), "0 months");
   EXPECT_EQ(MonthLabel(2026, 12), "December 2026");
   EXPECT_EQ(ParseEnum<registry::v1::Skill>("HUMAN_FACTORS"), registry::v1::HUMAN_FACTORS);
   EXPECT_EQ(ParseEnum<registry::v1::Skill>("nonsense"), registry::v1::SKILL_UNSPECIFIED);
