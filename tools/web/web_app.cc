@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <iostream>
-#include <regex>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -58,9 +57,17 @@ std::string LocalPath(const std::string& path) {
 
 absl::StatusOr<StaticFiles> LoadAssets(const std::string& nhsuk_dir, const std::string& static_dir,
                                        bool nhs_fonts) {
+  // Each "@font-face{...}" rule (the minified stylesheet has no braces inside them).
   StaticFiles::Transform without_fonts = [](std::string css) {
-    static const std::regex kFontFace("@font-face\\{[^}]*\\}");
-    return std::regex_replace(css, kFontFace, "");
+    std::string out;
+    size_t at = 0;
+    for (size_t rule; (rule = css.find("@font-face{", at)) != std::string::npos;) {
+      const size_t end = css.find('}', rule);
+      if (end == std::string::npos) break;
+      out.append(css, at, rule - at);
+      at = end + 1;
+    }
+    return out.append(css, at, std::string::npos);
   };
   // The script first: init.js imports it by its plain URL, which becomes its hashed one.
   return StaticFiles::Load(

@@ -116,6 +116,10 @@ test('stylesheets and scripts have hashed names, a year in the cache, a strong e
     const again = await fetchFrom(kProxy, path, { user, extra: { 'If-None-Match': plain.headers.etag } });
     assert.equal(again.status, 304, path);
   }
+  // Started with --no-nhs-fonts: the stylesheet asks for no font from assets.nhs.uk.
+  const css = await fetchFrom(kProxy, urls.find((u) => u.includes('/nhsuk-frontend.')), { user });
+  assert.ok(css.body.includes('.nhsuk-header'), 'the stylesheet itself is whole');
+  assert.ok(!css.body.includes('@font-face') && !css.body.includes('assets.nhs.uk'));
   // init.js imports the frontend's script by its hashed name, so it too is cached safely.
   const init = await fetchFrom(kProxy, urls.find((u) => u.includes('/init.')), { user });
   assert.match(init.body, /from '\/static\/v\/nhsuk-frontend\.min\.[0-9a-f]{12}\.js'/);
