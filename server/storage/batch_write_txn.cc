@@ -1,4 +1,4 @@
-#include "server/storage/group_commit.h"
+#include "server/storage/batch_write_txn.h"
 
 namespace psc::storage {
 

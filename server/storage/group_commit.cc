@@ -5,77 +5,25 @@
 #include "server/common/catch_exceptions.h"
 #include "server/common/errors.h"
 #include "server/common/log.h"
+#include "server/storage/batch_write_txn.h"
 #include "server/storage/keys.h"
 
 namespace psc::storage {
 
 GroupCommitter::GroupCommitter(const DbHandles* handles, const StoreOptions& options,
                                uint64_t last_sequence)
-    : handles_(handles), options_(options), last_sequence_(last_sequence) {
-  thread_ = std::thread([this] { Run(); });
+    : CommitQueue(options.max_queued, options.max_group_size),
+      handles_(handles),
+      options_(options),
+      last_sequence_(last_sequence) {
+  StartThread();
 }
 
-GroupCommitter::~GroupCommitter() {
-  Shutdown();
-  if (thread_.joinable()) thread_.join();
-}
-
-void GroupCommitter::Enqueue(Mutation mutation, CommitCallback done) {
-  absl::Status refused;
-  {
-    MutexLock lock(&mu_);
-    if (stopping_) {
-      refused = absl::UnavailableError("the store is shutting down");
-    } else if (queue_.size() >= options_.max_queued) {
-      refused = RetryLater(
-          absl::StatusCode::kUnavailable, "STORE_BUSY",
-          absl::StrCat("the store has ", queue_.size(), " writes waiting; retry shortly"),
-          absl::Milliseconds(100));
-    } else {
-      queue_.push_back(Pending{std::move(mutation), std::move(done)});
-      cv_.Signal();
-      return;
-    }
-  }
-  std::move(done)(std::move(refused));
-}
-
-void GroupCommitter::Shutdown() {
-  MutexLock lock(&mu_);
-  stopping_ = true;
-  cv_.Signal();
-}
+GroupCommitter::~GroupCommitter() { StopAndJoin(); }
 
 void GroupCommitter::SetCommitListener(std::function<void(uint64_t)> listener) {
   MutexLock lock(&listener_mu_);
   listener_ = std::move(listener);
-}
-
-void GroupCommitter::Run() {
-  while (true) {
-    std::deque<Pending> group;
-    {
-      MutexLock lock(&mu_);
-      while (!stopping_ && queue_.empty()) cv_.Wait(&mu_);
-      if (queue_.empty()) return;  // stopping, and everything queued has been committed
-      size_t n = std::min(queue_.size(), static_cast<size_t>(options_.max_group_size));
-      for (size_t i = 0; i < n; ++i) {
-        group.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    if (absl::Status allowed = ReadyToWrite(); allowed.ok()) {
-      CommitGroup(group);
-    } else {
-      for (Pending& p : group) p.result = allowed;  // fail fast: RocksDB is not asked
-    }
-    for (Pending& p : group) {
-      (void)CatchExceptions("a commit callback", [&p] {
-        std::move(p.done)(std::move(p.result));
-        return absl::OkStatus();
-      });
-    }
-  }
 }
 
 absl::Status GroupCommitter::WritesAllowed() const {
@@ -113,19 +61,14 @@ absl::Status GroupCommitter::ReadyToWrite() {
   return allowed;
 }
 
-size_t GroupCommitter::queued() const {
-  MutexLock lock(&mu_);
-  return queue_.size();
-}
-
-void GroupCommitter::CommitGroup(std::deque<Pending>& group) {
+void GroupCommitter::CommitGroup(std::deque<PendingCommit>& group) {
   const absl::Time start = absl::Now();
   rocksdb::WriteBatchWithIndex batch(/*cmp=*/nullptr, /*reserved_bytes=*/0,
                                      /*overwrite_key=*/true);
   const uint64_t first = last_sequence();
   uint64_t sequence = first;
   bool dirty = false;
-  for (Pending& p : group) {
+  for (PendingCommit& p : group) {
     batch.SetSavePoint();
     BatchWriteTxn txn(handles_, &batch, sequence + 1);
     absl::Status status = CatchExceptions("a mutation", [&] { return p.mutation(txn); });
@@ -159,7 +102,7 @@ void GroupCommitter::CommitGroup(std::deque<Pending>& group) {
     write_failed_ = true;
     LogError("storage: a write failed; writes are refused until pscd restarts: " + s.ToString());
     absl::Status error = FromRocks(s);
-    for (Pending& p : group) {
+    for (PendingCommit& p : group) {
       if (p.result.ok()) p.result = error;
     }
     return;

@@ -44,6 +44,11 @@ absl::Status CheckFormatVersion(const DbHandles& handles, const std::string& pat
 
 }  // namespace
 
+bool IsEtcdMirror(const DbHandles& handles) {
+  std::string kind;
+  return handles.db->Get(rocksdb::ReadOptions(), handles.default_family, kStoreKindKey, &kind).ok();
+}
+
 void DbHandles::Close() {
   if (db == nullptr) return;
   for (auto*& cf : families) {
@@ -75,7 +80,7 @@ rocksdb::Status OpenHandles(const rocksdb::DBOptions& options, const std::string
   return s;
 }
 
-absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+absl::StatusOr<OpenedDb> OpenDataDir(const StoreOptions& options, bool read_only) {
   std::error_code ec;
   std::filesystem::create_directories(options.path, ec);
   if (ec) {
@@ -85,21 +90,34 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
-  auto memory = std::make_unique<MemoryBudget>(options.cache_bytes);
-  memory->ApplyTo(&db_options);
-  // On a full disk RocksDB cannot open for writing (and Debian's build aborts trying): open
-  // read-only, so that reads go on, when the disk is short of space and the data dir has data.
-  const bool read_only = FreeBytes(options.path) < options.min_free_bytes &&
-                         std::filesystem::exists(options.path + "/CURRENT");
-  auto handles = std::make_unique<DbHandles>();
-  rocksdb::Status s =
-      OpenHandles(db_options, options.path, read_only, handles.get(), memory->FamilyOptions());
+  OpenedDb opened;
+  opened.memory = std::make_unique<MemoryBudget>(options.cache_bytes);
+  opened.memory->ApplyTo(&db_options);
+  opened.handles = std::make_unique<DbHandles>();
+  rocksdb::Status s = OpenHandles(db_options, options.path, read_only, opened.handles.get(),
+                                  opened.memory->FamilyOptions());
   if (!s.ok()) {
     if (s.IsIOError() && absl::StrContains(s.ToString(), "lock")) {
       return absl::FailedPreconditionError("data dir " + options.path +
                                            " is in use by another pscd (" + s.ToString() + ")");
     }
     return absl::InternalError("cannot open data dir " + options.path + ": " + s.ToString());
+  }
+  return opened;
+}
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  // On a full disk RocksDB cannot open for writing (and Debian's build aborts trying): open
+  // read-only, so that reads go on, when the disk is short of space and the data dir has data.
+  const bool read_only = FreeBytes(options.path) < options.min_free_bytes &&
+                         std::filesystem::exists(options.path + "/CURRENT");
+  PSC_ASSIGN_OR_RETURN(OpenedDb opened, OpenDataDir(options, read_only));
+  auto& handles = opened.handles;
+  if (IsEtcdMirror(*handles)) {
+    handles->Close();
+    return absl::FailedPreconditionError(
+        "data dir " + options.path +
+        " is the local mirror of a registry in etcd: start pscd with --store etcd:URL...");
   }
   if (read_only) {
     LogError(absl::StrCat("storage: the data dir's disk has less than ",
@@ -111,7 +129,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
     handles->Close();
     return version;
   }
-  return std::make_unique<RocksStore>(std::move(handles), std::move(memory), options);
+  return std::make_unique<RocksStore>(std::move(handles), std::move(opened.memory), options);
 }
 
 RocksStore::RocksStore(std::unique_ptr<DbHandles> handles, std::unique_ptr<MemoryBudget> memory,
@@ -145,27 +163,35 @@ void RocksStore::SetCommitListener(std::function<void(uint64_t)> listener) {
   committer_->SetCommitListener(std::move(listener));
 }
 
-uint64_t RocksStore::first_retained_sequence() const {
-  std::string value;
-  rocksdb::Status s = handles_->db->Get(rocksdb::ReadOptions(), handles_->cf(Family::kMeta),
-                                        kFirstSequenceKey, &value);
-  uint64_t first = 1;
-  if (s.ok()) KeyReader(value).ReadUint64(&first);
-  return first;
-}
+uint64_t RocksStore::first_retained_sequence() const { return FirstRetainedSequence(*handles_); }
 
 StoreStats RocksStore::stats() const {
-  StoreStats stats;
+  StoreStats stats = DatabaseStats(*handles_, *memory_, path_);
   stats.queued = committer_->queued();
-  rocksdb::DB* db = handles_->db.get();
+  return stats;
+}
+
+StoreStats DatabaseStats(const DbHandles& handles, const MemoryBudget& memory,
+                         const std::string& path) {
+  StoreStats stats;
+  rocksdb::DB* db = handles.db.get();
   db->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimateLiveDataSize,
                                &stats.live_data_bytes);
   db->GetAggregatedIntProperty(rocksdb::DB::Properties::kSizeAllMemTables, &stats.memtable_bytes);
   db->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimatePendingCompactionBytes,
                                &stats.pending_compaction_bytes);
-  stats.free_disk_bytes = FreeBytes(path_);
-  stats.cache_bytes = memory_->usage();
+  stats.free_disk_bytes = FreeBytes(path);
+  stats.cache_bytes = memory.usage();
   return stats;
+}
+
+uint64_t FirstRetainedSequence(const DbHandles& handles) {
+  std::string value;
+  rocksdb::Status s =
+      handles.db->Get(rocksdb::ReadOptions(), handles.cf(Family::kMeta), kFirstSequenceKey, &value);
+  uint64_t first = 1;
+  if (s.ok()) KeyReader(value).ReadUint64(&first);
+  return first;
 }
 
 absl::Status RocksStore::TrimChangeLog(uint64_t first_kept,

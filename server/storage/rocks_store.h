@@ -12,6 +12,26 @@ namespace psc::storage {
 
 class GroupCommitter;
 
+// A store's database, open, with the memory budget it uses (which must outlive it).
+struct OpenedDb {
+  std::unique_ptr<MemoryBudget> memory;
+  std::unique_ptr<DbHandles> handles;
+};
+// Creates the data dir when missing and opens its database with the memory budget of
+// `options`. FAILED_PRECONDITION naming the lock when another process holds it.
+absl::StatusOr<OpenedDb> OpenDataDir(const StoreOptions& options, bool read_only);
+
+// The default column family's key that marks a data dir as an etcd store's mirror; the
+// RocksDB store refuses such a dir, and the etcd store refuses a dir without it that has data.
+inline constexpr char kStoreKindKey[] = "store_kind";
+bool IsEtcdMirror(const DbHandles& handles);
+
+// StoreStats of the database (all but `queued`), and the oldest retained change-log sequence
+// it records: for every store that keeps its data, or its mirror, in RocksDB.
+StoreStats DatabaseStats(const DbHandles& handles, const MemoryBudget& memory,
+                         const std::string& path);
+uint64_t FirstRetainedSequence(const DbHandles& handles);
+
 class RocksReadView final : public ReadView {
  public:
   explicit RocksReadView(const DbHandles* handles);

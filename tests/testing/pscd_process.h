@@ -73,7 +73,7 @@ std::string PscdPath();
 
 // The directory of the test certificates (tests/testing/make-test-certs): ca.crt, server.*,
 // and NAME.crt / NAME.key for admin, lead-wessex, lead-oxford, member-wessex, atlas, reader,
-// stranger, expired and other-ca.
+// stranger, expired and other-ca; etcd.crt / etcd.key for a loopback etcd member.
 std::string TestCertsDir();
 
 }  // namespace psc::testing

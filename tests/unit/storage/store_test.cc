@@ -11,18 +11,56 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/common/errors.h"
+#include "server/common/mutex.h"
 #include "server/common/notification.h"
+#include "server/storage/etcd/etcd_store.h"
 #include "server/storage/keys.h"
+#include "tests/testing/etcd_cluster.h"
+#include "tests/testing/etcd_store_options.h"
 #include "tests/testing/temp_dir.h"
 
 namespace psc::storage {
 namespace {
 
-std::unique_ptr<Store> OpenStore(const std::string& path, bool sync = false) {
-  auto store = Store::Open({.path = path, .sync = sync});
-  EXPECT_TRUE(store.ok()) << store.status();
-  return *std::move(store);
-}
+// The Store contract, over every backend: the embedded RocksDB store, and the etcd store on a
+// real 1-member etcd cluster (one per test process, each test under a key prefix of its own).
+struct Knobs {
+  bool sync = false;
+  size_t max_queued = 10000;
+};
+
+class StoreContractTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "etcd") {
+      if (!testing::EtcdCluster::Installed()) {
+        GTEST_SKIP() << "etcd is not installed (tools/install-deps installs etcd-server)";
+      }
+      cluster_ = testing::SharedEtcdCluster();
+      ASSERT_NE(cluster_, nullptr);
+    }
+  }
+
+  absl::StatusOr<std::unique_ptr<Store>> OpenOrError(Knobs knobs = {}) {
+    StoreOptions local{.path = dir_.path(), .sync = knobs.sync, .max_queued = knobs.max_queued};
+    if (GetParam() == "rocksdb") return Store::Open(local);
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    return OpenEtcdStore({.local = local,
+                          .etcd = testing::TestEtcdClientOptions(*cluster_),
+                          .prefix = absl::StrCat("/", test->name(), "/")});
+  }
+  std::unique_ptr<Store> Open(Knobs knobs = {}) {
+    auto store = OpenOrError(knobs);
+    EXPECT_TRUE(store.ok()) << store.status();
+    return store.ok() ? *std::move(store) : nullptr;
+  }
+
+  testing::TempDir dir_;
+  testing::EtcdCluster* cluster_ = nullptr;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest, ::testing::Values("rocksdb", "etcd"),
+                         [](const auto& info) { return info.param; });
 
 // A mutation that writes a record, an index entry and its change entry.
 Mutation WriteAll(const std::string& id) {
@@ -42,9 +80,8 @@ std::optional<std::string> Read(const Store& store, Family family, const std::st
 
 std::string LogKey(uint64_t sequence) { return KeyBuilder().AddUint64(sequence).Release(); }
 
-TEST(StoreTest, RecordIndexAndLogEntryCommitTogether) {
-  testing::TempDir dir;
-  auto store = OpenStore(dir.path());
+TEST_P(StoreContractTest, RecordIndexAndLogEntryCommitTogether) {
+  auto store = Open();
   auto seq = store->CommitAndWait(WriteAll("a"));
   ASSERT_TRUE(seq.ok()) << seq.status();
   EXPECT_EQ(*seq, 1u);
@@ -54,9 +91,8 @@ TEST(StoreTest, RecordIndexAndLogEntryCommitTogether) {
   EXPECT_EQ(store->Snapshot()->sequence(), 1u);
 }
 
-TEST(StoreTest, AMutationChangingTwoRecordsTakesConsecutiveSequences) {
-  testing::TempDir dir;
-  auto store = OpenStore(dir.path());
+TEST_P(StoreContractTest, AMutationChangingTwoRecordsTakesConsecutiveSequences) {
+  auto store = Open();
   ASSERT_TRUE(store->CommitAndWait(WriteAll("a")).ok());
   std::vector<uint64_t> seen;
   auto last = store->CommitAndWait([&](WriteTxn& txn) {
@@ -75,9 +111,8 @@ TEST(StoreTest, AMutationChangingTwoRecordsTakesConsecutiveSequences) {
   EXPECT_EQ(store->last_sequence(), 3u);
 }
 
-TEST(StoreTest, TxnScanSeesEveryEarlierWrite) {
-  testing::TempDir dir;
-  auto store = OpenStore(dir.path());
+TEST_P(StoreContractTest, TxnScanSeesEveryEarlierWrite) {
+  auto store = Open();
   ASSERT_TRUE(store->CommitAndWait(WriteAll("a")).ok());
   // Whether or not the two land in one group, the scan sees the write queued before it.
   std::atomic<int> done{0};
@@ -95,9 +130,8 @@ TEST(StoreTest, TxnScanSeesEveryEarlierWrite) {
   EXPECT_EQ(keys, (std::vector<std::string>{"r/a", "r/b"}));
 }
 
-TEST(StoreTest, FailedMutationWritesNothingAndTakesNoSequence) {
-  testing::TempDir dir;
-  auto store = OpenStore(dir.path());
+TEST_P(StoreContractTest, FailedMutationWritesNothingAndTakesNoSequence) {
+  auto store = Open();
   auto failed = store->CommitAndWait([](WriteTxn& txn) {
     txn.Put(Family::kRecords, "r/x", "record");
     txn.Put(Family::kIndex, "i/x", "");
@@ -111,9 +145,8 @@ TEST(StoreTest, FailedMutationWritesNothingAndTakesNoSequence) {
   EXPECT_EQ(*store->CommitAndWait(WriteAll("b")), 1u);
 }
 
-TEST(StoreTest, AMutationThatThrowsFailsItsOwnCallOnly) {
-  testing::TempDir dir;
-  auto store = OpenStore(dir.path());
+TEST_P(StoreContractTest, AMutationThatThrowsFailsItsOwnCallOnly) {
+  auto store = Open();
   auto thrown = store->CommitAndWait([](WriteTxn& txn) -> absl::Status {
     txn.Put(Family::kRecords, "r/x", "record");
     txn.AddChange("change");
@@ -125,9 +158,8 @@ TEST(StoreTest, AMutationThatThrowsFailsItsOwnCallOnly) {
   EXPECT_EQ(*store->CommitAndWait(WriteAll("b")), 1u);
 }
 
-TEST(StoreTest, AFullQueueRefusesWritesAtOnceWithRetryAdvice) {
-  testing::TempDir dir;
-  auto opened = Store::Open({.path = dir.path(), .sync = false, .max_queued = 2});
+TEST_P(StoreContractTest, AFullQueueRefusesWritesAtOnceWithRetryAdvice) {
+  auto opened = OpenOrError({.max_queued = 2});
   ASSERT_TRUE(opened.ok()) << opened.status();
   Store& store = **opened;
   // The committer is held inside a first mutation while two more wait.
@@ -156,9 +188,8 @@ TEST(StoreTest, AFullQueueRefusesWritesAtOnceWithRetryAdvice) {
   EXPECT_EQ(done.load(), 3);
 }
 
-TEST(StoreTest, WriteWithoutChangeEntryIsRefused) {
-  testing::TempDir dir;
-  auto store = OpenStore(dir.path());
+TEST_P(StoreContractTest, WriteWithoutChangeEntryIsRefused) {
+  auto store = Open();
   auto result = store->CommitAndWait([](WriteTxn& txn) {
     txn.Put(Family::kRecords, "r/x", "record");
     return absl::OkStatus();
@@ -167,9 +198,8 @@ TEST(StoreTest, WriteWithoutChangeEntryIsRefused) {
   EXPECT_EQ(Read(*store, Family::kRecords, "r/x"), std::nullopt);
 }
 
-TEST(StoreTest, MetadataOnlyWriteTakesNoSequence) {
-  testing::TempDir dir;
-  auto store = OpenStore(dir.path());
+TEST_P(StoreContractTest, MetadataOnlyWriteTakesNoSequence) {
+  auto store = Open();
   auto result = store->CommitAndWait([](WriteTxn& txn) {
     txn.Put(Family::kMeta, "secret", "s");
     return absl::OkStatus();
@@ -180,9 +210,8 @@ TEST(StoreTest, MetadataOnlyWriteTakesNoSequence) {
   EXPECT_EQ(store->last_sequence(), 0u);
 }
 
-TEST(StoreTest, FailureInsideAGroupLeavesTheOthersIntact) {
-  testing::TempDir dir;
-  auto store = OpenStore(dir.path());
+TEST_P(StoreContractTest, FailureInsideAGroupLeavesTheOthersIntact) {
+  auto store = Open();
   // Queue all three before any commits, so they share one group most of the time; the outcome
   // must be the same either way.
   std::vector<absl::StatusOr<uint64_t>> results(3, absl::UnknownError("not run"));
@@ -211,9 +240,8 @@ TEST(StoreTest, FailureInsideAGroupLeavesTheOthersIntact) {
   EXPECT_EQ(Read(*store, Family::kChangeLog, LogKey(2)), "change two");
 }
 
-TEST(StoreTest, MutationsSeeEarlierWritesOfTheirGroup) {
-  testing::TempDir dir;
-  auto store = OpenStore(dir.path());
+TEST_P(StoreContractTest, MutationsSeeEarlierWritesOfTheirGroup) {
+  auto store = Open();
   // Two check-then-write mutations on the same key: exactly one may win even in one group.
   std::atomic<int> won{0}, lost{0};
   Notification done[2];
@@ -237,9 +265,8 @@ TEST(StoreTest, MutationsSeeEarlierWritesOfTheirGroup) {
   EXPECT_EQ(lost, 1);
 }
 
-TEST(StoreTest, ConcurrentWritersGetGaplessIncreasingSequences) {
-  testing::TempDir dir;
-  auto store = OpenStore(dir.path(), /*sync=*/true);
+TEST_P(StoreContractTest, ConcurrentWritersGetGaplessIncreasingSequences) {
+  auto store = Open({.sync = true});
   constexpr int kThreads = 16, kPerThread = 100;
   std::vector<std::vector<uint64_t>> seen(kThreads);
   std::vector<std::thread> threads;
@@ -275,9 +302,8 @@ TEST(StoreTest, ConcurrentWritersGetGaplessIncreasingSequences) {
   EXPECT_EQ(expected, all.size() + 1);
 }
 
-TEST(StoreTest, ScanHonoursPrefixResumeAndReverse) {
-  testing::TempDir dir;
-  auto store = OpenStore(dir.path());
+TEST_P(StoreContractTest, ScanHonoursPrefixResumeAndReverse) {
+  auto store = Open();
   ASSERT_TRUE(store
                   ->CommitAndWait([](WriteTxn& txn) {
                     for (const char* k : {"a/1", "a/2", "a/3", "b/1"}) {
@@ -305,14 +331,13 @@ TEST(StoreTest, ScanHonoursPrefixResumeAndReverse) {
   EXPECT_EQ(keys({.prefix = "a/", .resume_after = "a/3", .reverse = true}), (V{"a/2", "a/1"}));
 }
 
-TEST(StoreTest, DataAndSequenceSurviveReopen) {
-  testing::TempDir dir;
+TEST_P(StoreContractTest, DataAndSequenceSurviveReopen) {
   {
-    auto store = OpenStore(dir.path(), /*sync=*/true);
+    auto store = Open({.sync = true});
     ASSERT_TRUE(store->CommitAndWait(WriteAll("a")).ok());
     ASSERT_TRUE(store->CommitAndWait(WriteAll("b")).ok());
   }
-  auto store = OpenStore(dir.path());
+  auto store = Open();
   EXPECT_EQ(store->last_sequence(), 2u);
   EXPECT_EQ(Read(*store, Family::kRecords, "r/b"), "record b");
   EXPECT_EQ(*store->CommitAndWait(WriteAll("c")), 3u);
@@ -357,26 +382,60 @@ TEST(StoreTest, TheCacheBoundsMemoryWhenTheDataOutgrowsIt) {
   EXPECT_GT(stats.live_data_bytes + stats.memtable_bytes, 6 * kCache);
 }
 
-TEST(StoreTest, SecondOpenOfTheSameDirectoryFailsClearly) {
-  testing::TempDir dir;
-  auto first = OpenStore(dir.path());
-  auto second = Store::Open({.path = dir.path()});
+TEST_P(StoreContractTest, SecondOpenOfTheSameDirectoryFailsClearly) {
+  auto first = Open();
+  auto second = OpenOrError();
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(second.status().message().find("in use by another pscd"), absl::string_view::npos);
 }
 
-TEST(StoreTest, CommitAfterShutdownIsUnavailable) {
-  testing::TempDir dir;
-  auto store = OpenStore(dir.path());
+TEST_P(StoreContractTest, TrimmingDropsTheOldLogAndItsIndexEntriesTogether) {
+  auto store = Open();
+  for (const char* id : {"a", "b", "c", "d"}) ASSERT_TRUE(store->CommitAndWait(WriteAll(id)).ok());
+  EXPECT_EQ(store->first_retained_sequence(), 1u);
+  ASSERT_TRUE(store->TrimChangeLog(3, {"i/a"}).ok());
+  EXPECT_EQ(store->first_retained_sequence(), 3u);
+  EXPECT_EQ(Read(*store, Family::kChangeLog, LogKey(2)), std::nullopt);
+  EXPECT_EQ(Read(*store, Family::kChangeLog, LogKey(3)), "change c");
+  EXPECT_EQ(Read(*store, Family::kIndex, "i/a"), std::nullopt);
+  EXPECT_EQ(Read(*store, Family::kIndex, "i/b"), "");
+  ASSERT_TRUE(store->TrimChangeLog(2, {}).ok());  // not above the oldest: nothing happens
+  EXPECT_EQ(store->first_retained_sequence(), 3u);
+  EXPECT_EQ(*store->CommitAndWait(WriteAll("e")), 5u);
+}
+
+TEST_P(StoreContractTest, TheCommitListenerHearsEachGroupsLastSequence) {
+  auto store = Open();
+  Mutex mu;
+  std::vector<uint64_t> heard;
+  store->SetCommitListener([&](uint64_t last) {
+    MutexLock lock(&mu);
+    heard.push_back(last);
+  });
+  ASSERT_TRUE(store->CommitAndWait(WriteAll("a")).ok());
+  ASSERT_TRUE(store
+                  ->CommitAndWait([](WriteTxn& txn) {
+                    txn.Put(Family::kMeta, "state", "s");  // takes no sequence: nothing to hear
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  ASSERT_TRUE(store->CommitAndWait(WriteAll("b")).ok());
+  // The etcd store hears its own commits before acknowledging them.
+  store->SetCommitListener(nullptr);
+  MutexLock lock(&mu);
+  EXPECT_EQ(heard, (std::vector<uint64_t>{1, 2}));
+}
+
+TEST_P(StoreContractTest, CommitAfterShutdownIsUnavailable) {
+  auto store = Open();
   store->Shutdown();
   EXPECT_EQ(store->CommitAndWait(WriteAll("a")).status().code(), absl::StatusCode::kUnavailable);
 }
 
-TEST(StoreFormatTest, DataOfANewerFormatIsRefusedWithAClearMessage) {
-  psc::testing::TempDir dir;
+TEST_P(StoreContractTest, DataOfANewerFormatIsRefusedWithAClearMessage) {
   {
-    auto store = OpenStore(dir.path());
+    auto store = Open();
     // What a future pscd with format 2 would leave behind.
     ASSERT_TRUE(store
                     ->CommitAndWait([](WriteTxn& txn) {
@@ -385,7 +444,7 @@ TEST(StoreFormatTest, DataOfANewerFormatIsRefusedWithAClearMessage) {
                     })
                     .ok());
   }
-  auto reopened = Store::Open({.path = dir.path(), .sync = false});
+  auto reopened = OpenOrError();
   ASSERT_FALSE(reopened.ok());
   EXPECT_EQ(reopened.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(reopened.status().message()),
@@ -393,10 +452,9 @@ TEST(StoreFormatTest, DataOfANewerFormatIsRefusedWithAClearMessage) {
                                ::testing::HasSubstr("reads formats up to 1")));
 }
 
-TEST(StoreFormatTest, TheFormatIsRecordedAndTheSameFormatReopens) {
-  psc::testing::TempDir dir;
+TEST_P(StoreContractTest, TheFormatIsRecordedAndTheSameFormatReopens) {
   {
-    auto store = OpenStore(dir.path());
+    auto store = Open();
     auto view = store->Snapshot();
     auto version = view->Get(Family::kMeta, "format_version");
     ASSERT_TRUE(version.ok()) << version.status();
@@ -405,7 +463,7 @@ TEST(StoreFormatTest, TheFormatIsRecordedAndTheSameFormatReopens) {
     ASSERT_TRUE(KeyReader(**version).ReadUint64(&value));
     EXPECT_EQ(value, 1u);
   }
-  EXPECT_TRUE(Store::Open({.path = dir.path(), .sync = false}).ok());
+  EXPECT_TRUE(OpenOrError().ok());
 }
 
 }  // namespace
