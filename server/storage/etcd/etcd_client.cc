@@ -24,15 +24,16 @@ grpc::ChannelArguments ChannelArgs() {
   args.SetMaxReceiveMessageSize(512 << 20);
   args.SetMaxSendMessageSize(64 << 20);
   // A member that stops answering (a SIGSTOP, a dead machine behind a live switch) is found
-  // within seconds, not at TCP's pace.
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 2000);
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 2000);
+  // within seconds, not at TCP's pace. etcd refuses pings more often than its
+  // --grpc-keepalive-min-time (5 s by default) and then drops the connection.
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 6000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 3000);
   args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
-  // Reconnect to a restarted member quickly.
+  // Each channel its own connections, so that a fresh channel (Reconnect) really reconnects.
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   return args;
 }
 
@@ -82,8 +83,12 @@ absl::StatusOr<std::unique_ptr<EtcdClient>> EtcdClient::Create(const EtcdClientO
       return absl::InvalidArgumentError(
           absl::StrCat("etcd: \"", url, "\" has no host:port (https://host:port)"));
     }
-    client->members_.push_back(
-        {url, grpc::CreateCustomChannel(std::string(target), credentials, ChannelArgs())});
+    auto member = std::make_unique<Member>();
+    member->url = url;
+    member->target = std::string(target);
+    member->credentials = credentials;
+    client->members_.push_back(std::move(member));
+    client->Reconnect(client->members_.size() - 1);
   }
   return client;
 }
@@ -110,23 +115,43 @@ absl::Status FromGrpc(const grpc::Status& status) {
                       absl::StrCat("etcd: ", status.error_message()));
 }
 
+std::shared_ptr<grpc::Channel> EtcdClient::ChannelOf(size_t member) {
+  Member& m = *members_[member];
+  MutexLock lock(&m.mu);
+  return m.channel;
+}
+
+void EtcdClient::Reconnect(size_t member) {
+  Member& m = *members_[member];
+  MutexLock lock(&m.mu);
+  if (m.channel != nullptr && absl::Now() - m.created < absl::Seconds(1)) return;
+  m.channel = grpc::CreateCustomChannel(m.target, m.credentials, ChannelArgs());
+  m.created = absl::Now();
+}
+
 template <typename Call>
 grpc::Status EtcdClient::OnCurrent(Call&& call) {
   const size_t member = current();
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));
-  grpc::Status status = call(members_[member].channel, &context);
+  grpc::Status status = call(ChannelOf(member), &context);
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    Reconnect(member);
     size_t expected = member;
     current_.compare_exchange_strong(expected, member + 1);
   }
   return status;
 }
 
-void EtcdClient::Rotate() { current_.fetch_add(1); }
+void EtcdClient::Rotate() {
+  const size_t member = current();
+  Reconnect(member);
+  size_t expected = member;
+  current_.compare_exchange_strong(expected, member + 1);
+}
 
-const std::string& EtcdClient::current_endpoint() const { return members_[current()].url; }
+const std::string& EtcdClient::current_endpoint() const { return members_[current()]->url; }
 
 grpc::Status EtcdClient::Range(const etcdserverpb::RangeRequest& request,
                                etcdserverpb::RangeResponse* response) {
@@ -150,6 +175,15 @@ grpc::Status EtcdClient::Txn(const etcdserverpb::TxnRequest& request,
   });
 }
 
+grpc::Status EtcdClient::Compact(int64_t revision) {
+  return OnCurrent([&](const std::shared_ptr<grpc::Channel>& channel, grpc::ClientContext* c) {
+    etcdserverpb::CompactionRequest request;
+    request.set_revision(revision);
+    etcdserverpb::CompactionResponse response;
+    return etcdserverpb::KV::NewStub(channel)->Compact(c, request, &response);
+  });
+}
+
 grpc::Status EtcdClient::Status(etcdserverpb::StatusResponse* response) {
   return OnCurrent([&](const std::shared_ptr<grpc::Channel>& channel, grpc::ClientContext* c) {
     return etcdserverpb::Maintenance::NewStub(channel)->Status(c, {}, response);
@@ -168,7 +202,7 @@ std::unique_ptr<grpc::ClientReaderWriter<etcdserverpb::WatchRequest, etcdserverp
 EtcdClient::Watch(grpc::ClientContext* context) {
   // etcd's clientv3.WithRequireLeader: the member ends the stream when it loses its leader.
   context->AddMetadata("hasleader", "true");
-  return etcdserverpb::Watch::NewStub(members_[current()].channel)->Watch(context);
+  return etcdserverpb::Watch::NewStub(ChannelOf(current()))->Watch(context);
 }
 
 }  // namespace psc::storage

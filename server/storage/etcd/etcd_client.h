@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
+#include "server/common/mutex.h"
 #include "server/storage/etcd/rpc.grpc.pb.h"
 
 namespace psc::storage {
@@ -37,11 +38,13 @@ class EtcdClient {
 
   // One call each, to the current member, with the call deadline. Range is retried once on
   // every other member before giving up (a read is safe to repeat); the others are not: their
-  // outcome is unknown when they fail after sending, and the caller decides. Any failure
+  // outcome is unknown when they fail after sending, and the caller decides. Compact discards
+  // the history before `revision` (watches from before it then fail). Any failure
   // that may mean the member is gone makes the next member current. Thread-safe.
   grpc::Status Range(const etcdserverpb::RangeRequest& request,
                      etcdserverpb::RangeResponse* response);
   grpc::Status Txn(const etcdserverpb::TxnRequest& request, etcdserverpb::TxnResponse* response);
+  grpc::Status Compact(int64_t revision);
   grpc::Status Status(etcdserverpb::StatusResponse* response);
   grpc::Status Alarms(etcdserverpb::AlarmResponse* response);
 
@@ -60,16 +63,25 @@ class EtcdClient {
  private:
   struct Member {
     std::string url;
-    std::shared_ptr<grpc::Channel> channel;
+    std::string target;
+    std::shared_ptr<grpc::ChannelCredentials> credentials;
+    Mutex mu;
+    std::shared_ptr<grpc::Channel> channel ABSL_GUARDED_BY(mu);
+    absl::Time created ABSL_GUARDED_BY(mu);
   };
   explicit EtcdClient(EtcdClientOptions options) : options_(std::move(options)) {}
   // Runs `call` on the current member; rotates on a failure that may mean the member is gone.
   template <typename Call>
   grpc::Status OnCurrent(Call&& call);
   size_t current() const { return current_.load() % members_.size(); }
+  std::shared_ptr<grpc::Channel> ChannelOf(size_t member);
+  // Replaces a failing member's channel (unless it is new): gRPC 1.51 keeps a TLS channel
+  // whose connection was refused backing off for its minimum connect timeout (20 s), and a
+  // shorter timeout breaks its TLS handshakes (grpc/grpc#33423); a fresh channel connects now.
+  void Reconnect(size_t member);
 
   const EtcdClientOptions options_;
-  std::vector<Member> members_;
+  std::vector<std::unique_ptr<Member>> members_;
   std::atomic<size_t> current_{0};
 };
 
