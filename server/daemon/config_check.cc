@@ -12,9 +12,11 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "server/service/transport/certificate_info.h"
+#include "server/storage/etcd/etcd_client.h"
 #include "server/service/transport/credentials.h"
 
 namespace psc::daemon {
@@ -51,6 +53,25 @@ absl::Status CheckBindable(const std::string& listen) {
   }
   freeaddrinfo(found);
   return status;
+}
+
+// Whether the etcd cluster answers: its TLS files read, and a member's status over them.
+absl::Status CheckEtcd(const storage::EtcdClientOptions& options, std::string* found) {
+  auto client = storage::EtcdClient::Create(options);
+  if (!client.ok()) return client.status();
+  for (size_t i = 0; i < options.endpoints.size(); ++i) {
+    etcdserverpb::StatusResponse status;
+    const std::string member = (*client)->current_endpoint();
+    if ((*client)->Status(&status).ok()) {
+      *found = absl::StrCat(member, " answers: etcd ", status.version(), ", ",
+                            status.leader() != 0 ? "a leader elected" : "NO LEADER", ", database ",
+                            status.dbsize() >> 20, " MiB");
+      return absl::OkStatus();
+    }
+    (*client)->Rotate();
+  }
+  return absl::UnavailableError(absl::StrCat("no member of ", absl::StrJoin(options.endpoints, ","),
+                                             " answers over these TLS settings"));
 }
 
 // Whether pscd could keep its data in `dir`: a writable directory, or a path whose nearest
@@ -122,6 +143,10 @@ bool CheckConfig(const ServerOptions& options, std::ostream& out) {
     }
   }
   std::string found;
+  if (!options.etcd.etcd.endpoints.empty()) {
+    const absl::Status etcd = CheckEtcd(options.etcd.etcd, &found);
+    report.Add("--store etcd", etcd, found);
+  }
   const absl::Status data_dir = CheckDataDir(options.data_dir, &found);
   report.Add("--data-dir " + options.data_dir, data_dir, found);
   if (!options.backup.dir.empty()) {

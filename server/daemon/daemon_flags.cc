@@ -1,7 +1,9 @@
 #include "server/daemon/daemon_flags.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "server/daemon/build_info.h"
 
@@ -71,7 +73,51 @@ void DaemonFlags::Register(CLI::App& app) {
                  "request id; never contents): all, errors or none")
       ->capture_default_str()
       ->check(CLI::IsMember({"all", "errors", "none"}));
-  app.add_option("--data-dir", options_.data_dir, "Directory of the registry's RocksDB data")
+  app.add_option("--store", store_,
+                 "Where the registry lives: rocksdb (embedded, in --data-dir) or "
+                 "etcd:URL[,URL...] (an etcd v3 cluster's members, https://host:port; several "
+                 "pscd replicas may share it, each keeping a mirror in its own --data-dir)")
+      ->capture_default_str()
+      ->check([](const std::string& value) -> std::string {
+        if (value == "rocksdb") return "";
+        if (!absl::StartsWith(value, "etcd:") || value.size() == 5) {
+          return "must be rocksdb or etcd:URL[,URL...]";
+        }
+        for (absl::string_view url : absl::StrSplit(value.substr(5), ',')) {
+          if (!absl::StartsWith(url, "https://") && !absl::StartsWith(url, "http://")) {
+            return absl::StrCat("\"", url, "\" is not a member URL (https://host:port)");
+          }
+        }
+        return "";
+      });
+  app.add_option("--etcd-ca", options_.etcd.etcd.ca_file,
+                 "PEM CA that signed the etcd members' certificates (--store etcd)");
+  app.add_option("--etcd-cert", options_.etcd.etcd.cert_file,
+                 "PEM client certificate pscd shows etcd (mTLS; with --etcd-key)");
+  app.add_option("--etcd-key", options_.etcd.etcd.key_file, "PEM private key of --etcd-cert");
+  app.add_option("--etcd-prefix", options_.etcd.prefix,
+                 "The registry's keys in etcd start with this (one cluster may hold several)")
+      ->capture_default_str()
+      ->check([](const std::string& value) -> std::string {
+        return value.empty() ? "must not be empty" : "";
+      });
+  app.add_option("--etcd-max-txn-ops", options_.etcd.max_txn_ops,
+                 "The etcd cluster's --max-txn-ops: pscd fits each commit within it")
+      ->capture_default_str()
+      ->check(CLI::Range(16, 1000000));
+  app.add_option("--etcd-max-request-mb", etcd_max_request_mb_,
+                 "The etcd cluster's --max-request-bytes, in MiB: pscd fits each commit within "
+                 "it (a 1 MiB record needs 4: the record and its change-log entry)")
+      ->capture_default_str()
+      ->check(CLI::Range(1.5, 1024.0));
+  app.add_option("--etcd-start-seconds", etcd_start_seconds_,
+                 "How long pscd waits at start for etcd to load an empty mirror (a mirror with "
+                 "data starts without etcd, serving reads, and catches up)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 3600.0));
+  app.add_option("--data-dir", options_.data_dir,
+                 "Directory of the registry's RocksDB data (with --store etcd, of its local "
+                 "mirror) and search index")
       ->capture_default_str()
       ->check([](const std::string& value) -> std::string {
         return value.empty() ? "must not be empty" : "";
@@ -199,6 +245,11 @@ ServerOptions DaemonFlags::server_options() const {
                                                : service::CallLogLevel::kAll;
   options.min_free_bytes = static_cast<uint64_t>(min_free_mb_ * (1 << 20));
   options.cache_bytes = static_cast<uint64_t>(cache_mb_) << 20;
+  if (absl::StartsWith(store_, "etcd:")) {
+    options.etcd.etcd.endpoints = absl::StrSplit(store_.substr(5), ',');
+  }
+  options.etcd.max_request_bytes = static_cast<uint64_t>(etcd_max_request_mb_ * (1 << 20));
+  options.etcd.start_timeout = absl::Seconds(etcd_start_seconds_);
   return options;
 }
 

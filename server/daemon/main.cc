@@ -112,7 +112,11 @@ int main(int argc, char** argv) {
                          options.health_listen.substr(0, options.health_listen.rfind(':')), ":",
                          (*server)->health_port());
   psc::LogInfo(absl::StrCat("pscd ready, listening on ", (*server)->address(), metrics, health,
-                            ", data dir ", options.data_dir,
+                            options.etcd.etcd.endpoints.empty()
+                                ? ", data dir "
+                                : absl::StrCat(", store etcd (", options.etcd.etcd.endpoints.size(),
+                                               " members), mirror in "),
+                            options.data_dir,
                             options.security.insecure ? ", insecure" : ", mTLS"));
 
   std::unique_ptr<psc::daemon::ListenerProbe> probe;

@@ -59,7 +59,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   store_options.min_free_bytes = options.min_free_bytes;
   store_options.cache_bytes = options.cache_bytes;
   store_options.commit_observer = server->metrics_->CommitObserver();
-  PSC_ASSIGN_OR_RETURN(server->store_, storage::Store::Open(store_options));
+  if (options.etcd.etcd.endpoints.empty()) {
+    PSC_ASSIGN_OR_RETURN(server->store_, storage::Store::Open(store_options));
+  } else {
+    storage::EtcdStoreOptions etcd = options.etcd;
+    etcd.local = store_options;
+    PSC_ASSIGN_OR_RETURN(server->store_, storage::OpenEtcdStore(etcd));
+  }
   PSC_ASSIGN_OR_RETURN(server->registry_, registry::Registry::Open(server->store_.get()));
   server->feed_ = std::make_unique<registry::StoreChangeFeed>(server->store_.get());
   server->hub_ = std::make_unique<service::WatchHub>(server->feed_.get(), options.watch);

@@ -22,6 +22,7 @@
 #include "server/service/calls/refusal_audit.h"
 #include "server/service/registry_service.h"
 #include "server/service/transport/credentials.h"
+#include "server/storage/etcd/etcd_store.h"
 #include "server/storage/store.h"
 
 namespace psc::daemon {
@@ -32,7 +33,10 @@ inline constexpr int kMaxSendMessageBytes = 4 << 20;
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks a free one
-  std::string data_dir = "var/data";
+  std::string data_dir = "var/data";  // the embedded store, or the etcd store's local mirror
+  // The registry in an etcd cluster (--store etcd:URL...) when etcd.etcd.endpoints is set; its
+  // `local` part is filled from the options here. Empty: the embedded RocksDB store.
+  storage::EtcdStoreOptions etcd;
   bool sync = true;                      // fsync each group commit
   service::TransportSecurity security;   // mTLS unless security.insecure
   std::string principals_file;           // required with mTLS

@@ -103,7 +103,8 @@ absl::StatusOr<std::unique_ptr<BackupDir>> BackupDir::Open(const std::string& di
 BackupDir::~BackupDir() { delete engine_; }
 
 absl::StatusOr<BackupInfo> BackupDir::Create(Store& store) {
-  auto* rocks = dynamic_cast<RocksStore*>(&store);
+  // The embedded store's database, or the etcd store's mirror of the registry.
+  auto* rocks = dynamic_cast<RocksBacked*>(&store);
   if (rocks == nullptr) return absl::UnimplementedError("only a RocksDB store can be backed up");
   rocksdb::CreateBackupOptions options;
   // Flushed first, a backup is table files (shared with the other backups: incremental) and a
@@ -226,6 +227,12 @@ absl::StatusOr<BackupInfo> RestoreBackup(const std::string& backup_dir, uint32_t
   // RocksDB's restore error does not say which file is damaged; Verify does.
   absl::Status damage = s.IsCorruption() ? dir->Verify(id) : absl::OkStatus();
   dir.reset();  // joins the engine's copying threads
+  // A backup taken on an etcd replica restores as an embedded store (one machine, no cluster).
+  if (s.ok()) {
+    if (absl::Status forgot = ForgetMirror(staging); !forgot.ok()) {
+      s = rocksdb::Status::IOError(std::string(forgot.message()));
+    }
+  }
   if (s.ok() && ::rename(staging.c_str(), data_dir.c_str()) != 0) {
     s = rocksdb::Status::IOError("cannot rename the restored files into " + data_dir);
   }

@@ -49,6 +49,24 @@ bool IsEtcdMirror(const DbHandles& handles) {
   return handles.db->Get(rocksdb::ReadOptions(), handles.default_family, kStoreKindKey, &kind).ok();
 }
 
+absl::Status ForgetMirror(const std::string& path) {
+  DbHandles handles;
+  rocksdb::DBOptions options;
+  rocksdb::Status s = OpenHandles(options, path, /*read_only=*/false, &handles);
+  if (!s.ok()) return FromRocks(s);
+  if (IsEtcdMirror(handles)) {
+    rocksdb::WriteBatch batch;
+    std::unique_ptr<rocksdb::Iterator> it(
+        handles.db->NewIterator(rocksdb::ReadOptions(), handles.default_family));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) batch.Delete(handles.default_family, it->key());
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    s = it->status().ok() ? handles.db->Write(sync, &batch) : it->status();
+  }
+  handles.Close();
+  return FromRocks(s);
+}
+
 void DbHandles::Close() {
   if (db == nullptr) return;
   for (auto*& cf : families) {

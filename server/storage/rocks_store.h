@@ -25,6 +25,9 @@ absl::StatusOr<OpenedDb> OpenDataDir(const StoreOptions& options, bool read_only
 // RocksDB store refuses such a dir, and the etcd store refuses a dir without it that has data.
 inline constexpr char kStoreKindKey[] = "store_kind";
 bool IsEtcdMirror(const DbHandles& handles);
+// Makes the database at `path` (a restored backup of an etcd store's mirror) an embedded
+// store's: drops the mirror's own keys, which only it keeps in the default column family.
+absl::Status ForgetMirror(const std::string& path);
 
 // StoreStats of the database (all but `queued`), and the oldest retained change-log sequence
 // it records: for every store that keeps its data, or its mirror, in RocksDB.
@@ -48,7 +51,14 @@ class RocksReadView final : public ReadView {
   uint64_t sequence_ = 0;
 };
 
-class RocksStore final : public Store {
+// A store whose data (or whose mirror of it) is one RocksDB database: what backups copy.
+class RocksBacked {
+ public:
+  virtual ~RocksBacked() = default;
+  virtual rocksdb::DB* db() const = 0;
+};
+
+class RocksStore final : public Store, public RocksBacked {
  public:
   RocksStore(std::unique_ptr<DbHandles> handles, std::unique_ptr<MemoryBudget> memory,
              const StoreOptions& options);
@@ -64,8 +74,7 @@ class RocksStore final : public Store {
   StoreStats stats() const override;
   void Shutdown() override;
 
-  // The open database (for backups).
-  rocksdb::DB* db() const { return handles_->db.get(); }
+  rocksdb::DB* db() const override { return handles_->db.get(); }
 
  private:
   std::unique_ptr<MemoryBudget> memory_;  // outlives the database, which uses its cache

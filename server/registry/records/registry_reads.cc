@@ -53,13 +53,19 @@ absl::StatusOr<std::unique_ptr<Registry>> Registry::Open(storage::Store* store,
     if (RAND_bytes(reinterpret_cast<unsigned char*>(fresh.data()), fresh.size()) != 1) {
       return absl::InternalError("no randomness for the page token secret");
     }
+    // Created only if absent, checked inside the commit: replicas starting together on one
+    // etcd cluster all end up with the secret the first of them wrote.
     PSC_RETURN_IF_ERROR(store
-                            ->CommitAndWait([&fresh](storage::WriteTxn& txn) {
-                              txn.Put(Family::kMeta, kPageTokenSecretKey, fresh);
+                            ->CommitAndWait([&fresh, &secret](storage::WriteTxn& txn) {
+                              PSC_ASSIGN_OR_RETURN(secret,
+                                                   txn.Get(Family::kMeta, kPageTokenSecretKey));
+                              if (!secret) {
+                                txn.Put(Family::kMeta, kPageTokenSecretKey, fresh);
+                                secret = fresh;
+                              }
                               return absl::OkStatus();
                             })
                             .status());
-    secret = fresh;
   }
   return std::unique_ptr<Registry>(new Registry(store, *std::move(secret), options));
 }

@@ -127,7 +127,7 @@ class EtcdCommitter final : public CommitQueue {
   bool unreachable_ = false;
 };
 
-class EtcdStore final : public Store {
+class EtcdStore final : public Store, public RocksBacked {
  public:
   EtcdStore(OpenedDb db, std::unique_ptr<EtcdClient> client, const EtcdStoreOptions& options)
       : options_(options),
@@ -166,6 +166,7 @@ class EtcdStore final : public Store {
     return stats;
   }
   void Shutdown() override { committer_->Shutdown(); }
+  rocksdb::DB* db() const override { return handles_->db.get(); }  // backups copy the mirror
   absl::Status TrimChangeLog(uint64_t first_kept,
                              const std::vector<std::string>& index_keys) override;
 
