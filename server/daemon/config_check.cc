@@ -16,8 +16,8 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "server/service/transport/certificate_info.h"
-#include "server/storage/etcd/etcd_client.h"
 #include "server/service/transport/credentials.h"
+#include "server/storage/etcd/etcd_client.h"
 
 namespace psc::daemon {
 namespace {

@@ -115,6 +115,11 @@ void DaemonFlags::Register(CLI::App& app) {
                  "data starts without etcd, serving reads, and catches up)")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 3600.0));
+  app.add_option("--etcd-lost-seconds", etcd_lost_seconds_,
+                 "Report NOT_SERVING on health once the mirror has not held etcd's latest "
+                 "commit for this long (a load balancer then drains the replica; reads go on)")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 86400.0));
   app.add_option("--data-dir", options_.data_dir,
                  "Directory of the registry's RocksDB data (with --store etcd, of its local "
                  "mirror) and search index")
@@ -250,6 +255,7 @@ ServerOptions DaemonFlags::server_options() const {
   }
   options.etcd.max_request_bytes = static_cast<uint64_t>(etcd_max_request_mb_ * (1 << 20));
   options.etcd.start_timeout = absl::Seconds(etcd_start_seconds_);
+  options.etcd_lost_after = absl::Seconds(etcd_lost_seconds_);
   return options;
 }
 

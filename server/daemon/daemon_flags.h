@@ -33,6 +33,7 @@ class DaemonFlags {
   std::string store_ = "rocksdb";
   double etcd_max_request_mb_ = 8;
   double etcd_start_seconds_ = 30;
+  double etcd_lost_seconds_ = 30;
   CLI::Option* metrics_listen_ = nullptr;
   bool no_fsync_ = false;
   bool no_reflection_ = false;

@@ -39,11 +39,16 @@ class HealthServer::Service final : public grpc::health::v1::Health::CallbackSer
     return reactor;
   }
 
-  void Drain() { serving_ = false; }
+  void Drain() {
+    draining_ = true;
+    serving_ = false;
+  }
+  void SetServing(bool serving) { serving_ = serving && !draining_; }
 
  private:
   const std::set<std::string> names_;
   std::atomic<bool> serving_{true};
+  std::atomic<bool> draining_{false};
 };
 
 absl::StatusOr<std::unique_ptr<HealthServer>> HealthServer::Start(
@@ -69,5 +74,7 @@ HealthServer::~HealthServer() {
 }
 
 void HealthServer::Drain() { service_->Drain(); }
+
+void HealthServer::SetServing(bool serving) { service_->SetServing(serving); }
 
 }  // namespace psc::daemon

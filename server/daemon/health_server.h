@@ -25,6 +25,8 @@ class HealthServer {
   int port() const { return port_; }
   // Every name NOT_SERVING from now on (pscd is draining). Idempotent.
   void Drain();
+  // SERVING or NOT_SERVING (the store cannot serve current data), until drained.
+  void SetServing(bool serving);
 
  private:
   class Service;

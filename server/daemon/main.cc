@@ -116,8 +116,7 @@ int main(int argc, char** argv) {
                                 ? ", data dir "
                                 : absl::StrCat(", store etcd (", options.etcd.etcd.endpoints.size(),
                                                " members), mirror in "),
-                            options.data_dir,
-                            options.security.insecure ? ", insecure" : ", mTLS"));
+                            options.data_dir, options.security.insecure ? ", insecure" : ", mTLS"));
 
   std::unique_ptr<psc::daemon::ListenerProbe> probe;
   if (flags.listener_probe_seconds() > 0) {

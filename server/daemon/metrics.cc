@@ -117,6 +117,26 @@ class Metrics::StateCollector final : public prometheus::Collectable {
     out.push_back(Gauge("psc_rocksdb_cache_bytes",
                         "RocksDB's block cache in use, memtables included (at most --cache-mb)",
                         static_cast<double>(store.cache_bytes)));
+    if (store.replication) {
+      const storage::ReplicationStats& r = *store.replication;
+      out.push_back(
+          Gauge("psc_etcd_reachable", "1 when etcd answered the last probe", r.reachable ? 1 : 0));
+      out.push_back(Gauge("psc_etcd_mirror_age_seconds",
+                          "Since the local mirror last held etcd's latest commit (how stale "
+                          "reads on this replica may be)",
+                          r.mirror_age_seconds));
+      out.push_back(Gauge("psc_etcd_mirror_revision", "The etcd revision the mirror has applied",
+                          static_cast<double>(r.revision)));
+      out.push_back(Family("psc_etcd_mirror_resyncs_total",
+                           "Full reloads of the mirror (etcd compacted past it, or another "
+                           "cluster)",
+                           prometheus::MetricType::Counter, static_cast<double>(r.resyncs)));
+      out.push_back(Gauge("psc_etcd_db_size_bytes",
+                          "etcd's database size, what its --quota-backend-bytes limits",
+                          static_cast<double>(r.cluster_db_bytes)));
+      out.push_back(Gauge("psc_etcd_nospace_alarm", "1 while etcd's NOSPACE alarm is raised",
+                          r.cluster_out_of_space ? 1 : 0));
+    }
     if (sources_->certificate_not_after) {
       out.push_back(
           Gauge("psc_tls_certificate_expiry_timestamp_seconds",

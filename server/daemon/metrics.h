@@ -7,6 +7,7 @@
 //   psc_commit_seconds                     histogram  a group commit, from taking the group to
 //                                                     durable
 //   psc_commit_write_seconds               histogram  its RocksDB write: WAL append and fsync
+//                                                     (with etcd: the Txn and its mirroring)
 //   psc_commit_queue_depth                 gauge      mutations waiting for the committer
 //   psc_change_log_first_sequence          gauge      the oldest retained change
 //   psc_change_log_last_sequence           gauge      the newest change
@@ -17,6 +18,14 @@
 //   psc_rocksdb_memtable_bytes             gauge      all memtables
 //   psc_rocksdb_pending_compaction_bytes   gauge      RocksDB's estimate of compaction debt
 //   psc_data_dir_free_bytes                gauge      free space on the data dir's filesystem
+//   With --store etcd (docs/high-availability.md):
+//   psc_etcd_reachable                     gauge      1 when etcd answered the last probe
+//   psc_etcd_mirror_age_seconds            gauge      since the mirror last held etcd's latest
+//                                                     commit: how stale reads here may be
+//   psc_etcd_mirror_revision               gauge      the etcd revision the mirror applied
+//   psc_etcd_mirror_resyncs_total          counter    full reloads of the mirror
+//   psc_etcd_db_size_bytes                 gauge      etcd's database (its quota's measure)
+//   psc_etcd_nospace_alarm                 gauge      1 while etcd's NOSPACE alarm is raised
 //   psc_tls_certificate_expiry_timestamp_seconds  gauge  --tls-cert's notAfter (mTLS only)
 //   psc_backup_latest_timestamp_seconds    gauge      when the newest backup was taken (only
 //                                                     when --backup-dir holds one)

@@ -137,6 +137,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
                                                      {registry::v1::Registry::service_full_name(),
                                                       "grpc.health.v1.Health"}));
   }
+  if (!options.etcd.etcd.endpoints.empty()) {
+    server->store_health_ = std::make_unique<StoppableThread>(
+        [s = server.get(), lost_after = options.etcd_lost_after](StoppableThread& self) {
+          s->WatchStoreHealth(self, lost_after);
+        });
+  }
   std::string host = options.listen.substr(0, options.listen.rfind(':'));
   server->address_ = absl::StrCat(host, ":", port);
   server->port_ = port;
@@ -169,8 +175,33 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
 
 Server::~Server() { Shutdown(absl::Seconds(5)); }
 
+void Server::WatchStoreHealth(StoppableThread& self, absl::Duration lost_after) {
+  bool serving = true;
+  while (self.WaitFor(absl::Seconds(1))) {
+    const std::optional<storage::ReplicationStats> replication = store_->stats().replication;
+    if (!replication) return;
+    const bool now_serving = replication->mirror_age_seconds < absl::ToDoubleSeconds(lost_after);
+    if (now_serving == serving) continue;
+    serving = now_serving;
+    if (serving) {
+      LogInfo("pscd: the mirror holds etcd's latest commit again: SERVING");
+    } else {
+      LogError(absl::StrCat("pscd: the mirror has not held etcd's latest commit for ",
+                            static_cast<int>(replication->mirror_age_seconds), " s (etcd ",
+                            replication->reachable ? "reachable" : "unreachable",
+                            "): health NOT_SERVING, so that load balancers drain this replica; "
+                            "reads go on"));
+    }
+    grpc::HealthCheckServiceInterface* health = grpc_server_->GetHealthCheckService();
+    health->SetServingStatus(serving);
+    health->SetServingStatus(registry::v1::Registry::service_full_name(), serving);
+    if (health_ != nullptr) health_->SetServing(serving);
+  }
+}
+
 void Server::Shutdown(absl::Duration grace) {
   std::call_once(shutdown_once_, [&] {
+    store_health_.reset();  // before draining: it would set SERVING again
     if (metrics_ != nullptr) metrics_->StopServing();  // scrapes read what is closed below
     // Draining: probes see NOT_SERVING (for every name) while in-flight calls finish.
     if (grpc_server_ != nullptr) grpc_server_->GetHealthCheckService()->Shutdown();

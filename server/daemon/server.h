@@ -9,6 +9,7 @@
 #include "grpcpp/server.h"
 #include "server/auth/authenticator.h"
 #include "server/common/notification.h"
+#include "server/common/stoppable_thread.h"
 #include "server/daemon/health_server.h"
 #include "server/daemon/metrics.h"
 #include "server/discovery/discovery.h"
@@ -33,10 +34,13 @@ inline constexpr int kMaxSendMessageBytes = 4 << 20;
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:50051";  // host:port; port 0 picks a free one
-  std::string data_dir = "var/data";  // the embedded store, or the etcd store's local mirror
+  std::string data_dir = "var/data";       // the embedded store, or the etcd store's local mirror
   // The registry in an etcd cluster (--store etcd:URL...) when etcd.etcd.endpoints is set; its
   // `local` part is filled from the options here. Empty: the embedded RocksDB store.
   storage::EtcdStoreOptions etcd;
+  // With etcd: NOT_SERVING on health once the mirror has not held etcd's latest commit for
+  // this long (etcd unreachable, or the mirror stuck), so that a load balancer drains pscd.
+  absl::Duration etcd_lost_after = absl::Seconds(30);
   bool sync = true;                      // fsync each group commit
   service::TransportSecurity security;   // mTLS unless security.insecure
   std::string principals_file;           // required with mTLS
@@ -99,6 +103,8 @@ class Server {
   Server() = default;
   // Stops taking calls, waits up to `grace` for those under way, then closes every connection.
   void StopServing(absl::Duration grace);
+  // The store_health_ thread's body.
+  void WatchStoreHealth(StoppableThread& self, absl::Duration lost_after);
 
   // First, so that it outlives the store, whose committer feeds it.
   std::unique_ptr<daemon::Metrics> metrics_;
@@ -120,6 +126,8 @@ class Server {
   std::unique_ptr<service::RegistryService> service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<daemon::HealthServer> health_;
+  // With a replicated store: turns health NOT_SERVING while the store's data is too stale.
+  std::unique_ptr<StoppableThread> store_health_;
   std::string address_;
   int port_ = 0;
   std::once_flag shutdown_once_;

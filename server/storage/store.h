@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/functional/any_invocable.h"
@@ -20,6 +21,16 @@ struct CommitStats {
   absl::Duration write;   // the RocksDB write of the batch: the WAL append and its fsync
 };
 
+// A replicated store's view of its cluster (the etcd store's; absent for the embedded one).
+struct ReplicationStats {
+  bool reachable = false;             // etcd answered the last probe (once a second)
+  double mirror_age_seconds = 0;      // since the mirror last held etcd's latest commit
+  int64_t revision = 0;               // the etcd revision the mirror has applied
+  uint64_t resyncs = 0;               // full reloads of the mirror since start
+  int64_t cluster_db_bytes = 0;       // etcd's database size (its quota's measure), 0 unknown
+  bool cluster_out_of_space = false;  // etcd's NOSPACE alarm is raised
+};
+
 // The store's state now (for metrics). RocksDB's figures are its own estimates.
 struct StoreStats {
   uint64_t queued = 0;                    // mutations waiting for the committer
@@ -28,6 +39,7 @@ struct StoreStats {
   uint64_t pending_compaction_bytes = 0;  // estimate of the bytes compaction must rewrite
   uint64_t free_disk_bytes = 0;           // free on the data dir's filesystem
   uint64_t cache_bytes = 0;               // held in the block cache (memtables included)
+  std::optional<ReplicationStats> replication;
 };
 
 struct StoreOptions {

@@ -14,6 +14,7 @@
 #include "tests/integration/registry_fixture.h"
 #include "tests/testing/etcd_store_options.h"
 #include "tests/testing/eventually.h"
+#include "tests/testing/metrics_text.h"
 
 namespace psc::testing {
 namespace {
@@ -30,17 +31,20 @@ class ReplicasTest : public ::testing::Test {
     ASSERT_NE(cluster_, nullptr);
   }
 
-  // A replica on its own data dir (its mirror and search index), sharing the test's prefix.
-  std::unique_ptr<PscdProcess> StartReplica(const std::string& name) {
+  // A replica on its own data dir (its mirror and search index), sharing the test's prefix,
+  // on the shared cluster or `cluster`, with `extra` flags.
+  std::unique_ptr<PscdProcess> StartReplica(const std::string& name, EtcdCluster* cluster = nullptr,
+                                            std::vector<std::string> extra = {}) {
     const std::string certs = TestCertsDir();
-    auto pscd = PscdProcess::Start(
-        {.data_dir = dir_.Sub(name),
-         .extra_args = {
-             "--store", "etcd:" + cluster_->endpoints(), "--etcd-ca", certs + "/ca.crt",
-             "--etcd-cert", certs + "/admin.crt", "--etcd-key", certs + "/admin.key",
-             "--etcd-prefix",
-             absl::StrCat("/", ::testing::UnitTest::GetInstance()->current_test_info()->name(),
-                          "/")}});
+    const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::vector<std::string> args = {
+        "--store",       "etcd:" + (cluster != nullptr ? cluster : cluster_)->endpoints(),
+        "--etcd-ca",     certs + "/ca.crt",
+        "--etcd-cert",   certs + "/admin.crt",
+        "--etcd-key",    certs + "/admin.key",
+        "--etcd-prefix", absl::StrCat("/", test, "/")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto pscd = PscdProcess::Start({.data_dir = dir_.Sub(name), .extra_args = args});
     EXPECT_TRUE(pscd.ok()) << pscd.status();
     return pscd.ok() ? *std::move(pscd) : nullptr;
   }
@@ -148,6 +152,44 @@ TEST_F(ReplicasTest, AReplicaKilledLosesNothingAndCatchesUpOnRestart) {
   ASSERT_TRUE(after.ok()) << after.status();
   ASSERT_TRUE(Eventually([&] { return Changes(*on_b).size() == 3; }));
   EXPECT_EQ(Changes(*on_a).size(), 3u);
+}
+
+// etcd lost: reads go on from the mirror, writes fail with NO_QUORUM, and once the mirror is
+// older than --etcd-lost-seconds health says NOT_SERVING (a load balancer drains the replica);
+// etcd back, all of it recovers by itself. The metrics say what happened.
+TEST_F(ReplicasTest, WhileEtcdIsLostReadsGoOnAndHealthDrainsTheReplica) {
+  TempDir etcd_dir;
+  auto own = EtcdCluster::Start({.dir = etcd_dir.path()});
+  ASSERT_TRUE(own.ok()) << own.status();
+  auto pscd = StartReplica("a", own->get(), {"--etcd-lost-seconds", "2"});
+  ASSERT_NE(pscd, nullptr);
+  auto client = Admin(*pscd);
+  ASSERT_TRUE(client->CreateCollaborative(MakeCollaborative("Kept PSC"), {.id = "kept"}).ok());
+  const auto metric = [&](const std::string& name) {
+    auto text = HttpGet(pscd->metrics_target(), "/metrics");
+    return text.ok() ? SampleValue(*text, name) : std::nullopt;
+  };
+  ASSERT_TRUE(Eventually([&] { return metric("psc_etcd_reachable") == 1.0; }));
+  EXPECT_EQ(*client->IsServing(), true);
+
+  (*own)->Signal(0, SIGKILL);
+  auto refused = client->CreateCollaborative(MakeCollaborative("Lost PSC"), {.id = "lost"});
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(Reason(refused.status()), "NO_QUORUM");
+  EXPECT_TRUE(client->GetCollaborative("collaboratives/kept").ok());
+  ASSERT_TRUE(Eventually([&] { return client->IsServing().value_or(true) == false; }));
+  EXPECT_EQ(metric("psc_etcd_reachable"), 0.0);
+  EXPECT_GE(metric("psc_etcd_mirror_age_seconds").value_or(0), 2.0);
+  EXPECT_TRUE(client->GetCollaborative("collaboratives/kept").ok());  // draining, still serving
+
+  ASSERT_TRUE((*own)->Restart(0).ok());
+  ASSERT_TRUE(Eventually([&] { return client->IsServing().value_or(false); }, absl::Seconds(20)));
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return client->CreateCollaborative(MakeCollaborative("Back PSC"), {.id = "back"}).ok();
+      },
+      absl::Seconds(20)));
+  EXPECT_LT(metric("psc_etcd_mirror_age_seconds").value_or(99), 2.0);
 }
 
 TEST_F(ReplicasTest, AnUnreachableClusterStopsStartWithAClearMessage) {

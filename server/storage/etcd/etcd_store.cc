@@ -11,6 +11,7 @@
 #include "server/common/errors.h"
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
+#include "server/common/stoppable_thread.h"
 #include "server/storage/batch_write_txn.h"
 #include "server/storage/commit_queue.h"
 #include "server/storage/etcd/etcd_mirror.h"
@@ -137,6 +138,7 @@ class EtcdStore final : public Store, public RocksBacked {
         client_(std::move(client)),
         mirror_(client_.get(), handles_.get(), keys_) {}
   ~EtcdStore() override {
+    prober_.reset();
     committer_.reset();  // drains the queue
     mirror_.Stop();
     handles_->Close();
@@ -146,6 +148,7 @@ class EtcdStore final : public Store, public RocksBacked {
     PSC_RETURN_IF_ERROR(mirror_.Start(options_.start_timeout));
     PSC_RETURN_IF_ERROR(CheckFormatVersion());
     committer_ = std::make_unique<EtcdCommitter>(this, options_);
+    prober_ = std::make_unique<StoppableThread>([this](StoppableThread& self) { Probe(self); });
     return absl::OkStatus();
   }
 
@@ -163,6 +166,11 @@ class EtcdStore final : public Store, public RocksBacked {
   StoreStats stats() const override {
     StoreStats stats = DatabaseStats(*handles_, *memory_, options_.local.path);
     stats.queued = committer_->queued();
+    MutexLock lock(&probe_mu_);
+    stats.replication = probed_;
+    stats.replication->mirror_age_seconds = absl::ToDoubleSeconds(absl::Now() - mirror_current_);
+    stats.replication->revision = mirror_.revision();
+    stats.replication->resyncs = mirror_.resyncs();
     return stats;
   }
   void Shutdown() override { committer_->Shutdown(); }
@@ -183,6 +191,10 @@ class EtcdStore final : public Store, public RocksBacked {
   // mirror to apply it.
   absl::Status SendAndMirror(const TxnRequest& txn);
 
+  // Once a second: is etcd reachable, and does the mirror hold its latest commit? Every tenth
+  // round also etcd's database size and alarms.
+  void Probe(StoppableThread& self);
+
   const EtcdStoreOptions options_;
   const EtcdKeys keys_;
   std::unique_ptr<MemoryBudget> memory_;  // outlives the mirror's database, which uses it
@@ -191,7 +203,32 @@ class EtcdStore final : public Store, public RocksBacked {
   EtcdMirror mirror_;
   std::unique_ptr<EtcdCommitter> committer_;
   Mutex trim_mu_;  // one trim at a time
+  mutable Mutex probe_mu_;
+  ReplicationStats probed_ ABSL_GUARDED_BY(probe_mu_);
+  absl::Time mirror_current_ ABSL_GUARDED_BY(probe_mu_) = absl::Now();
+  std::unique_ptr<StoppableThread> prober_;
 };
+
+void EtcdStore::Probe(StoppableThread& self) {
+  for (int round = 0; self.WaitFor(absl::Seconds(1)); ++round) {
+    absl::StatusOr<int64_t> guard = mirror_.CurrentGuard();
+    const bool current = guard.ok() && mirror_.guard_revision() >= *guard;
+    etcdserverpb::StatusResponse status;
+    etcdserverpb::AlarmResponse alarms;
+    const bool sized = round % 10 == 0 && client_->Status(&status).ok();
+    const bool alarmed = round % 10 == 0 && client_->Alarms(&alarms).ok();
+    MutexLock lock(&probe_mu_);
+    probed_.reachable = guard.ok();
+    if (current) mirror_current_ = absl::Now();
+    if (sized) probed_.cluster_db_bytes = status.dbsize();
+    if (alarmed) {
+      probed_.cluster_out_of_space = false;
+      for (const auto& alarm : alarms.alarms()) {
+        if (alarm.alarm() == etcdserverpb::NOSPACE) probed_.cluster_out_of_space = true;
+      }
+    }
+  }
+}
 
 absl::Status EtcdCommitter::ReadyToWrite() {
   // The mirror must take every commit before it is acknowledged.
