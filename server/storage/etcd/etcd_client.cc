@@ -137,19 +137,33 @@ grpc::Status EtcdClient::OnCurrent(Call&& call) {
   grpc::Status status = call(ChannelOf(member), &context);
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-    Reconnect(member);
-    size_t expected = member;
-    current_.compare_exchange_strong(expected, member + 1);
+    MoveOn(member);
   }
   return status;
 }
 
-void EtcdClient::Rotate() {
-  const size_t member = current();
-  Reconnect(member);
-  size_t expected = member;
-  current_.compare_exchange_strong(expected, member + 1);
+void EtcdClient::MoveOn(size_t failed) {
+  {
+    Member& m = *members_[failed];
+    MutexLock lock(&m.mu);
+    m.failed = absl::Now();
+  }
+  Reconnect(failed);
+  size_t next = failed + 1;
+  for (size_t i = 1; i < members_.size(); ++i) {
+    const size_t candidate = (failed + i) % members_.size();
+    Member& m = *members_[candidate];
+    MutexLock lock(&m.mu);
+    if (absl::Now() - m.failed > absl::Seconds(5)) {
+      next = candidate;
+      break;
+    }
+  }
+  size_t expected = current_.load();
+  if (expected % members_.size() == failed) current_.compare_exchange_strong(expected, next);
 }
+
+void EtcdClient::Rotate() { MoveOn(current()); }
 
 const std::string& EtcdClient::current_endpoint() const { return members_[current()]->url; }
 

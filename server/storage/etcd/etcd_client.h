@@ -68,6 +68,7 @@ class EtcdClient {
     Mutex mu;
     std::shared_ptr<grpc::Channel> channel ABSL_GUARDED_BY(mu);
     absl::Time created ABSL_GUARDED_BY(mu);
+    absl::Time failed ABSL_GUARDED_BY(mu) = absl::InfinitePast();  // last failure seen
   };
   explicit EtcdClient(EtcdClientOptions options) : options_(std::move(options)) {}
   // Runs `call` on the current member; rotates on a failure that may mean the member is gone.
@@ -79,6 +80,10 @@ class EtcdClient {
   // whose connection was refused backing off for its minimum connect timeout (20 s), and a
   // shorter timeout breaks its TLS handshakes (grpc/grpc#33423); a fresh channel connects now.
   void Reconnect(size_t member);
+  // Member `failed` failed: makes current the next member that has not failed in the last few
+  // seconds (a stopped member times out every call; going back to it costs a deadline each
+  // time), or simply the next one when all have.
+  void MoveOn(size_t failed);
 
   const EtcdClientOptions options_;
   std::vector<std::unique_ptr<Member>> members_;

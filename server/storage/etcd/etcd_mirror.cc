@@ -83,6 +83,11 @@ void EtcdMirror::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void EtcdMirror::Reconnect() {
+  MutexLock lock(&mu_);
+  if (watch_context_ != nullptr) watch_context_->TryCancel();
+}
+
 bool EtcdMirror::stopping() const {
   MutexLock lock(&mu_);
   return stopping_;

@@ -52,6 +52,9 @@ class EtcdMirror {
   // The revision at which the commit guard took `nonce`, among the last few thousand commits
   // applied, or nullopt.
   std::optional<int64_t> GuardWrittenAt(const std::string& nonce) const;
+  // Ends the current watch so that the mirror follows the next member: after a commit it has
+  // not seen, its member may be stopped or cut off (keepalive finds that only in seconds).
+  void Reconnect();
   // The commit guard's revision in etcd now (a linearizable read), or the error.
   absl::StatusOr<int64_t> CurrentGuard();
 

@@ -369,7 +369,11 @@ size_t EtcdCommitter::CommitSome(std::deque<PendingCommit>& group, size_t begin)
         status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "the answer was lost (injected)");
       }
       if (status.ok() && response.succeeded()) {
-        if (!mirror.WaitForGuard(response.header().revision(), options_.commit_timeout)) {
+        const int64_t committed = response.header().revision();
+        // A watch normally delivers the commit within milliseconds; when it does not, its
+        // member may be stopped or cut off: follow another.
+        if (!mirror.WaitForGuard(committed, absl::Milliseconds(500))) mirror.Reconnect();
+        if (!mirror.WaitForGuard(committed, options_.commit_timeout)) {
           LogError(absl::StrCat("storage: acknowledging commit ", response.header().revision(),
                                 " before the mirror applied it (the mirror is behind etcd)"));
         }
