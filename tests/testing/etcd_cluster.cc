@@ -120,6 +120,9 @@ absl::Status EtcdCluster::Spawn(int i, bool initial) {
       "--election-timeout=500",
       "--logger=zap",
   };
+  if (options_.quota_backend_bytes > 0) {
+    args.push_back(absl::StrCat("--quota-backend-bytes=", options_.quota_backend_bytes));
+  }
   const std::string log_path = absl::StrCat(options_.dir, "/", names_[i], ".log");
   log_offsets_[i] = initial ? 0 : ReadAll(log_path).size();
   posix_spawn_file_actions_t actions;

@@ -22,6 +22,7 @@ class EtcdCluster {
     // As the registry's cluster runs (docs/high-availability.md).
     int max_txn_ops = 10000;
     int max_request_bytes = 8 << 20;
+    int64_t quota_backend_bytes = 0;  // 0: etcd's default (2 GiB)
   };
 
   // Whether etcd is installed (tools/install-deps installs it).

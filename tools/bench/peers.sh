@@ -91,8 +91,8 @@ etcd_kv() {
     --advertise-client-urls "https://127.0.0.1:$port" \
     --listen-peer-urls "http://127.0.0.1:$peer" \
     --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
-    --initial-cluster "bench=http://127.0.0.1:$peer" --cert-file "$c/server.crt" \
-    --key-file "$c/server.key" --client-cert-auth --trusted-ca-file "$c/ca.crt" \
+    --initial-cluster "bench=http://127.0.0.1:$peer" --cert-file "$c/etcd.crt" \
+    --key-file "$c/etcd.key" --client-cert-auth --trusted-ca-file "$c/ca.crt" \
     >"$work/etcd.log" 2>&1 &
   peer_pids+=($!)
   local etcd_auth=(--target "127.0.0.1:$port" --ca "$c/ca.crt" --cert "$c/admin.crt"

@@ -39,14 +39,19 @@ void AddAdminCommands(CLI::App& app, Context& ctx) {
                          "Operations for admins: online backups in pscd's --backup-dir (restore is "
                          "offline: pscd restore --help)");
   admin->require_subcommand(1);
-  admin->add_subcommand("backup", "Take a backup now, while pscd serves")->callback([&ctx] {
-    auto backup = ctx.Client().CreateBackup();
-    if (!backup.ok()) {
-      ctx.exit_code = ReportError(backup.status(), ctx.err);
-      return;
-    }
-    PrintBackups({&*backup}, ctx);
-  });
+  admin
+      ->add_subcommand(
+          "backup",
+          "Take a backup now, while pscd serves (on a replica over etcd: of its mirror; back the "
+          "cluster up with `etcdctl snapshot save`)")
+      ->callback([&ctx] {
+        auto backup = ctx.Client().CreateBackup();
+        if (!backup.ok()) {
+          ctx.exit_code = ReportError(backup.status(), ctx.err);
+          return;
+        }
+        PrintBackups({&*backup}, ctx);
+      });
   admin->add_subcommand("backups", "List the backups, oldest first")->callback([&ctx] {
     auto list = ctx.Client().ListBackups();
     if (!list.ok()) {

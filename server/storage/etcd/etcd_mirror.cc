@@ -18,6 +18,7 @@ constexpr char kStoreKind[] = "etcd-mirror";
 constexpr char kRevisionKey[] = "etcd_revision";
 constexpr char kGuardRevisionKey[] = "etcd_guard_revision";
 constexpr char kClusterIdKey[] = "etcd_cluster_id";
+constexpr char kPrefixKey[] = "etcd_prefix";
 
 constexpr int kPageSize = 256;        // keys per Range page: values reach 1 MiB
 constexpr size_t kNoncesKept = 4096;  // commits whose guard nonce is remembered
@@ -170,10 +171,20 @@ absl::Status EtcdMirror::Start(absl::Duration timeout) {
           "--store etcd an empty data dir; to move the registry into etcd, export it and import "
           "it through a pscd on etcd");
     }
-    PSC_RETURN_IF_ERROR(
-        FromRocks(h.db->Put(rocksdb::WriteOptions(), h.default_family, kStoreKindKey, kStoreKind)));
+    rocksdb::WriteBatch mark;
+    mark.Put(h.default_family, kStoreKindKey, kStoreKind);
+    mark.Put(h.default_family, kPrefixKey, keys_.prefix());
+    PSC_RETURN_IF_ERROR(FromRocks(h.db->Write(rocksdb::WriteOptions(), &mark)));
   } else if (!s.ok()) {
     return FromRocks(s);
+  }
+  std::string prefix;
+  PSC_RETURN_IF_ERROR(
+      FromRocks(h.db->Get(rocksdb::ReadOptions(), h.default_family, kPrefixKey, &prefix)));
+  if (prefix != keys_.prefix()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the data dir mirrors the registry under etcd prefix \"", prefix, "\", not \"",
+        keys_.prefix(), "\": give it that --etcd-prefix, or this registry an empty data dir"));
   }
   {
     MutexLock lock(&mu_);

@@ -191,8 +191,8 @@ class EtcdStore final : public Store, public RocksBacked {
   // mirror to apply it.
   absl::Status SendAndMirror(const TxnRequest& txn);
 
-  // Once a second: is etcd reachable, and does the mirror hold its latest commit? Every tenth
-  // round also etcd's database size and alarms.
+  // Once a second: is etcd reachable, does the mirror hold its latest commit, is an alarm
+  // raised? Every tenth round also etcd's database size.
   void Probe(StoppableThread& self);
 
   const EtcdStoreOptions options_;
@@ -216,7 +216,7 @@ void EtcdStore::Probe(StoppableThread& self) {
     etcdserverpb::StatusResponse status;
     etcdserverpb::AlarmResponse alarms;
     const bool sized = round % 10 == 0 && client_->Status(&status).ok();
-    const bool alarmed = round % 10 == 0 && client_->Alarms(&alarms).ok();
+    const bool alarmed = client_->Alarms(&alarms).ok();
     MutexLock lock(&probe_mu_);
     probed_.reachable = guard.ok();
     if (current) mirror_current_ = absl::Now();
@@ -438,8 +438,13 @@ absl::Status EtcdStore::CheckFormatVersion() {
     return absl::UnavailableError("cannot record the storage format in etcd: " +
                                   status.error_message());
   }
-  if (response.succeeded()) return absl::OkStatus();
+  // Readers of the mirror see the format once this returns.
+  if (response.succeeded()) {
+    mirror_.WaitForRevision(response.header().revision(), options_.start_timeout);
+    return absl::OkStatus();
+  }
   const auto& kvs = response.responses(0).response_range().kvs();
+  if (!kvs.empty()) mirror_.WaitForRevision(kvs[0].mod_revision(), options_.start_timeout);
   uint64_t version = 0;
   if (kvs.empty() || !KeyReader(kvs[0].value()).ReadUint64(&version)) {
     return absl::FailedPreconditionError("the registry in etcd has an unreadable format version");

@@ -255,6 +255,34 @@ TEST_F(EtcdStoreTest, WithoutQuorumWritesFailFastAndReadsGoOn) {
   EXPECT_EQ(store->Snapshot()->Get(Family::kRecords, "r/b")->has_value(), false);
 }
 
+// etcd out of space (its NOSPACE alarm): writes are refused as on a full disk, reads go on,
+// and the store says so.
+TEST_F(EtcdStoreTest, EtcdOutOfSpaceRefusesWritesAsAFullDiskAndReadsGoOn) {
+  testing::TempDir dir;
+  auto own = testing::EtcdCluster::Start({.dir = dir.path(), .quota_backend_bytes = 16 << 20});
+  ASSERT_TRUE(own.ok()) << own.status();
+  auto store = Open(Options(own->get()));
+  ASSERT_TRUE(store->CommitAndWait(WriteAll("a")).ok());
+  const std::string big(512 << 10, 'x');
+  absl::StatusOr<uint64_t> result = uint64_t{0};
+  for (int i = 0; i < 200 && result.ok(); ++i) {
+    result = store->CommitAndWait([&big, i](WriteTxn& txn) {
+      txn.Put(Family::kRecords, absl::StrCat("r/big", i), big);
+      txn.AddChange(absl::StrCat("big ", i));
+      return absl::OkStatus();
+    });
+  }
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(ErrorReason(result.status()), "STORAGE_FULL");
+  EXPECT_TRUE(HasRetryInfo(result.status()));
+  EXPECT_EQ(*store->Snapshot()->Get(Family::kRecords, "r/a"), "record a");
+  EXPECT_TRUE(testing::Eventually([&] {
+    const auto replication = store->stats().replication;
+    return replication && replication->cluster_out_of_space;
+  }));
+}
+
 // A replica that was away while etcd compacted its history reloads the mirror cleanly.
 TEST_F(EtcdStoreTest, AMirrorThatEtcdCompactedPastResyncs) {
   EtcdStoreOptions b_options = Options();
@@ -298,6 +326,15 @@ TEST_F(EtcdStoreTest, DataDirsOfTheTwoStoresAreNeverMixedUp) {
   auto embedded_on_mirror = Store::Open({.path = mirror.local.path, .sync = false});
   EXPECT_EQ(embedded_on_mirror.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(embedded_on_mirror.status().message()), HasSubstr("--store etcd"));
+}
+
+TEST_F(EtcdStoreTest, AMirrorServesOnlyTheRegistryOfItsPrefix) {
+  EtcdStoreOptions options = Options();
+  ASSERT_NE(Open(options), nullptr);
+  options.prefix = "/another-registry/";
+  auto refused = OpenEtcdStore(options);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("--etcd-prefix"));
 }
 
 TEST_F(EtcdStoreTest, BadEtcdSettingsFailClearly) {
