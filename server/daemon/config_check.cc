@@ -15,9 +15,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "server/etcd/etcd_client.h"
 #include "server/service/transport/certificate_info.h"
 #include "server/service/transport/credentials.h"
-#include "server/storage/etcd/etcd_client.h"
 
 namespace psc::daemon {
 namespace {
@@ -56,8 +56,8 @@ absl::Status CheckBindable(const std::string& listen) {
 }
 
 // Whether the etcd cluster answers: its TLS files read, and a member's status over them.
-absl::Status CheckEtcd(const storage::EtcdClientOptions& options, std::string* found) {
-  auto client = storage::EtcdClient::Create(options);
+absl::Status CheckEtcd(const etcd::ClientOptions& options, std::string* found) {
+  auto client = etcd::Client::Create(options);
   if (!client.ok()) return client.status();
   for (size_t i = 0; i < options.endpoints.size(); ++i) {
     etcdserverpb::StatusResponse status;

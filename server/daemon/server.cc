@@ -87,8 +87,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
         indexer->OnCommit(last);
       });
   registry::RetentionOptions retention = options.retention;
-  retention.applied_by_readers = [index = server->search_index_.get()] {
-    return index->last_sequence();
+  // What this replica's search index has applied, and, on a replicated store, what the
+  // slowest replica's has.
+  retention.applied_by_readers = [index = server->search_index_.get(),
+                                  store = server->store_.get()] {
+    return std::min(index->last_sequence(),
+                    store->SlowestReplicaPosition().value_or(index->last_sequence()));
   };
   server->trimmer_ = std::make_unique<registry::ChangeLogTrimmer>(server->store_.get(), retention);
   server->service_ = std::make_unique<service::RegistryService>(
@@ -180,6 +184,7 @@ void Server::WatchStoreHealth(StoppableThread& self, absl::Duration lost_after) 
   while (self.WaitFor(absl::Seconds(1))) {
     const std::optional<storage::ReplicationStats> replication = store_->stats().replication;
     if (!replication) return;
+    store_->PublishReplicaPosition(search_index_->last_sequence());
     const bool now_serving = replication->mirror_age_seconds < absl::ToDoubleSeconds(lost_after);
     if (now_serving == serving) continue;
     serving = now_serving;

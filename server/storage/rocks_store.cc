@@ -58,7 +58,8 @@ absl::Status ForgetMirror(const std::string& path) {
     rocksdb::WriteBatch batch;
     std::unique_ptr<rocksdb::Iterator> it(
         handles.db->NewIterator(rocksdb::ReadOptions(), handles.default_family));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) batch.Delete(handles.default_family, it->key());
+    for (it->SeekToFirst(); it->Valid(); it->Next())
+      batch.Delete(handles.default_family, it->key());
     rocksdb::WriteOptions sync;
     sync.sync = true;
     s = it->status().ok() ? handles.db->Write(sync, &batch) : it->status();

@@ -118,6 +118,15 @@ class Store {
   // The store's state now. Thread-safe; costs a few RocksDB property reads.
   virtual StoreStats stats() const { return {}; }
 
+  // Replicated stores (several pscd on one store): this replica's readers of the change log
+  // (its search index) have applied it up to `sequence`; published for the other replicas
+  // while this one lives. A no-op for a store of one. Thread-safe.
+  virtual void PublishReplicaPosition(uint64_t sequence) {}
+  // The lowest position any live replica published (this one's included), so that retention
+  // keeps what a slower replica's index has yet to read; nullopt for a store of one, or before
+  // any is known. Thread-safe, cheap (a cached value).
+  virtual std::optional<uint64_t> SlowestReplicaPosition() const { return std::nullopt; }
+
   // Commits what is queued, then refuses new mutations. Idempotent.
   virtual void Shutdown() = 0;
 };

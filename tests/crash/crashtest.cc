@@ -21,6 +21,7 @@
 #include "absl/time/clock.h"
 #include "psc/client/error_details.h"
 #include "psc/client/registry_client.h"
+#include "tests/crash/expert_writes.h"
 #include "tests/testing/pscd_process.h"
 #include "tests/testing/resources.h"
 #include "tests/testing/temp_dir.h"
@@ -29,15 +30,6 @@ namespace psc::testing {
 namespace {
 
 namespace v1 = registry::v1;
-
-// What a writer knows of one of its records. Only acknowledged results change it; a call
-// whose outcome is unknown (the server died under it) makes the record uncertain.
-struct Known {
-  bool exists = false;
-  std::string title;  // the expert's job_title, set by every write
-  std::string etag;
-  bool uncertain = false;
-};
 
 struct Totals {
   std::atomic<int64_t> acknowledged{0}, unknown{0}, events{0};
@@ -139,18 +131,10 @@ class CrashTest {
         Record(&mine["experts/" + id], created, title, /*deleted=*/false);
       } else if (choice < 8) {
         const std::string& name = live[random() % live.size()];
-        v1::Expert patch;
-        patch.set_name(name);
-        patch.set_job_title(title);
-        google::protobuf::FieldMask mask;
-        mask.add_paths("job_title");
-        auto updated = client.UpdateExpert(patch, mask, mine[name].etag);
-        Record(&mine[name], updated, title, false);
+        Record(&mine[name], Retitle(client, name, title, mine[name].etag), title, false);
       } else {
         const std::string& name = live[random() % live.size()];
-        absl::Status deleted = client.DeleteExpert(name, mine[name].etag);
-        Record(&mine[name], deleted.ok() ? absl::StatusOr<v1::Expert>(v1::Expert()) : deleted, "",
-               true);
+        Record(&mine[name], Delete(client, name, mine[name].etag), "", true);
       }
     }
   }
@@ -163,10 +147,7 @@ class CrashTest {
       k->exists = !deleted;
       k->title = title;
       k->etag = result->etag();
-    } else if (result.status().code() == absl::StatusCode::kUnavailable ||
-               result.status().code() == absl::StatusCode::kDeadlineExceeded ||
-               result.status().code() == absl::StatusCode::kCancelled ||
-               result.status().code() == absl::StatusCode::kUnknown) {
+    } else if (OutcomeUnknown(result.status())) {
       ++totals_.unknown;
       k->uncertain = true;  // it may or may not have committed
     } else {

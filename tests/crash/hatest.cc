@@ -28,7 +28,8 @@
 #include "absl/time/clock.h"
 #include "psc/client/error_details.h"
 #include "psc/client/registry_client.h"
-#include "server/storage/etcd/etcd_client.h"
+#include "server/etcd/etcd_client.h"
+#include "tests/crash/expert_writes.h"
 #include "tests/testing/etcd_cluster.h"
 #include "tests/testing/pscd_process.h"
 #include "tests/testing/resources.h"
@@ -41,19 +42,6 @@ namespace v1 = registry::v1;
 
 constexpr int kReplicas = 3;
 constexpr char kPrefix[] = "/hatest/";
-
-bool Unknown(const absl::Status& s) {
-  return s.code() == absl::StatusCode::kUnavailable ||
-         s.code() == absl::StatusCode::kDeadlineExceeded ||
-         s.code() == absl::StatusCode::kCancelled || s.code() == absl::StatusCode::kUnknown;
-}
-
-struct Known {
-  bool exists = false;
-  std::string title;
-  std::string etag;
-  bool uncertain = false;
-};
 
 class HaTest {
  public:
@@ -184,23 +172,16 @@ class HaTest {
         for (int attempt = 0; !stop_ || attempt == 0; ++attempt) {
           auto c = Client((replica + attempt) % kReplicas, absl::Seconds(3));
           created = c.CreateExpert(expert, {.id = id, .request_id = id});
-          if (!Unknown(created.status())) break;
+          if (!OutcomeUnknown(created.status())) break;
           absl::SleepFor(absl::Milliseconds(100));
         }
         Record(w, "experts/" + id, created, title, false);
       } else if (choice < 9) {
         const std::string& name = live[random() % live.size()];
-        v1::Expert patch;
-        patch.set_name(name);
-        patch.set_job_title(title);
-        google::protobuf::FieldMask mask;
-        mask.add_paths("job_title");
-        Record(w, name, client.UpdateExpert(patch, mask, etags[name]), title, false);
+        Record(w, name, Retitle(client, name, title, etags[name]), title, false);
       } else {
         const std::string& name = live[random() % live.size()];
-        absl::Status deleted = client.DeleteExpert(name, etags[name]);
-        Record(w, name, deleted.ok() ? absl::StatusOr<v1::Expert>(v1::Expert()) : deleted, "",
-               true);
+        Record(w, name, Delete(client, name, etags[name]), "", true);
       }
       --writing_;
     }
@@ -216,7 +197,7 @@ class HaTest {
       k->exists = !deleted;
       k->title = title;
       k->etag = result->etag();
-    } else if (Unknown(result.status())) {
+    } else if (OutcomeUnknown(result.status())) {
       ++unknown_;
       k->uncertain = true;
     } else {
@@ -275,10 +256,10 @@ class HaTest {
     for (int attempt = 0; attempt < 50; ++attempt) {
       for (int m = 0; m < 3; ++m) {
         if (!etcd_->running(m)) continue;
-        auto client = storage::EtcdClient::Create({.endpoints = {etcd_->client_urls()[m]},
-                                                   .ca_file = TestCertsDir() + "/ca.crt",
-                                                   .cert_file = TestCertsDir() + "/admin.crt",
-                                                   .key_file = TestCertsDir() + "/admin.key"});
+        auto client = etcd::Client::Create({.endpoints = {etcd_->client_urls()[m]},
+                                            .ca_file = TestCertsDir() + "/ca.crt",
+                                            .cert_file = TestCertsDir() + "/admin.crt",
+                                            .key_file = TestCertsDir() + "/admin.key"});
         etcdserverpb::StatusResponse status;
         if (client.ok() && (*client)->Status(&status).ok() && status.leader() != 0 &&
             status.leader() == status.header().member_id()) {
@@ -356,10 +337,10 @@ class HaTest {
 
   // Deletes an expert's record in etcd directly: no change-log entry, nothing pscd knows of.
   void DeleteBehindPscdsBack() {
-    auto client = storage::EtcdClient::Create({.endpoints = etcd_->client_urls(),
-                                               .ca_file = TestCertsDir() + "/ca.crt",
-                                               .cert_file = TestCertsDir() + "/admin.crt",
-                                               .key_file = TestCertsDir() + "/admin.key"});
+    auto client = etcd::Client::Create({.endpoints = etcd_->client_urls(),
+                                        .ca_file = TestCertsDir() + "/ca.crt",
+                                        .cert_file = TestCertsDir() + "/admin.crt",
+                                        .key_file = TestCertsDir() + "/admin.key"});
     etcdserverpb::RangeRequest range;
     range.set_key(std::string(kPrefix) + "r");
     range.set_range_end(std::string(kPrefix) + "s");

@@ -49,6 +49,20 @@ class ReplicasTest : public ::testing::Test {
     return pscd.ok() ? *std::move(pscd) : nullptr;
   }
 
+  // Two replicas, "a" and "b", and an admin client of each.
+  struct Pair {
+    std::unique_ptr<PscdProcess> a, b;
+    std::unique_ptr<client::RegistryClient> on_a, on_b;
+  };
+  Pair StartPair() {
+    Pair pair{StartReplica("a"), StartReplica("b")};
+    if (pair.a && pair.b) {
+      pair.on_a = Admin(*pair.a);
+      pair.on_b = Admin(*pair.b);
+    }
+    return pair;
+  }
+
   static std::unique_ptr<client::RegistryClient> Admin(const PscdProcess& pscd) {
     return std::make_unique<client::RegistryClient>(ClientOptionsAs(pscd.target(), "admin"));
   }
@@ -72,11 +86,8 @@ class ReplicasTest : public ::testing::Test {
 };
 
 TEST_F(ReplicasTest, AWriteThroughOneReplicaIsReadAndFoundThroughTheOther) {
-  auto a = StartReplica("a");
-  auto b = StartReplica("b");
+  auto [a, b, on_a, on_b] = StartPair();
   ASSERT_TRUE(a && b);
-  auto on_a = Admin(*a);
-  auto on_b = Admin(*b);
   auto created = on_a->CreateCollaborative(MakeCollaborative("Wessex PSC"), {.id = "wessex"});
   ASSERT_TRUE(created.ok()) << created.status();
   // B's mirror follows etcd a few milliseconds behind.
@@ -110,11 +121,8 @@ TEST_F(ReplicasTest, AWriteThroughOneReplicaIsReadAndFoundThroughTheOther) {
 
 // Replicas share the page-token secret: a page token from one replica pages on the other.
 TEST_F(ReplicasTest, APageTokenFromOneReplicaWorksOnAnother) {
-  auto a = StartReplica("a");
-  auto b = StartReplica("b");
+  auto [a, b, on_a, on_b] = StartPair();
   ASSERT_TRUE(a && b);
-  auto on_a = Admin(*a);
-  auto on_b = Admin(*b);
   for (const char* id : {"one", "two", "three"}) {
     ASSERT_TRUE(
         on_a->CreateCollaborative(MakeCollaborative(std::string(id) + " PSC"), {.id = id}).ok());

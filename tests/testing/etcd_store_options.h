@@ -6,14 +6,14 @@
 #include <memory>
 
 #include "gtest/gtest.h"
-#include "server/storage/etcd/etcd_client.h"
+#include "server/etcd/etcd_client.h"
 #include "tests/testing/etcd_cluster.h"
 #include "tests/testing/pscd_process.h"
 #include "tests/testing/temp_dir.h"
 
 namespace psc::testing {
 
-inline storage::EtcdClientOptions TestEtcdClientOptions(const EtcdCluster& cluster) {
+inline etcd::ClientOptions TestEtcdClientOptions(const EtcdCluster& cluster) {
   const std::string certs = TestCertsDir();
   return {.endpoints = cluster.client_urls(),
           .ca_file = certs + "/ca.crt",

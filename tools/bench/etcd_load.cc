@@ -4,7 +4,7 @@
 #include "client/src/credentials.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
-#include "server/storage/etcd/rpc.grpc.pb.h"
+#include "server/etcd/rpc.grpc.pb.h"
 #include "tools/bench/generator.h"
 
 namespace psc::bench {

@@ -29,6 +29,10 @@ class EtcdKeys {
     return out;
   }
   std::string Guard() const { return Key(Family::kMeta, kCommitGuardKey); }
+  // Where replica `id` publishes its position: outside every family (the mirror skips it).
+  std::string Replica(absl::string_view id) const {
+    return prefix_ + "~replicas/" + std::string(id);
+  }
 
   // The family and store key of an etcd key, or nullopt for a key outside the registry.
   std::optional<std::pair<Family, absl::string_view>> Parse(absl::string_view etcd_key) const {

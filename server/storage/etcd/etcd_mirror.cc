@@ -69,7 +69,7 @@ struct EtcdMirror::Applied {
   }
 };
 
-EtcdMirror::EtcdMirror(EtcdClient* client, const DbHandles* handles, EtcdKeys keys)
+EtcdMirror::EtcdMirror(etcd::Client* client, const DbHandles* handles, EtcdKeys keys)
     : client_(client), handles_(handles), keys_(std::move(keys)) {}
 
 EtcdMirror::~EtcdMirror() { Stop(); }
@@ -78,7 +78,7 @@ void EtcdMirror::Stop() {
   {
     MutexLock lock(&mu_);
     stopping_ = true;
-    if (watch_context_ != nullptr) watch_context_->TryCancel();
+    if (watch_ != nullptr) watch_->Cancel();
     advanced_.SignalAll();
   }
   if (thread_.joinable()) thread_.join();
@@ -86,7 +86,7 @@ void EtcdMirror::Stop() {
 
 void EtcdMirror::Reconnect() {
   MutexLock lock(&mu_);
-  if (watch_context_ != nullptr) watch_context_->TryCancel();
+  if (watch_ != nullptr) watch_->Cancel();
 }
 
 bool EtcdMirror::stopping() const {
@@ -149,8 +149,7 @@ absl::StatusOr<int64_t> EtcdMirror::CurrentGuard() {
   etcdserverpb::RangeRequest request;
   request.set_key(keys_.Guard());
   etcdserverpb::RangeResponse response;
-  grpc::Status status = client_->Range(request, &response);
-  if (!status.ok()) return FromGrpc(status);
+  PSC_RETURN_IF_ERROR(client_->Range(request, &response));
   MutexLock lock(&mu_);
   last_contact_ = absl::Now();
   return response.kvs().empty() ? 0 : response.kvs(0).mod_revision();
@@ -251,8 +250,7 @@ absl::Status EtcdMirror::Load(bool in_one_batch) {
   uint64_t keys = 0;
   while (true) {
     etcdserverpb::RangeResponse page;
-    grpc::Status status = client_->Range(request, &page);
-    if (!status.ok()) return FromGrpc(status);
+    PSC_RETURN_IF_ERROR(client_->Range(request, &page));
     if (request.revision() == 0) {  // the first page: every later one reads at its revision
       request.set_revision(page.header().revision());
       applied.cluster_id = page.header().cluster_id();
@@ -319,21 +317,16 @@ absl::Status EtcdMirror::Write(rocksdb::WriteBatch* batch, const Applied& applie
 }
 
 absl::Status EtcdMirror::Follow() {
-  grpc::ClientContext context;
+  std::unique_ptr<etcd::Watch> stream = client_->OpenWatch();
   uint64_t cluster_id;
   int64_t from;
   {
     MutexLock lock(&mu_);
     if (stopping_) return absl::CancelledError("stopping");
-    watch_context_ = &context;
+    watch_ = stream.get();
     cluster_id = cluster_id_;
     from = revision_ + 1;
   }
-  auto forget_context = [this] {
-    MutexLock lock(&mu_);
-    watch_context_ = nullptr;
-  };
-  auto stream = client_->Watch(&context);
   etcdserverpb::WatchRequest request;
   auto* create = request.mutable_create_request();
   create->set_key(keys_.prefix());
@@ -375,12 +368,13 @@ absl::Status EtcdMirror::Follow() {
       }
     }
   }
-  context.TryCancel();
-  grpc::Status finished = stream->Finish();
-  forget_context();
-  if (ended.code() == absl::StatusCode::kUnavailable && !finished.ok()) {
-    ended = FromGrpc(finished);
+  stream->Cancel();
+  absl::Status finished = stream->Finish();
+  {
+    MutexLock lock(&mu_);
+    watch_ = nullptr;
   }
+  if (ended.code() == absl::StatusCode::kUnavailable && !finished.ok()) ended = finished;
   return ended;
 }
 

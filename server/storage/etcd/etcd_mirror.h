@@ -18,8 +18,8 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "server/common/mutex.h"
+#include "server/etcd/etcd_client.h"
 #include "server/storage/db_handles.h"
-#include "server/storage/etcd/etcd_client.h"
 #include "server/storage/etcd/etcd_keys.h"
 
 namespace psc::storage {
@@ -27,7 +27,7 @@ namespace psc::storage {
 class EtcdMirror {
  public:
   // `client` and `handles` must outlive the mirror.
-  EtcdMirror(EtcdClient* client, const DbHandles* handles, EtcdKeys keys);
+  EtcdMirror(etcd::Client* client, const DbHandles* handles, EtcdKeys keys);
   ~EtcdMirror();  // Stop()
 
   // Refuses a data dir that holds an embedded store; brings the mirror up to the commit guard
@@ -81,7 +81,7 @@ class EtcdMirror {
   // Waits until `reached()` holds (under mu_), or timeout or Stop().
   bool WaitUntil(const std::function<bool()>& reached, absl::Duration timeout);
 
-  EtcdClient* const client_;
+  etcd::Client* const client_;
   const DbHandles* const handles_;
   const EtcdKeys keys_;
 
@@ -94,7 +94,7 @@ class EtcdMirror {
   absl::Time last_contact_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   uint64_t resyncs_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  grpc::ClientContext* watch_context_ ABSL_GUARDED_BY(mu_) = nullptr;
+  etcd::Watch* watch_ ABSL_GUARDED_BY(mu_) = nullptr;  // the one Follow reads
   std::atomic<uint64_t> last_sequence_{0};
 
   Mutex listener_mu_;

@@ -1,19 +1,12 @@
 #include "server/storage/etcd/etcd_store.h"
 
-#include <map>
-#include <random>
-
-#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "rocksdb/utilities/write_batch_with_index.h"
-#include "server/common/catch_exceptions.h"
-#include "server/common/errors.h"
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
 #include "server/common/stoppable_thread.h"
-#include "server/storage/batch_write_txn.h"
-#include "server/storage/commit_queue.h"
+#include "server/storage/etcd/etcd_committer.h"
 #include "server/storage/etcd/etcd_mirror.h"
 #include "server/storage/keys.h"
 #include "server/storage/rocks_store.h"
@@ -25,112 +18,10 @@ using etcdserverpb::Compare;
 using etcdserverpb::TxnRequest;
 using etcdserverpb::TxnResponse;
 
-constexpr uint64_t kOpOverheadBytes = 32;  // an op's framing in etcd's request, generously
-
-absl::Status NoQuorum(absl::string_view detail) {
-  return RetryLater(absl::StatusCode::kUnavailable, "NO_QUORUM",
-                    absl::StrCat("the registry's etcd cluster cannot commit now (", detail,
-                                 "); reads go on; retry with the same request_id"),
-                    absl::Seconds(1));
-}
-
-// etcd's refusal of a commit as ours.
-absl::Status CommitRefused(const grpc::Status& status) {
-  if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
-    LogError("storage: etcd refused a commit: " + status.error_message());
-    return RetryLater(absl::StatusCode::kUnavailable, "STORAGE_FULL",
-                      "the registry's etcd cluster is out of space (its NOSPACE alarm): writes "
-                      "are refused until an operator compacts, defragments and disarms it; "
-                      "reads go on",
-                      absl::Seconds(30));
-  }
-  LogError("storage: etcd refused a commit: " + status.error_message());
-  return Error(absl::StatusCode::kInternal, "STORAGE_ERROR",
-               "the registry's etcd cluster refused the write; the server log has the detail");
-}
-
-std::string NewNonce() {
-  static thread_local std::mt19937_64 random{std::random_device{}()};
-  return absl::StrCat(absl::Hex(random(), absl::kZeroPad16), absl::Hex(random(), absl::kZeroPad16));
-}
-
-// A group's writes as etcd ops: the batch's last write of each key wins (etcd refuses a key
-// twice in one Txn).
-class OpCollector : public rocksdb::WriteBatch::Handler {
- public:
-  OpCollector(const DbHandles& handles, const EtcdKeys& keys) : keys_(keys) {
-    for (int f = 0; f < kFamilyCount; ++f) {
-      families_[handles.cf(static_cast<Family>(f))->GetID()] = static_cast<Family>(f);
-    }
-  }
-  rocksdb::Status PutCF(uint32_t cf, const rocksdb::Slice& key,
-                        const rocksdb::Slice& value) override {
-    ops_[keys_.Key(families_.at(cf), absl::string_view(key.data(), key.size()))] = value.ToString();
-    return rocksdb::Status::OK();
-  }
-  rocksdb::Status DeleteCF(uint32_t cf, const rocksdb::Slice& key) override {
-    ops_[keys_.Key(families_.at(cf), absl::string_view(key.data(), key.size()))] = std::nullopt;
-    return rocksdb::Status::OK();
-  }
-  void AddTo(TxnRequest* txn) const {
-    for (const auto& [key, value] : ops_) {
-      auto* op = txn->add_success();
-      if (value) {
-        op->mutable_request_put()->set_key(key);
-        op->mutable_request_put()->set_value(*value);
-      } else {
-        op->mutable_request_delete_range()->set_key(key);
-      }
-    }
-  }
-
- private:
-  const EtcdKeys& keys_;
-  std::map<uint32_t, Family> families_;
-  std::map<std::string, std::optional<std::string>> ops_;
-};
-
-class EtcdStore;
-
-// The committer: each group becomes one guarded etcd Txn (or several, when it does not fit).
-class EtcdCommitter final : public CommitQueue {
- public:
-  EtcdCommitter(EtcdStore* store, const EtcdStoreOptions& options)
-      : CommitQueue(options.local.max_queued, options.local.max_group_size),
-        store_(store),
-        options_(options) {
-    StartThread();
-  }
-  ~EtcdCommitter() override { StopAndJoin(); }
-
- private:
-  // One run of a group's mutations from `begin` against the mirror, ready to send.
-  struct Attempt {
-    int64_t guard = 0;  // the commit guard it read under
-    std::string nonce;  // what it writes to the guard
-    size_t end = 0;     // the mutations it holds: [begin, end)
-    std::vector<absl::StatusOr<uint64_t>> results;
-    TxnRequest txn;
-    bool writes = false;
-  };
-
-  absl::Status ReadyToWrite() override;
-  void CommitGroup(std::deque<PendingCommit>& group) override;
-  // Commits a prefix of group[begin..] as one Txn; returns where the next one starts.
-  size_t CommitSome(std::deque<PendingCommit>& group, size_t begin);
-  Attempt Run(std::deque<PendingCommit>& group, size_t begin);
-  // The attempt among `sent` that etcd committed, found through the guard's history, if any.
-  const Attempt* Landed(const std::vector<Attempt>& sent, int64_t guard_now);
-
-  EtcdStore* const store_;
-  const EtcdStoreOptions& options_;
-  absl::Time unreachable_since_ = absl::InfinitePast();  // committer thread only
-  bool unreachable_ = false;
-};
-
+// The etcd store: a mirror to read, a committer to write, a prober for health and positions.
 class EtcdStore final : public Store, public RocksBacked {
  public:
-  EtcdStore(OpenedDb db, std::unique_ptr<EtcdClient> client, const EtcdStoreOptions& options)
+  EtcdStore(OpenedDb db, std::unique_ptr<etcd::Client> client, const EtcdStoreOptions& options)
       : options_(options),
         keys_(options.prefix),
         memory_(std::move(db.memory)),
@@ -139,7 +30,8 @@ class EtcdStore final : public Store, public RocksBacked {
         mirror_(client_.get(), handles_.get(), keys_) {}
   ~EtcdStore() override {
     prober_.reset();
-    committer_.reset();  // drains the queue
+    if (lease_ != 0) (void)client_->LeaseRevoke(lease_);  // its position goes at once
+    committer_.reset();                             // drains the queue
     mirror_.Stop();
     handles_->Close();
   }
@@ -147,7 +39,8 @@ class EtcdStore final : public Store, public RocksBacked {
   absl::Status Start() {
     PSC_RETURN_IF_ERROR(mirror_.Start(options_.start_timeout));
     PSC_RETURN_IF_ERROR(CheckFormatVersion());
-    committer_ = std::make_unique<EtcdCommitter>(this, options_);
+    committer_ =
+        std::make_unique<EtcdCommitter>(&mirror_, handles_.get(), &keys_, client_.get(), options_);
     prober_ = std::make_unique<StoppableThread>([this](StoppableThread& self) { Probe(self); });
     return absl::OkStatus();
   }
@@ -174,14 +67,17 @@ class EtcdStore final : public Store, public RocksBacked {
     return stats;
   }
   void Shutdown() override { committer_->Shutdown(); }
+  void PublishReplicaPosition(uint64_t sequence) override {
+    MutexLock lock(&probe_mu_);
+    position_ = sequence;
+  }
+  std::optional<uint64_t> SlowestReplicaPosition() const override {
+    MutexLock lock(&probe_mu_);
+    return slowest_;
+  }
   rocksdb::DB* db() const override { return handles_->db.get(); }  // backups copy the mirror
   absl::Status TrimChangeLog(uint64_t first_kept,
                              const std::vector<std::string>& index_keys) override;
-
-  const EtcdKeys& keys() const { return keys_; }
-  const DbHandles& handles() const { return *handles_; }
-  EtcdClient& client() { return *client_; }
-  EtcdMirror& mirror() { return mirror_; }
 
  private:
   // Records the storage format in etcd when absent (only then: a replica that starts later
@@ -194,18 +90,26 @@ class EtcdStore final : public Store, public RocksBacked {
   // Once a second: is etcd reachable, does the mirror hold its latest commit, is an alarm
   // raised? Every tenth round also etcd's database size.
   void Probe(StoppableThread& self);
+  // Publishes this replica's position under a key of its lease, and reads every replica's.
+  void PublishAndReadPositions();
 
   const EtcdStoreOptions options_;
   const EtcdKeys keys_;
   std::unique_ptr<MemoryBudget> memory_;  // outlives the mirror's database, which uses it
   std::unique_ptr<DbHandles> handles_;
-  std::unique_ptr<EtcdClient> client_;
+  std::unique_ptr<etcd::Client> client_;
   EtcdMirror mirror_;
   std::unique_ptr<EtcdCommitter> committer_;
   Mutex trim_mu_;  // one trim at a time
   mutable Mutex probe_mu_;
   ReplicationStats probed_ ABSL_GUARDED_BY(probe_mu_);
   absl::Time mirror_current_ ABSL_GUARDED_BY(probe_mu_) = absl::Now();
+  std::optional<uint64_t> position_ ABSL_GUARDED_BY(probe_mu_);  // this replica's, to publish
+  std::optional<uint64_t> slowest_ ABSL_GUARDED_BY(probe_mu_);
+  // The prober thread's: the lease the position key lives under, and what was published.
+  int64_t lease_ = 0;
+  std::optional<uint64_t> published_;
+  const std::string replica_key_ = keys_.Replica(NewNonce());
   std::unique_ptr<StoppableThread> prober_;
 };
 
@@ -217,6 +121,7 @@ void EtcdStore::Probe(StoppableThread& self) {
     etcdserverpb::AlarmResponse alarms;
     const bool sized = round % 10 == 0 && client_->Status(&status).ok();
     const bool alarmed = client_->Alarms(&alarms).ok();
+    if (guard.ok()) PublishAndReadPositions();
     MutexLock lock(&probe_mu_);
     probed_.reachable = guard.ok();
     if (current) mirror_current_ = absl::Now();
@@ -230,188 +135,44 @@ void EtcdStore::Probe(StoppableThread& self) {
   }
 }
 
-absl::Status EtcdCommitter::ReadyToWrite() {
-  // The mirror must take every commit before it is acknowledged.
-  if (FreeBytes(options_.local.path) < options_.local.min_free_bytes) return StorageFull();
-  // While etcd cannot commit, fail fast, and ask again at most once a second.
-  if (unreachable_ && absl::Now() - unreachable_since_ < absl::Seconds(1)) {
-    return NoQuorum("it did not answer within the last second");
+void EtcdStore::PublishAndReadPositions() {
+  std::optional<uint64_t> position;
+  {
+    MutexLock lock(&probe_mu_);
+    position = position_;
   }
-  return absl::OkStatus();
-}
-
-void EtcdCommitter::CommitGroup(std::deque<PendingCommit>& group) {
-  const absl::Time start = absl::Now();
-  size_t begin = 0;
-  while (begin < group.size()) begin = CommitSome(group, begin);
-  if (options_.local.commit_observer) {
-    options_.local.commit_observer({.group_size = group.size(), .write = absl::Now() - start});
-  }
-}
-
-EtcdCommitter::Attempt EtcdCommitter::Run(std::deque<PendingCommit>& group, size_t begin) {
-  EtcdMirror& mirror = store_->mirror();
-  const DbHandles& handles = store_->handles();
-  const EtcdKeys& keys = store_->keys();
-  Attempt attempt;
-  // The guard first: any commit after it (whose data the mutations may or may not read) moves
-  // the guard, and the Txn's compare then fails.
-  attempt.guard = mirror.guard_revision();
-  const uint64_t first = mirror.last_sequence();
-  rocksdb::WriteBatchWithIndex batch(/*cmp=*/nullptr, /*reserved_bytes=*/0,
-                                     /*overwrite_key=*/true);
-  uint64_t sequence = first;
-  const auto fits = [&] {
-    const uint64_t ops = batch.GetWriteBatch()->Count() + 2;  // + the last sequence, the guard
-    const uint64_t bytes =
-        batch.GetWriteBatch()->GetDataSize() + ops * (kOpOverheadBytes + keys.prefix().size() + 1);
-    return ops <= static_cast<uint64_t>(options_.max_txn_ops) &&
-           bytes <= options_.max_request_bytes;
-  };
-  size_t i = begin;
-  for (; i < group.size(); ++i) {
-    batch.SetSavePoint();
-    BatchWriteTxn txn(&handles, &batch, sequence + 1);
-    absl::Status status = CatchExceptions("a mutation", [&] { return group[i].mutation(txn); });
-    if (status.ok() && txn.wrote_logged() && txn.changes().empty()) {
-      status = absl::InternalError("mutation wrote without a change-log entry");
+  if (!position) return;
+  int64_t ttl = 0;
+  if (lease_ != 0 && !client_->LeaseKeepAlive(lease_, &ttl).ok()) return;
+  if (lease_ == 0 || ttl <= 0) {  // none yet, or it expired (etcd was away too long)
+    if (!client_->LeaseGrant(options_.replica_ttl, &lease_).ok()) {
+      lease_ = 0;
+      return;
     }
-    if (!status.ok()) {
-      batch.RollbackToSavePoint();
-      attempt.results.push_back(status);
-      continue;
-    }
-    for (size_t c = 0; c < txn.changes().size(); ++c) {
-      batch.Put(handles.cf(Family::kChangeLog), ChangeLogKey(sequence + 1 + c), txn.changes()[c]);
-    }
-    if (!fits()) {
-      batch.RollbackToSavePoint();
-      if (i > begin) break;  // the next Txn takes it
-      attempt.results.push_back(Error(
-          absl::StatusCode::kFailedPrecondition, "COMMIT_TOO_LARGE",
-          absl::StrCat("this change is larger than one etcd transaction takes (",
-                       options_.max_txn_ops, " operations, ", options_.max_request_bytes,
-                       " bytes): raise --max-txn-ops and --max-request-bytes on the etcd "
-                       "cluster and pscd's --etcd-max-txn-ops and --etcd-max-request-bytes")));
-      continue;
-    }
-    batch.PopSavePoint();
-    if (txn.wrote_any()) attempt.writes = true;
-    sequence += txn.changes().size();
-    attempt.results.push_back(txn.changes().empty() ? uint64_t{0} : sequence);
+    published_.reset();
   }
-  attempt.end = i;
-  if (!attempt.writes) return attempt;
-  OpCollector ops(handles, keys);
-  batch.GetWriteBatch()->Iterate(&ops);
-  ops.AddTo(&attempt.txn);
-  if (sequence != first) {
-    auto* put = attempt.txn.add_success()->mutable_request_put();
-    put->set_key(keys.Key(Family::kMeta, kLastSequenceKey));
-    put->set_value(KeyBuilder().AddUint64(sequence).key());
+  if (published_ != position) {
+    TxnRequest txn;
+    auto* put = txn.add_success()->mutable_request_put();
+    put->set_key(replica_key_);
+    put->set_value(absl::StrCat(*position));
+    put->set_lease(lease_);
+    TxnResponse response;
+    if (!client_->Txn(txn, &response).ok()) return;
+    published_ = position;
   }
-  attempt.nonce = NewNonce();
-  auto* guard = attempt.txn.add_success()->mutable_request_put();
-  guard->set_key(keys.Guard());
-  guard->set_value(attempt.nonce);
-  Compare* compare = attempt.txn.add_compare();
-  compare->set_key(keys.Guard());
-  compare->set_target(Compare::MOD);
-  compare->set_result(Compare::EQUAL);
-  compare->set_mod_revision(attempt.guard);  // 0: no commit yet, the guard is absent
-  attempt.txn.add_failure()->mutable_request_range()->set_key(keys.Guard());
-  return attempt;
-}
-
-const EtcdCommitter::Attempt* EtcdCommitter::Landed(const std::vector<Attempt>& sent,
-                                                    int64_t guard_now) {
-  EtcdMirror& mirror = store_->mirror();
-  if (!mirror.WaitForGuard(guard_now, options_.commit_timeout)) return nullptr;
-  for (const Attempt& attempt : sent) {
-    if (mirror.GuardWrittenAt(attempt.nonce)) return &attempt;
+  etcdserverpb::RangeRequest range;
+  range.set_key(keys_.Replica(""));
+  range.set_range_end(PrefixSuccessor(keys_.Replica("")));
+  etcdserverpb::RangeResponse replicas;
+  if (!client_->Range(range, &replicas).ok()) return;
+  std::optional<uint64_t> slowest;
+  for (const auto& kv : replicas.kvs()) {
+    uint64_t p = 0;
+    if (absl::SimpleAtoi(kv.value(), &p)) slowest = std::min(slowest.value_or(p), p);
   }
-  return nullptr;
-}
-
-size_t EtcdCommitter::CommitSome(std::deque<PendingCommit>& group, size_t begin) {
-  EtcdMirror& mirror = store_->mirror();
-  EtcdClient& client = store_->client();
-  const absl::Time deadline = absl::Now() + options_.commit_timeout;
-  // Every attempt sent whose outcome is not known: any of them may yet be the one that landed.
-  std::vector<Attempt> sent;
-  absl::Status last_error = absl::DeadlineExceededError("no answer");
-  const auto finish = [&](const Attempt& attempt) {
-    for (size_t i = begin; i < attempt.end; ++i) group[i].result = attempt.results[i - begin];
-    unreachable_ = false;
-    return attempt.end;
-  };
-  while (absl::Now() < deadline) {
-    Attempt attempt = Run(group, begin);
-    if (!attempt.writes) {
-      // Nothing to write: the outcome stands if the mirror was current (a linearizable read
-      // of the guard says so); otherwise catch up and run again.
-      absl::StatusOr<int64_t> now = mirror.CurrentGuard();
-      if (now.ok() && *now == attempt.guard) return finish(attempt);
-      if (now.ok()) {
-        if (const Attempt* landed = Landed(sent, *now)) return finish(*landed);
-        continue;
-      }
-      last_error = now.status();
-      absl::SleepFor(absl::Milliseconds(100));
-      continue;
-    }
-    // Send it, and again while the answer is lost: the compare lets at most one copy apply.
-    bool recorded = false;
-    while (absl::Now() < deadline) {
-      TxnResponse response;
-      grpc::Status status = client.Txn(attempt.txn, &response);
-      if (status.ok() && options_.lose_commit_answer && options_.lose_commit_answer()) {
-        status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "the answer was lost (injected)");
-      }
-      if (status.ok() && response.succeeded()) {
-        const int64_t committed = response.header().revision();
-        // A watch normally delivers the commit within milliseconds; when it does not, its
-        // member may be stopped or cut off: follow another.
-        if (!mirror.WaitForGuard(committed, absl::Milliseconds(500))) mirror.Reconnect();
-        if (!mirror.WaitForGuard(committed, options_.commit_timeout)) {
-          LogError(absl::StrCat("storage: acknowledging commit ", response.header().revision(),
-                                " before the mirror applied it (the mirror is behind etcd)"));
-        }
-        return finish(attempt);
-      }
-      if (status.ok()) {  // the guard moved: another commit (a replica's, or a lost copy of ours)
-        const auto& kvs = response.responses(0).response_range().kvs();
-        const int64_t guard_now = kvs.empty() ? 0 : kvs[0].mod_revision();
-        sent.push_back(std::move(attempt));
-        recorded = true;
-        if (const Attempt* landed = Landed(sent, guard_now)) return finish(*landed);
-        break;  // run the group again on the caught-up mirror
-      }
-      if (!OutcomeUnknown(status)) {
-        Attempt refused = std::move(attempt);
-        for (auto& result : refused.results) {
-          if (result.ok()) result = CommitRefused(status);
-        }
-        return finish(refused);
-      }
-      last_error = FromGrpc(status);
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    if (!recorded) sent.push_back(std::move(attempt));
-  }
-  // Out of time. An attempt may still have landed: the mirror knows once etcd answers again.
-  for (const Attempt& attempt : sent) {
-    if (mirror.GuardWrittenAt(attempt.nonce)) return finish(attempt);
-  }
-  if (!unreachable_) {
-    LogError(absl::StrCat("storage: etcd did not commit within ",
-                          absl::FormatDuration(options_.commit_timeout), ": ", last_error.message(),
-                          "; writes fail fast until it answers"));
-  }
-  unreachable_ = true;
-  unreachable_since_ = absl::Now();
-  for (size_t i = begin; i < group.size(); ++i) group[i].result = NoQuorum(last_error.message());
-  return group.size();
+  MutexLock lock(&probe_mu_);
+  slowest_ = slowest;
 }
 
 absl::Status EtcdStore::CheckFormatVersion() {
@@ -428,15 +189,15 @@ absl::Status EtcdStore::CheckFormatVersion() {
   txn.add_failure()->mutable_request_range()->set_key(key);
   TxnResponse response;
   // Idempotent: a retry after a lost answer finds the version present.
-  grpc::Status status;
+  absl::Status status;
   for (int attempt = 0; attempt < 10; ++attempt) {
     status = client_->Txn(txn, &response);
-    if (status.ok() || !OutcomeUnknown(status)) break;
+    if (status.ok() || !etcd::OutcomeUnknown(status)) break;
     absl::SleepFor(absl::Milliseconds(200));
   }
   if (!status.ok()) {
-    return absl::UnavailableError("cannot record the storage format in etcd: " +
-                                  status.error_message());
+    return absl::UnavailableError(
+        absl::StrCat("cannot record the storage format in etcd: ", status.message()));
   }
   // Readers of the mirror see the format once this returns.
   if (response.succeeded()) {
@@ -459,14 +220,14 @@ absl::Status EtcdStore::CheckFormatVersion() {
 
 absl::Status EtcdStore::SendAndMirror(const TxnRequest& txn) {
   TxnResponse response;
-  grpc::Status status;
+  absl::Status status;
   const absl::Time deadline = absl::Now() + options_.commit_timeout;
   do {
     status = client_->Txn(txn, &response);
-    if (status.ok() || !OutcomeUnknown(status)) break;
+    if (status.ok() || !etcd::OutcomeUnknown(status)) break;
     absl::SleepFor(absl::Milliseconds(100));
   } while (absl::Now() < deadline);  // a trim is idempotent: repeating it is safe
-  if (!status.ok()) return FromGrpc(status);
+  if (!status.ok()) return status;
   mirror_.WaitForRevision(response.header().revision(), options_.commit_timeout);
   return absl::OkStatus();
 }
@@ -501,7 +262,7 @@ absl::Status EtcdStore::TrimChangeLog(uint64_t first_kept,
 
 absl::StatusOr<std::unique_ptr<Store>> OpenEtcdStore(const EtcdStoreOptions& options) {
   if (options.prefix.empty()) return absl::InvalidArgumentError("etcd: the key prefix is empty");
-  PSC_ASSIGN_OR_RETURN(std::unique_ptr<EtcdClient> client, EtcdClient::Create(options.etcd));
+  PSC_ASSIGN_OR_RETURN(std::unique_ptr<etcd::Client> client, etcd::Client::Create(options.etcd));
   PSC_ASSIGN_OR_RETURN(OpenedDb db, OpenDataDir(options.local, /*read_only=*/false));
   auto store = std::make_unique<EtcdStore>(std::move(db), std::move(client), options);
   PSC_RETURN_IF_ERROR(store->Start());

@@ -14,7 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "server/storage/etcd/etcd_client.h"
+#include "server/etcd/etcd_client.h"
 #include "server/storage/store.h"
 
 namespace psc::storage {
@@ -23,7 +23,7 @@ struct EtcdStoreOptions {
   // The mirror's data dir, its memory, the queue's bounds, the commit observer and the
   // free-space reserve of the mirror's disk. `sync` does not apply: etcd fsyncs every commit.
   StoreOptions local;
-  EtcdClientOptions etcd;
+  etcd::ClientOptions etcd;
   // Every key of this registry lives under it (one cluster may hold several registries).
   std::string prefix = "/psc-registry/";
   // The cluster's --max-txn-ops and --max-request-bytes: a group commit is cut to fit them,
@@ -35,6 +35,9 @@ struct EtcdStoreOptions {
   // How long one commit may wait on etcd (a leader election, an answer lost in transit) before
   // its callers get UNAVAILABLE, reason NO_QUORUM, with a RetryInfo.
   absl::Duration commit_timeout = absl::Seconds(8);
+  // How long a replica's published position (Store::PublishReplicaPosition) outlives it: a
+  // lease it keeps alive once a second.
+  absl::Duration replica_ttl = absl::Seconds(30);
   // Tests only: asked after etcd answered each commit Txn; true makes the store treat the
   // answer as lost, as when the connection drops after the request was sent.
   std::function<bool()> lose_commit_answer;

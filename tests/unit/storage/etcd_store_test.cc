@@ -20,28 +20,12 @@
 #include "tests/testing/etcd_store_options.h"
 #include "tests/testing/eventually.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/unit/storage/mutations.h"
 
 namespace psc::storage {
 namespace {
 
 using ::testing::HasSubstr;
-
-Mutation WriteAll(const std::string& id) {
-  return [id](WriteTxn& txn) {
-    txn.Put(Family::kRecords, "r/" + id, "record " + id);
-    txn.Put(Family::kIndex, "i/" + id, "");
-    txn.AddChange("change " + id);
-    return absl::OkStatus();
-  };
-}
-
-bool HasRetryInfo(const absl::Status& status) {
-  const google::rpc::Status rpc = ToRpcStatus(status);
-  for (const auto& detail : rpc.details()) {
-    if (detail.Is<google::rpc::RetryInfo>()) return true;
-  }
-  return false;
-}
 
 // Every change-log entry, in order.
 std::vector<std::pair<uint64_t, std::string>> ChangeLog(const Store& store) {
@@ -296,7 +280,7 @@ TEST_F(EtcdStoreTest, AMirrorThatEtcdCompactedPastResyncs) {
                  txn.AddChange("delete x");
                  return absl::OkStatus();
                }).ok());
-  auto client = EtcdClient::Create(testing::TestEtcdClientOptions(*cluster_));
+  auto client = etcd::Client::Create(testing::TestEtcdClientOptions(*cluster_));
   ASSERT_TRUE(client.ok());
   etcdserverpb::RangeRequest request;
   request.set_key("/");
@@ -335,6 +319,26 @@ TEST_F(EtcdStoreTest, AMirrorServesOnlyTheRegistryOfItsPrefix) {
   auto refused = OpenEtcdStore(options);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(refused.status().message()), HasSubstr("--etcd-prefix"));
+}
+
+// Retention keeps what the slowest replica's index has yet to read: each replica publishes its
+// position under a lease; a replica gone (stopped, or its lease expired) no longer holds it.
+TEST_F(EtcdStoreTest, ReplicasPublishTheirPositionsAndAllKnowTheSlowest) {
+  EtcdStoreOptions options = Options();
+  options.replica_ttl = absl::Seconds(2);
+  auto a = Open(options);
+  EtcdStoreOptions b_options = Options();
+  b_options.replica_ttl = absl::Seconds(2);
+  auto b = Open(b_options);
+  EXPECT_EQ(a->SlowestReplicaPosition(), std::nullopt);
+  a->PublishReplicaPosition(5);
+  b->PublishReplicaPosition(3);
+  ASSERT_TRUE(testing::Eventually(
+      [&] { return a->SlowestReplicaPosition() == 3u && b->SlowestReplicaPosition() == 3u; }));
+  b->PublishReplicaPosition(7);  // B caught up: A is now the slowest
+  ASSERT_TRUE(testing::Eventually([&] { return b->SlowestReplicaPosition() == 5u; }));
+  a.reset();  // stopped: its position goes with its lease
+  ASSERT_TRUE(testing::Eventually([&] { return b->SlowestReplicaPosition() == 7u; }));
 }
 
 TEST_F(EtcdStoreTest, BadEtcdSettingsFailClearly) {

@@ -18,6 +18,7 @@
 #include "tests/testing/etcd_cluster.h"
 #include "tests/testing/etcd_store_options.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/unit/storage/mutations.h"
 
 namespace psc::storage {
 namespace {
@@ -61,16 +62,6 @@ class StoreContractTest : public ::testing::TestWithParam<std::string> {
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContractTest, ::testing::Values("rocksdb", "etcd"),
                          [](const auto& info) { return info.param; });
-
-// A mutation that writes a record, an index entry and its change entry.
-Mutation WriteAll(const std::string& id) {
-  return [id](WriteTxn& txn) {
-    txn.Put(Family::kRecords, "r/" + id, "record " + id);
-    txn.Put(Family::kIndex, "i/" + id, "");
-    txn.AddChange("change " + id);
-    return absl::OkStatus();
-  };
-}
 
 std::optional<std::string> Read(const Store& store, Family family, const std::string& key) {
   auto value = store.Snapshot()->Get(family, key);

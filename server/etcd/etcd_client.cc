@@ -1,4 +1,4 @@
-#include "server/storage/etcd/etcd_client.h"
+#include "server/etcd/etcd_client.h"
 
 #include <fstream>
 #include <sstream>
@@ -6,8 +6,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "grpcpp/grpcpp.h"
+#include "server/etcd/rpc.grpc.pb.h"
 
-namespace psc::storage {
+namespace psc::etcd {
 namespace {
 
 absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view what) {
@@ -37,9 +39,53 @@ grpc::ChannelArguments ChannelArgs() {
   return args;
 }
 
+// An etcd call's failure as an absl::Status, with etcd's message.
+absl::Status FromGrpc(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      absl::StrCat("etcd: ", status.error_message()));
+}
+
+bool MayBeGone(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kUnavailable ||
+         status.code() == absl::StatusCode::kDeadlineExceeded;
+}
+
+// A Watch over a gRPC stream; its context lives as long as it.
+class GrpcWatch final : public Watch {
+ public:
+  explicit GrpcWatch(std::shared_ptr<grpc::Channel> channel) {
+    // etcd's clientv3.WithRequireLeader: the member ends the stream when it loses its leader.
+    context_.AddMetadata("hasleader", "true");
+    stream_ = etcdserverpb::Watch::NewStub(channel)->Watch(&context_);
+  }
+  bool Write(const etcdserverpb::WatchRequest& request) override { return stream_->Write(request); }
+  bool Read(etcdserverpb::WatchResponse* response) override { return stream_->Read(response); }
+  void Cancel() override { context_.TryCancel(); }
+  absl::Status Finish() override { return FromGrpc(stream_->Finish()); }
+
+ private:
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReaderWriter<etcdserverpb::WatchRequest, etcdserverpb::WatchResponse>>
+      stream_;
+};
+
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<EtcdClient>> EtcdClient::Create(const EtcdClientOptions& options) {
+struct Client::Member {
+  std::string url;
+  std::string target;
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  Mutex mu;
+  std::shared_ptr<grpc::Channel> channel ABSL_GUARDED_BY(mu);
+  absl::Time created ABSL_GUARDED_BY(mu);
+  absl::Time failed ABSL_GUARDED_BY(mu) = absl::InfinitePast();  // last failure seen
+};
+
+Client::Client(ClientOptions options) : options_(std::move(options)) {}
+Client::~Client() = default;
+
+absl::StatusOr<std::unique_ptr<Client>> Client::Create(const ClientOptions& options) {
   if (options.endpoints.empty()) {
     return absl::InvalidArgumentError("etcd: name at least one member's URL");
   }
@@ -62,7 +108,7 @@ absl::StatusOr<std::unique_ptr<EtcdClient>> EtcdClient::Create(const EtcdClientO
     }
     tls = grpc::SslCredentials(ssl);
   }
-  std::unique_ptr<EtcdClient> client(new EtcdClient(options));
+  std::unique_ptr<Client> client(new Client(options));
   for (const std::string& url : options.endpoints) {
     absl::string_view target = url;
     std::shared_ptr<grpc::ChannelCredentials> credentials;
@@ -93,35 +139,29 @@ absl::StatusOr<std::unique_ptr<EtcdClient>> EtcdClient::Create(const EtcdClientO
   return client;
 }
 
-bool OutcomeUnknown(const grpc::Status& status) {
-  switch (status.error_code()) {
-    case grpc::StatusCode::OK:
-    case grpc::StatusCode::INVALID_ARGUMENT:
-    case grpc::StatusCode::FAILED_PRECONDITION:
-    case grpc::StatusCode::OUT_OF_RANGE:
-    case grpc::StatusCode::RESOURCE_EXHAUSTED:  // etcd's NOSPACE alarm refuses before applying
-    case grpc::StatusCode::PERMISSION_DENIED:
-    case grpc::StatusCode::UNAUTHENTICATED:
-    case grpc::StatusCode::UNIMPLEMENTED:
+bool OutcomeUnknown(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk:
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kResourceExhausted:  // etcd's NOSPACE alarm refuses before applying
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kUnauthenticated:
+    case absl::StatusCode::kUnimplemented:
       return false;
     default:
       return true;
   }
 }
 
-absl::Status FromGrpc(const grpc::Status& status) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      absl::StrCat("etcd: ", status.error_message()));
-}
-
-std::shared_ptr<grpc::Channel> EtcdClient::ChannelOf(size_t member) {
+std::shared_ptr<grpc::Channel> Client::ChannelOf(size_t member) {
   Member& m = *members_[member];
   MutexLock lock(&m.mu);
   return m.channel;
 }
 
-void EtcdClient::Reconnect(size_t member) {
+void Client::Reconnect(size_t member) {
   Member& m = *members_[member];
   MutexLock lock(&m.mu);
   if (m.channel != nullptr && absl::Now() - m.created < absl::Seconds(1)) return;
@@ -130,19 +170,18 @@ void EtcdClient::Reconnect(size_t member) {
 }
 
 template <typename Call>
-grpc::Status EtcdClient::OnCurrent(Call&& call) {
+absl::Status Client::OnCurrent(Call&& call) {
   const size_t member = current();
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));
-  grpc::Status status = call(ChannelOf(member), &context);
-  if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
-      status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+  absl::Status status = FromGrpc(call(ChannelOf(member), &context));
+  if (MayBeGone(status)) {
     MoveOn(member);
   }
   return status;
 }
 
-void EtcdClient::MoveOn(size_t failed) {
+void Client::MoveOn(size_t failed) {
   {
     Member& m = *members_[failed];
     MutexLock lock(&m.mu);
@@ -163,33 +202,30 @@ void EtcdClient::MoveOn(size_t failed) {
   if (expected % members_.size() == failed) current_.compare_exchange_strong(expected, next);
 }
 
-void EtcdClient::Rotate() { MoveOn(current()); }
+void Client::Rotate() { MoveOn(current()); }
 
-const std::string& EtcdClient::current_endpoint() const { return members_[current()]->url; }
+const std::string& Client::current_endpoint() const { return members_[current()]->url; }
 
-grpc::Status EtcdClient::Range(const etcdserverpb::RangeRequest& request,
-                               etcdserverpb::RangeResponse* response) {
-  grpc::Status status;
+absl::Status Client::Range(const etcdserverpb::RangeRequest& request,
+                           etcdserverpb::RangeResponse* response) {
+  absl::Status status;
   for (size_t tried = 0; tried < members_.size(); ++tried) {
     status = OnCurrent([&](const std::shared_ptr<grpc::Channel>& channel, grpc::ClientContext* c) {
       return etcdserverpb::KV::NewStub(channel)->Range(c, request, response);
     });
-    if (status.error_code() != grpc::StatusCode::UNAVAILABLE &&
-        status.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED) {
-      break;
-    }
+    if (!MayBeGone(status)) break;
   }
   return status;
 }
 
-grpc::Status EtcdClient::Txn(const etcdserverpb::TxnRequest& request,
-                             etcdserverpb::TxnResponse* response) {
+absl::Status Client::Txn(const etcdserverpb::TxnRequest& request,
+                         etcdserverpb::TxnResponse* response) {
   return OnCurrent([&](const std::shared_ptr<grpc::Channel>& channel, grpc::ClientContext* c) {
     return etcdserverpb::KV::NewStub(channel)->Txn(c, request, response);
   });
 }
 
-grpc::Status EtcdClient::Compact(int64_t revision) {
+absl::Status Client::Compact(int64_t revision) {
   return OnCurrent([&](const std::shared_ptr<grpc::Channel>& channel, grpc::ClientContext* c) {
     etcdserverpb::CompactionRequest request;
     request.set_revision(revision);
@@ -198,13 +234,49 @@ grpc::Status EtcdClient::Compact(int64_t revision) {
   });
 }
 
-grpc::Status EtcdClient::Status(etcdserverpb::StatusResponse* response) {
+absl::Status Client::LeaseGrant(absl::Duration ttl, int64_t* id) {
+  return OnCurrent([&](const std::shared_ptr<grpc::Channel>& channel, grpc::ClientContext* c) {
+    etcdserverpb::LeaseGrantRequest request;
+    request.set_ttl(absl::ToInt64Seconds(ttl));
+    etcdserverpb::LeaseGrantResponse response;
+    grpc::Status status = etcdserverpb::Lease::NewStub(channel)->LeaseGrant(c, request, &response);
+    *id = response.id();
+    return status;
+  });
+}
+
+absl::Status Client::LeaseRevoke(int64_t id) {
+  return OnCurrent([&](const std::shared_ptr<grpc::Channel>& channel, grpc::ClientContext* c) {
+    etcdserverpb::LeaseRevokeRequest request;
+    request.set_id(id);
+    etcdserverpb::LeaseRevokeResponse response;
+    return etcdserverpb::Lease::NewStub(channel)->LeaseRevoke(c, request, &response);
+  });
+}
+
+absl::Status Client::LeaseKeepAlive(int64_t id, int64_t* ttl_seconds) {
+  return OnCurrent([&](const std::shared_ptr<grpc::Channel>& channel, grpc::ClientContext* c) {
+    // etcd's keepalive is a stream: one request, one answer, done.
+    auto stream = etcdserverpb::Lease::NewStub(channel)->LeaseKeepAlive(c);
+    etcdserverpb::LeaseKeepAliveRequest request;
+    request.set_id(id);
+    etcdserverpb::LeaseKeepAliveResponse response;
+    const bool answered = stream->Write(request) && stream->Read(&response);
+    stream->WritesDone();
+    c->TryCancel();
+    grpc::Status finished = stream->Finish();
+    *ttl_seconds = answered ? response.ttl() : 0;
+    return answered ? grpc::Status::OK : finished;
+  });
+}
+
+absl::Status Client::Status(etcdserverpb::StatusResponse* response) {
   return OnCurrent([&](const std::shared_ptr<grpc::Channel>& channel, grpc::ClientContext* c) {
     return etcdserverpb::Maintenance::NewStub(channel)->Status(c, {}, response);
   });
 }
 
-grpc::Status EtcdClient::Alarms(etcdserverpb::AlarmResponse* response) {
+absl::Status Client::Alarms(etcdserverpb::AlarmResponse* response) {
   return OnCurrent([&](const std::shared_ptr<grpc::Channel>& channel, grpc::ClientContext* c) {
     etcdserverpb::AlarmRequest request;
     request.set_action(etcdserverpb::AlarmRequest::GET);
@@ -212,11 +284,8 @@ grpc::Status EtcdClient::Alarms(etcdserverpb::AlarmResponse* response) {
   });
 }
 
-std::unique_ptr<grpc::ClientReaderWriter<etcdserverpb::WatchRequest, etcdserverpb::WatchResponse>>
-EtcdClient::Watch(grpc::ClientContext* context) {
-  // etcd's clientv3.WithRequireLeader: the member ends the stream when it loses its leader.
-  context->AddMetadata("hasleader", "true");
-  return etcdserverpb::Watch::NewStub(ChannelOf(current()))->Watch(context);
+std::unique_ptr<Watch> Client::OpenWatch() {
+  return std::make_unique<GrpcWatch>(ChannelOf(current()));
 }
 
-}  // namespace psc::storage
+}  // namespace psc::etcd
