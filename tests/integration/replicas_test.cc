@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -116,6 +117,31 @@ TEST_F(ReplicasTest, AWriteThroughOneReplicaIsReadAndFoundThroughTheOther) {
   ASSERT_EQ(log_a.size(), log_b.size());
   for (size_t i = 0; i < log_a.size(); ++i) {
     EXPECT_TRUE(MessageDifferencer::Equals(log_a[i], log_b[i])) << i;
+  }
+}
+
+// Records at their documented maximum size, many at once: groups are cut to fit etcd's
+// --max-request-bytes (8 MiB), and each record reads back whole on the other replica.
+TEST_F(ReplicasTest, LargestRecordsCommitTogetherAndReadBackOnTheOtherReplica) {
+  auto [a, b, on_a, on_b] = StartPair();
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(on_a->CreateCollaborative(MakeCollaborative("Wessex PSC"), {.id = "wessex"}).ok());
+  constexpr int kRecords = 24;  // ~170 KB each, and as much again in its change-log entry
+  std::vector<absl::StatusOr<v1::Initiative>> created(kRecords);
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kRecords; ++i) {
+    writers.emplace_back([&, i] {
+      created[i] = on_a->CreateInitiative(
+          MakeLargestInitiative("collaboratives/wessex", absl::StrCat("Initiative ", i)),
+          {.id = absl::StrCat("large-", i)});
+    });
+  }
+  for (auto& w : writers) w.join();
+  for (int i = 0; i < kRecords; ++i) {
+    ASSERT_TRUE(created[i].ok()) << i << ": " << created[i].status();
+    const std::string name = absl::StrCat("initiatives/large-", i);
+    ASSERT_TRUE(Eventually([&] { return on_b->GetInitiative(name).ok(); }));
+    EXPECT_TRUE(MessageDifferencer::Equals(*on_b->GetInitiative(name), *created[i])) << name;
   }
 }
 
