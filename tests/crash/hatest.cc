@@ -28,10 +28,8 @@
 #include "absl/time/clock.h"
 #include "psc/client/error_details.h"
 #include "psc/client/registry_client.h"
-#include "server/etcd/etcd_client.h"
 #include "tests/crash/expert_writes.h"
-#include "tests/testing/etcd_cluster.h"
-#include "tests/testing/pscd_process.h"
+#include "tests/crash/ha_cluster.h"
 #include "tests/testing/resources.h"
 #include "tests/testing/temp_dir.h"
 
@@ -40,8 +38,7 @@ namespace {
 
 namespace v1 = registry::v1;
 
-constexpr int kReplicas = 3;
-constexpr char kPrefix[] = "/hatest/";
+constexpr int kReplicas = HaCluster::kReplicas;
 
 class HaTest {
  public:
@@ -49,13 +46,10 @@ class HaTest {
       : writers_(writers), only_(std::move(only)), known_(writers) {}
 
   std::vector<std::string> Run(int rounds, bool self_check) {
-    auto cluster = EtcdCluster::Start({.dir = dir_.Sub("etcd"), .members = 3});
-    if (!cluster.ok()) return {"etcd did not start: " + std::string(cluster.status().message())};
-    etcd_ = *std::move(cluster);
-    for (int r = 0; r < kReplicas; ++r) {
-      if (absl::Status s = StartReplica(r); !s.ok()) return {std::string(s.message())};
+    if (absl::Status started = cluster_.Start(); !started.ok()) {
+      return {"the cluster did not start: " + started.ToString()};
     }
-    auto admin = Client(0, absl::Seconds(20));
+    auto admin = cluster_.Client(0, absl::Seconds(20));
     if (!admin.CreateCollaborative(MakeCollaborative("Wessex"), {.id = "wessex"}).ok()) {
       return {"setup: cannot create the collaborative"};
     }
@@ -63,12 +57,13 @@ class HaTest {
     for (int w = 0; w < writers_; ++w) threads.emplace_back([this, w] { Write(w); });
     for (int r = 0; r < kReplicas; ++r) threads.emplace_back([this, r] { Watch(r); });
 
-    const std::vector<std::pair<std::string, std::function<void()>>> faults = {
-        {"kill -9 of the etcd leader", [this] { KillEtcdLeader(); }},
-        {"kill -9 of a pscd", [this] { KillReplica(); }},
-        {"SIGSTOP of the etcd leader for 5 s", [this] { StopEtcdLeader(); }},
-        {"SIGSTOP of a pscd for 5 s", [this] { StopReplica(); }},
-        {"2 of 3 etcd members down", [this] { LoseQuorum(); }},
+    using Fault = std::vector<std::string> (HaCluster::*)();
+    const std::vector<std::pair<std::string, Fault>> faults = {
+        {"kill -9 of the etcd leader", &HaCluster::KillEtcdLeader},
+        {"kill -9 of a pscd", &HaCluster::KillReplica},
+        {"SIGSTOP of the etcd leader for 5 s", &HaCluster::StopEtcdLeader},
+        {"SIGSTOP of a pscd for 5 s", &HaCluster::StopReplica},
+        {"2 of 3 etcd members down", &HaCluster::LoseQuorum},
     };
     absl::SleepFor(absl::Seconds(1));
     for (int round = 1; round <= rounds && failures_.empty(); ++round) {
@@ -76,7 +71,7 @@ class HaTest {
         if (!only_.empty() && name.find(only_) == std::string::npos) continue;
         const size_t acks_before = AckCount();
         const absl::Time start = absl::Now();
-        fault();
+        for (const std::string& failure : (cluster_.*fault)()) Fail(name + ": " + failure);
         const absl::Time done = absl::Now();
         // Writes flow again: a few acknowledged after the fault ended.
         while (AckCount() < acks_before + 5 && absl::Now() - done < absl::Seconds(30)) {
@@ -94,7 +89,7 @@ class HaTest {
     stop_ = true;
     for (auto& t : threads) t.join();
     if (self_check && failures_.empty()) {
-      DeleteBehindPscdsBack();
+      for (const std::string& failure : cluster_.DeleteBehindPscdsBack()) Fail(failure);
       Check("self-check");
     } else if (failures_.empty()) {
       Check("the end");
@@ -108,36 +103,6 @@ class HaTest {
   }
 
  private:
-  absl::Status StartReplica(int r) {
-    const std::string certs = TestCertsDir();
-    PscdProcess::Options options{
-        .data_dir = dir_.Sub(absl::StrCat("pscd", r)),
-        .insecure = true,
-        .extra_args = {"--store", "etcd:" + etcd_->endpoints(), "--etcd-ca", certs + "/ca.crt",
-                       "--etcd-cert", certs + "/admin.crt", "--etcd-key", certs + "/admin.key",
-                       "--etcd-prefix", kPrefix, "--watch-progress-seconds", "1"}};
-    if (!targets_[r].empty()) options.listen = targets_[r];
-    auto pscd = PscdProcess::Start(options);
-    if (!pscd.ok())
-      return absl::UnavailableError("pscd did not start: " + pscd.status().ToString());
-    std::lock_guard<std::mutex> lock(replicas_mu_);
-    replicas_[r] = *std::move(pscd);
-    targets_[r] = replicas_[r]->target();
-    return absl::OkStatus();
-  }
-
-  client::RegistryClient Client(int r, absl::Duration deadline) {
-    client::ClientOptions options;
-    {
-      std::lock_guard<std::mutex> lock(replicas_mu_);
-      options.target = targets_[r];
-    }
-    options.insecure = true;
-    options.deadline = deadline;
-    options.retry.max_attempts = 1;  // retries are the writer's own, with its request ids
-    return client::RegistryClient(options);
-  }
-
   // Creates retried (on the next replica) with their request id until the outcome is known;
   // updates and deletes once, with the etag (an unknown outcome leaves the record uncertain).
   void Write(int w) {
@@ -163,14 +128,14 @@ class HaTest {
       const int choice = live.empty() ? 0 : random() % 10;
       const std::string title = absl::StrCat("w", w, "o", op);
       int replica = (w + op) % kReplicas;
-      auto client = Client(replica, absl::Seconds(3));
+      auto client = cluster_.Client(replica, absl::Seconds(3));
       if (choice < 6) {
         const std::string id = absl::StrCat("e-", w, "-", op);
         v1::Expert expert = MakeExpert("collaboratives/wessex", "Chaos Expert");
         expert.set_job_title(title);
         absl::StatusOr<v1::Expert> created = absl::UnavailableError("not tried");
         for (int attempt = 0; !stop_ || attempt == 0; ++attempt) {
-          auto c = Client((replica + attempt) % kReplicas, absl::Seconds(3));
+          auto c = cluster_.Client((replica + attempt) % kReplicas, absl::Seconds(3));
           created = c.CreateExpert(expert, {.id = id, .request_id = id});
           if (!OutcomeUnknown(created.status())) break;
           absl::SleepFor(absl::Milliseconds(100));
@@ -222,7 +187,7 @@ class HaTest {
         std::lock_guard<std::mutex> lock(mu_);
         after = seen.empty() ? 0 : seen.back().sequence();
       }
-      auto client = Client(r, absl::Hours(1));
+      auto client = cluster_.Client(r, absl::Hours(1));
       absl::Status s = client.WatchChanges(after, {}, handlers);
       if (!stop_ && !s.ok()) absl::SleepFor(absl::Milliseconds(100));
     }
@@ -251,116 +216,6 @@ class HaTest {
     failures_.push_back(what);
   }
 
-  // The member that leads etcd now, asked of each member in turn.
-  int EtcdLeader() {
-    for (int attempt = 0; attempt < 50; ++attempt) {
-      for (int m = 0; m < 3; ++m) {
-        if (!etcd_->running(m)) continue;
-        auto client = etcd::Client::Create({.endpoints = {etcd_->client_urls()[m]},
-                                            .ca_file = TestCertsDir() + "/ca.crt",
-                                            .cert_file = TestCertsDir() + "/admin.crt",
-                                            .key_file = TestCertsDir() + "/admin.key"});
-        etcdserverpb::StatusResponse status;
-        if (client.ok() && (*client)->Status(&status).ok() && status.leader() != 0 &&
-            status.leader() == status.header().member_id()) {
-          return m;
-        }
-      }
-      absl::SleepFor(absl::Milliseconds(100));
-    }
-    return 0;
-  }
-
-  void KillEtcdLeader() {
-    const int leader = EtcdLeader();
-    etcd_->Signal(leader, SIGKILL);
-    absl::SleepFor(absl::Seconds(2));
-    if (absl::Status s = etcd_->Restart(leader); !s.ok()) Fail("etcd restart: " + s.ToString());
-  }
-
-  void StopEtcdLeader() {
-    const int leader = EtcdLeader();
-    etcd_->Signal(leader, SIGSTOP);
-    absl::SleepFor(absl::Seconds(5));
-    etcd_->Signal(leader, SIGCONT);
-  }
-
-  void KillReplica() {
-    const int r = next_replica_++ % kReplicas;
-    {
-      std::lock_guard<std::mutex> lock(replicas_mu_);
-      replicas_[r]->Stop(SIGKILL);
-    }
-    absl::SleepFor(absl::Seconds(1));
-    if (absl::Status s = StartReplica(r); !s.ok()) Fail(std::string(s.message()));
-  }
-
-  void StopReplica() {
-    const int r = next_replica_++ % kReplicas;
-    PscdProcess* stopped;
-    {
-      std::lock_guard<std::mutex> lock(replicas_mu_);
-      stopped = replicas_[r].get();  // replaced only by KillReplica, on this thread
-    }
-    stopped->Signal(SIGSTOP);
-    absl::SleepFor(absl::Seconds(5));
-    stopped->Signal(SIGCONT);
-  }
-
-  // Two members down: writes are refused with NO_QUORUM, reads go on, on every replica.
-  void LoseQuorum() {
-    const int keep = EtcdLeader();
-    std::vector<int> down;
-    for (int m = 0; m < 3; ++m) {
-      if (m != keep) {
-        etcd_->Signal(m, SIGKILL);
-        down.push_back(m);
-      }
-    }
-    absl::SleepFor(absl::Seconds(3));
-    for (int r = 0; r < kReplicas; ++r) {
-      auto client = Client(r, absl::Seconds(10));
-      if (!client.GetCollaborative("collaboratives/wessex").ok()) {
-        Fail(absl::StrCat("replica ", r, " did not serve a read without quorum"));
-      }
-      auto refused = client.CreateCollaborative(MakeCollaborative("No quorum"),
-                                                {.id = absl::StrCat("nq", r, next_replica_)});
-      if (refused.ok() || client::GetErrorDetails(refused.status()).reason != "NO_QUORUM") {
-        Fail(absl::StrCat("replica ", r, " without quorum answered a write with ",
-                          refused.status().ToString(), ", not NO_QUORUM"));
-      }
-    }
-    for (int m : down) {
-      if (absl::Status s = etcd_->Restart(m); !s.ok()) Fail("etcd restart: " + s.ToString());
-    }
-  }
-
-  // Deletes an expert's record in etcd directly: no change-log entry, nothing pscd knows of.
-  void DeleteBehindPscdsBack() {
-    auto client = etcd::Client::Create({.endpoints = etcd_->client_urls(),
-                                        .ca_file = TestCertsDir() + "/ca.crt",
-                                        .cert_file = TestCertsDir() + "/admin.crt",
-                                        .key_file = TestCertsDir() + "/admin.key"});
-    etcdserverpb::RangeRequest range;
-    range.set_key(std::string(kPrefix) + "r");
-    range.set_range_end(std::string(kPrefix) + "s");
-    range.set_keys_only(true);
-    etcdserverpb::RangeResponse keys;
-    if (!client.ok() || !(*client)->Range(range, &keys).ok()) return Fail("self-check: no etcd");
-    for (const auto& kv : keys.kvs()) {
-      if (kv.key().find("e-") == std::string::npos) continue;
-      etcdserverpb::TxnRequest txn;
-      txn.add_success()->mutable_request_delete_range()->set_key(kv.key());
-      etcdserverpb::TxnResponse response;
-      if ((*client)->Txn(txn, &response).ok()) {
-        std::cout << "self-check: deleted a record in etcd behind pscd's back\n";
-        absl::SleepFor(absl::Seconds(1));  // every mirror applies it
-        return;
-      }
-    }
-    Fail("self-check: found no record to delete");
-  }
-
   void Check(const std::string& after) {
     paused_ = true;
     while (writing_ > 0) absl::SleepFor(absl::Milliseconds(10));
@@ -375,12 +230,12 @@ class HaTest {
     // Every replica caught up with the same last change (the mirrors follow etcd).
     uint64_t last = 0;
     for (int r = 0; r < kReplicas; ++r) {
-      auto client = Client(r, absl::Seconds(30));
+      auto client = cluster_.Client(r, absl::Seconds(30));
       auto page = client.ListCollaboratives({});
       if (page.ok()) last = std::max(last, page->sequence());
     }
     for (int r = 0; r < kReplicas; ++r) {
-      auto client = Client(r, absl::Seconds(30));
+      auto client = cluster_.Client(r, absl::Seconds(30));
       v1::SearchRequest wait;
       wait.set_min_sequence(last);
       wait.set_page_size(1);
@@ -482,11 +337,7 @@ class HaTest {
   const int writers_;
   const std::string only_;  // run only the faults whose name contains it
   TempDir dir_;
-  std::unique_ptr<EtcdCluster> etcd_;
-  std::mutex replicas_mu_;
-  std::unique_ptr<PscdProcess> replicas_[kReplicas];
-  std::string targets_[kReplicas];
-  int next_replica_ = 0;
+  HaCluster cluster_{dir_.path()};
   std::atomic<bool> stop_{false};
   // Checks pause the writers: what is acknowledged must not move while it is compared.
   std::atomic<bool> paused_{false};

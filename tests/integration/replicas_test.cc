@@ -16,6 +16,7 @@
 #include "tests/testing/etcd_store_options.h"
 #include "tests/testing/eventually.h"
 #include "tests/testing/metrics_text.h"
+#include "tests/testing/run_process.h"
 
 namespace psc::testing {
 namespace {
@@ -224,6 +225,40 @@ TEST_F(ReplicasTest, WhileEtcdIsLostReadsGoOnAndHealthDrainsTheReplica) {
       },
       absl::Seconds(20)));
   EXPECT_LT(metric("psc_etcd_mirror_age_seconds").value_or(99), 2.0);
+}
+
+// pscd's own backups work on a replica: they copy its mirror, and a restore makes the registry
+// an embedded store on one machine (for when the cluster itself is lost).
+TEST_F(ReplicasTest, AReplicasBackupRestoresAsAnEmbeddedStore) {
+  const std::string backups = dir_.Sub("backups");
+  auto pscd = StartReplica("a", nullptr, {"--backup-dir", backups});
+  ASSERT_NE(pscd, nullptr);
+  auto admin = Admin(*pscd);
+  for (const char* id : {"one", "two"}) {
+    ASSERT_TRUE(
+        admin->CreateCollaborative(MakeCollaborative(std::string(id) + " PSC"), {.id = id}).ok());
+  }
+  auto backup = admin->CreateBackup();
+  ASSERT_TRUE(backup.ok()) << backup.status();
+  EXPECT_EQ(backup->sequence(), 2u);
+  ASSERT_TRUE(admin->CreateCollaborative(MakeCollaborative("After PSC"), {.id = "after"}).ok());
+  pscd.reset();
+
+  const std::string restored_dir = dir_.Sub("restored");
+  ProcessResult restore =
+      RunProcess({PscdPath(), "restore", "--from", backups, "--data-dir", restored_dir});
+  ASSERT_EQ(restore.exit_code, 0) << restore.err;
+  auto embedded = PscdProcess::Start({.data_dir = restored_dir});  // --store rocksdb
+  ASSERT_TRUE(embedded.ok()) << embedded.status();
+  auto reader = Admin(**embedded);
+  auto listed = reader->ListAllCollaboratives();
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].name(), "collaboratives/one");
+  EXPECT_EQ((*listed)[1].name(), "collaboratives/two");
+  // And it takes writes, on one machine, after the backup's last sequence.
+  auto created = reader->CreateCollaborative(MakeCollaborative("Three PSC"), {.id = "three"});
+  ASSERT_TRUE(created.ok()) << created.status();
 }
 
 TEST_F(ReplicasTest, AnUnreachableClusterStopsStartWithAClearMessage) {
