@@ -17,12 +17,17 @@ constexpr absl::Duration kMaxIndexWait = absl::Seconds(10);
 
 absl::Status Discovery::AwaitIndex(uint64_t min_sequence, absl::Time deadline) const {
   if (min_sequence == 0 || index_->last_sequence() >= min_sequence) return absl::OkStatus();
-  if (min_sequence > store_->last_sequence()) {
-    return ArgumentError(
-        "min_sequence", "SEQUENCE_AHEAD",
-        absl::StrCat(min_sequence, " is beyond the newest sequence ", store_->last_sequence()));
+  const absl::Time until = std::min(deadline, absl::Now() + kMaxIndexWait);
+  // A replica waits for a sequence another replica committed; nothing waits for one that no
+  // commit has taken.
+  if (absl::Status committed = store_->AwaitSequence(min_sequence, until); !committed.ok()) {
+    if (committed.code() == absl::StatusCode::kOutOfRange) {
+      return ArgumentError(
+          "min_sequence", "SEQUENCE_AHEAD",
+          absl::StrCat(min_sequence, " is beyond the newest sequence ", store_->last_sequence()));
+    }
   }
-  if (index_->WaitFor(min_sequence, std::min(deadline, absl::Now() + kMaxIndexWait))) {
+  if (index_->WaitFor(min_sequence, until)) {
     return absl::OkStatus();
   }
   return Error(absl::StatusCode::kDeadlineExceeded, "INDEX_BEHIND",

@@ -98,6 +98,15 @@ class Store {
   // The last committed sequence.
   virtual uint64_t last_sequence() const = 0;
 
+  // Waits until last_sequence() reaches `sequence`: OK once it has; OUT_OF_RANGE when no
+  // commit has taken it yet (a store of one answers at once); DEADLINE_EXCEEDED when a
+  // replicated store's other replicas committed it but this one has not applied it by
+  // `deadline`. Thread-safe.
+  virtual absl::Status AwaitSequence(uint64_t sequence, absl::Time deadline) const {
+    if (last_sequence() >= sequence) return absl::OkStatus();
+    return absl::OutOfRangeError("not committed yet");
+  }
+
   // Called on the committer thread after each group that took sequences, with the last one.
   // Must be cheap and must not block (e.g. notify a condition variable). At most one listener;
   // setting another (or nullptr) waits for a call in progress, so after it returns the old

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "server/common/errors.h"
 #include "server/common/status_macros.h"
 #include "server/common/utf8.h"
@@ -15,6 +16,9 @@ namespace psc::registry {
 namespace {
 
 constexpr int kScanLimit = 10000;
+// How long a replica waits to apply a cursor another replica's commit took, before asking
+// the caller to retry.
+constexpr absl::Duration kReplicaWait = absl::Seconds(2);
 
 }  // namespace
 
@@ -35,10 +39,16 @@ absl::Status StoreChangeFeed::CheckCursor(uint64_t after,
                                         CollectionList(EveryKind())));
     }
   }
-  const uint64_t last = store_->last_sequence();
-  if (after > last) {
-    return ArgumentError("after_sequence", "CURSOR_AHEAD",
-                         absl::StrCat(after, " is beyond the newest sequence ", last));
+  if (absl::Status committed = store_->AwaitSequence(after, absl::Now() + kReplicaWait);
+      !committed.ok()) {
+    if (committed.code() == absl::StatusCode::kOutOfRange) {
+      return ArgumentError(
+          "after_sequence", "CURSOR_AHEAD",
+          absl::StrCat(after, " is beyond the newest sequence ", store_->last_sequence()));
+    }
+    // Committed through another replica, not yet applied by this one.
+    return RetryLater(absl::StatusCode::kUnavailable, "REPLICA_BEHIND", committed.message(),
+                      absl::Milliseconds(500));
   }
   const uint64_t oldest = store_->first_retained_sequence();
   if (after + 1 < oldest) return CursorExpired(after, oldest);

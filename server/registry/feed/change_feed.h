@@ -28,6 +28,8 @@ class ChangeFeed {
   // Checks a cursor and a kind filter: OUT_OF_RANGE, reason CURSOR_EXPIRED (with metadata
   // oldest_retained_sequence), when changes after `after` are no longer retained;
   // INVALID_ARGUMENT, reason CURSOR_AHEAD, when `after` is beyond the newest sequence;
+  // UNAVAILABLE, reason REPLICA_BEHIND, when another replica committed it and this one has not
+  // applied it within 2 s;
   // INVALID_ARGUMENT, reason INVALID_KIND, for an unknown kind.
   virtual absl::Status CheckCursor(uint64_t after, const std::vector<std::string>& kinds) const = 0;
 

@@ -119,7 +119,7 @@ void EtcdMirror::SetListener(std::function<void(uint64_t)> listener) {
   listener_ = std::move(listener);
 }
 
-bool EtcdMirror::WaitUntil(const std::function<bool()>& reached, absl::Duration timeout) {
+bool EtcdMirror::WaitUntil(const std::function<bool()>& reached, absl::Duration timeout) const {
   const absl::Time deadline = absl::Now() + timeout;
   MutexLock lock(&mu_);
   while (!stopping_ && !reached() && absl::Now() < deadline) {
@@ -131,6 +131,11 @@ bool EtcdMirror::WaitUntil(const std::function<bool()>& reached, absl::Duration 
 bool EtcdMirror::WaitForGuard(int64_t guard, absl::Duration timeout) {
   return WaitUntil([&]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return guard_revision_ >= guard; },
                    timeout);
+}
+
+bool EtcdMirror::WaitForSequence(uint64_t sequence, absl::Duration timeout) const {
+  // last_sequence_ is published before advanced_ is signalled, under mu_.
+  return WaitUntil([&] { return last_sequence_.load() >= sequence; }, timeout);
 }
 
 bool EtcdMirror::WaitForRevision(int64_t revision, absl::Duration timeout) {

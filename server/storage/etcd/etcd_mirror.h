@@ -49,6 +49,8 @@ class EtcdMirror {
   // Waits until etcd revision `revision` (or a later one) is applied; false on timeout or
   // Stop(). Only for a revision that changed a key of the registry.
   bool WaitForRevision(int64_t revision, absl::Duration timeout);
+  // Waits until the change log up to `sequence` is applied; false on timeout or Stop().
+  bool WaitForSequence(uint64_t sequence, absl::Duration timeout) const;
   // The revision at which the commit guard took `nonce`, among the last few thousand commits
   // applied, or nullopt.
   std::optional<int64_t> GuardWrittenAt(const std::string& nonce) const;
@@ -79,14 +81,14 @@ class EtcdMirror {
   absl::Status Write(rocksdb::WriteBatch* batch, const Applied& applied);
   bool stopping() const;
   // Waits until `reached()` holds (under mu_), or timeout or Stop().
-  bool WaitUntil(const std::function<bool()>& reached, absl::Duration timeout);
+  bool WaitUntil(const std::function<bool()>& reached, absl::Duration timeout) const;
 
   etcd::Client* const client_;
   const DbHandles* const handles_;
   const EtcdKeys keys_;
 
   mutable Mutex mu_;
-  CondVar advanced_;
+  mutable CondVar advanced_;
   int64_t revision_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t guard_revision_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t cluster_id_ ABSL_GUARDED_BY(mu_) = 0;

@@ -31,7 +31,7 @@ class EtcdStore final : public Store, public RocksBacked {
   ~EtcdStore() override {
     prober_.reset();
     if (lease_ != 0) (void)client_->LeaseRevoke(lease_);  // its position goes at once
-    committer_.reset();                             // drains the queue
+    committer_.reset();                                   // drains the queue
     mirror_.Stop();
     handles_->Close();
   }
@@ -52,6 +52,7 @@ class EtcdStore final : public Store, public RocksBacked {
     return std::make_unique<RocksReadView>(handles_.get());
   }
   uint64_t last_sequence() const override { return mirror_.last_sequence(); }
+  absl::Status AwaitSequence(uint64_t sequence, absl::Time deadline) const override;
   void SetCommitListener(std::function<void(uint64_t)> listener) override {
     mirror_.SetListener(std::move(listener));
   }
@@ -133,6 +134,23 @@ void EtcdStore::Probe(StoppableThread& self) {
       }
     }
   }
+}
+
+absl::Status EtcdStore::AwaitSequence(uint64_t sequence, absl::Time deadline) const {
+  if (mirror_.last_sequence() >= sequence) return absl::OkStatus();
+  // Committed through another replica, or not at all? etcd's last sequence says (a
+  // linearizable read); when etcd cannot answer, wait for the mirror as if it had.
+  etcdserverpb::RangeRequest request;
+  request.set_key(keys_.Key(Family::kMeta, kLastSequenceKey));
+  etcdserverpb::RangeResponse response;
+  if (client_->Range(request, &response).ok()) {
+    uint64_t committed = 0;
+    if (!response.kvs().empty()) KeyReader(response.kvs(0).value()).ReadUint64(&committed);
+    if (committed < sequence) return absl::OutOfRangeError("not committed yet");
+  }
+  if (mirror_.WaitForSequence(sequence, deadline - absl::Now())) return absl::OkStatus();
+  return absl::DeadlineExceededError(absl::StrCat("this replica has applied the change log up to ",
+                                                  mirror_.last_sequence(), ", not yet ", sequence));
 }
 
 void EtcdStore::PublishAndReadPositions() {

@@ -33,8 +33,9 @@ struct EtcdStoreOptions {
   // How long Open waits for etcd to load or catch up the mirror.
   absl::Duration start_timeout = absl::Seconds(30);
   // How long one commit may wait on etcd (a leader election, an answer lost in transit) before
-  // its callers get UNAVAILABLE, reason NO_QUORUM, with a RetryInfo.
-  absl::Duration commit_timeout = absl::Seconds(8);
+  // its callers get UNAVAILABLE, reason NO_QUORUM, with a RetryInfo: longer than an election
+  // and a call timeout, short enough that a caller's deadline sees NO_QUORUM.
+  absl::Duration commit_timeout = absl::Seconds(4);
   // How long a replica's published position (Store::PublishReplicaPosition) outlives it: a
   // lease it keeps alive once a second.
   absl::Duration replica_ttl = absl::Seconds(30);

@@ -321,6 +321,19 @@ TEST_F(EtcdStoreTest, AMirrorServesOnlyTheRegistryOfItsPrefix) {
   EXPECT_THAT(std::string(refused.status().message()), HasSubstr("--etcd-prefix"));
 }
 
+// A sequence committed through another replica is waited for; one no commit took is not.
+TEST_F(EtcdStoreTest, AReplicaAwaitsASequenceAnotherCommitted) {
+  auto a = Open(Options());
+  auto b = Open(Options());
+  ASSERT_EQ(*a->CommitAndWait(WriteAll("x")), 1u);
+  EXPECT_TRUE(b->AwaitSequence(1, absl::Now() + absl::Seconds(10)).ok());
+  EXPECT_EQ(b->last_sequence(), 1u);
+  const absl::Time start = absl::Now();
+  EXPECT_EQ(b->AwaitSequence(5, absl::Now() + absl::Seconds(10)).code(),
+            absl::StatusCode::kOutOfRange);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));  // answered, not waited out
+}
+
 // Retention keeps what the slowest replica's index has yet to read: each replica publishes its
 // position under a lease; a replica gone (stopped, or its lease expired) no longer holds it.
 TEST_F(EtcdStoreTest, ReplicasPublishTheirPositionsAndAllKnowTheSlowest) {
