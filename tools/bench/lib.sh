@@ -1,8 +1,8 @@
 # Shared by the benchmark scripts (source it): starting pscd on a fresh data dir with fsync on
 # and mTLS on loopback, and reading psc-load's output. Needs $build (the build dir).
 
-# pscd runs with the flags users run (every call logged) plus $BENCH_PSCD_FLAGS, unquoted, e.g.
-# BENCH_PSCD_FLAGS="--log-calls errors" to measure without the call log.
+# pscd runs with its defaults, as users run it (every call logged), plus $BENCH_PSCD_FLAGS,
+# unquoted: flags of an experiment (a quieter call log, say), never of the published figures.
 # start_pscd DIR [PSCD FLAGS...]: dev certs in DIR/certs (made once), data in DIR/data, log in
 # DIR/log; sets pscd_pid, pscd_dir, target and auth (psc-load's connection flags, as admin).
 start_pscd() {

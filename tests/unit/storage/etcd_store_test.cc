@@ -296,6 +296,34 @@ TEST_F(EtcdStoreTest, AMirrorThatEtcdCompactedPastResyncs) {
   EXPECT_EQ(*b->CommitAndWait(WriteAll("z")), 4u);
 }
 
+// A mirror pointed at another cluster (etcd rebuilt from scratch, say) reloads cleanly: none of
+// the old cluster's data survives in it.
+TEST_F(EtcdStoreTest, AMirrorOfAnotherClusterResyncs) {
+  testing::TempDir old_dir, new_dir;
+  auto old_cluster = testing::EtcdCluster::Start({.dir = old_dir.path()});
+  ASSERT_TRUE(old_cluster.ok()) << old_cluster.status();
+  EtcdStoreOptions mirror = Options(old_cluster->get());
+  {
+    auto store = Open(mirror);
+    ASSERT_TRUE(store->CommitAndWait(WriteAll("old")).ok());
+  }
+  auto new_cluster = testing::EtcdCluster::Start({.dir = new_dir.path()});
+  ASSERT_TRUE(new_cluster.ok()) << new_cluster.status();
+  {
+    auto writer = Open(Options(new_cluster->get()));
+    ASSERT_TRUE(writer->CommitAndWait(WriteAll("new-1")).ok());
+    ASSERT_TRUE(writer->CommitAndWait(WriteAll("new-2")).ok());
+  }
+  mirror.etcd = testing::TestEtcdClientOptions(**new_cluster);
+  auto store = Open(mirror);
+  ASSERT_TRUE(testing::Eventually(
+      [&] { return store->Snapshot()->Get(Family::kRecords, "r/new-2")->has_value(); }));
+  EXPECT_FALSE(store->Snapshot()->Get(Family::kRecords, "r/old")->has_value());
+  EXPECT_EQ(store->last_sequence(), 2u);
+  EXPECT_EQ(store->stats().replication.value_or(ReplicationStats{}).resyncs, 1u);
+  EXPECT_EQ(*store->CommitAndWait(WriteAll("new-3")), 3u);
+}
+
 TEST_F(EtcdStoreTest, DataDirsOfTheTwoStoresAreNeverMixedUp) {
   testing::TempDir embedded;
   ASSERT_TRUE(Store::Open({.path = embedded.path(), .sync = false}).ok());
