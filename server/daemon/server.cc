@@ -95,10 +95,26 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
                     store->SlowestReplicaPosition().value_or(index->last_sequence()));
   };
   server->trimmer_ = std::make_unique<registry::ChangeLogTrimmer>(server->store_.get(), retention);
+  const MetricSources state{
+      .store_stats = [store = server->store_.get()] { return store->stats(); },
+      .first_sequence = [store = server->store_.get()] { return store->first_retained_sequence(); },
+      .last_sequence = [store = server->store_.get()] { return store->last_sequence(); },
+      .index_sequence = [index = server->search_index_.get()] { return index->last_sequence(); },
+      .open_watches = [hub = server->hub_.get()] { return static_cast<uint64_t>(hub->size()); },
+      .latest_backup = [backups = server->backups_.get()] { return backups->latest_backup_time(); },
+  };
+  StatusSources status{
+      .state = state,
+      .store = options.etcd.etcd.endpoints.empty() ? "rocksdb" : "etcd",
+      .start_time = absl::Now(),
+      .serving = [s = server.get()] { return s->serving_.load(); },
+      .slowest_replica = [store = server->store_.get()] { return store->SlowestReplicaPosition(); },
+  };
   server->service_ = std::make_unique<service::RegistryService>(
       server->registry_.get(), server->authenticator_.get(), options.limits, server->feed_.get(),
       server->hub_.get(), server->discovery_.get(), server->workflows_.get(),
-      server->measurements_.get(), server->backups_.get());
+      server->measurements_.get(), server->backups_.get(),
+      [status = std::move(status)] { return ReadServerStatus(status); });
 
   server->audit_ = std::make_unique<service::RefusalAudit>();
   server->call_log_ = std::make_unique<service::CallLog>(options.log_calls);
@@ -151,16 +167,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->address_ = absl::StrCat(host, ":", port);
   server->port_ = port;
   if (!options.metrics_listen.empty()) {
-    daemon::MetricSources sources{
-        .store_stats = [store = server->store_.get()] { return store->stats(); },
-        .first_sequence = [store =
-                               server->store_.get()] { return store->first_retained_sequence(); },
-        .last_sequence = [store = server->store_.get()] { return store->last_sequence(); },
-        .index_sequence = [index = server->search_index_.get()] { return index->last_sequence(); },
-        .open_watches = [hub = server->hub_.get()] { return static_cast<uint64_t>(hub->size()); },
-        .latest_backup = [backups =
-                              server->backups_.get()] { return backups->latest_backup_time(); },
-    };
+    MetricSources sources = state;
     if (!options.security.insecure) {
       auto cert = service::ReadCertificate(options.security.cert_file, options.security.key_file);
       if (cert.ok()) sources.certificate_not_after = cert->not_after;
@@ -188,6 +195,7 @@ void Server::WatchStoreHealth(StoppableThread& self, absl::Duration lost_after) 
     const bool now_serving = replication->mirror_age_seconds < absl::ToDoubleSeconds(lost_after);
     if (now_serving == serving) continue;
     serving = now_serving;
+    serving_ = serving;
     if (serving) {
       LogInfo("pscd: the mirror holds etcd's latest commit again: SERVING");
     } else {
@@ -210,6 +218,7 @@ void Server::Shutdown(absl::Duration grace) {
     if (metrics_ != nullptr) metrics_->StopServing();  // scrapes read what is closed below
     // Draining: probes see NOT_SERVING (for every name) while in-flight calls finish.
     if (grpc_server_ != nullptr) grpc_server_->GetHealthCheckService()->Shutdown();
+    serving_ = false;
     if (health_ != nullptr) health_->Drain();
     // Watches are endless: end them first. A client that stopped reading keeps its call open
     // however it is ended, until gRPC cancels every call at the deadline: then the deadline is

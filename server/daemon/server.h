@@ -12,6 +12,7 @@
 #include "server/common/stoppable_thread.h"
 #include "server/daemon/health_server.h"
 #include "server/daemon/metrics.h"
+#include "server/daemon/server_status.h"
 #include "server/discovery/discovery.h"
 #include "server/discovery/search_indexer.h"
 #include "server/index/search_index.h"
@@ -128,6 +129,7 @@ class Server {
   std::unique_ptr<daemon::HealthServer> health_;
   // With a replicated store: turns health NOT_SERVING while the store's data is too stale.
   std::unique_ptr<StoppableThread> store_health_;
+  std::atomic<bool> serving_{true};  // what health reports for the Registry service
   std::string address_;
   int port_ = 0;
   std::once_flag shutdown_once_;

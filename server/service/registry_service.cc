@@ -1,5 +1,7 @@
 #include "server/service/registry_service.h"
 
+#include "absl/strings/str_cat.h"
+#include "psc/registry/v1/display_name.h"
 #include "server/common/errors.h"
 #include "server/common/tsan.h"
 #include "server/registry/records/list_query.h"
@@ -16,6 +18,19 @@ grpc::ServerUnaryReactor* RegistryService::GetCaller(grpc::CallbackServerContext
   response->set_identity(caller.identity);
   response->set_role(caller.role);
   response->set_collaborative(caller.collaborative);
+  return FinishUnary(absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* RegistryService::GetServerStatus(
+    grpc::CallbackServerContext* context, const v1::GetServerStatusRequest* request,
+    v1::ServerStatus* response) {
+  PSC_ADMIT_OR_FINISH(gate_, Cost::kRead, caller);
+  if (caller.role != v1::ADMIN) {
+    return FinishUnary(Error(absl::StatusCode::kPermissionDenied, "ROLE_NOT_ALLOWED",
+                             absl::StrCat("only admins read the server's status; the caller is ",
+                                          v1::DisplayName(caller.role))));
+  }
+  *response = status_();
   return FinishUnary(absl::OkStatus());
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "psc/registry/v1/registry_service.grpc.pb.h"
 #include "server/registry/feed/change_feed.h"
 #include "server/service/methods/backup_methods.h"
@@ -22,10 +24,14 @@ inline constexpr size_t kMaxQueuedSlowCalls = 256;
 // work that may block or scan runs on a pool of its own, never on a gRPC callback thread.
 class RegistryService final : public registry::v1::Registry::CallbackService {
  public:
+  // GetServerStatus's answer, read when an admin asks; thread-safe and cheap.
+  using StatusSource = std::function<registry::v1::ServerStatus()>;
+
   RegistryService(registry::Registry* registry, const auth::Authenticator* authenticator,
                   LimitOptions limits, const registry::ChangeFeed* feed, WatchHub* hub,
                   const registry::Discovery* discovery, registry::Workflows* workflows,
-                  registry::Measurements* measurements, registry::Backups* backups)
+                  registry::Measurements* measurements, registry::Backups* backups,
+                  StatusSource status)
       : registry_(registry),
         limits_(limits),
         gate_(authenticator, &limits_),
@@ -36,7 +42,8 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
         measures_(measurements, registry, &gate_, &slow_calls_),
         backups_(backups, &gate_, &slow_calls_),
         feed_(feed),
-        hub_(hub) {}
+        hub_(hub),
+        status_(std::move(status)) {}
 
   grpc::ServerUnaryReactor* ListChanges(grpc::CallbackServerContext* context,
                                         const registry::v1::ListChangesRequest* request,
@@ -156,6 +163,11 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
     return backups_.Delete(c, *request, response);
   }
 
+  // Admins only: PERMISSION_DENIED (ROLE_NOT_ALLOWED) for every other role.
+  grpc::ServerUnaryReactor* GetServerStatus(grpc::CallbackServerContext* context,
+                                            const registry::v1::GetServerStatusRequest* request,
+                                            registry::v1::ServerStatus* response) override;
+
 // The five standard methods of one kind, each forwarding to the generic handler; `hook` (an
 // expression that may read the Create or Update `request`) runs after a successful write.
 #define PSC_STANDARD_METHODS(Type, Plural, KindFn, hook)                                     \
@@ -205,6 +217,7 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
   BackupMethods backups_;
   const registry::ChangeFeed* feed_;
   WatchHub* hub_;
+  StatusSource status_;
 };
 
 }  // namespace psc::service

@@ -184,6 +184,10 @@ TEST_F(BackupTest, ListVerifyDeleteAndKeepTheLatest) {
   // The newest backup's time is a metric, for the "backup too old" alert.
   EXPECT_THAT(HttpGet(pscd->metrics_target(), "/metrics").value_or(""),
               HasSubstr("psc_backup_latest_timestamp_seconds "));
+  // And in `psc admin status`.
+  auto status = admin.GetServerStatus();
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(status->latest_backup_time().seconds(), list->backups(0).create_time().seconds());
 }
 
 TEST_F(BackupTest, OnlyAdminsAndOnlyWithABackupDir) {

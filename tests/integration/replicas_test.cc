@@ -119,6 +119,22 @@ TEST_F(ReplicasTest, AWriteThroughOneReplicaIsReadAndFoundThroughTheOther) {
   for (size_t i = 0; i < log_a.size(); ++i) {
     EXPECT_TRUE(MessageDifferencer::Equals(log_a[i], log_b[i])) << i;
   }
+  // Each replica's status: the same store and positions, its mirror current, and (once both
+  // have published) both indexes at the end of the log.
+  for (auto* client : {on_a.get(), on_b.get()}) {
+    ASSERT_TRUE(Eventually([&] {
+      auto status = client->GetServerStatus();
+      return status.ok() && status->store() == "etcd" && status->last_sequence() == 2 &&
+             status->index_sequence() == 2 && status->replication().etcd_reachable() &&
+             status->replication().mirror_revision() > 0 &&
+             status->replication().slowest_replica_sequence() == 2;
+    })) << client->GetServerStatus().status();
+    auto status = client->GetServerStatus();
+    EXPECT_TRUE(status->serving());
+    EXPECT_LT(status->replication().mirror_age().seconds(), 2);
+    EXPECT_FALSE(status->replication().etcd_out_of_space());
+    EXPECT_GT(status->replication().etcd_db_size_bytes(), 0);
+  }
 }
 
 // Records at their documented maximum size, many at once: groups are cut to fit etcd's
@@ -216,6 +232,21 @@ TEST_F(ReplicasTest, WhileEtcdIsLostReadsGoOnAndHealthDrainsTheReplica) {
   EXPECT_EQ(metric("psc_etcd_reachable"), 0.0);
   EXPECT_GE(metric("psc_etcd_mirror_age_seconds").value_or(0), 2.0);
   EXPECT_TRUE(client->GetCollaborative("collaboratives/kept").ok());  // draining, still serving
+  // `psc admin status` says how stale this replica's reads are.
+  auto status = client->GetServerStatus();
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_FALSE(status->serving());
+  EXPECT_FALSE(status->replication().etcd_reachable());
+  EXPECT_GE(status->replication().mirror_age().seconds(), 2);
+  const std::string certs = TestCertsDir();
+  ProcessResult cli = RunProcess(
+      {PSC_CLI_PATH, "admin", "status"},
+      {"PSC_TARGET=" + pscd->target(), "PSC_CA=" + certs + "/ca.crt",
+       "PSC_CERT=" + certs + "/admin.crt", "PSC_KEY=" + certs + "/admin.key", "HOME=/nonexistent"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_THAT(cli.out, ::testing::HasSubstr("serving          NO (health reports NOT_SERVING)\n"));
+  EXPECT_THAT(cli.out, ::testing::HasSubstr("etcd             UNREACHABLE\n"));
+  EXPECT_THAT(cli.out, ::testing::ContainsRegex("mirror +revision [0-9]+, [0-9.]+ s behind"));
 
   ASSERT_TRUE((*own)->Restart(0).ok());
   ASSERT_TRUE(Eventually([&] { return client->IsServing().value_or(false); }, absl::Seconds(20)));
@@ -225,6 +256,10 @@ TEST_F(ReplicasTest, WhileEtcdIsLostReadsGoOnAndHealthDrainsTheReplica) {
       },
       absl::Seconds(20)));
   EXPECT_LT(metric("psc_etcd_mirror_age_seconds").value_or(99), 2.0);
+  status = client->GetServerStatus();
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_TRUE(status->serving());
+  EXPECT_TRUE(status->replication().etcd_reachable());
 }
 
 // pscd's own backups work on a replica: they copy its mirror, and a restore makes the registry

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_format.h"
 #include "tools/cli/exit_codes.h"
+#include "tools/cli/server_status_text.h"
 
 namespace psc::cli {
 namespace {
@@ -36,8 +37,8 @@ void AddNamedCommand(CLI::App& admin, Context& ctx, const std::string& verb,
 void AddAdminCommands(CLI::App& app, Context& ctx) {
   auto* admin =
       app.add_subcommand("admin",
-                         "Operations for admins: online backups in pscd's --backup-dir (restore is "
-                         "offline: pscd restore --help)");
+                         "Operations for admins: the server's status, and online backups in "
+                         "pscd's --backup-dir (restore is offline: pscd restore --help)");
   admin->require_subcommand(1);
   admin
       ->add_subcommand(
@@ -62,6 +63,23 @@ void AddAdminCommands(CLI::App& app, Context& ctx) {
     for (const auto& backup : list->backups()) rows.push_back(&backup);
     PrintBackups(rows, ctx);
   });
+  admin
+      ->add_subcommand(
+          "status",
+          "This pscd's version, store, change-log and search-index positions and, "
+          "on a replica over etcd, how stale its mirror is (--output json for scripts)")
+      ->callback([&ctx] {
+        auto status = ctx.Client().GetServerStatus();
+        if (!status.ok()) {
+          ctx.exit_code = ReportError(status.status(), ctx.err);
+          return;
+        }
+        if (ctx.format() == OutputFormat::kJson) {
+          ctx.out << ToJsonLine(*status) << "\n";
+        } else {
+          PrintServerStatusText(*status, absl::Now(), ctx.out);
+        }
+      });
   AddNamedCommand(*admin, ctx, "verify",
                   "Read every file of a backup and check its size and checksum",
                   [](Context& ctx, const std::string& name) {

@@ -5,7 +5,8 @@
 
 namespace psc::cli {
 
-// psc admin backup | backups | verify NAME | delete-backup NAME: online backups (admins only).
+// psc admin status | backup | backups | verify NAME | delete-backup NAME: the server's status and
+// online backups (admins only).
 void AddAdminCommands(CLI::App& app, Context& context);
 
 // psc health [SERVICE]: SERVING (exit 0) or NOT_SERVING (exit 1), from the gRPC health service;

@@ -397,6 +397,12 @@ class RegistryClient {
   // Deletes backup `name` and the files no other backup shares.
   absl::Status DeleteBackup(const std::string& name);
 
+  // ---- Operations (server_status.proto) ----
+  // This pscd's version, store, change-log and search-index positions and, on a replica over
+  // etcd, how stale its mirror is (each replica answers for itself). Admins only:
+  // PERMISSION_DENIED (ROLE_NOT_ALLOWED) for other roles. Retried like a read.
+  absl::StatusOr<v1::ServerStatus> GetServerStatus();
+
   // ---- Audit ----
 
   // The change history of the resource `name` (which may since have been deleted), oldest
