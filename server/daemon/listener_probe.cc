@@ -44,7 +44,11 @@ bool ListenerProbe::ProbeOnce() {
       fd >= 0 && (connect(fd, found->ai_addr, found->ai_addrlen) == 0 || errno == EINPROGRESS);
   freeaddrinfo(found);
   bool accepted = !connected;  // no socket or no connect: not the listener's fault
+  bool sent = false;
   for (absl::Time end = absl::Now() + options_.timeout; connected && absl::Now() < end;) {
+    // One byte once connected: the kernel holds back a connection that sends nothing
+    // (TCP_DEFER_ACCEPT, accept_guard.h). pscd reads it as a bad handshake and closes.
+    if (!sent) sent = send(fd, "", 1, MSG_NOSIGNAL | MSG_DONTWAIT) == 1;
     if (AcceptActivity() != before) {
       accepted = true;
       break;

@@ -1,9 +1,9 @@
 #pragma once
 // A last line of defence for the listener: every `interval`, connect to pscd's own port over
-// loopback and check that the connection is taken off the accept queue (accept_guard.h counts
-// every accept). After `max_failures` probes in a row see nothing accepted within `timeout`,
-// call `on_deaf` once: pscd then stops (non-zero exit) for its supervisor to restart it. With
-// fsync on (the default) every acknowledged write is already durable.
+// loopback, send a byte, and check that the connection is taken off the accept queue
+// (accept_guard.h counts every accept). After `max_failures` probes in a row see nothing accepted
+// within `timeout`, call `on_deaf` once: pscd then stops (non-zero exit) for its supervisor to
+// restart it. With fsync on (the default) every acknowledged write is already durable.
 
 #include <functional>
 #include <string>

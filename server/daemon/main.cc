@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -65,7 +66,7 @@ int main(int argc, char** argv) {
     umask(077);  // the restored files hold personal data, as the data dir's do
     return psc::daemon::RunRestore(restore_flags, std::cout, std::cerr);
   }
-  const psc::daemon::ServerOptions options = flags.server_options();
+  psc::daemon::ServerOptions options = flags.server_options();
   psc::SetLogFormat(flags.log_format());
   if (flags.print_config()) {
     std::cout << app.config_to_str(/*default_also=*/true, /*write_description=*/true);
@@ -85,7 +86,16 @@ int main(int argc, char** argv) {
       std::max(1, std::min(flags.max_connections(), open_files > 2 * kReservedDescriptors
                                                         ? open_files - kReservedDescriptors
                                                         : open_files / 2));
-  psc::daemon::InstallAcceptGuard(connection_cap, open_files);
+  // A connection silent for the handshake timeout would be closed by it anyway: the kernel holds
+  // such connections back that long instead (TCP_DEFER_ACCEPT counts whole seconds).
+  psc::daemon::InstallAcceptGuard(
+      connection_cap, open_files,
+      std::max(1, static_cast<int>(std::ceil(absl::ToDoubleSeconds(options.handshake_timeout)))));
+  options.connection_counts = [] {
+    const psc::daemon::AcceptCounts c = psc::daemon::GetAcceptCounts();
+    return psc::daemon::ConnectionCounts{
+        .open = c.open, .accepted = c.accepted, .refused = c.refused, .shed = c.shed};
+  };
   psc::LogInfo(absl::StrCat("pscd: ", limit_note, "; at most ", connection_cap,
                             " client connections at once"));
   auto server = psc::daemon::Server::Start(options);

@@ -137,6 +137,21 @@ class Metrics::StateCollector final : public prometheus::Collectable {
       out.push_back(Gauge("psc_etcd_nospace_alarm", "1 while etcd's NOSPACE alarm is raised",
                           r.cluster_out_of_space ? 1 : 0));
     }
+    if (sources_->connections) {
+      const ConnectionCounts c = sources_->connections();
+      out.push_back(Gauge("psc_connections_open", "Accepted client connections not yet closed",
+                          static_cast<double>(c.open)));
+      out.push_back(Family("psc_connections_accepted_total", "Client connections accepted",
+                           prometheus::MetricType::Counter, static_cast<double>(c.accepted)));
+      out.push_back(Family("psc_connections_refused_total",
+                           "Client connections closed at once: at the connection cap with none "
+                           "to shed, or out of descriptors",
+                           prometheus::MetricType::Counter, static_cast<double>(c.refused)));
+      out.push_back(Family("psc_connections_shed_total",
+                           "Connections that had not started TLS, shut down at the cap to admit "
+                           "a new one",
+                           prometheus::MetricType::Counter, static_cast<double>(c.shed)));
+    }
     if (sources_->certificate_not_after) {
       out.push_back(
           Gauge("psc_tls_certificate_expiry_timestamp_seconds",

@@ -26,6 +26,12 @@
 //   psc_etcd_mirror_resyncs_total          counter    full reloads of the mirror
 //   psc_etcd_db_size_bytes                 gauge      etcd's database (its quota's measure)
 //   psc_etcd_nospace_alarm                 gauge      1 while etcd's NOSPACE alarm is raised
+//   psc_connections_open                   gauge      accepted client connections not yet closed
+//   psc_connections_accepted_total         counter    client connections accepted
+//   psc_connections_refused_total          counter    closed at once: at the cap with none to
+//                                                     shed, or out of descriptors
+//   psc_connections_shed_total             counter    connections that had not started TLS,
+//                                                     shut down at the cap to admit a new one
 //   psc_tls_certificate_expiry_timestamp_seconds  gauge  --tls-cert's notAfter (mTLS only)
 //   psc_backup_latest_timestamp_seconds    gauge      when the newest backup was taken (only
 //                                                     when --backup-dir holds one)
@@ -52,6 +58,14 @@ class Server;
 
 namespace psc::daemon {
 
+// The client connections pscd's accept guard has seen (accept_guard.h), for the metrics.
+struct ConnectionCounts {
+  int64_t open = 0;
+  int64_t accepted = 0;
+  int64_t refused = 0;
+  int64_t shed = 0;
+};
+
 // What the scrape-time gauges read. Each function must be thread-safe and cheap.
 struct MetricSources {
   std::function<storage::StoreStats()> store_stats;
@@ -61,6 +75,7 @@ struct MetricSources {
   std::function<uint64_t()> open_watches;
   std::function<std::optional<absl::Time>()> latest_backup;  // may be empty
   std::optional<absl::Time> certificate_not_after;
+  std::function<ConnectionCounts()> connections;  // empty without the accept guard
 };
 
 // Thread-safe.

@@ -168,6 +168,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->port_ = port;
   if (!options.metrics_listen.empty()) {
     MetricSources sources = state;
+    sources.connections = options.connection_counts;
     if (!options.security.insecure) {
       auto cert = service::ReadCertificate(options.security.cert_file, options.security.key_file);
       if (cert.ok()) sources.certificate_not_after = cert->not_after;

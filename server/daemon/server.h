@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -61,6 +62,8 @@ struct ServerOptions {
       service::CallLogLevel::kAll;  // which calls get a line in the log
   registry::BackupOptions backup;   // online backups (none without a dir)
   std::string health_listen;        // host:port of a plaintext health-only server; empty: none
+  // The accept guard's counts (pscd's main installs it), for the metrics; empty: none.
+  std::function<ConnectionCounts()> connection_counts;
 };
 
 // Who may call: every caller an admin with --insecure (loopback only), else the principals

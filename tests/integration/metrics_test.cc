@@ -84,6 +84,11 @@ TEST_F(MetricsTest, CallsAreCountedByMethodAndCodeWithTheirLatency) {
   EXPECT_NEAR(SampleValue(text, "process_start_time_seconds").value_or(0),
               absl::ToUnixSeconds(absl::Now()), 300);
   EXPECT_GE(SampleValue(text, "process_max_fds").value_or(0), 1024);
+  // This test's client holds at least one connection; none was refused or shed.
+  EXPECT_GE(SampleValue(text, "psc_connections_open").value_or(0), 1);
+  EXPECT_GE(SampleValue(text, "psc_connections_accepted_total").value_or(0), 1);
+  EXPECT_THAT(SampleValue(text, "psc_connections_refused_total"), Optional(0.0));
+  EXPECT_THAT(SampleValue(text, "psc_connections_shed_total"), Optional(0.0));
 
   // The index catches up with the log, and the lag says so.
   Eventually([&] { return SampleValue(Scrape(), "psc_index_applied_sequence") == 2.0; });

@@ -3,11 +3,13 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -47,45 +49,106 @@ struct Listener {
   int port;
 };
 
-// Whether the server closed `client` (reads EOF or a reset within 2 s).
-bool ClosedByServer(int client) {
-  timeval tv{2, 0};
+// One accepted connection of `listener`, or -1 (errno set).
+int Accept(const Listener& listener) {
+  return accept4(listener.fd, nullptr, nullptr, SOCK_CLOEXEC);
+}
+
+// Whether the server closed `client` (reads EOF or a reset within `wait_ms`).
+bool ClosedByServer(int client, int wait_ms = 2000) {
+  timeval tv{wait_ms / 1000, (wait_ms % 1000) * 1000};
   setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   char byte;
   const ssize_t n = recv(client, &byte, 1, 0);
   return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
 }
 
+// Sends `kTlsStartedBytes` on `client` and waits until `accepted` (its server side) can read
+// them: the peer has started TLS, as far as the guard can tell.
+void StartTls(int client, int accepted) {
+  const std::string hello(kTlsStartedBytes, 'h');
+  ASSERT_EQ(send(client, hello.data(), hello.size(), 0), static_cast<ssize_t>(hello.size()));
+  pollfd p{accepted, POLLIN, 0};
+  ASSERT_EQ(poll(&p, 1, 2000), 1);
+}
+
+// A connection to `listener` that has sent `kTlsStartedBytes` before it is accepted (as a real
+// client sends its ClientHello at once).
+int ConnectStartingTls(const Listener& listener) {
+  const int client = listener.Connect();
+  const std::string hello(kTlsStartedBytes, 'h');
+  EXPECT_EQ(send(client, hello.data(), hello.size(), 0), static_cast<ssize_t>(hello.size()));
+  absl::SleepFor(absl::Milliseconds(10));  // loopback delivers at once; this is to be sure
+  return client;
+}
+
 // One test, in order: the guard is installed once per process.
-TEST(ListenerGuardTest, CapsConnectionsAndSurvivesRunningOutOfDescriptors) {
+TEST(ListenerGuardTest, CapsConnectionsShedsSilentOnesAndSurvivesRunningOutOfDescriptors) {
   rlimit limit{};
   ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
-  InstallAcceptGuard(/*max_connections=*/3, static_cast<int>(limit.rlim_cur));
+  // Not deferred: the cap and shedding are tested on connections that send nothing (the
+  // kernel's deferral is FloodTest's).
+  InstallAcceptGuard(/*max_connections=*/3, static_cast<int>(limit.rlim_cur),
+                     /*defer_accept_seconds=*/0);
   Listener listener;
 
-  // The cap: three connections are accepted, the next ones closed as they come.
+  // The cap: three connections that have started TLS are accepted, the next ones closed as
+  // they come (none of the three may be shed).
   std::vector<int> clients;
-  for (int i = 0; i < 5; ++i) clients.push_back(listener.Connect());
   std::vector<int> accepted;
-  for (int fd; (fd = accept4(listener.fd, nullptr, nullptr, SOCK_CLOEXEC)) >= 0;) {
+  for (int i = 0; i < 3; ++i) {
+    clients.push_back(listener.Connect());
+    const int fd = Accept(listener);
+    ASSERT_GE(fd, 0);
     accepted.push_back(fd);
+    StartTls(clients.back(), fd);
   }
+  for (int i = 0; i < 2; ++i) clients.push_back(listener.Connect());
+  EXPECT_LT(Accept(listener), 0);
   EXPECT_EQ(errno, EAGAIN);
-  EXPECT_EQ(accepted.size(), 3u);
   EXPECT_EQ(GetAcceptCounts().open, 3);
   EXPECT_EQ(GetAcceptCounts().refused, 2);
+  EXPECT_EQ(GetAcceptCounts().shed, 0);
   EXPECT_TRUE(ClosedByServer(clients[3]));
   EXPECT_TRUE(ClosedByServer(clients[4]));
   // Closing one makes room for one more.
   close(accepted.back());
   accepted.pop_back();
   EXPECT_EQ(GetAcceptCounts().open, 2);
+  const int silent_client = listener.Connect();
+  const int silent = Accept(listener);
+  ASSERT_GE(silent, 0);
+
+  // At the cap again: a new silent connection is refused, as before; one that has started TLS
+  // sheds the oldest one that has not: that is shut down (its owner still closes it), and the
+  // new one is admitted.
   clients.push_back(listener.Connect());
-  int fd = accept4(listener.fd, nullptr, nullptr, SOCK_CLOEXEC);
-  ASSERT_GE(fd, 0);
-  accepted.push_back(fd);
+  EXPECT_LT(Accept(listener), 0);
+  EXPECT_EQ(GetAcceptCounts().refused, 3);
+  EXPECT_TRUE(ClosedByServer(clients.back()));
+  const int next_client = ConnectStartingTls(listener);
+  const int next = Accept(listener);
+  ASSERT_GE(next, 0);
+  EXPECT_EQ(GetAcceptCounts().shed, 1);
+  EXPECT_EQ(GetAcceptCounts().refused, 3);
+  EXPECT_TRUE(ClosedByServer(silent_client));
+  char byte;
+  EXPECT_EQ(recv(silent, &byte, 1, MSG_DONTWAIT), 0);  // shut down: reads see the end
+  EXPECT_FALSE(ClosedByServer(next_client, /*wait_ms=*/100));
+  EXPECT_FALSE(ClosedByServer(clients[0], /*wait_ms=*/100));  // started TLS: kept
+  EXPECT_EQ(GetAcceptCounts().open, 4);                       // the shed one counts until closed
+  close(silent);
+  EXPECT_EQ(GetAcceptCounts().open, 3);
+  // Still at the cap, and no silent connection left to shed: refused.
+  clients.push_back(ConnectStartingTls(listener));
+  EXPECT_LT(Accept(listener), 0);
+  EXPECT_EQ(GetAcceptCounts().shed, 1);
+  EXPECT_EQ(GetAcceptCounts().refused, 4);
+  EXPECT_TRUE(ClosedByServer(clients.back()));
+  close(next);
   for (int a : accepted) close(a);
   EXPECT_EQ(GetAcceptCounts().open, 0);
+  for (int c : {silent_client, next_client}) close(c);
 
   // Out of descriptors: accept4 never reports EMFILE (which would stop gRPC's listener for
   // good); the waiting connections are closed, and accepting resumes once descriptors free up.
@@ -101,7 +164,7 @@ TEST(ListenerGuardTest, CapsConnectionsAndSurvivesRunningOutOfDescriptors) {
   for (int f : filler) close(f);
   for (int c : flood) EXPECT_TRUE(ClosedByServer(c));
   clients.push_back(listener.Connect());
-  fd = accept4(listener.fd, nullptr, nullptr, SOCK_CLOEXEC);
+  const int fd = Accept(listener);
   EXPECT_GE(fd, 0);
   close(fd);
   for (int c : clients) close(c);
