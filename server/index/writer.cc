@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "server/common/free_space.h"
 #include "server/common/log.h"
 #include "server/index/schema.h"
 
@@ -107,6 +108,10 @@ Xapian::Document Writer::Build(const Document& document) {
 }
 
 absl::Status Writer::Apply(const std::vector<Change>& changes, uint64_t sequence) {
+  if (const uint64_t free = FreeBytes(path_); free < kIndexMinFreeBytes) {
+    return absl::UnavailableError(absl::StrCat("search index: only ", free >> 20,
+                                               " MiB free on its disk; waiting for space"));
+  }
   if (broken_) {
     try {
       db_ = Xapian::WritableDatabase(path_, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);

@@ -14,6 +14,11 @@
 
 namespace psc::index {
 
+// Below this much free space the index writes nothing (UNAVAILABLE, retried by its caller):
+// Xapian at ENOSPC can end the process (std::terminate from within a commit), and the index is
+// derived data that catches up once space returns.
+inline constexpr uint64_t kIndexMinFreeBytes = 16 << 20;
+
 class Writer {
  public:
   // Opens or creates the database at `path`; an unreadable or outdated one is recreated.
@@ -21,7 +26,8 @@ class Writer {
 
   // Applies `changes` and records `sequence`, in one commit. On a Xapian error (a full disk,
   // say) nothing is applied and the database is closed; the next call reopens it first (an
-  // error while that fails), so the index recovers by itself once the cause is gone.
+  // error while that fails), so the index recovers by itself once the cause is gone. With less
+  // than kIndexMinFreeBytes free, nothing is tried: UNAVAILABLE.
   absl::Status Apply(const std::vector<Change>& changes, uint64_t sequence);
   absl::Status Reset();
   uint64_t last_sequence() const;

@@ -14,19 +14,13 @@
 #include "server/common/errors.h"
 #include "server/common/status_macros.h"
 #include "server/storage/db_handles.h"
+#include "server/storage/rocks_logger.h"
 #include "server/storage/rocks_store.h"
 
 namespace psc::storage {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Opening a backup read-only must not write a LOG file into it.
-class DiscardingLogger final : public rocksdb::Logger {
- public:
-  using rocksdb::Logger::Logv;
-  void Logv(const char*, va_list) override {}
-};
 
 std::string SequenceFile(const std::string& dir, uint32_t id) {
   return absl::StrCat(dir, "/sequence/", id);
@@ -55,7 +49,7 @@ absl::Status NoSuchBackup(uint32_t id) {
 
 // The last sequence held by the database that `options` and `path` open read-only.
 absl::StatusOr<uint64_t> SequenceOf(rocksdb::DBOptions options, const std::string& path) {
-  options.info_log = std::make_shared<DiscardingLogger>();
+  options.info_log = NewDiscardingRocksLogger();
   DbHandles handles;
   rocksdb::Status s = OpenHandles(options, path, /*read_only=*/true, &handles);
   if (!s.ok()) return FromRocks(s);

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "rocksdb/db.h"
+#include "server/common/free_space.h"
 #include "server/storage/family.h"
 
 namespace psc::storage {
@@ -39,9 +40,6 @@ rocksdb::Status OpenHandles(const rocksdb::DBOptions& options, const std::string
 // INTERNAL / STORAGE_ERROR for any other failure (logged; no paths reach clients).
 absl::Status FromRocks(const rocksdb::Status& s);
 absl::Status StorageFull();
-
-// The free space of the filesystem holding `path` (0 when it cannot be told).
-uint64_t FreeBytes(const std::string& path);
 
 // The meta key that holds the last committed sequence (uint64, big-endian).
 inline constexpr char kLastSequenceKey[] = "last_sequence";

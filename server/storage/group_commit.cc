@@ -1,5 +1,7 @@
 #include "server/storage/group_commit.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "server/common/catch_exceptions.h"
@@ -33,10 +35,11 @@ absl::Status GroupCommitter::WritesAllowed() const {
                       "until it restarts with space free; reads go on",
                       absl::Seconds(30));
   }
-  // After a failed write RocksDB's WAL writer is in its error state, where any further use
-  // (another write, DB::Resume) trips an assertion in Debian's build of RocksDB: no more writes
-  // until a restart. The free-space check keeps a full disk from getting that far.
+  // After a failed write RocksDB is in its error state: no write goes to it until it resumes
+  // (TryResume), which it can only after a full disk. The free-space reserve keeps a full disk
+  // from getting that far; a reserve of 0, or a disk filled faster than it, does.
   if (write_failed_) {
+    if (write_failed_for_space_) return StorageFull();
     return Error(absl::StatusCode::kUnavailable, "STORAGE_ERROR",
                  "a write to the registry's storage failed; writes are refused until the "
                  "server restarts; reads go on");
@@ -45,17 +48,37 @@ absl::Status GroupCommitter::WritesAllowed() const {
   return absl::OkStatus();
 }
 
+void GroupCommitter::TryResume() {
+  // Room for the reserve and for flushing every memtable (at most a quarter of the block cache:
+  // memory_budget.cc), so that resuming does not fill the disk again at once.
+  if (FreeBytes(options_.path) < std::max(options_.min_free_bytes, options_.cache_bytes / 4)) {
+    return;
+  }
+  const absl::Time now = absl::Now();
+  if (now - last_failed_resume_ < absl::Seconds(1)) return;
+  const rocksdb::Status resumed = handles_->db->Resume();
+  if (!resumed.ok()) {
+    last_failed_resume_ = now;
+    LogWarning("storage: RocksDB could not resume yet: " + resumed.ToString());
+    return;
+  }
+  write_failed_ = false;
+  write_failed_for_space_ = false;
+  LogInfo("storage: RocksDB resumed after the disk filled");
+}
+
 absl::Status GroupCommitter::ReadyToWrite() {
+  if (write_failed_for_space_) TryResume();
   absl::Status allowed = WritesAllowed();
   const bool full = ErrorReason(allowed) == "STORAGE_FULL";
   if (full != storage_full_) {
     storage_full_ = full;
-    if (full) {
+    if (!full) {
+      LogInfo("storage: space is free again; writes resumed");
+    } else if (!write_failed_for_space_) {  // a failed write has said so already
       LogError(absl::StrCat("storage: the data dir's disk has less than ",
                             options_.min_free_bytes >> 20,
                             " MiB free: writes are refused (STORAGE_FULL) until space is freed"));
-    } else {
-      LogInfo("storage: space is free again; writes resumed");
     }
   }
   return allowed;
@@ -99,9 +122,13 @@ void GroupCommitter::CommitGroup(std::deque<PendingCommit>& group) {
   rocksdb::Status s = handles_->db->Write(wo, batch.GetWriteBatch());
   const absl::Time written = absl::Now();
   if (!s.ok()) {
-    write_failed_ = true;
-    LogError("storage: a write failed; writes are refused until pscd restarts: " + s.ToString());
     absl::Status error = FromRocks(s);
+    write_failed_for_space_ = ErrorReason(error) == "STORAGE_FULL";
+    write_failed_ = true;
+    LogError(absl::StrCat(
+        "storage: a write failed; writes are refused ",
+        write_failed_for_space_ ? "(STORAGE_FULL) until space is freed" : "until pscd restarts",
+        ": ", s.ToString()));
     for (PendingCommit& p : group) {
       if (p.result.ok()) p.result = error;
     }

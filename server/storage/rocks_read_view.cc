@@ -1,5 +1,3 @@
-#include <sys/statvfs.h>
-
 #include "absl/strings/match.h"
 #include "server/common/errors.h"
 #include "server/common/log.h"
@@ -23,12 +21,6 @@ absl::Status StorageFull() {
                     "the registry's disk is full: writes are refused until space is freed, then "
                     "resume by themselves; reads go on",
                     absl::Seconds(5));
-}
-
-uint64_t FreeBytes(const std::string& path) {
-  struct statvfs fs {};
-  if (statvfs(path.c_str(), &fs) != 0) return 0;
-  return static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
 }
 
 absl::Status FromRocks(const rocksdb::Status& s) {

@@ -9,11 +9,23 @@
 #include "server/storage/db_handles.h"
 #include "server/storage/group_commit.h"
 #include "server/storage/keys.h"
+#include "server/storage/rocks_logger.h"
 
 namespace psc::storage {
 namespace {
 
 constexpr const char* kFamilyNames[kFamilyCount] = {"records", "index", "changelog", "meta"};
+
+// After ENOSPC, the committer resumes RocksDB itself once the disk has room for a flush
+// (GroupCommitter::TryResume, every second); RocksDB's own recovery would poll only every 5 s
+// and answer the committer's DB::Resume() "busy" meanwhile.
+class CommitterResumes final : public rocksdb::EventListener {
+ public:
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason, rocksdb::Status,
+                            bool* auto_recovery) override {
+    *auto_recovery = false;
+  }
+};
 
 // Refuses data written in a newer format than this pscd reads, and records the format in a
 // data dir that has none yet (new, or written before versioning).
@@ -109,6 +121,8 @@ absl::StatusOr<OpenedDb> OpenDataDir(const StoreOptions& options, bool read_only
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
+  db_options.info_log = NewRocksLogger();  // never a LOG file on the data dir's disk
+  db_options.listeners.push_back(std::make_shared<CommitterResumes>());
   OpenedDb opened;
   opened.memory = std::make_unique<MemoryBudget>(options.cache_bytes);
   opened.memory->ApplyTo(&db_options);

@@ -2,12 +2,17 @@
 // with UNAVAILABLE / STORAGE_FULL (no paths), reads, search and watches go on, and writes
 // resume by themselves once space is freed. Needs root to mount the tmpfs; skipped otherwise.
 
+#include <signal.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
 
 #include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "tests/integration/registry_fixture.h"
 #include "tests/testing/eventually.h"
@@ -123,6 +128,88 @@ TEST_F(DiskFullTest, WritesRefuseFastReadsGoOnAndWritesResumeWhenSpaceReturns) {
   EXPECT_TRUE(watch_status.ok()) << watch_status;
   EXPECT_EQ(watched, 2);  // "before" and "after": nothing lost, nothing phantom
   EXPECT_EQ(pscd_->Stop(SIGTERM), 0);
+}
+
+// With no reserve (--min-free-disk-mb 0), RocksDB itself meets ENOSPC under concurrent
+// writers: pscd stays up, loses no acknowledged write, serves reads, and once space is freed
+// resumes writes by itself (RocksDB's DB::Resume), with the search index catching up.
+TEST_F(DiskFullTest, WithNoReserveARealEnospcIsSurvivedAndWritesResumeWhenSpaceReturns) {
+  auto pscd = PscdProcess::Start(
+      {.data_dir = disk_ + "/data", .fsync = true, .extra_args = {"--min-free-disk-mb", "0"}});
+  ASSERT_TRUE(pscd.ok()) << pscd.status();
+  pscd_ = *std::move(pscd);
+  client::ClientOptions options = ClientOptionsAs(pscd_->target(), "admin");
+  options.deadline = absl::Seconds(5);
+  client::RegistryClient client(options);
+  ASSERT_TRUE(client.CreateCollaborative(MakeCollaborative("Wessex"), {.id = "wessex"}).ok());
+  FillLeaving(disk_, disk_ + "/filler", 4 * kMiB);
+
+  // Writers of 4 KB experts until every one of them is refused for a second.
+  std::mutex mu;
+  std::vector<std::string> acknowledged;
+  std::map<std::string, int> refusals;  // by reason
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&, w] {
+      client::RegistryClient writer(options);
+      absl::Time refused_since = absl::InfiniteFuture();
+      for (int i = 0; absl::Now() - refused_since < absl::Seconds(1) && i < 5000; ++i) {
+        v1::Expert expert = MakeExpert("collaboratives/wessex");
+        expert.set_bio(std::string(4000, 'b'));
+        const std::string id = absl::StrCat("w", w, "-", i);
+        auto created = writer.CreateExpert(expert, {.id = id});
+        std::lock_guard<std::mutex> lock(mu);
+        if (created.ok()) {
+          acknowledged.push_back("experts/" + id);
+          refused_since = absl::InfiniteFuture();
+        } else {
+          ++refusals[absl::StrCat(absl::StatusCodeToString(created.status().code()), " ",
+                                  Reason(created.status()))];
+          refused_since = std::min(refused_since, absl::Now());
+        }
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  for (const auto& [reason, count] : refusals) std::cout << count << " refused: " << reason << "\n";
+  ASSERT_FALSE(refusals.empty()) << "the disk never filled";
+  ASSERT_EQ(kill(pscd_->pid(), 0), 0) << pscd_->Log();  // still running
+  ExpectStorageFull(
+      client.CreateExpert(MakeExpert("collaboratives/wessex"), {.id = "during"}).status());
+  EXPECT_TRUE(client.GetCollaborative("collaboratives/wessex").ok());  // reads go on
+
+  std::filesystem::remove(disk_ + "/filler");
+  const absl::Time freed = absl::Now();
+  absl::StatusOr<v1::Expert> after;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        after = client.CreateExpert(MakeExpert("collaboratives/wessex"), {.id = "after"});
+        return after.ok();
+      },
+      absl::Seconds(30)))
+      << after.status() << pscd_->Log();
+  std::cout << acknowledged.size() << " writes acknowledged before the disk filled; writes "
+            << "resumed " << absl::FormatDuration(absl::Now() - freed)
+            << " after space was freed\n";
+  acknowledged.push_back("experts/after");
+  for (const std::string& name : acknowledged) {
+    EXPECT_TRUE(client.GetExpert(name).ok()) << name;
+  }
+  EXPECT_EQ(client.ListAllExperts()->size(), acknowledged.size());
+  // The search index catches up with every acknowledged write.
+  v1::SearchRequest search;
+  search.set_query("human factors");
+  search.set_min_sequence(client.ListExperts(v1::ListExpertsRequest())->sequence());
+  auto found = client.Search(search);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->total_size(), static_cast<int64_t>(acknowledged.size()));
+  // And every one of them is durable: a restart finds them all.
+  EXPECT_EQ(pscd_->Stop(SIGTERM), 0);
+  pscd = PscdProcess::Start({.data_dir = disk_ + "/data", .fsync = true});
+  ASSERT_TRUE(pscd.ok()) << pscd.status();
+  pscd_ = *std::move(pscd);
+  client::RegistryClient restarted(ClientOptionsAs(pscd_->target(), "admin"));
+  EXPECT_EQ(restarted.ListAllExperts()->size(), acknowledged.size());
 }
 
 // pscd started on a disk already below its reserve serves reads and search, refuses writes
