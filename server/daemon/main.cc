@@ -157,6 +157,7 @@ int main(int argc, char** argv) {
       while (sigwait(&signals, &again) == 0 && again != SIGINT && again != SIGTERM) {
       }
       psc::LogWarning("pscd: second signal: stopping now, without draining");
+      psc::FlushLog();  // _exit runs no atexit handler
       _exit(1);
     }).detach();
     (*server)->Shutdown(absl::Seconds(10));
