@@ -68,6 +68,23 @@ class DiskFullTest : public ::testing::Test {
     if (mounted_) umount2(disk_.c_str(), MNT_DETACH);
   }
 
+  // Starts pscd (fsync on) on the tmpfs with `--min-free-disk-mb reserve_mb`, creates
+  // collaboratives/wessex, and returns an admin's client options (5 s deadline).
+  client::ClientOptions StartWithWessex(const std::string& reserve_mb) {
+    auto pscd = PscdProcess::Start({.data_dir = disk_ + "/data",
+                                    .fsync = true,
+                                    .extra_args = {"--min-free-disk-mb", reserve_mb}});
+    EXPECT_TRUE(pscd.ok()) << pscd.status();
+    if (!pscd.ok()) return {};
+    pscd_ = *std::move(pscd);
+    client::ClientOptions options = ClientOptionsAs(pscd_->target(), "admin");
+    options.deadline = absl::Seconds(5);
+    EXPECT_TRUE(client::RegistryClient(options)
+                    .CreateCollaborative(MakeCollaborative("Wessex"), {.id = "wessex"})
+                    .ok());
+    return options;
+  }
+
   TempDir dir_;
   std::string disk_;
   bool mounted_ = false;
@@ -75,14 +92,9 @@ class DiskFullTest : public ::testing::Test {
 };
 
 TEST_F(DiskFullTest, WritesRefuseFastReadsGoOnAndWritesResumeWhenSpaceReturns) {
-  auto pscd = PscdProcess::Start(
-      {.data_dir = disk_ + "/data", .fsync = true, .extra_args = {"--min-free-disk-mb", "16"}});
-  ASSERT_TRUE(pscd.ok()) << pscd.status();
-  pscd_ = *std::move(pscd);
-  client::ClientOptions options = ClientOptionsAs(pscd_->target(), "admin");
-  options.deadline = absl::Seconds(5);
+  const client::ClientOptions options = StartWithWessex("16");
+  ASSERT_NE(pscd_, nullptr);
   client::RegistryClient client(options);
-  ASSERT_TRUE(client.CreateCollaborative(MakeCollaborative("Wessex"), {.id = "wessex"}).ok());
   ASSERT_TRUE(client.CreateExpert(MakeExpert("collaboratives/wessex"), {.id = "before"}).ok());
 
   // A watcher open across the whole episode.
@@ -134,14 +146,9 @@ TEST_F(DiskFullTest, WritesRefuseFastReadsGoOnAndWritesResumeWhenSpaceReturns) {
 // writers: pscd stays up, loses no acknowledged write, serves reads, and once space is freed
 // resumes writes by itself (RocksDB's DB::Resume), with the search index catching up.
 TEST_F(DiskFullTest, WithNoReserveARealEnospcIsSurvivedAndWritesResumeWhenSpaceReturns) {
-  auto pscd = PscdProcess::Start(
-      {.data_dir = disk_ + "/data", .fsync = true, .extra_args = {"--min-free-disk-mb", "0"}});
-  ASSERT_TRUE(pscd.ok()) << pscd.status();
-  pscd_ = *std::move(pscd);
-  client::ClientOptions options = ClientOptionsAs(pscd_->target(), "admin");
-  options.deadline = absl::Seconds(5);
+  const client::ClientOptions options = StartWithWessex("0");
+  ASSERT_NE(pscd_, nullptr);
   client::RegistryClient client(options);
-  ASSERT_TRUE(client.CreateCollaborative(MakeCollaborative("Wessex"), {.id = "wessex"}).ok());
   FillLeaving(disk_, disk_ + "/filler", 4 * kMiB);
 
   // Writers of 4 KB experts until every one of them is refused for a second.
@@ -205,7 +212,7 @@ TEST_F(DiskFullTest, WithNoReserveARealEnospcIsSurvivedAndWritesResumeWhenSpaceR
   EXPECT_EQ(found->total_size(), static_cast<int64_t>(acknowledged.size()));
   // And every one of them is durable: a restart finds them all.
   EXPECT_EQ(pscd_->Stop(SIGTERM), 0);
-  pscd = PscdProcess::Start({.data_dir = disk_ + "/data", .fsync = true});
+  auto pscd = PscdProcess::Start({.data_dir = disk_ + "/data", .fsync = true});
   ASSERT_TRUE(pscd.ok()) << pscd.status();
   pscd_ = *std::move(pscd);
   client::RegistryClient restarted(ClientOptionsAs(pscd_->target(), "admin"));

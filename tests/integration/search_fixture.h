@@ -14,6 +14,12 @@ class SearchTest : public CliTest {
   void SetUp() override {
     CliTest::SetUp();
     LoadDemoData();
+    // Wait until the index holds the demo data: similar-initiative hints read the index as it
+    // is, and under load it may still be catching up.
+    v1::SearchRequest caught_up;
+    caught_up.set_min_sequence(Latest());
+    auto searched = client_->Search(caught_up);
+    ASSERT_TRUE(searched.ok()) << searched.status();
   }
 
   // The newest change-log sequence: searching with it as min_sequence sees every write so far.
