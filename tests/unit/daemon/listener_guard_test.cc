@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -78,7 +79,12 @@ int ConnectStartingTls(const Listener& listener) {
   const int client = listener.Connect();
   const std::string hello(kTlsStartedBytes, 'h');
   EXPECT_EQ(send(client, hello.data(), hello.size(), 0), static_cast<ssize_t>(hello.size()));
-  absl::SleepFor(absl::Milliseconds(10));  // loopback delivers at once; this is to be sure
+  // Acknowledged by the listener's kernel: the bytes are on the connection's side, to be seen.
+  EXPECT_TRUE(testing::Eventually([client] {
+    tcp_info info{};
+    socklen_t len = sizeof(info);
+    return getsockopt(client, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 && info.tcpi_unacked == 0;
+  }));
   return client;
 }
 
