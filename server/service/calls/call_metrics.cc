@@ -1,6 +1,8 @@
 #include "server/service/calls/call_metrics.h"
 
 #include "absl/time/time.h"
+#include "google/protobuf/descriptor.h"
+#include "psc/registry/v1/registry_service.grpc.pb.h"
 
 namespace psc::service {
 namespace {
@@ -32,20 +34,54 @@ CallMetrics::CallMetrics(prometheus::Registry& registry)
       rate_limited_(prometheus::BuildCounter()
                         .Name("psc_calls_rate_limited_total")
                         .Help("Calls refused RESOURCE_EXHAUSTED / RATE_LIMITED, by method")
-                        .Register(registry)) {}
+                        .Register(registry)) {
+  const google::protobuf::ServiceDescriptor* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          registry::v1::Registry::service_full_name());
+  for (int i = 0; service != nullptr && i < service->method_count(); ++i) {
+    series_.emplace(service->method(i)->name(), std::make_unique<MethodSeries>());
+  }
+}
+
+prometheus::Counter& CallMetrics::Handled(const CallRecord& call) {
+  const auto add = [&]() -> prometheus::Counter& {
+    return handled_.Add({{"grpc_service", call.service},
+                         {"grpc_method", call.method},
+                         {"grpc_type", call.type},
+                         {"grpc_code", MetricCodeName(call.code)}});
+  };
+  const int code = static_cast<int>(call.code);
+  auto it = series_.find(call.method);
+  if (it == series_.end() || code < 0 || code >= kCodes) return add();
+  std::atomic<prometheus::Counter*>& slot = it->second->handled[code];
+  prometheus::Counter* counter = slot.load(std::memory_order_acquire);
+  if (counter == nullptr) {  // Add returns the same series to every caller: racing is harmless
+    counter = &add();
+    slot.store(counter, std::memory_order_release);
+  }
+  return *counter;
+}
+
+prometheus::Histogram& CallMetrics::Handling(const CallRecord& call) {
+  const auto add = [&]() -> prometheus::Histogram& {
+    return handling_.Add(
+        {{"grpc_service", call.service}, {"grpc_method", call.method}, {"grpc_type", call.type}},
+        LatencyBuckets());
+  };
+  auto it = series_.find(call.method);
+  if (it == series_.end()) return add();
+  prometheus::Histogram* histogram = it->second->handling.load(std::memory_order_acquire);
+  if (histogram == nullptr) {
+    histogram = &add();
+    it->second->handling.store(histogram, std::memory_order_release);
+  }
+  return *histogram;
+}
 
 void CallMetrics::OnCallEnd(const CallRecord& call) {
   const char* code = MetricCodeName(call.code);
-  handled_
-      .Add({{"grpc_service", call.service},
-            {"grpc_method", call.method},
-            {"grpc_type", call.type},
-            {"grpc_code", code}})
-      .Increment();
-  handling_
-      .Add({{"grpc_service", call.service}, {"grpc_method", call.method}, {"grpc_type", call.type}},
-           LatencyBuckets())
-      .Observe(absl::ToDoubleSeconds(call.duration));
+  Handled(call).Increment();
+  Handling(call).Observe(absl::ToDoubleSeconds(call.duration));
   if (call.code == grpc::StatusCode::PERMISSION_DENIED ||
       call.code == grpc::StatusCode::UNAUTHENTICATED) {
     refused_.Add({{"grpc_code", code}, {"reason", call.reason}}).Increment();
