@@ -1,24 +1,14 @@
 #include "server/etcd/etcd_client.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "grpcpp/grpcpp.h"
+#include "server/common/pem_file.h"
 #include "server/etcd/rpc.grpc.pb.h"
 
 namespace psc::etcd {
 namespace {
-
-absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", what, " ", path));
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 grpc::ChannelArguments ChannelArgs() {
   grpc::ChannelArguments args;
@@ -95,13 +85,13 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Create(const ClientOptions& opti
   std::shared_ptr<grpc::ChannelCredentials> tls;
   if (!options.ca_file.empty()) {
     grpc::SslCredentialsOptions ssl;
-    auto ca = ReadPem(options.ca_file, "the etcd CA certificate");
+    auto ca = ReadPemFile(options.ca_file, "--etcd-ca");
     if (!ca.ok()) return ca.status();
     ssl.pem_root_certs = *ca;
     if (!options.cert_file.empty()) {
-      auto cert = ReadPem(options.cert_file, "the etcd client certificate");
+      auto cert = ReadPemFile(options.cert_file, "--etcd-cert");
       if (!cert.ok()) return cert.status();
-      auto key = ReadPem(options.key_file, "the etcd client key");
+      auto key = ReadPemFile(options.key_file, "--etcd-key");
       if (!key.ok()) return key.status();
       ssl.pem_cert_chain = *cert;
       ssl.pem_private_key = *key;

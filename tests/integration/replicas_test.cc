@@ -3,6 +3,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <thread>
@@ -304,6 +305,23 @@ TEST_F(ReplicasTest, AnUnreachableClusterStopsStartWithAClearMessage) {
   ASSERT_FALSE(pscd.ok());
   EXPECT_THAT(std::string(pscd.status().message()),
               ::testing::HasSubstr("cannot load the registry from etcd"));
+}
+
+// A TLS file for etcd that is missing, or not PEM, is named by its flag, and nothing starts.
+TEST_F(ReplicasTest, AnUnreadableEtcdCertificateIsNamedByItsFlag) {
+  const std::string certs = TestCertsDir();
+  for (const auto& [flag, bad] : std::vector<std::pair<std::string, std::string>>{
+           {"--etcd-ca", "/nonexistent/ca.crt"}, {"--etcd-key", certs + "/principals.json"}}) {
+    std::vector<std::string> args = {"--store",     "etcd:" + cluster_->endpoints(),
+                                     "--etcd-ca",   certs + "/ca.crt",
+                                     "--etcd-cert", certs + "/admin.crt",
+                                     "--etcd-key",  certs + "/admin.key"};
+    *(std::find(args.begin(), args.end(), flag) + 1) = bad;
+    auto pscd = PscdProcess::Start({.data_dir = dir_.Sub("bad" + flag), .extra_args = args});
+    ASSERT_FALSE(pscd.ok()) << flag;
+    EXPECT_THAT(std::string(pscd.status().message()),
+                ::testing::HasSubstr(flag + ": cannot read a PEM file at " + bad));
+  }
 }
 
 }  // namespace

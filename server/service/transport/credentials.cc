@@ -2,36 +2,19 @@
 
 #include <sys/stat.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/str_cat.h"
 #include "server/common/log.h"
+#include "server/common/pem_file.h"
 
 namespace psc::service {
-namespace {
-
-absl::StatusOr<std::string> ReadPem(const std::string& path, const char* flag) {
-  if (path.empty()) return absl::InvalidArgumentError(absl::StrCat(flag, " is required"));
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in || text.str().find("-----BEGIN") == std::string::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(flag, ": cannot read a PEM file at ", path));
-  }
-  return text.str();
-}
-
-}  // namespace
-
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
     const TransportSecurity& security) {
   if (security.insecure) return grpc::InsecureServerCredentials();
-  auto cert = ReadPem(security.cert_file, "--tls-cert");
+  auto cert = ReadPemFile(security.cert_file, "--tls-cert");
   if (!cert.ok()) return cert.status();
-  auto key = ReadPem(security.key_file, "--tls-key");
+  auto key = ReadPemFile(security.key_file, "--tls-key");
   if (!key.ok()) return key.status();
-  auto ca = ReadPem(security.client_ca_file, "--client-ca");
+  auto ca = ReadPemFile(security.client_ca_file, "--client-ca");
   if (!ca.ok()) return ca.status();
   grpc::SslServerCredentialsOptions options(
       GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
