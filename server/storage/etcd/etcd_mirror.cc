@@ -296,6 +296,19 @@ absl::Status EtcdMirror::Write(rocksdb::WriteBatch* batch, const Applied& applie
   const uint64_t before = last_sequence_.load();
   if (applied.last_sequence)
     last_sequence_.store(*applied.last_sequence, std::memory_order_release);
+  // The listener hears a commit before its committer is woken to acknowledge it (below), as
+  // with the embedded store: a caller that saw its write acknowledged finds the watches and the
+  // index told of it.
+  if (applied.last_sequence && *applied.last_sequence != before) {
+    MutexLock lock(&listener_mu_);
+    if (listener_) {
+      (void)CatchExceptions("the commit listener", [this, &applied] {
+        listener_mu_.AssertHeld();
+        listener_(*applied.last_sequence);
+        return absl::OkStatus();
+      });
+    }
+  }
   {
     MutexLock lock(&mu_);
     revision_ = applied.revision;
@@ -307,16 +320,6 @@ absl::Status EtcdMirror::Write(rocksdb::WriteBatch* batch, const Applied& applie
     }
     last_contact_ = absl::Now();
     advanced_.SignalAll();
-  }
-  if (applied.last_sequence && *applied.last_sequence != before) {
-    MutexLock lock(&listener_mu_);
-    if (listener_) {
-      (void)CatchExceptions("the commit listener", [this, &applied] {
-        listener_mu_.AssertHeld();
-        listener_(*applied.last_sequence);
-        return absl::OkStatus();
-      });
-    }
   }
   return absl::OkStatus();
 }
