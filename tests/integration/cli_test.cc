@@ -211,7 +211,7 @@ TEST_F(CliTest, ImportIsIdempotent) {
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_NE(first.err.find("114 created"), std::string::npos) << first.err;
   uint64_t sequence = client_->ListCollaboratives({})->sequence();
-  const size_t logged = pscd_->Log().size();
+  const size_t logged = SettledLog().size();
   ProcessResult second = Psc({"import", "--concurrency", "8", PSC_DEMO_DATA});
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_NE(second.err.find("nothing to change"), std::string::npos) << second.err;
@@ -219,7 +219,7 @@ TEST_F(CliTest, ImportIsIdempotent) {
   // Imports create first (in batches), until a record turns out to exist: then they read
   // first, so that a re-import is refused at most the creates already in flight (8 lines), not
   // one per line (114). A batch's refusals are in its reply, not the server's log.
-  const std::string log = pscd_->Log().substr(logged);
+  const std::string log = SettledLog().substr(logged);
   size_t refused = 0;
   for (size_t at = log.find("ALREADY_EXISTS"); at != std::string::npos;
        at = log.find("ALREADY_EXISTS", at + 1)) {
@@ -268,7 +268,7 @@ TEST_F(CliTest, AnImportByALeadGoesALineACall) {
       R"json({"expert": {"name": "experts/one", "displayName": "One (demo data)", "homeCollaborative": "collaboratives/wessex", "skills": [{"skill": "HUMAN_FACTORS", "level": "EXPERT"}]}}
 {"expert": {"name": "experts/two", "displayName": "Two (demo data)", "homeCollaborative": "collaboratives/wessex", "skills": [{"skill": "DATA_ANALYSIS", "level": "EXPERT"}]}}
 )json");
-  const size_t logged = pscd_->Log().size();
+  const size_t logged = SettledLog().size();
   ProcessResult r =
       RunProcess({PSC_CLI_PATH, "import", file}, CliEnv(pscd_->target(), "lead-wessex"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -276,7 +276,7 @@ TEST_F(CliTest, AnImportByALeadGoesALineACall) {
       << r.err;
   EXPECT_EQ(client_->ListAllExperts()->size(), 2u);
   // It asked for a batch first and was refused.
-  const std::string log = pscd_->Log().substr(logged);
+  const std::string log = SettledLog().substr(logged);
   EXPECT_NE(log.find("call method=BatchCreateRecords code=PERMISSION_DENIED"), std::string::npos)
       << log;
 }

@@ -78,7 +78,7 @@ TEST_F(LimitsTest, AnIdentityBeyondItsWriteRateIsToldWhenToRetry) {
     auto created = patient->CreateExpert(MakeExpert("collaboratives/wessex"));
     EXPECT_TRUE(created.ok()) << created.status();
   }
-  EXPECT_FALSE(LogLines("reason=RATE_LIMITED").empty());
+  EXPECT_TRUE(pscd_->WaitForLog("reason=RATE_LIMITED")) << pscd_->Log();
 }
 
 TEST_F(LimitsTest, EachRefusedCallIsLoggedOnceWithWhoWhatAndWhy) {

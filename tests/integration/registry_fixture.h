@@ -48,7 +48,17 @@ class RegistryTest : public ::testing::Test {
     return c.ok() ? c->name() : "";
   }
 
+  // The server's log once every call made so far is in it: pscd writes its log asynchronously,
+  // so this makes one more call (a Get of a name no test uses) and waits for its line.
+  std::string SettledLog() {
+    const std::string marker = "experts/log-mark-" + std::to_string(++log_marks_);
+    EXPECT_FALSE(client_->GetExpert(marker).ok());
+    EXPECT_TRUE(pscd_->WaitForLog(marker)) << pscd_->Log();
+    return pscd_->Log();
+  }
+
   TempDir data_dir_;
+  int log_marks_ = 0;
   std::unique_ptr<PscdProcess> pscd_;
   std::unique_ptr<client::RegistryClient> client_;
 };
