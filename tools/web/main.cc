@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -18,6 +19,7 @@
 #include "psc/client/error_details.h"
 #include "psc/client/registry_client.h"
 #include "server/common/loopback.h"
+#include "tools/web/oidc/relying_party.h"
 #include "tools/web/templates.h"
 #include "tools/web/web_app.h"
 
@@ -26,12 +28,17 @@ namespace {
 constexpr char kFooter[] = R"(Examples:
   psc-web --dev-login --users certs/web-users.json \
     --ca certs/ca.crt --cert certs/gateway.crt --key certs/gateway.key
+  psc-web --listen 0.0.0.0:8080 --public-url https://registry.example.nhs.uk \
+    --oidc-issuer https://login.microsoftonline.com/TENANT/v2.0 --oidc-client-id ID \
+    --oidc-client-secret-file /etc/psc-web/client.secret --oidc-user-claim preferred_username \
+    --users /etc/psc-web/users.json --session-key-file /etc/psc-web/session.key
   psc-web --listen 0.0.0.0:8080 --trusted-proxy 10.0.0.5 --users /etc/psc-web/users.json \
     --target registry.internal:50051 --session-key-file /etc/psc-web/session.key
 
-Identity: behind the organisation's authenticating proxy, psc-web takes the user named in
---user-header from --trusted-proxy addresses only, and the --users file maps each to a pscd
-principal. --dev-login (loopback only) offers a page to pick one of the --users instead.)";
+Identity, exactly one of: --oidc-issuer (people sign in through the organisation's OpenID
+provider; the --oidc-user-claim, or a group of --oidc-groups-claim, is looked up in --users);
+--trusted-proxy (behind an authenticating proxy, the user named in --user-header from those
+addresses only); --dev-login (loopback only: a page to pick one of the --users).)";
 
 // "HOST:PORT" (an IPv6 host in brackets).
 bool SplitListen(const std::string& listen, std::string* host, int* port) {
@@ -45,6 +52,19 @@ bool SplitListen(const std::string& listen, std::string* host, int* port) {
     *host = host->substr(1, host->size() - 2);
   }
   return !host->empty();
+}
+
+// Whether `url` (http://HOST[:PORT]/...) names this machine.
+bool IsLoopbackHttpUrl(const std::string& url) {
+  std::string authority = url.substr(7, url.find('/', 7) - 7);
+  if (authority.rfind(':') == std::string::npos || authority.back() == ']') authority += ":80";
+  return psc::IsLoopbackAddress(authority);
+}
+
+// The client secret's file: its first line (a trailing newline is not part of it).
+bool ReadSecret(const std::string& path, std::string* secret) {
+  std::ifstream in(path);
+  return in && std::getline(in, *secret) && !secret->empty();
 }
 
 int Fail(const std::string& message) {
@@ -110,13 +130,70 @@ int main(int argc, char** argv) {
                "Leave out the NHS.UK frontend's Frutiger web fonts, which browsers fetch from "
                "assets.nhs.uk (an NHS licence, and internet access): pages use Arial, the "
                "design system's fallback");
+  psc::web::oidc::RelyingPartyOptions oidc;
+  std::string public_url, oidc_secret_file;
+  int session_hours = 12, session_idle_minutes = 60;
+  app.add_option("--oidc-issuer", oidc.issuer,
+                 "Sign people in through this OpenID provider (its issuer URL, exactly)");
+  app.add_option("--oidc-client-id", oidc.client_id, "psc-web's client id at the provider");
+  app.add_option("--oidc-client-secret-file", oidc_secret_file,
+                 "File holding psc-web's client secret (client_secret_basic)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--oidc-scopes", oidc.scopes, "Scopes to ask for")->capture_default_str();
+  app.add_option("--oidc-user-claim", oidc.user_claim, "The ID token claim looked up in --users")
+      ->check(CLI::IsMember({"email", "preferred_username", "sub"}))
+      ->capture_default_str();
+  app.add_option("--oidc-groups-claim", oidc.groups_claim,
+                 "The ID token claim listing the user's groups (--users entries may name one)");
+  app.add_option("--oidc-ca", oidc.ca_file,
+                 "PEM CAs to trust for the provider's HTTPS (default: the system's)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--public-url", public_url,
+                 "psc-web's URL as browsers and the provider reach it (default: http://--listen); "
+                 "the provider must know PUBLIC_URL/oidc/callback, /signed-out and "
+                 "/oidc/backchannel-logout");
+  app.add_option("--session-hours", session_hours, "A session ends this long after sign-in")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 24 * 30));
+  app.add_option("--session-idle-minutes", session_idle_minutes,
+                 "... or after this long without a request")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 24 * 60));
+  app.add_option("--access-contact", web.access_contact,
+                 "Whom someone signed in but unknown to --users should ask for access")
+      ->capture_default_str();
+  app.set_config("--config", "",
+                 "TOML file of flags, `flag = value` without the dashes; the command line wins");
   CLI11_PARSE(app, argc, argv);
+  web.session_lifetime = absl::Hours(session_hours);
+  web.session_idle = absl::Minutes(session_idle_minutes);
 
   std::string host;
   int port = 0;
   if (!SplitListen(listen, &host, &port)) return Fail("--listen wants HOST:PORT, not " + listen);
   if (web.dev_login && !psc::IsLoopbackAddress(listen)) {
     return Fail("--dev-login lets anyone be anyone: it needs a loopback --listen");
+  }
+  const int modes =
+      int{web.dev_login} + int{!web.trusted_proxies.empty()} + int{!oidc.issuer.empty()};
+  if (modes != 1) {
+    return Fail(
+        "choose exactly one way to sign people in: --oidc-issuer, --trusted-proxy or "
+        "--dev-login");
+  }
+  if (!oidc.issuer.empty()) {
+    if (oidc.client_id.empty() || oidc_secret_file.empty()) {
+      return Fail("--oidc-issuer needs --oidc-client-id and --oidc-client-secret-file");
+    }
+    if (!ReadSecret(oidc_secret_file, &oidc.client_secret)) {
+      return Fail(oidc_secret_file + ": cannot read a client secret from it");
+    }
+    if (!absl::StartsWith(oidc.issuer, "https://") &&
+        !(absl::StartsWith(oidc.issuer, "http://") && IsLoopbackHttpUrl(oidc.issuer))) {
+      return Fail("--oidc-issuer must be an https:// URL (http:// only on this machine, to test)");
+    }
+  } else if (!oidc.client_id.empty() || !oidc_secret_file.empty()) {
+    return Fail("--oidc-client-id and --oidc-client-secret-file go with --oidc-issuer");
   }
   if (tls_cert.empty() != tls_key.empty()) return Fail("--tls-cert and --tls-key go together");
   if (!tls_cert.empty()) web.secure_cookies = true;
@@ -162,15 +239,26 @@ int main(int argc, char** argv) {
   }
   auto assets = psc::web::LoadAssets(web.nhsuk_dir, web.static_dir, !no_nhs_fonts);
   if (!assets.ok()) return Fail(std::string(assets.status().message()));
-  psc::web::WebApp web_app(web, &gateway, *std::move(users), *std::move(signer),
-                           *std::move(assets));
-  web_app.Register(*server);
   if (port == 0) {
     port = server->bind_to_any_port(host);
     if (port < 0) return Fail("cannot listen on " + listen);
   } else if (!server->bind_to_port(host, port)) {
     return Fail("cannot listen on " + listen);
   }
+  const std::string url_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  if (public_url.empty()) {
+    public_url = absl::StrCat(tls_cert.empty() ? "http" : "https", "://", url_host, ":", port);
+  }
+  while (absl::EndsWith(public_url, "/")) public_url.pop_back();
+  std::unique_ptr<psc::web::oidc::RelyingParty> relying_party;
+  if (!oidc.issuer.empty()) {
+    oidc.redirect_uri = public_url + "/oidc/callback";
+    oidc.post_logout_redirect_uri = public_url + "/signed-out";
+    relying_party = std::make_unique<psc::web::oidc::RelyingParty>(oidc);
+  }
+  psc::web::WebApp web_app(web, &gateway, *std::move(users), *std::move(signer), *std::move(assets),
+                           relying_party.get());
+  web_app.Register(*server);
 
   // SIGTERM and SIGINT stop the server: blocked here, waited for on a thread of their own.
   sigset_t stop_signals;
@@ -187,9 +275,12 @@ int main(int argc, char** argv) {
     while (!server->is_running() && !listen_returned) absl::SleepFor(absl::Microseconds(100));
     server->stop();
   });
-  const std::string url_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   std::cout << "psc-web: serving " << (tls_cert.empty() ? "http" : "https") << "://" << url_host
-            << ":" << port << "/" << (web.dev_login ? " (dev login)" : "") << std::endl;
+            << ":" << port << "/"
+            << (web.dev_login              ? " (dev login)"
+                : relying_party != nullptr ? " (sign-in through " + oidc.issuer + ")"
+                                           : " (behind a trusted proxy)")
+            << std::endl;
   const bool served = server->listen_after_bind();
   listen_returned = true;
   pthread_kill(stopper.native_handle(), SIGTERM);  // if the server ended by itself

@@ -16,14 +16,17 @@ namespace psc::web {
 class Users {
  public:
   // Reads and checks `path`: INVALID_ARGUMENT naming the line's problem (JSON that does not
-  // parse, unknown fields, a user without a name or principal, a name given twice);
+  // parse, unknown fields, an entry without a principal or with not exactly one of user and
+  // group, a user or group named twice);
   // NOT_FOUND when the file cannot be read.
   static absl::StatusOr<Users> Load(const std::string& path);
   // The users of an already parsed file, checked as Load does.
   static absl::StatusOr<Users> FromProto(config::UsersFile file);
 
-  // The user the proxy named `user`, or nullptr.
+  // The entry naming `user` (as the proxy or the provider named them), or nullptr.
   const config::User* Find(absl::string_view user) const;
+  // The first entry in file order naming one of `groups`, or nullptr.
+  const config::User* FindGroup(const std::vector<std::string>& groups) const;
   // The user whose principal is `principal` (for the dev login), or nullptr.
   const config::User* FindByPrincipal(absl::string_view principal) const;
   // Every user, in file order.
@@ -32,6 +35,7 @@ class Users {
  private:
   std::vector<config::User> users_;
   std::map<std::string, size_t, std::less<>> by_user_;
+  std::map<std::string, size_t, std::less<>> by_group_;
   std::map<std::string, size_t, std::less<>> by_principal_;
 };
 

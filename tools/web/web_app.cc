@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -33,6 +34,8 @@ const httplib::Headers& SecurityHeaders() {
   return *headers;
 }
 
+}  // namespace
+
 std::string CookieValue(const httplib::Request& request, absl::string_view name) {
   const std::string header = request.get_header_value("Cookie");
   for (absl::string_view part : absl::StrSplit(header, ';')) {
@@ -44,7 +47,6 @@ std::string CookieValue(const httplib::Request& request, absl::string_view name)
   return "";
 }
 
-// Only a path on this site may follow a sign-in (no open redirect).
 std::string LocalPath(const std::string& path) {
   if (path.empty() || path[0] != '/' || absl::StartsWith(path, "//") ||
       absl::StrContains(path, "\\")) {
@@ -52,8 +54,6 @@ std::string LocalPath(const std::string& path) {
   }
   return path;
 }
-
-}  // namespace
 
 absl::StatusOr<StaticFiles> LoadAssets(const std::string& nhsuk_dir, const std::string& static_dir,
                                        bool nhs_fonts) {
@@ -80,12 +80,14 @@ absl::StatusOr<StaticFiles> LoadAssets(const std::string& nhsuk_dir, const std::
 }
 
 WebApp::WebApp(WebOptions options, client::RegistryClient* gateway, Users users,
-               SessionSigner signer, StaticFiles assets)
+               SessionSigner signer, StaticFiles assets, oidc::RelyingParty* oidc)
     : options_(std::move(options)),
       gateway_(gateway),
       users_(std::move(users)),
       signer_(std::move(signer)),
-      assets_(std::move(assets)) {}
+      assets_(std::move(assets)),
+      oidc_(oidc),
+      revocations_(options_.session_lifetime) {}
 
 void WebApp::Register(httplib::Server& server) {
   server.set_default_headers(SecurityHeaders());
@@ -142,7 +144,15 @@ void WebApp::Register(httplib::Server& server) {
   server.Get("/", [](const httplib::Request&, httplib::Response& response) {
     response.set_redirect("/search", 303);
   });
-  server.Get("/login", [this](const auto& q, auto& r) { LoginPage(q, r); });
+  if (oidc_ != nullptr) {
+    server.Get("/login", [this](const auto& q, auto& r) { OidcSignIn(q, r); });
+    server.Get("/oidc/callback", [this](const auto& q, auto& r) { OidcCallback(q, r); });
+    server.Post("/oidc/backchannel-logout",
+                Form([this](const auto& q, auto& r) { BackchannelLogout(q, r); }));
+  } else {
+    server.Get("/login", [this](const auto& q, auto& r) { LoginPage(q, r); });
+  }
+  server.Get("/signed-out", [this](const auto& q, auto& r) { SignedOutPage(q, r); });
   server.Post("/login", Form([this](const auto& q, auto& r) { Login(q, r); }));
   server.Post("/logout", Form([this](const auto& q, auto& r) { Logout(q, r); }));
   server.Get("/search", Page(SearchPage));
@@ -163,7 +173,7 @@ void WebApp::Register(httplib::Server& server) {
 
 httplib::Server::Handler WebApp::Page(Handler handler) {
   return [this, handler](const httplib::Request& request, httplib::Response& response) {
-    const Session session = SessionOf(request, response);
+    Session session = SessionOf(request, response);
     auto principal = PrincipalOf(request, session);
     if (!principal.ok()) {
       Plain(response, 403, "You cannot use this service yet",
@@ -171,7 +181,7 @@ httplib::Server::Handler WebApp::Page(Handler handler) {
       return;
     }
     if (principal->empty()) {
-      if (options_.dev_login) {
+      if (SessionsSignIn()) {
         response.set_redirect(
             absl::StrCat("/login?next=", httplib::detail::encode_query_param(request.path)), 303);
       } else {
@@ -195,8 +205,12 @@ httplib::Server::Handler WebApp::Page(Handler handler) {
             down ? "Try again in a minute." : "Ask the national team to add you to the registry.");
       return;
     }
+    RenewIdle(session, response);
     const config::User* user = users_.FindByPrincipal(*principal);
-    Viewer viewer{user != nullptr ? user->display_name() : who->identity(), *std::move(who)};
+    std::string name = !session.display_name.empty() ? session.display_name
+                       : user != nullptr             ? user->display_name()
+                                                     : who->identity();
+    Viewer viewer{std::move(name), *std::move(who)};
     PageRequest page(request, response, *registry, std::move(viewer), signer_.CsrfToken(session),
                      assets_);
     handler(page);
@@ -237,17 +251,28 @@ httplib::Server::HandlerWithContentReader WebApp::Form(httplib::Server::Handler 
 Session WebApp::SessionOf(const httplib::Request& request, httplib::Response& response) const {
   const absl::Time now = absl::Now();
   if (auto session = signer_.Open(CookieValue(request, kSessionCookie), now)) return *session;
-  Session session = signer_.Start("", now, options_.session_lifetime);
+  Session session = signer_.Start("", now, options_.session_lifetime, options_.session_idle);
   SetSessionCookie(response, session);
   return session;
+}
+
+void WebApp::RenewIdle(Session& session, httplib::Response& response) const {
+  if (session.principal.empty()) return;
+  const absl::Time now = absl::Now();
+  const absl::Time renewed = std::min(now + options_.session_idle, session.expires);
+  // Once a minute at most: most pages then set no cookie.
+  if (renewed - session.idle_expires < absl::Minutes(1)) return;
+  session.idle_expires = renewed;
+  SetSessionCookie(response, session);
 }
 
 void WebApp::SetSessionCookie(httplib::Response& response, const Session& session) const {
   response.set_header(
       "Set-Cookie",
-      absl::StrCat(kSessionCookie, "=", signer_.Seal(session),
-                   "; Path=/; HttpOnly; SameSite=Strict", options_.secure_cookies ? "; Secure" : "",
-                   "; Max-Age=", absl::ToInt64Seconds(options_.session_lifetime)));
+      absl::StrCat(
+          kSessionCookie, "=", signer_.Seal(session), "; Path=/; HttpOnly; SameSite=Strict",
+          options_.secure_cookies ? "; Secure" : "",
+          "; Max-Age=", std::max<int64_t>(0, absl::ToInt64Seconds(session.expires - absl::Now()))));
 }
 
 absl::StatusOr<std::string> WebApp::PrincipalOf(const httplib::Request& request,
@@ -262,7 +287,7 @@ absl::StatusOr<std::string> WebApp::PrincipalOf(const httplib::Request& request,
     }
     return user->principal();
   }
-  if (options_.dev_login) return session.principal;
+  if (SessionsSignIn() && !revocations_.IsEnded(session)) return session.principal;
   return std::string();
 }
 
@@ -318,8 +343,8 @@ void WebApp::Login(const httplib::Request& request, httplib::Response& response)
     return;
   }
   // A new session id on sign-in, so a token issued before it is worthless after.
-  SetSessionCookie(response,
-                   signer_.Start(user->principal(), absl::Now(), options_.session_lifetime));
+  SetSessionCookie(response, signer_.Start(user->principal(), absl::Now(),
+                                           options_.session_lifetime, options_.session_idle));
   response.set_redirect(LocalPath(request.get_param_value("next")), 303);
 }
 
@@ -329,7 +354,31 @@ void WebApp::Logout(const httplib::Request& request, httplib::Response& response
     Plain(response, 403, "This form has expired", "Go back, reload the page and try again.");
     return;
   }
-  SetSessionCookie(response, signer_.Start("", absl::Now(), options_.session_lifetime));
+  const absl::Time now = absl::Now();
+  // A copy of the cookie kept elsewhere is worthless from now on.
+  revocations_.EndSession(session.id, now);
+  SetSessionCookie(response,
+                   signer_.Start("", now, options_.session_lifetime, options_.session_idle));
+  if (oidc_ != nullptr) {
+    std::cerr << "psc-web: sign-out user=" << absl::CHexEscape(session.user.substr(0, 200))
+              << " outcome=ok\n";
+    // Signed out of the provider too, when it offers that; it comes back to /signed-out. A page
+    // that goes on by itself, not a redirect: the policy lets forms post only to this site.
+    const std::string end = oidc_->EndSessionUrl();
+    if (end.empty()) {
+      response.set_redirect("/signed-out", 303);
+      return;
+    }
+    Data data;
+    AddAssetUrls(assets_, data);
+    data.set("title", "Signing out");
+    data.set("message",
+             "You have signed out of the PSC Registry. Now signing you out of your "
+             "organisation's account.");
+    data.set("continue_to", end);
+    response.set_content(Templates::RenderPage("continue", data), "text/html; charset=utf-8");
+    return;
+  }
   response.set_redirect(options_.dev_login ? "/login" : "/search", 303);
 }
 

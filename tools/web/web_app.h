@@ -1,8 +1,8 @@
 #pragma once
-// psc-web's HTTP side: who each request is (a trusted proxy's user header, or the dev login's
-// session), the security every response carries (signed HttpOnly SameSite=Strict cookies, a CSRF
-// token on every form, a strict Content-Security-Policy, size and rate limits), static assets,
-// and the routes to each page.
+// psc-web's HTTP side: who each request is (a session signed in through the OpenID provider, a
+// trusted proxy's user header, or the dev login's session), the security every response carries
+// (signed HttpOnly SameSite=Strict cookies, a CSRF token on every form, a strict
+// Content-Security-Policy, size and rate limits), static assets, and the routes to each page.
 
 #include <functional>
 #include <memory>
@@ -13,8 +13,10 @@
 #include "psc/client/registry_client.h"
 #include "server/common/mutex.h"
 #include "server/common/token_bucket.h"
+#include "tools/web/oidc/relying_party.h"
 #include "tools/web/page_request.h"
 #include "tools/web/session.h"
+#include "tools/web/session_revocations.h"
 #include "tools/web/static_files.h"
 #include "tools/web/users.h"
 
@@ -39,7 +41,11 @@ struct WebOptions {
   double request_burst = 100;
   // Request bodies beyond this get 413; a form may use all of it (WebApp::Form).
   size_t max_body_bytes = kMaxBodyBytes;
+  // A session ends this long after sign-in, or after `session_idle` without a request.
   absl::Duration session_lifetime = absl::Hours(12);
+  absl::Duration session_idle = absl::Hours(1);
+  // Whom to ask for access, on the page of someone signed in whom psc-web does not know.
+  std::string access_contact = "your patient safety lead or the national PSC team";
 };
 
 // The stylesheets and scripts of every page (the NHS.UK frontend's from `nhsuk_dir`, psc-web's
@@ -48,11 +54,18 @@ struct WebOptions {
 absl::StatusOr<StaticFiles> LoadAssets(const std::string& nhsuk_dir, const std::string& static_dir,
                                        bool nhs_fonts);
 
+// The value of the cookie `name` the request carries, "" when none.
+std::string CookieValue(const httplib::Request& request, absl::string_view name);
+// `path` when it is a path on this site, else "/search": what may follow a sign-in (no open
+// redirect).
+std::string LocalPath(const std::string& path);
+
 class WebApp {
  public:
-  // `gateway` is psc-web's own client (a GATEWAY certificate); it must outlive the app.
+  // `gateway` is psc-web's own client (a GATEWAY certificate); it must outlive the app. With
+  // `oidc` (which must outlive it too), people sign in through the OpenID provider.
   WebApp(WebOptions options, client::RegistryClient* gateway, Users users, SessionSigner signer,
-         StaticFiles assets);
+         StaticFiles assets, oidc::RelyingParty* oidc = nullptr);
 
   // Adds every route and handler to `server`.
   void Register(httplib::Server& server);
@@ -78,9 +91,19 @@ class WebApp {
   bool FromTrustedProxy(const httplib::Request& request) const;
   // The rate limit: whether `key` (a user behind the proxy, else an address) may go on.
   bool TakeToken(const std::string& key);
+  // Whether sessions carry who is signed in (the dev login, OpenID Connect).
+  bool SessionsSignIn() const { return options_.dev_login || oidc_ != nullptr; }
+  // Renews `session`'s idle end when a good part of it has passed (set on `response`).
+  void RenewIdle(Session& session, httplib::Response& response) const;
   void LoginPage(const httplib::Request& request, httplib::Response& response);
   void Login(const httplib::Request& request, httplib::Response& response);
   void Logout(const httplib::Request& request, httplib::Response& response);
+  // OpenID Connect (sign_in_oidc.cc): the start of a sign-in (to the provider), its callback,
+  // the provider's back-channel logout, and the page after signing out.
+  void OidcSignIn(const httplib::Request& request, httplib::Response& response);
+  void OidcCallback(const httplib::Request& request, httplib::Response& response);
+  void BackchannelLogout(const httplib::Request& request, httplib::Response& response);
+  void SignedOutPage(const httplib::Request& request, httplib::Response& response);
   // A page for someone who is not signed in, or whom psc-web does not know.
   void Plain(httplib::Response& response, int status, const std::string& title,
              const std::string& message) const;
@@ -90,6 +113,8 @@ class WebApp {
   const Users users_;
   const SessionSigner signer_;
   const StaticFiles assets_;
+  oidc::RelyingParty* const oidc_;
+  SessionRevocations revocations_;
 
   Mutex buckets_mu_;  // psc::Mutex: ThreadSanitizer cannot see absl::Mutex (docs/testing.md)
   std::map<std::string, TokenBucket> buckets_ ABSL_GUARDED_BY(buckets_mu_);

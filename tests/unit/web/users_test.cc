@@ -31,14 +31,36 @@ TEST(UsersTest, LoadsUsersAndFindsThemByNameAndPrincipal) {
   EXPECT_EQ(users->FindByPrincipal("spiffe://p/nobody"), nullptr);
 }
 
+// A provider group maps its members to one principal; the first group in file order wins, and
+// a group's name is not a user's.
+TEST(UsersTest, FindsTheFirstEntryOfAnyOfTheGroups) {
+  auto users = Users::Load(WriteFile(R"({"users": [
+      {"user": "jo@nhs.net", "principal": "spiffe://p/jo"},
+      {"group": "wessex-leads", "principal": "spiffe://p/wessex-lead"},
+      {"group": "readers", "principal": "spiffe://p/reader", "displayName": "Reader"}]})"));
+  ASSERT_TRUE(users.ok()) << users.status();
+  EXPECT_EQ(users->FindGroup({"readers", "wessex-leads"})->principal(), "spiffe://p/wessex-lead");
+  EXPECT_EQ(users->FindGroup({"readers"})->display_name(), "Reader");
+  EXPECT_EQ(users->FindGroup({"wessex-leads"})->display_name(), "wessex-leads");
+  EXPECT_EQ(users->FindGroup({"other"}), nullptr);
+  EXPECT_EQ(users->FindGroup({}), nullptr);
+  EXPECT_EQ(users->Find("wessex-leads"), nullptr);
+  EXPECT_EQ(users->FindGroup({"jo@nhs.net"}), nullptr);
+}
+
 TEST(UsersTest, RefusesABadFileSayingWhy) {
   struct Case {
     const char* text;
     const char* says;
   };
   for (const Case& c : {
-           Case{R"({"users": [{"user": "jo"}]})", "users[0] needs both"},
-           Case{R"({"users": [{"principal": "p"}]})", "users[0] needs both"},
+           Case{R"({"users": [{"user": "jo"}]})", "users[0] needs a \"principal\""},
+           Case{R"({"users": [{"principal": "p"}]})", "one of \"user\" or \"group\""},
+           Case{R"({"users": [{"user": "jo", "group": "g", "principal": "p"}]})",
+                "one of \"user\" or \"group\""},
+           Case{
+               R"({"users": [{"group": "g", "principal": "a"}, {"group": "g", "principal": "b"}]})",
+               "users[1]: \"g\" is named twice"},
            Case{
                R"({"users": [{"user": "jo", "principal": "a"}, {"user": "jo", "principal": "b"}]})",
                "users[1]: \"jo\" is named twice"},
