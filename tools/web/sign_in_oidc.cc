@@ -18,14 +18,19 @@ namespace {
 constexpr char kFlowCookie[] = "psc_oidc";
 constexpr absl::Duration kFlowLifetime = absl::Minutes(10);
 
-// One line per sign-in event. `user` comes from the provider: cut and escaped for the log.
-void LogSignIn(absl::string_view event, absl::string_view user, absl::string_view outcome,
-               absl::string_view reason = "") {
-  std::cerr << "psc-web: " << event
-            << " user=" << (user.empty() ? "-" : absl::CHexEscape(user.substr(0, 200)))
-            << " outcome=" << outcome;
-  if (!reason.empty()) std::cerr << " reason=\"" << absl::CHexEscape(reason.substr(0, 300)) << "\"";
-  std::cerr << "\n";
+// `text` cut to `max` bytes, with quotes, backslashes and control characters escaped: a value
+// from the provider or the browser cannot forge or break a log line.
+std::string LogSafe(absl::string_view text, size_t max) {
+  std::string out;
+  for (char c : text.substr(0, max)) {
+    const bool plain = static_cast<unsigned char>(c) >= 0x20 && c != 0x7f && c != '"' && c != '\\';
+    if (plain) {
+      out.push_back(c);
+    } else {
+      out += absl::CHexEscape(absl::string_view(&c, 1));
+    }
+  }
+  return out;
 }
 
 bool ProviderDown(const absl::Status& status) {
@@ -34,6 +39,14 @@ bool ProviderDown(const absl::Status& status) {
 }
 
 }  // namespace
+
+void LogSignIn(absl::string_view event, absl::string_view user, absl::string_view outcome,
+               absl::string_view reason) {
+  std::string line = absl::StrCat(
+      "psc-web: ", event, " user=", user.empty() ? "-" : LogSafe(user, 200), " outcome=", outcome);
+  if (!reason.empty()) absl::StrAppend(&line, " reason=\"", LogSafe(reason, 300), "\"");
+  std::cerr << line + "\n";
+}
 
 void WebApp::OidcSignIn(const httplib::Request& request, httplib::Response& response) {
   auto start = oidc_->BeginSignIn(LocalPath(request.get_param_value("next")));

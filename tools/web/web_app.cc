@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <iostream>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -360,8 +359,7 @@ void WebApp::Logout(const httplib::Request& request, httplib::Response& response
   SetSessionCookie(response,
                    signer_.Start("", now, options_.session_lifetime, options_.session_idle));
   if (oidc_ != nullptr) {
-    std::cerr << "psc-web: sign-out user=" << absl::CHexEscape(session.user.substr(0, 200))
-              << " outcome=ok\n";
+    LogSignIn("sign-out", session.user, "ok");
     // Signed out of the provider too, when it offers that; it comes back to /signed-out. A page
     // that goes on by itself, not a redirect: the policy lets forms post only to this site.
     const std::string end = oidc_->EndSessionUrl();

@@ -60,6 +60,11 @@ std::string CookieValue(const httplib::Request& request, absl::string_view name)
 // redirect).
 std::string LocalPath(const std::string& path);
 
+// Logs one sign-in event (sign-in, sign-out, back-channel-logout): the user as the provider
+// named them, the outcome and the reason, each cut and escaped; never a token or code.
+void LogSignIn(absl::string_view event, absl::string_view user, absl::string_view outcome,
+               absl::string_view reason = "");
+
 class WebApp {
  public:
   // `gateway` is psc-web's own client (a GATEWAY certificate); it must outlive the app. With

@@ -49,6 +49,43 @@ TEST(SessionTest, AnExpiredSessionDoesNotOpen) {
   EXPECT_FALSE(signer.Open(cookie, kNow + absl::Hours(1)).has_value());
 }
 
+// A session ends at its absolute end or when it has not been used for `idle`, whichever is
+// first; what it carries of the provider survives the cookie.
+TEST(SessionTest, ASessionEndsWhenIdleOrAtItsAbsoluteEnd) {
+  SessionSigner signer(kKey);
+  Session session = signer.Start("lead", kNow, absl::Hours(12), absl::Minutes(30));
+  session.user = "jo@nhs.net";
+  session.display_name = "Jo Bloggs";
+  session.subject = "sub-1";
+  session.provider_session = "sid.1";
+  const std::string cookie = signer.Seal(session);
+  auto opened = signer.Open(cookie, kNow + absl::Minutes(29));
+  ASSERT_TRUE(opened.has_value());
+  EXPECT_EQ(opened->user, "jo@nhs.net");
+  EXPECT_EQ(opened->display_name, "Jo Bloggs");
+  EXPECT_EQ(opened->subject, "sub-1");
+  EXPECT_EQ(opened->provider_session, "sid.1");
+  EXPECT_EQ(opened->started, kNow);
+  EXPECT_FALSE(signer.Open(cookie, kNow + absl::Minutes(30)).has_value());  // idle
+  // Renewed by use, it still ends at the absolute end.
+  session.idle_expires = kNow + absl::Hours(12) + absl::Minutes(30);
+  const std::string renewed = signer.Seal(session);
+  EXPECT_TRUE(signer.Open(renewed, kNow + absl::Hours(11)).has_value());
+  EXPECT_FALSE(signer.Open(renewed, kNow + absl::Hours(12)).has_value());
+}
+
+// A value sealed for a short-lived cookie opens only as sealed, and only before it expires.
+TEST(SessionTest, ASealedValueOpensUntilItExpires) {
+  SessionSigner signer(kKey);
+  const std::string sealed = signer.SealValue("state.nonce", kNow + absl::Minutes(10));
+  EXPECT_EQ(signer.OpenValue(sealed, kNow), "state.nonce");
+  EXPECT_FALSE(signer.OpenValue(sealed, kNow + absl::Minutes(10)).has_value());
+  EXPECT_FALSE(SessionSigner(std::string(32, 'o')).OpenValue(sealed, kNow).has_value());
+  // Not interchangeable with a session cookie, either way.
+  EXPECT_FALSE(signer.Open(sealed, kNow).has_value());
+  EXPECT_FALSE(signer.OpenValue(signer.Seal(signer.Start("x", kNow, absl::Hours(1))), kNow));
+}
+
 TEST(SessionTest, ACsrfTokenBelongsToItsSession) {
   SessionSigner signer(kKey);
   Session mine = signer.Start("lead", kNow, absl::Hours(1));
