@@ -162,6 +162,7 @@ int main(int argc, char** argv) {
   app.add_option("--access-contact", web.access_contact,
                  "Whom someone signed in but unknown to --users should ask for access")
       ->capture_default_str();
+  app.allow_config_extras(CLI::config_extras_mode::error);  // a misspelt key is an error
   app.set_config("--config", "",
                  "TOML file of flags, `flag = value` without the dashes; the command line wins");
   CLI11_PARSE(app, argc, argv);

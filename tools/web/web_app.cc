@@ -256,7 +256,6 @@ Session WebApp::SessionOf(const httplib::Request& request, httplib::Response& re
 }
 
 void WebApp::RenewIdle(Session& session, httplib::Response& response) const {
-  if (session.principal.empty()) return;
   const absl::Time now = absl::Now();
   const absl::Time renewed = std::min(now + options_.session_idle, session.expires);
   // Once a minute at most: most pages then set no cookie.

@@ -98,7 +98,8 @@ class WebApp {
   bool TakeToken(const std::string& key);
   // Whether sessions carry who is signed in (the dev login, OpenID Connect).
   bool SessionsSignIn() const { return options_.dev_login || oidc_ != nullptr; }
-  // Renews `session`'s idle end when a good part of it has passed (set on `response`).
+  // Renews `session`'s idle end when a minute or more of it has passed (set on `response`):
+  // a session in use lives to its absolute end.
   void RenewIdle(Session& session, httplib::Response& response) const;
   void LoginPage(const httplib::Request& request, httplib::Response& response);
   void Login(const httplib::Request& request, httplib::Response& response);
