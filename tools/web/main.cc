@@ -139,6 +139,11 @@ int main(int argc, char** argv) {
   app.add_option("--oidc-client-secret-file", oidc_secret_file,
                  "File holding psc-web's client secret (client_secret_basic)")
       ->check(CLI::ExistingFile);
+  std::string oidc_key_file;
+  app.add_option("--oidc-client-key-file", oidc_key_file,
+                 "File holding psc-web's private key as a JWK with a kid (private_key_jwt), "
+                 "instead of a client secret")
+      ->check(CLI::ExistingFile);
   app.add_option("--oidc-scopes", oidc.scopes, "Scopes to ask for")->capture_default_str();
   app.add_option("--oidc-user-claim", oidc.user_claim, "The ID token claim looked up in --users")
       ->check(CLI::IsMember({"email", "preferred_username", "sub"}))
@@ -183,18 +188,28 @@ int main(int argc, char** argv) {
         "--dev-login");
   }
   if (!oidc.issuer.empty()) {
-    if (oidc.client_id.empty() || oidc_secret_file.empty()) {
-      return Fail("--oidc-issuer needs --oidc-client-id and --oidc-client-secret-file");
+    if (oidc.client_id.empty() || oidc_secret_file.empty() == oidc_key_file.empty()) {
+      return Fail(
+          "--oidc-issuer needs --oidc-client-id and one of --oidc-client-secret-file or "
+          "--oidc-client-key-file");
     }
-    if (!ReadSecret(oidc_secret_file, &oidc.client_secret)) {
+    if (!oidc_secret_file.empty() && !ReadSecret(oidc_secret_file, &oidc.client_secret)) {
       return Fail(oidc_secret_file + ": cannot read a client secret from it");
+    }
+    if (!oidc_key_file.empty()) {
+      std::ifstream in(oidc_key_file);
+      std::stringstream text;
+      text << in.rdbuf();
+      auto key = psc::web::oidc::ClientKey::FromJwk(text.str());
+      if (!key.ok()) return Fail(oidc_key_file + ": " + std::string(key.status().message()));
+      oidc.client_key = std::make_shared<const psc::web::oidc::ClientKey>(*std::move(key));
     }
     if (!absl::StartsWith(oidc.issuer, "https://") &&
         !(absl::StartsWith(oidc.issuer, "http://") && IsLoopbackHttpUrl(oidc.issuer))) {
       return Fail("--oidc-issuer must be an https:// URL (http:// only on this machine, to test)");
     }
-  } else if (!oidc.client_id.empty() || !oidc_secret_file.empty()) {
-    return Fail("--oidc-client-id and --oidc-client-secret-file go with --oidc-issuer");
+  } else if (!oidc.client_id.empty() || !oidc_secret_file.empty() || !oidc_key_file.empty()) {
+    return Fail("--oidc-client-id and its secret or key file go with --oidc-issuer");
   }
   if (tls_cert.empty() != tls_key.empty()) return Fail("--tls-cert and --tls-key go together");
   if (!tls_cert.empty()) web.secure_cookies = true;

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "tools/web/oidc/claims.h"
+#include "tools/web/oidc/client_assertion.h"
 #include "tools/web/oidc/jwt.h"
 #include "tools/web/oidc/key_set.h"
 #include "tools/web/oidc/sign_in_flow.h"
@@ -250,6 +251,33 @@ TEST_F(OidcTest, ALogoutTokenIsCheckedAsTheSpecSays) {
       check(absl::StrCat(R"({"iss": ")", kIssuer, R"(", "aud": "psc-web", "iat": )",
                          1800000000 - 3600, R"(, "jti": "j", )", event, R"(, "sid": "s"})"))
           .ok());  // an hour old
+}
+
+// private_key_jwt: the assertion is signed by psc-web's key (checked here with its public half,
+// as the provider checks it), for the token endpoint, and lives a minute.
+TEST_F(OidcTest, AClientAssertionIsSignedForTheTokenEndpoint) {
+  char* private_json = cjose_jwk_to_json(RotatedKey(), true, nullptr);
+  auto key = ClientKey::FromJwk(private_json);
+  free(private_json);
+  ASSERT_TRUE(key.ok()) << key.status();
+  auto assertion = key->Assertion("psc-web", "https://login.example.nhs.uk/token", kNow);
+  ASSERT_TRUE(assertion.ok()) << assertion.status();
+  published_ = KeySetOf({RotatedKey()});
+  auto claims = Verify(*assertion, {"RS256"});
+  ASSERT_TRUE(claims.ok()) << claims.status();
+  EXPECT_EQ(StringField(*claims, "iss"), "psc-web");
+  EXPECT_EQ(StringField(*claims, "sub"), "psc-web");
+  EXPECT_EQ(StringField(*claims, "aud"), "https://login.example.nhs.uk/token");
+  EXPECT_EQ(*NumberField(*claims, "exp") - *NumberField(*claims, "iat"), 60);
+  EXPECT_NE(StringField(*claims, "jti"),
+            StringField(*Verify(*key->Assertion("psc-web", "t", kNow), {"RS256"}), "jti"));
+  // A public key, a key without a kid, and something else are refused, saying why.
+  char* public_json = cjose_jwk_to_json(RotatedKey(), false, nullptr);
+  EXPECT_NE(ClientKey::FromJwk(public_json).status().message().find("no \"d\""), std::string::npos);
+  free(public_json);
+  EXPECT_EQ(ClientKey::FromJwk(R"({"kty": "RSA", "d": "x"})").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ClientKey::FromJwk("not json").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(SignInFlowTest, AFlowRoundTripsAndTheCallbackMustCarryItsState) {

@@ -84,6 +84,16 @@ test('a Wessex lead signs in through the provider, lands on search with their na
   assert.match(log(), /sign-out user=wendy\.lead@wessex\.nhs\.uk outcome=ok/);
 });
 
+test('a psc-web that proves itself with its own key (private_key_jwt) signs people in too', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${process.env.PSC_WEB_OIDC_KEYED_URL}/search`);
+  assert.ok(page.url().startsWith(`${issuer}/interaction/`), `at the provider: ${page.url()}`);
+  await providerLogin(page, 'wendy.lead@wessex.nhs.uk');
+  assert.match(await page.getByTestId('viewer').innerText(), /Wendy Lead \(Lead, Wessex/);
+  await context.close();
+});
+
 test('a member of a provider group acts as the group\'s principal', async () => {
   const page = await atProviderLogin();
   await providerLogin(page, 'rita.reader@nhs.net');

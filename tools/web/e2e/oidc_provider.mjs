@@ -4,11 +4,14 @@
 //
 // Usage: node tools/web/e2e/oidc_provider.mjs   prints "issuer http://127.0.0.1:PORT" once it
 // listens; it serves the provider once configured. Test controls (loopback only):
-//   POST /test/configure?web=URL   the client psc-web (its secret in PSC_OIDC_SECRET) at URL
+//   POST /test/configure?web=URL&keyed=URL2   the client psc-web (its secret in
+//                                  PSC_OIDC_SECRET) at URL, and psc-web-keyed (private_key_jwt,
+//                                  its public JWK in the file PSC_OIDC_CLIENT_JWK) at URL2
 //   POST /test/rotate              a new signing key first in the key set, the old one kept
 //   POST /test/stop                the provider goes away (it exits)
 // Accounts: any of `accounts` below signs in with any password.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import Provider from 'oidc-provider';
 
@@ -27,21 +30,37 @@ function newKey() {
 const keys = [newKey()];
 let provider;
 let webUrl;
+let keyedUrl;
+const clientJwk = process.env.PSC_OIDC_CLIENT_JWK
+  ? JSON.parse(readFileSync(process.env.PSC_OIDC_CLIENT_JWK, 'utf8')) : undefined;
+
+// A client at `url`: its redirect, logout and back-channel URIs there.
+function clientAt(url, fields) {
+  return {
+    redirect_uris: [`${url}/oidc/callback`],
+    post_logout_redirect_uris: [`${url}/signed-out`],
+    backchannel_logout_uri: `${url}/oidc/backchannel-logout`,
+    backchannel_logout_session_required: true,
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    ...fields,
+  };
+}
 
 function configure() {
   const issuer = `http://127.0.0.1:${server.address().port}`;
   provider = new Provider(issuer, {
-    clients: [{
-      client_id: 'psc-web',
-      client_secret: secret,
-      redirect_uris: [`${webUrl}/oidc/callback`],
-      post_logout_redirect_uris: [`${webUrl}/signed-out`],
-      backchannel_logout_uri: `${webUrl}/oidc/backchannel-logout`,
-      backchannel_logout_session_required: true,
-      token_endpoint_auth_method: 'client_secret_basic',
-      grant_types: ['authorization_code'],
-      response_types: ['code'],
-    }],
+    clients: [
+      clientAt(webUrl, {
+        client_id: 'psc-web', client_secret: secret, token_endpoint_auth_method: 'client_secret_basic',
+      }),
+      ...(keyedUrl && clientJwk ? [clientAt(keyedUrl, {
+        client_id: 'psc-web-keyed',
+        token_endpoint_auth_method: 'private_key_jwt',
+        token_endpoint_auth_signing_alg: 'RS256',
+        jwks: { keys: [clientJwk] },
+      })] : []),
+    ],
     jwks: { keys },
     cookies: { keys: ['oidc-provider-test-cookie-key'] },
     claims: {
@@ -82,7 +101,9 @@ function configure() {
 const server = createServer((req, res) => {
   const path = new URL(req.url, 'http://x').pathname;
   if (req.method === 'POST' && path === '/test/configure') {
-    webUrl = new URL(req.url, 'http://x').searchParams.get('web');
+    const params = new URL(req.url, 'http://x').searchParams;
+    webUrl = params.get('web');
+    keyedUrl = params.get('keyed');
     configure();
     res.end('configured\n');
   } else if (req.method === 'POST' && path === '/test/rotate') {

@@ -107,15 +107,25 @@ absl::StatusOr<SignedInUser> RelyingParty::FinishSignIn(const SignInFlow& flow,
   if (!redeemable.ok()) return redeemable.status();
   auto metadata = Metadata(false);
   if (!metadata.ok()) return metadata.status();
-  auto reply = Fetch(
-      {.url = metadata->token_endpoint,
-       .form_body = absl::StrCat("grant_type=authorization_code&code=", UrlEncode(*redeemable),
-                                 "&redirect_uri=", UrlEncode(options_.redirect_uri),
-                                 "&code_verifier=", UrlEncode(flow.code_verifier)),
-       .basic_user = options_.client_id,
-       .basic_password = options_.client_secret,
-       .ca_file = options_.ca_file,
-       .timeout = options_.timeout});
+  HttpCall call{
+      .url = metadata->token_endpoint,
+      .form_body = absl::StrCat("grant_type=authorization_code&code=", UrlEncode(*redeemable),
+                                "&redirect_uri=", UrlEncode(options_.redirect_uri),
+                                "&code_verifier=", UrlEncode(flow.code_verifier)),
+      .ca_file = options_.ca_file,
+      .timeout = options_.timeout};
+  if (options_.client_key != nullptr) {
+    auto assertion = options_.client_key->Assertion(options_.client_id, call.url, now);
+    if (!assertion.ok()) return assertion.status();
+    absl::StrAppend(&call.form_body, "&client_id=", UrlEncode(options_.client_id),
+                    "&client_assertion_type=",
+                    UrlEncode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+                    "&client_assertion=", *assertion);
+  } else {
+    call.basic_user = options_.client_id;
+    call.basic_password = options_.client_secret;
+  }
+  auto reply = Fetch(call);
   if (!reply.ok()) return reply.status();
   auto id_token = IdTokenOfReply(reply->status, reply->body);
   if (!id_token.ok()) return id_token.status();

@@ -1,8 +1,9 @@
 #pragma once
 // psc-web as an OpenID Connect Relying Party: discovery, the Authorization Code flow with PKCE,
-// the token request (client_secret_basic), the ID token checked in full, back-channel logout
-// tokens, and RP-initiated logout.
+// the token request (client_secret_basic or private_key_jwt), the ID token checked in full,
+// back-channel logout tokens, and RP-initiated logout.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/common/mutex.h"
+#include "tools/web/oidc/client_assertion.h"
 #include "tools/web/oidc/jwt.h"
 #include "tools/web/oidc/key_set.h"
 #include "tools/web/oidc/sign_in_flow.h"
@@ -19,7 +21,10 @@ namespace psc::web::oidc {
 struct RelyingPartyOptions {
   std::string issuer;  // exactly as the provider's metadata and tokens name it
   std::string client_id;
+  // How psc-web proves itself at the token endpoint: a secret (client_secret_basic), or, when
+  // set, its own key (private_key_jwt).
   std::string client_secret;
+  std::shared_ptr<const ClientKey> client_key;
   std::string scopes = "openid email profile";
   // The claim that names the user in the users file: email, preferred_username or sub.
   std::string user_claim = "email";
