@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
+import { axeViolations } from './helpers.mjs';
 
 const web = process.env.PSC_WEB_OIDC_URL;
 const issuer = process.env.PSC_OIDC_ISSUER;
@@ -21,10 +22,47 @@ before(async () => {
 });
 after(async () => { await browser?.close(); });
 
+// Records on `page.violations` what must never happen on psc-web's pages (the provider's own
+// pages are not ours to judge): a console error (a CSP violation, a script failing) or a
+// failed request. A page itself answered with an error (403, 503) is not a violation.
+function watchWeb(page) {
+  page.violations = [];
+  const ours = (at) => at.startsWith(web) || at.startsWith(process.env.PSC_WEB_OIDC_KEYED_URL);
+  page.on('console', (message) => {
+    const { url: at } = message.location();
+    const documentStatus = /^Failed to load resource: the server responded with a status of [45]/
+      .test(message.text()) && at === page.url();
+    if (message.type() === 'error' && ours(at) && !documentStatus) {
+      page.violations.push(`console error: ${message.text()} (${at})`);
+    }
+  });
+  page.on('requestfailed', (request) => {
+    const failure = request.failure()?.errorText ?? '';
+    if (ours(request.url()) && failure !== 'net::ERR_ABORTED') {
+      page.violations.push(`request failed: ${request.url()} (${failure})`);
+    }
+  });
+}
+
+// Each new page of sign-in: no serious axe violation, and no sideways scroll at 375 px.
+async function expectSound(page) {
+  assert.deepEqual(await axeViolations(page), [], `axe on ${page.url()}`);
+  await page.setViewportSize({ width: 375, height: 800 });
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= 375, `${page.url()} is ${wide} px wide at 375`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+async function closeWatched(page) {
+  assert.deepEqual(page.violations, [], 'no console error or failed request on psc-web');
+  await page.context().close();
+}
+
 // A new browser (its own cookies) on `path` of psc-web, which sends it to the provider's login.
 async function atProviderLogin(path = '/search') {
   const context = await browser.newContext();
   const page = await context.newPage();
+  watchWeb(page);
   await page.goto(`${web}${path}`);
   assert.ok(page.url().startsWith(`${issuer}/interaction/`), `at the provider: ${page.url()}`);
   return page;
@@ -77,9 +115,10 @@ test('a Wessex lead signs in through the provider, lands on search with their na
   await page.click('button[autofocus], button[name=logout][value=yes]');
   await page.waitForURL(/\/signed-out$/);
   assert.match(await page.locator('h1').innerText(), /You have signed out/);
+  await expectSound(page);  // the signed-out page
   await page.goto(`${web}/search`);
   assert.ok(page.url().startsWith(`${issuer}/interaction/`), 'signed out of psc-web and the provider');
-  await page.context().close();
+  await closeWatched(page);
   assert.match(log(), /sign-in user=wendy\.lead@wessex\.nhs\.uk outcome=ok reason="as spiffe:\/\/psc-registry\/collaboratives\/wessex\/people\/lead"/);
   assert.match(log(), /sign-out user=wendy\.lead@wessex\.nhs\.uk outcome=ok/);
 });
@@ -98,7 +137,7 @@ test('a member of a provider group acts as the group\'s principal', async () => 
   const page = await atProviderLogin();
   await providerLogin(page, 'rita.reader@nhs.net');
   assert.match(await page.getByTestId('viewer').innerText(), /Rita Reader \(Reader\)/);
-  await page.context().close();
+  await closeWatched(page);
 });
 
 test('someone the provider knows but the registry does not sees whom to ask, and nothing else', async () => {
@@ -113,9 +152,9 @@ test('someone the provider knows but the registry does not sees whom to ask, and
   assert.match(await page.locator('h1').innerText(), /You do not have access to the PSC Registry/);
   assert.equal(await page.getByTestId('signed-in-as').innerText(), 'stranger@example.org');
   assert.match(await page.locator('main').innerText(), /Ask your patient safety lead or the national PSC team/);
-  // Not signed in: the next page goes back to the provider, whose session still names them.
-  assert.equal(await page.getByTestId('viewer').count(), 0);
-  await page.context().close();
+  assert.equal(await page.getByTestId('viewer').count(), 0, 'not signed in');
+  await expectSound(page);
+  await closeWatched(page);
   assert.match(log(), /sign-in user=stranger@example\.org outcome=refused reason="no registry user or group"/);
 });
 
@@ -125,6 +164,7 @@ test('a callback with another state is refused, and so is a replayed code', asyn
   const wrong = await page.goto(`${web}/oidc/callback?code=abc&state=not-this-one`);
   assert.equal(wrong.status(), 400);
   assert.match(await page.locator('h1').innerText(), /You are not signed in/);
+  await expectSound(page);
   assert.match(log(), /outcome=refused reason="sign-in refused: the state is not this browser's sign-in"/);
 
   // A code used once, then again with a copy of the flow's cookie: the provider refuses it.
@@ -144,7 +184,7 @@ test('a callback with another state is refused, and so is a replayed code', asyn
   const again = await page.goto(callback.url);
   assert.equal(again.status(), 400);
   assert.match(await page.locator('h1').innerText(), /This sign-in has expired/);
-  await page.context().close();
+  await closeWatched(page);
 });
 
 test('after the provider rotates its key, a token signed with the new key is accepted', async () => {
@@ -152,7 +192,7 @@ test('after the provider rotates its key, a token signed with the new key is acc
   const page = await atProviderLogin();
   await providerLogin(page, 'wendy.lead@wessex.nhs.uk');
   assert.match(await page.getByTestId('viewer').innerText(), /Wendy Lead/);
-  await page.context().close();
+  await closeWatched(page);
 });
 
 test('a back-channel logout from the provider ends the session on its next request', async () => {
@@ -165,7 +205,7 @@ test('a back-channel logout from the provider ends the session on its next reque
   assert.match(log(), /back-channel-logout user=wendy\.lead@wessex\.nhs\.uk outcome=ok reason="one session"/);
   await page.goto(`${web}/search`);
   assert.ok(page.url().startsWith(`${issuer}/interaction/`), `signed out: ${page.url()}`);
-  await page.context().close();
+  await closeWatched(page);
 });
 
 test('a logout token that is not the provider\'s is refused', async () => {
@@ -190,16 +230,18 @@ test('with the provider gone, signing in says so clearly, and a signed-in sessio
 
   const context = await browser.newContext();
   const page = await context.newPage();
+  watchWeb(page);
   const response = await page.goto(`${web}/search`);
   assert.equal(response.status(), 503);
   assert.match(await page.locator('h1').innerText(), /Sign-in is not available just now/);
   assert.match(await page.locator('main').innerText(), /If you were signed in already, you still are/);
-  await context.close();
+  await expectSound(page);
+  await closeWatched(page);
 
   await signedIn.goto(`${web}/inbox`);
   assert.equal(new URL(signedIn.url()).pathname, '/inbox');
   assert.match(await signedIn.getByTestId('viewer').innerText(), /Wendy Lead/);
-  await signedIn.context().close();
+  await closeWatched(signedIn);
 });
 
 test('the log names every sign-in, refusal and sign-out, and never a token or code', () => {
