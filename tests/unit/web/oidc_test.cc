@@ -160,6 +160,23 @@ TEST_F(OidcTest, ASignatureThatIsWrongOrAbsentIsRefused) {
   }
 }
 
+// A token of the longest size accepted passes; a few bytes more is refused before cjose.
+TEST_F(OidcTest, ATokenAtTheSizeBoundPassesAndOneOverItIsRefused) {
+  std::string at_bound, over;
+  for (size_t pad = 11800; at_bound.empty() || over.empty(); ++pad) {
+    const std::string token =
+        Sign(FirstKey(), IdClaims({{"padding", absl::StrCat("\"", std::string(pad, 'p'), "\"")}}));
+    if (token.size() == kMaxTokenBytes || token.size() == kMaxTokenBytes - 1) at_bound = token;
+    if (token.size() > kMaxTokenBytes) over = token;
+    ASSERT_LT(pad, 12800u);
+  }
+  auto passed = Verify(at_bound);
+  EXPECT_TRUE(passed.ok()) << at_bound.size() << " bytes: " << passed.status();
+  auto refused = Verify(over);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnauthenticated) << over.size();
+  EXPECT_NE(refused.status().message().find("not a signed JWT"), std::string::npos);
+}
+
 TEST_F(OidcTest, EachClaimThatIsWrongIsNamed) {
   struct Case {
     std::string claims;
