@@ -30,15 +30,15 @@ class RegistryService final : public registry::v1::Registry::CallbackService {
   RegistryService(registry::Registry* registry, const auth::Authenticator* authenticator,
                   LimitOptions limits, const registry::ChangeFeed* feed, WatchHub* hub,
                   const registry::Discovery* discovery, registry::Workflows* workflows,
-                  registry::Measurements* measurements, registry::Backups* backups,
-                  StatusSource status)
+                  const registry::NetworkReporter* reporter, registry::Measurements* measurements,
+                  registry::Backups* backups, StatusSource status)
       : registry_(registry),
         limits_(limits),
         gate_(authenticator, &limits_),
         slow_calls_(kSlowCallThreads, kMaxQueuedSlowCalls),
         methods_(registry, &gate_),
         discovery_(discovery, &gate_, &slow_calls_),
-        workflows_(workflows, registry, &gate_, &slow_calls_),
+        workflows_(workflows, reporter, &gate_, &slow_calls_),
         measures_(measurements, registry, &gate_, &slow_calls_),
         backups_(backups, &gate_, &slow_calls_),
         feed_(feed),

@@ -137,8 +137,9 @@ absl::StatusOr<Records> Load(const Registry& registry) {
 
 }  // namespace
 
-absl::StatusOr<v1::NetworkReport> BuildNetworkReport(const Registry& registry, const Caller& caller,
-                                                     const std::string& collaborative) {
+absl::StatusOr<v1::NetworkReport> RecountNetworkReport(const Registry& registry,
+                                                       const Caller& caller,
+                                                       const std::string& collaborative) {
   PSC_RETURN_IF_ERROR(CheckOperation(caller, InitiativeKind(), Operation::kRead));
   if (!collaborative.empty()) {
     // NOT_FOUND or INVALID_ARGUMENT for a collaborative that is not one.

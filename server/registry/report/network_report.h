@@ -13,8 +13,11 @@ namespace psc::registry {
 
 // The report for `collaborative` (`collaboratives/{id}`), or the national one with a row per
 // collaborative when it is empty. Every role but ATLAS (PERMISSION_DENIED); NOT_FOUND for an
-// unknown collaborative. Figures are computed from the records (workflow.proto, ReportFigures).
-absl::StatusOr<v1::NetworkReport> BuildNetworkReport(const Registry& registry, const Caller& caller,
-                                                     const std::string& collaborative);
+// unknown collaborative. Figures are counted from every record of one snapshot
+// (workflow.proto, ReportFigures): what pscd serves comes from NetworkReporter's running
+// totals instead, and this full recount is the reference they are tested against.
+absl::StatusOr<v1::NetworkReport> RecountNetworkReport(const Registry& registry,
+                                                       const Caller& caller,
+                                                       const std::string& collaborative);
 
 }  // namespace psc::registry

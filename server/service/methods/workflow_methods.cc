@@ -129,9 +129,9 @@ Reactor* WorkflowMethods::GetNetworkReport(Context* context,
                                            const v1::GetNetworkReportRequest& request,
                                            v1::NetworkReport* response) {
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kExpensive, caller);
-  // A report reads whole collections: on the pool, not a gRPC thread.
+  // A report may wait for the totals to catch up: on the pool, not a gRPC thread.
   return ServeOnPool(pool_, response, caller_admitted->slot, [this, caller, &request] {
-    return registry::BuildNetworkReport(*registry_, caller, request.collaborative());
+    return reporter_->Report(caller, request.collaborative());
   });
 }
 

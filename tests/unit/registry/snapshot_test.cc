@@ -28,7 +28,7 @@ TEST(SnapshotTest, TheReportSaysWhichSequenceItReflects) {
   ASSERT_TRUE(h.Create(Caller::Admin(), InitiativeKind(),
                        testing::MakeInitiative("collaboratives/wessex"), "huddles")
                   .ok());
-  auto report = BuildNetworkReport(h.registry(), Caller::Admin(), "");
+  auto report = RecountNetworkReport(h.registry(), Caller::Admin(), "");
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->sequence(), h.store().last_sequence());
 }

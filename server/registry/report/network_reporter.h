@@ -1,0 +1,59 @@
+#pragma once
+// Serves the national report from running totals (report_totals.h) that follow the change log:
+// counted once from the records at start (or when the log was trimmed past them), then kept
+// up to date change by change on a thread of its own. A report waits until the totals reach
+// the last committed sequence, so it includes every write acknowledged before it was asked.
+
+#include <cstdint>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "psc/registry/v1/workflow.pb.h"
+#include "server/common/caller.h"
+#include "server/common/mutex.h"
+#include "server/registry/feed/change_feed.h"
+#include "server/registry/records/registry.h"
+#include "server/registry/report/report_totals.h"
+
+namespace psc::registry {
+
+class NetworkReporter {
+ public:
+  // Starts the follower. Both must outlive the reporter.
+  NetworkReporter(const Registry* registry, const ChangeFeed* feed);
+  ~NetworkReporter();
+
+  // Tells the reporter that changes up to `last_sequence` are committed. Never blocks; call it
+  // from the store's commit listener.
+  void OnCommit(uint64_t last_sequence);
+
+  // The report for `collaborative`, or the national one when it is empty, as
+  // RecountNetworkReport (network_report.h) describes, at a sequence at least the last committed
+  // one when asked. UNAVAILABLE when the totals do not get there within `wait`. Thread-safe.
+  absl::StatusOr<v1::NetworkReport> Report(const Caller& caller, const std::string& collaborative,
+                                           absl::Duration wait = absl::Seconds(10)) const;
+
+  // The sequence the totals reflect.
+  uint64_t sequence() const;
+
+ private:
+  void Run();
+  // Counts every record from one snapshot, replacing the totals.
+  absl::Status Recount();
+  // Applies every logged change after the totals' sequence.
+  absl::Status CatchUp();
+
+  const Registry* registry_;
+  const ChangeFeed* feed_;
+  mutable Mutex mu_;
+  mutable CondVar changed_;  // the totals moved on, or the follower is stopping
+  ReportTotals totals_ ABSL_GUARDED_BY(mu_);
+  uint64_t applied_ ABSL_GUARDED_BY(mu_) = 0;
+  bool counted_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t committed_ ABSL_GUARDED_BY(mu_) = 0;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+}  // namespace psc::registry
