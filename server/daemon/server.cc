@@ -77,17 +77,17 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       server->registry_.get(), server->store_.get(), server->search_index_.get());
   server->workflows_ =
       std::make_unique<registry::Workflows>(server->store_.get(), server->registry_.get());
-  server->reporter_ =
-      std::make_unique<registry::NetworkReporter>(server->registry_.get(), server->feed_.get());
+  server->reports_ =
+      std::make_unique<registry::ReportFollower>(server->registry_.get(), server->feed_.get());
   server->measurements_ =
       std::make_unique<registry::Measurements>(server->store_.get(), server->registry_.get());
   PSC_ASSIGN_OR_RETURN(server->backups_,
                        registry::Backups::Start(server->store_.get(), options.backup));
   server->store_->SetCommitListener([hub = server->hub_.get(), indexer = server->indexer_.get(),
-                                     reporter = server->reporter_.get()](uint64_t last) {
+                                     reports = server->reports_.get()](uint64_t last) {
     hub->OnCommit(last);
     indexer->OnCommit(last);
-    reporter->OnCommit(last);
+    reports->OnCommit(last);
   });
   registry::RetentionOptions retention = options.retention;
   // What this replica's search index has applied, and, on a replicated store, what the
@@ -116,7 +116,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   server->service_ = std::make_unique<service::RegistryService>(
       server->registry_.get(), server->authenticator_.get(), options.limits, server->feed_.get(),
       server->hub_.get(), server->discovery_.get(), server->workflows_.get(),
-      server->reporter_.get(), server->measurements_.get(), server->backups_.get(),
+      server->reports_.get(), server->measurements_.get(), server->backups_.get(),
       [status = std::move(status)] { return ReadServerStatus(status); });
 
   server->audit_ = std::make_unique<service::RefusalAudit>();
@@ -241,7 +241,7 @@ void Server::Shutdown(absl::Duration grace) {
     backups_.reset();  // waits for a scheduled backup in progress
     if (store_ != nullptr) store_->SetCommitListener(nullptr);  // the indexer goes next
     indexer_.reset();
-    reporter_.reset();
+    reports_.reset();
     discovery_.reset();
     workflows_.reset();
     measurements_.reset();

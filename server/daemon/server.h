@@ -20,7 +20,7 @@
 #include "server/registry/backups/backup_service.h"
 #include "server/registry/feed/change_log_trimmer.h"
 #include "server/registry/records/registry.h"
-#include "server/registry/report/network_reporter.h"
+#include "server/registry/report/report_follower.h"
 #include "server/registry/workflows/workflows.h"
 #include "server/service/calls/call_log.h"
 #include "server/service/calls/refusal_audit.h"
@@ -119,7 +119,7 @@ class Server {
   std::unique_ptr<registry::ChangeFeed> feed_;
   std::unique_ptr<index::SearchIndex> search_index_;
   std::unique_ptr<registry::SearchIndexer> indexer_;
-  std::unique_ptr<registry::NetworkReporter> reporter_;
+  std::unique_ptr<registry::ReportFollower> reports_;
   std::unique_ptr<registry::Discovery> discovery_;
   std::unique_ptr<registry::Workflows> workflows_;
   std::unique_ptr<registry::Measurements> measurements_;

@@ -14,7 +14,7 @@ namespace psc::registry {
 // The report for `collaborative` (`collaboratives/{id}`), or the national one with a row per
 // collaborative when it is empty. Every role but ATLAS (PERMISSION_DENIED); NOT_FOUND for an
 // unknown collaborative. Figures are counted from every record of one snapshot
-// (workflow.proto, ReportFigures): what pscd serves comes from NetworkReporter's running
+// (workflow.proto, ReportFigures): what pscd serves comes from ReportFollower's running
 // totals instead, and this full recount is the reference they are tested against.
 absl::StatusOr<v1::NetworkReport> RecountNetworkReport(const Registry& registry,
                                                        const Caller& caller,

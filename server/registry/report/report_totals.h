@@ -15,7 +15,7 @@
 
 namespace psc::registry {
 
-// Not thread-safe: NetworkReporter serializes its use.
+// Not thread-safe: ReportFollower serializes its use.
 class ReportTotals {
  public:
   // Records `name`'s state: `record` its message now (a collaborative, initiative, case study,

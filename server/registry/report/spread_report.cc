@@ -96,22 +96,27 @@ void AddCoverage(v1::SpreadReport* report, const std::string& scope,
 
 }  // namespace
 
-v1::SpreadReport ComputeSpreadReport(const std::vector<v1::Initiative>& initiatives,
-                                     const std::vector<v1::MeasureSeries>& series,
-                                     absl::CivilDay as_of, int stale_months) {
-  std::map<std::string, std::vector<const v1::MeasureSeries*>> by_initiative;
-  absl::flat_hash_map<std::string, int> latest;  // initiative -> its latest period's key
-  for (const v1::MeasureSeries& s : series) {
-    if (s.points().empty()) continue;
-    const std::string initiative = ParentName(s.name());
-    by_initiative[initiative].push_back(&s);
-    int& key = latest[initiative];
-    key = std::max(key, spc::PeriodKey(s.points(s.points_size() - 1).period()));
+InitiativeSpread SpreadOf(const v1::Initiative& initiative,
+                          std::vector<const v1::MeasureSeries*> series) {
+  std::erase_if(series, [](const v1::MeasureSeries* s) { return s->points().empty(); });
+  std::sort(
+      series.begin(), series.end(),
+      [](const v1::MeasureSeries* a, const v1::MeasureSeries* b) { return a->name() < b->name(); });
+  InitiativeSpread spread;
+  for (const v1::MeasureSeries* s : series) {
+    spread.latest_key =
+        std::max(spread.latest_key, spc::PeriodKey(s->points(s->points_size() - 1).period()));
   }
-  for (auto& [name, list] : by_initiative) {
-    std::sort(list.begin(), list.end(), [](const v1::MeasureSeries* a, const v1::MeasureSeries* b) {
-      return a->name() < b->name();
-    });
+  if (!series.empty()) spread.best = BestOutcome(initiative, series);
+  return spread;
+}
+
+v1::SpreadReport AssembleSpreadReport(
+    const std::vector<std::pair<const v1::Initiative*, const InitiativeSpread*>>& initiatives,
+    absl::CivilDay as_of, int stale_months) {
+  absl::flat_hash_map<std::string, int> latest;  // initiative -> its latest period's key
+  for (const auto& [i, spread] : initiatives) {
+    if (spread != nullptr && spread->latest_key != 0) latest[i->name()] = spread->latest_key;
   }
   v1::SpreadReport report;
   *report.mutable_as_of() = DateOf(as_of);
@@ -123,15 +128,14 @@ v1::SpreadReport ComputeSpreadReport(const std::vector<v1::Initiative>& initiati
   std::vector<v1::SpreadCandidate> candidates;
   std::map<v1::Workstream, std::vector<const v1::Initiative*>> active_by_workstream;
   std::vector<const v1::Initiative*> active;
-  for (const v1::Initiative& i : initiatives) {
+  for (const auto& [initiative, spread] : initiatives) {
+    const v1::Initiative& i = *initiative;
     if (IsActive(i)) {
       active.push_back(&i);
       active_by_workstream[i.workstream()].push_back(&i);
     }
-    auto found = by_initiative.find(i.name());
-    if (found != by_initiative.end()) {
-      v1::SpreadCandidate c = BestOutcome(i, found->second);
-      if (c.sites_improving() >= 2) candidates.push_back(std::move(c));
+    if (spread != nullptr && latest.contains(i.name()) && spread->best.sites_improving() >= 2) {
+      candidates.push_back(spread->best);
     }
     if (IsActive(i) && i.measurement_plan_status() == v1::COMPLETE) {
       auto last = latest.find(i.name());
@@ -178,8 +182,28 @@ v1::SpreadReport ComputeSpreadReport(const std::vector<v1::Initiative>& initiati
   return report;
 }
 
-absl::StatusOr<v1::SpreadReport> BuildSpreadReport(const Registry& registry, const Caller& caller,
-                                                   const v1::GetSpreadReportRequest& request) {
+v1::SpreadReport ComputeSpreadReport(const std::vector<v1::Initiative>& initiatives,
+                                     const std::vector<v1::MeasureSeries>& series,
+                                     absl::CivilDay as_of, int stale_months) {
+  std::map<std::string, std::vector<const v1::MeasureSeries*>> by_initiative;
+  for (const v1::MeasureSeries& s : series) by_initiative[ParentName(s.name())].push_back(&s);
+  std::vector<InitiativeSpread> spreads;
+  spreads.reserve(initiatives.size());  // no reallocation: `inputs` points into it
+  std::vector<std::pair<const v1::Initiative*, const InitiativeSpread*>> inputs;
+  for (const v1::Initiative& i : initiatives) {
+    auto found = by_initiative.find(i.name());
+    if (found == by_initiative.end()) {
+      inputs.emplace_back(&i, nullptr);
+      continue;
+    }
+    spreads.push_back(SpreadOf(i, found->second));
+    inputs.emplace_back(&i, &spreads.back());
+  }
+  return AssembleSpreadReport(inputs, as_of, stale_months);
+}
+
+absl::StatusOr<std::pair<absl::CivilDay, int>> CheckSpreadRequest(
+    const Caller& caller, const v1::GetSpreadReportRequest& request) {
   PSC_RETURN_IF_ERROR(CheckOperation(caller, InitiativeKind(), Operation::kRead));
   PSC_RETURN_IF_ERROR(CheckOperation(caller, MeasureSeriesKind(), Operation::kRead));
   std::vector<FieldViolation> violations;
@@ -192,12 +216,18 @@ absl::StatusOr<v1::SpreadReport> BuildSpreadReport(const Registry& registry, con
       request.has_as_of()
           ? absl::CivilDay(request.as_of().year(), request.as_of().month(), request.as_of().day())
           : absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+  return std::make_pair(as_of, stale_months);
+}
+
+absl::StatusOr<v1::SpreadReport> RecountSpreadReport(const Registry& registry, const Caller& caller,
+                                                     const v1::GetSpreadReportRequest& request) {
+  PSC_ASSIGN_OR_RETURN(auto checked, CheckSpreadRequest(caller, request));
   const std::shared_ptr<const storage::ReadView> view = registry.Snapshot();
   PSC_ASSIGN_OR_RETURN(auto initiatives,
                        ListAllAs<v1::Initiative>(registry, InitiativeKind(), "", nullptr, view));
   PSC_ASSIGN_OR_RETURN(
       auto series, ListAllAs<v1::MeasureSeries>(registry, MeasureSeriesKind(), "", nullptr, view));
-  v1::SpreadReport report = ComputeSpreadReport(initiatives, series, as_of, stale_months);
+  v1::SpreadReport report = ComputeSpreadReport(initiatives, series, checked.first, checked.second);
   report.set_sequence(view->sequence());
   return report;
 }

@@ -1,6 +1,5 @@
 #include "server/service/methods/measure_methods.h"
 
-#include "server/registry/report/spread_report.h"
 #include "server/service/calls/unary_call.h"
 
 namespace psc::service {
@@ -33,9 +32,9 @@ Reactor* MeasureMethods::Chart(Context* context, const v1::GetMeasureChartReques
 Reactor* MeasureMethods::Spread(Context* context, const v1::GetSpreadReportRequest& request,
                                 v1::SpreadReport* response) {
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kExpensive, caller);
-  // Reads every initiative and series: on the pool, not a gRPC thread.
+  // May wait for the follower to catch up: on the pool, not a gRPC thread.
   return ServeOnPool(pool_, response, caller_admitted->slot, [this, caller, &request] {
-    return registry::BuildSpreadReport(*registry_, caller, request);
+    return reports_->Spread(caller, request);
   });
 }
 

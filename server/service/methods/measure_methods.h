@@ -6,6 +6,7 @@
 #include "psc/registry/v1/registry_service.pb.h"
 #include "server/common/worker_pool.h"
 #include "server/registry/measures/measurements.h"
+#include "server/registry/report/report_follower.h"
 #include "server/service/calls/call_gate.h"
 
 namespace psc::service {
@@ -14,10 +15,11 @@ namespace v1 = registry::v1;
 
 class MeasureMethods {
  public:
-  // All must outlive the methods. Lists and charts run on `pool`: they read whole series.
-  MeasureMethods(registry::Measurements* measurements, const registry::Registry* registry,
+  // All must outlive the methods. Lists and charts run on `pool`: they read whole series; the
+  // spread report comes from `reports`.
+  MeasureMethods(registry::Measurements* measurements, const registry::ReportFollower* reports,
                  const CallGate* gate, WorkerPool* pool)
-      : measurements_(measurements), registry_(registry), gate_(gate), pool_(pool) {}
+      : measurements_(measurements), reports_(reports), gate_(gate), pool_(pool) {}
 
   using Context = grpc::CallbackServerContext;
   using Reactor = grpc::ServerUnaryReactor;
@@ -32,7 +34,7 @@ class MeasureMethods {
 
  private:
   registry::Measurements* measurements_;
-  const registry::Registry* registry_;
+  const registry::ReportFollower* reports_;
   const CallGate* gate_;
   WorkerPool* pool_;
 };

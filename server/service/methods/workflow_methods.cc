@@ -131,7 +131,7 @@ Reactor* WorkflowMethods::GetNetworkReport(Context* context,
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kExpensive, caller);
   // A report may wait for the totals to catch up: on the pool, not a gRPC thread.
   return ServeOnPool(pool_, response, caller_admitted->slot, [this, caller, &request] {
-    return reporter_->Report(caller, request.collaborative());
+    return reports_->Network(caller, request.collaborative());
   });
 }
 

@@ -5,7 +5,7 @@
 #include "grpcpp/support/server_callback.h"
 #include "psc/registry/v1/registry_service.pb.h"
 #include "server/common/worker_pool.h"
-#include "server/registry/report/network_reporter.h"
+#include "server/registry/report/report_follower.h"
 #include "server/registry/workflows/workflows.h"
 #include "server/service/calls/call_gate.h"
 
@@ -15,10 +15,10 @@ namespace v1 = registry::v1;
 
 class WorkflowMethods {
  public:
-  // All must outlive the methods. GetNetworkReport reads `reporter`'s totals on `pool`.
-  WorkflowMethods(registry::Workflows* workflows, const registry::NetworkReporter* reporter,
+  // All must outlive the methods. GetNetworkReport reads `reports`' totals on `pool`.
+  WorkflowMethods(registry::Workflows* workflows, const registry::ReportFollower* reports,
                   const CallGate* gate, WorkerPool* pool)
-      : workflows_(workflows), reporter_(reporter), gate_(gate), pool_(pool) {}
+      : workflows_(workflows), reports_(reports), gate_(gate), pool_(pool) {}
 
   using Context = grpc::CallbackServerContext;
   using Reactor = grpc::ServerUnaryReactor;
@@ -46,7 +46,7 @@ class WorkflowMethods {
 
  private:
   registry::Workflows* workflows_;
-  const registry::NetworkReporter* reporter_;
+  const registry::ReportFollower* reports_;
   const CallGate* gate_;
   WorkerPool* pool_;
 };

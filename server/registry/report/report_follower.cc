@@ -1,9 +1,10 @@
-#include "server/registry/report/network_reporter.h"
+#include "server/registry/report/report_follower.h"
 
 #include "absl/strings/str_cat.h"
 #include "psc/registry/v1/case_study.pb.h"
 #include "psc/registry/v1/collaborative.pb.h"
 #include "psc/registry/v1/initiative.pb.h"
+#include "psc/registry/v1/measure.pb.h"
 #include "server/common/catch_exceptions.h"
 #include "server/common/errors.h"
 #include "server/common/log.h"
@@ -17,12 +18,16 @@ namespace {
 
 constexpr int kBatch = 1000;
 
-// Every record of `kind` in `view`, each put into `totals`.
+// Every record of `kind` in `view`, each put into `totals` and `spread`.
 template <typename M>
 absl::Status PutAll(const Registry& registry, const RecordKind& kind,
-                    const std::shared_ptr<const storage::ReadView>& view, ReportTotals& totals) {
+                    const std::shared_ptr<const storage::ReadView>& view, ReportTotals& totals,
+                    SpreadState& spread) {
   PSC_ASSIGN_OR_RETURN(std::vector<M> records, ListAllAs<M>(registry, kind, "", nullptr, view));
-  for (const M& record : records) totals.Put(record.name(), &record);
+  for (const M& record : records) {
+    totals.Put(record.name(), &record);
+    spread.Put(record.name(), &record);
+  }
   return absl::OkStatus();
 }
 
@@ -36,7 +41,7 @@ const google::protobuf::Message* After(const v1::ChangeEvent& event) {
 
 }  // namespace
 
-NetworkReporter::NetworkReporter(const Registry* registry, const ChangeFeed* feed)
+ReportFollower::ReportFollower(const Registry* registry, const ChangeFeed* feed)
     : registry_(registry), feed_(feed) {
   {
     MutexLock lock(&mu_);
@@ -45,7 +50,7 @@ NetworkReporter::NetworkReporter(const Registry* registry, const ChangeFeed* fee
   thread_ = std::thread([this] { Run(); });
 }
 
-NetworkReporter::~NetworkReporter() {
+ReportFollower::~ReportFollower() {
   {
     MutexLock lock(&mu_);
     stop_ = true;
@@ -54,18 +59,18 @@ NetworkReporter::~NetworkReporter() {
   thread_.join();
 }
 
-void NetworkReporter::OnCommit(uint64_t last_sequence) {
+void ReportFollower::OnCommit(uint64_t last_sequence) {
   MutexLock lock(&mu_);
   committed_ = last_sequence;
   changed_.SignalAll();
 }
 
-uint64_t NetworkReporter::sequence() const {
+uint64_t ReportFollower::sequence() const {
   MutexLock lock(&mu_);
   return applied_;
 }
 
-void NetworkReporter::Run() {
+void ReportFollower::Run() {
   absl::Status status = CatchExceptions("report totals", [this] { return Recount(); });
   while (true) {
     bool counted = false;
@@ -90,15 +95,20 @@ void NetworkReporter::Run() {
   }
 }
 
-absl::Status NetworkReporter::Recount() {
+absl::Status ReportFollower::Recount() {
   const absl::Time start = absl::Now();
   const std::shared_ptr<const storage::ReadView> view = registry_->Snapshot();
   ReportTotals totals;
-  PSC_RETURN_IF_ERROR(PutAll<v1::Collaborative>(*registry_, CollaborativeKind(), view, totals));
-  PSC_RETURN_IF_ERROR(PutAll<v1::Initiative>(*registry_, InitiativeKind(), view, totals));
-  PSC_RETURN_IF_ERROR(PutAll<v1::CaseStudy>(*registry_, CaseStudyKind(), view, totals));
-  PSC_RETURN_IF_ERROR(PutAll<v1::JoinRequest>(*registry_, JoinRequestKind(), view, totals));
-  PSC_RETURN_IF_ERROR(PutAll<v1::SharingRequest>(*registry_, SharingRequestKind(), view, totals));
+  SpreadState spread;
+  PSC_RETURN_IF_ERROR(
+      PutAll<v1::Collaborative>(*registry_, CollaborativeKind(), view, totals, spread));
+  PSC_RETURN_IF_ERROR(PutAll<v1::Initiative>(*registry_, InitiativeKind(), view, totals, spread));
+  PSC_RETURN_IF_ERROR(PutAll<v1::CaseStudy>(*registry_, CaseStudyKind(), view, totals, spread));
+  PSC_RETURN_IF_ERROR(PutAll<v1::JoinRequest>(*registry_, JoinRequestKind(), view, totals, spread));
+  PSC_RETURN_IF_ERROR(
+      PutAll<v1::SharingRequest>(*registry_, SharingRequestKind(), view, totals, spread));
+  PSC_RETURN_IF_ERROR(
+      PutAll<v1::MeasureSeries>(*registry_, MeasureSeriesKind(), view, totals, spread));
   const absl::Duration took = absl::Now() - start;
   if (took > absl::Seconds(1)) {
     LogInfo(absl::StrCat("report totals: counted the records at sequence ", view->sequence(),
@@ -106,13 +116,14 @@ absl::Status NetworkReporter::Recount() {
   }
   MutexLock lock(&mu_);
   totals_ = std::move(totals);
+  spread_ = std::move(spread);
   applied_ = view->sequence();
   counted_ = true;
   changed_.SignalAll();
   return absl::OkStatus();
 }
 
-absl::Status NetworkReporter::CatchUp() {
+absl::Status ReportFollower::CatchUp() {
   while (true) {
     uint64_t applied = 0;
     {
@@ -124,13 +135,14 @@ absl::Status NetworkReporter::CatchUp() {
     MutexLock lock(&mu_);
     for (const v1::ChangeEvent& event : page.events) {
       totals_.Put(event.resource_name(), After(event));
+      spread_.Put(event.resource_name(), After(event));
     }
     applied_ = page.scanned_to;
     changed_.SignalAll();
   }
 }
 
-absl::StatusOr<v1::NetworkReport> NetworkReporter::Report(const Caller& caller,
+absl::StatusOr<v1::NetworkReport> ReportFollower::Network(const Caller& caller,
                                                           const std::string& collaborative,
                                                           absl::Duration wait) const {
   PSC_RETURN_IF_ERROR(CheckOperation(caller, InitiativeKind(), Operation::kRead));
@@ -138,18 +150,8 @@ absl::StatusOr<v1::NetworkReport> NetworkReporter::Report(const Caller& caller,
     // NOT_FOUND or INVALID_ARGUMENT for a collaborative that is not one.
     PSC_RETURN_IF_ERROR(registry_->Get(caller, CollaborativeKind(), collaborative).status());
   }
-  // Every write acknowledged before this call is in the report.
-  const uint64_t target = feed_->last_sequence();
-  const absl::Time deadline = absl::Now() + wait;
   MutexLock lock(&mu_);
-  while (!counted_ || applied_ < target) {
-    changed_.WaitWithDeadline(&mu_, deadline);
-    if (absl::Now() >= deadline && (!counted_ || applied_ < target)) {
-      return RetryLater(absl::StatusCode::kUnavailable, "REPORT_CATCHING_UP",
-                        "the report's figures are still being counted; try again shortly",
-                        absl::Seconds(1));
-    }
-  }
+  PSC_RETURN_IF_ERROR(AwaitCurrent(wait));
   v1::NetworkReport report;
   report.set_sequence(applied_);
   *report.mutable_figures() = totals_.Figures(collaborative.empty() ? "national" : collaborative);
@@ -159,6 +161,32 @@ absl::StatusOr<v1::NetworkReport> NetworkReporter::Report(const Caller& caller,
     }
   }
   return report;
+}
+
+absl::StatusOr<v1::SpreadReport> ReportFollower::Spread(const Caller& caller,
+                                                        const v1::GetSpreadReportRequest& request,
+                                                        absl::Duration wait) const {
+  PSC_ASSIGN_OR_RETURN(auto checked, CheckSpreadRequest(caller, request));
+  MutexLock lock(&mu_);
+  PSC_RETURN_IF_ERROR(AwaitCurrent(wait));
+  v1::SpreadReport report = spread_.Report(checked.first, checked.second);
+  report.set_sequence(applied_);
+  return report;
+}
+
+absl::Status ReportFollower::AwaitCurrent(absl::Duration wait) const {
+  // Every write acknowledged before the call is in the report.
+  const uint64_t target = feed_->last_sequence();
+  const absl::Time deadline = absl::Now() + wait;
+  while (!counted_ || applied_ < target) {
+    changed_.WaitWithDeadline(&mu_, deadline);
+    if (absl::Now() >= deadline && (!counted_ || applied_ < target)) {
+      return RetryLater(absl::StatusCode::kUnavailable, "REPORT_CATCHING_UP",
+                        "the report's figures are still being counted; try again shortly",
+                        absl::Seconds(1));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace psc::registry
