@@ -9,6 +9,7 @@
 #include "server/common/status_macros.h"
 #include "server/registry/access/access_policy.h"
 #include "server/registry/records/list_all.h"
+#include "server/registry/report/report_counts.h"
 #include "server/registry/workflows/sharing_capacity.h"
 
 namespace psc::registry {
@@ -35,23 +36,6 @@ bool Involves(const v1::CaseStudy& s, absl::string_view c) {
   return s.owner_collaborative() == c ||
          std::find(s.collaboratives().begin(), s.collaboratives().end(), c) !=
              s.collaboratives().end();
-}
-
-double Share(int64_t part, int64_t whole) {
-  return whole == 0 ? 0 : static_cast<double>(part) / static_cast<double>(whole);
-}
-
-// Adds a Count per value of enum E (unspecified left out), in declaration order.
-template <typename E>
-void AddCounts(const std::map<int, int64_t>& counts,
-               google::protobuf::RepeatedPtrField<v1::Count>* out) {
-  const auto* type = google::protobuf::GetEnumDescriptor<E>();
-  for (int i = 1; i < type->value_count(); ++i) {
-    v1::Count* c = out->Add();
-    c->set_key(type->value(i)->name());
-    auto it = counts.find(type->value(i)->number());
-    c->set_count(it == counts.end() ? 0 : it->second);
-  }
 }
 
 // The figures of `scope`: "national" (everything) or one collaborative's name.

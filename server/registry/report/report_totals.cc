@@ -4,29 +4,13 @@
 #include "psc/registry/v1/collaborative.pb.h"
 #include "psc/registry/v1/initiative.pb.h"
 #include "server/registry/kinds/kind_table.h"
+#include "server/registry/report/report_counts.h"
 #include "server/registry/workflows/sharing_capacity.h"
 
 namespace psc::registry {
 namespace {
 
 constexpr char kNational[] = "national";
-
-double Share(int64_t part, int64_t whole) {
-  return whole == 0 ? 0 : static_cast<double>(part) / static_cast<double>(whole);
-}
-
-// A Count per value of enum E (unspecified left out), in declaration order.
-template <typename E>
-void AddCounts(const std::map<int, int64_t>& counts,
-               google::protobuf::RepeatedPtrField<v1::Count>* out) {
-  const auto* type = google::protobuf::GetEnumDescriptor<E>();
-  for (int i = 1; i < type->value_count(); ++i) {
-    v1::Count* c = out->Add();
-    c->set_key(type->value(i)->name());
-    auto it = counts.find(type->value(i)->number());
-    c->set_count(it == counts.end() ? 0 : it->second);
-  }
-}
 
 // Erases `name` from `map`, or sets it to `value`.
 template <typename T>
