@@ -1,7 +1,6 @@
 #include "server/discovery/search_indexer.h"
 
 #include "absl/strings/str_cat.h"
-#include "server/common/catch_exceptions.h"
 #include "server/common/errors.h"
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
@@ -70,61 +69,24 @@ std::optional<index::Change> SearchIndexer::ChangeOf(const v1::ChangeEvent& even
 
 SearchIndexer::SearchIndexer(const Registry* registry, const ChangeFeed* feed,
                              index::SearchIndex* index)
-    : registry_(registry), feed_(feed), index_(index) {
-  {
-    MutexLock lock(&mu_);
-    committed_ = feed->last_sequence();
-  }
-  thread_ = std::thread([this] { Run(); });
-}
-
-SearchIndexer::~SearchIndexer() {
-  {
-    MutexLock lock(&mu_);
-    stop_ = true;
-    wake_.SignalAll();
-  }
-  thread_.join();
-}
-
-void SearchIndexer::OnCommit(uint64_t last_sequence) {
-  MutexLock lock(&mu_);
-  committed_ = last_sequence;
-  wake_.Signal();
-}
-
-bool SearchIndexer::stopping() const {
-  MutexLock lock(&mu_);
-  return stop_;
-}
+    : registry_(registry),
+      feed_(feed),
+      index_(index),
+      follower_({.what = "search index",
+                 .position = [index] { return index->last_sequence(); },
+                 .first = [this] { return NeedsRebuild() ? Rebuild() : CatchUp(); },
+                 .next =
+                     [this] {
+                       absl::Status caught_up = CatchUp();
+                       return ErrorReason(caught_up) == "CURSOR_EXPIRED" ? Rebuild() : caught_up;
+                     }},
+                feed->last_sequence()) {}
 
 bool SearchIndexer::NeedsRebuild() const {
   const uint64_t applied = index_->last_sequence();
   if (applied > feed_->last_sequence()) return true;  // an index of some other data
   if (applied == 0) return feed_->last_sequence() > 0;
   return !feed_->CheckCursor(applied, {}).ok();  // the log has been trimmed past it
-}
-
-void SearchIndexer::Run() {
-  absl::Status status =
-      CatchExceptions("search indexing", [this] { return NeedsRebuild() ? Rebuild() : CatchUp(); });
-  while (true) {
-    {
-      MutexLock lock(&mu_);
-      if (!status.ok()) {
-        LogError(absl::StrCat("search index: ", status.ToString(), "; retrying in 1 s"));
-        const absl::Time retry_at = absl::Now() + absl::Seconds(1);
-        while (!stop_ && absl::Now() < retry_at) wake_.WaitWithDeadline(&mu_, retry_at);
-      } else {
-        while (!stop_ && committed_ <= index_->last_sequence()) wake_.Wait(&mu_);
-      }
-      if (stop_) return;
-    }
-    status = CatchExceptions("search indexing", [this] {
-      absl::Status caught_up = CatchUp();
-      return ErrorReason(caught_up) == "CURSOR_EXPIRED" ? Rebuild() : caught_up;
-    });
-  }
 }
 
 absl::Status SearchIndexer::CatchUp() {

@@ -5,12 +5,11 @@
 
 #include <cstdint>
 #include <optional>
-#include <thread>
 
 #include "absl/status/status.h"
-#include "server/common/mutex.h"
 #include "server/index/search_index.h"
 #include "server/registry/feed/change_feed.h"
+#include "server/registry/feed/commit_follower.h"
 #include "server/registry/records/registry.h"
 
 namespace psc::registry {
@@ -19,21 +18,18 @@ class SearchIndexer {
  public:
   // Starts the indexing thread. All three must outlive the indexer.
   SearchIndexer(const Registry* registry, const ChangeFeed* feed, index::SearchIndex* index);
-  // Stops the thread (after the batch in hand).
-  ~SearchIndexer();
 
   // Tells the indexer that changes up to `last_sequence` are committed. Never blocks; call it
   // from the store's commit listener.
-  void OnCommit(uint64_t last_sequence);
+  void OnCommit(uint64_t last_sequence) { follower_.OnCommit(last_sequence); }
 
  private:
-  void Run();
   // Applies every logged change after the index's sequence, in batches.
   absl::Status CatchUp();
   // Re-indexes every record, then catches up from the sequence the listing started at.
   absl::Status Rebuild();
   bool NeedsRebuild() const;
-  bool stopping() const;
+  bool stopping() const { return follower_.stopping(); }
   // The index document of a resource (an expert's with its free days this month).
   index::Document DocumentOf(const RecordKind& kind,
                              const google::protobuf::Message& resource) const;
@@ -43,11 +39,7 @@ class SearchIndexer {
   const Registry* registry_;
   const ChangeFeed* feed_;
   index::SearchIndex* index_;
-  mutable Mutex mu_;
-  CondVar wake_;
-  uint64_t committed_ ABSL_GUARDED_BY(mu_) = 0;
-  bool stop_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  CommitFollower follower_;  // last: its thread starts once the rest is set
 };
 
 }  // namespace psc::registry

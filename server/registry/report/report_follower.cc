@@ -5,7 +5,6 @@
 #include "psc/registry/v1/collaborative.pb.h"
 #include "psc/registry/v1/initiative.pb.h"
 #include "psc/registry/v1/measure.pb.h"
-#include "server/common/catch_exceptions.h"
 #include "server/common/errors.h"
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
@@ -42,57 +41,28 @@ const google::protobuf::Message* After(const v1::ChangeEvent& event) {
 }  // namespace
 
 ReportFollower::ReportFollower(const Registry* registry, const ChangeFeed* feed)
-    : registry_(registry), feed_(feed) {
-  {
-    MutexLock lock(&mu_);
-    committed_ = feed->last_sequence();
-  }
-  thread_ = std::thread([this] { Run(); });
-}
-
-ReportFollower::~ReportFollower() {
-  {
-    MutexLock lock(&mu_);
-    stop_ = true;
-    changed_.SignalAll();
-  }
-  thread_.join();
-}
-
-void ReportFollower::OnCommit(uint64_t last_sequence) {
-  MutexLock lock(&mu_);
-  committed_ = last_sequence;
-  changed_.SignalAll();
-}
+    : registry_(registry),
+      feed_(feed),
+      follower_({.what = "report totals",
+                 .position = [this] { return sequence(); },
+                 .first = [this] { return Recount(); },
+                 .next =
+                     [this] {
+                       bool counted = false;
+                       {
+                         MutexLock lock(&mu_);
+                         counted = counted_;
+                       }
+                       if (!counted) return Recount();  // the first count failed
+                       absl::Status caught_up = CatchUp();
+                       // The log was trimmed past the totals (they fell far behind): count again.
+                       return ErrorReason(caught_up) == "CURSOR_EXPIRED" ? Recount() : caught_up;
+                     }},
+                feed->last_sequence()) {}
 
 uint64_t ReportFollower::sequence() const {
   MutexLock lock(&mu_);
   return applied_;
-}
-
-void ReportFollower::Run() {
-  absl::Status status = CatchExceptions("report totals", [this] { return Recount(); });
-  while (true) {
-    bool counted = false;
-    {
-      MutexLock lock(&mu_);
-      if (!status.ok()) {
-        LogError(absl::StrCat("report totals: ", status.ToString(), "; retrying in 1 s"));
-        const absl::Time retry_at = absl::Now() + absl::Seconds(1);
-        while (!stop_ && absl::Now() < retry_at) changed_.WaitWithDeadline(&mu_, retry_at);
-      } else {
-        while (!stop_ && committed_ <= applied_) changed_.Wait(&mu_);
-      }
-      if (stop_) return;
-      counted = counted_;
-    }
-    status = CatchExceptions("report totals", [this, counted] {
-      if (!counted) return Recount();
-      absl::Status caught_up = CatchUp();
-      // The log was trimmed past the totals (they fell far behind): count again.
-      return ErrorReason(caught_up) == "CURSOR_EXPIRED" ? Recount() : caught_up;
-    });
-  }
 }
 
 absl::Status ReportFollower::Recount() {

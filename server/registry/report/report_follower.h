@@ -7,13 +7,13 @@
 
 #include <cstdint>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
 #include "psc/registry/v1/workflow.pb.h"
 #include "server/common/caller.h"
 #include "server/common/mutex.h"
 #include "server/registry/feed/change_feed.h"
+#include "server/registry/feed/commit_follower.h"
 #include "server/registry/records/registry.h"
 #include "server/registry/report/report_totals.h"
 #include "server/registry/report/spread_state.h"
@@ -22,13 +22,12 @@ namespace psc::registry {
 
 class ReportFollower {
  public:
-  // Starts the follower. Both must outlive the reporter.
+  // Starts following. Both must outlive the follower.
   ReportFollower(const Registry* registry, const ChangeFeed* feed);
-  ~ReportFollower();
 
-  // Tells the reporter that changes up to `last_sequence` are committed. Never blocks; call it
+  // Tells the follower that changes up to `last_sequence` are committed. Never blocks; call it
   // from the store's commit listener.
-  void OnCommit(uint64_t last_sequence);
+  void OnCommit(uint64_t last_sequence) { follower_.OnCommit(last_sequence); }
 
   // The report for `collaborative`, or the national one when it is empty, as
   // RecountNetworkReport (network_report.h) describes, at a sequence at least the last committed
@@ -46,7 +45,6 @@ class ReportFollower {
   uint64_t sequence() const;
 
  private:
-  void Run();
   // Waits until the totals are counted and reach the last committed sequence (as of the
   // call), or `wait` passes: UNAVAILABLE then.
   absl::Status AwaitCurrent(absl::Duration wait) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -58,14 +56,12 @@ class ReportFollower {
   const Registry* registry_;
   const ChangeFeed* feed_;
   mutable Mutex mu_;
-  mutable CondVar changed_;  // the totals moved on, or the follower is stopping
+  mutable CondVar changed_;  // the totals moved on
   ReportTotals totals_ ABSL_GUARDED_BY(mu_);
   SpreadState spread_ ABSL_GUARDED_BY(mu_);
   uint64_t applied_ ABSL_GUARDED_BY(mu_) = 0;
   bool counted_ ABSL_GUARDED_BY(mu_) = false;
-  uint64_t committed_ ABSL_GUARDED_BY(mu_) = 0;
-  bool stop_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  CommitFollower follower_;  // last: its thread starts once the rest is set
 };
 
 }  // namespace psc::registry
