@@ -33,9 +33,8 @@ Reactor* MeasureMethods::Spread(Context* context, const v1::GetSpreadReportReque
                                 v1::SpreadReport* response) {
   PSC_ADMIT_OR_FINISH(*gate_, Cost::kExpensive, caller);
   // May wait for the follower to catch up: on the pool, not a gRPC thread.
-  return ServeOnPool(pool_, response, caller_admitted->slot, [this, caller, &request] {
-    return reports_->Spread(caller, request);
-  });
+  return ServeOnPool(pool_, response, caller_admitted->slot,
+                     [this, caller, &request] { return reports_->Spread(caller, request); });
 }
 
 }  // namespace psc::service

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "server/common/errors.h"
 #include "server/registry/feed/change_feed.h"
 #include "server/registry/fields/resource_fields.h"
 #include "server/registry/measures/measurements.h"
@@ -355,6 +356,30 @@ TEST_F(ReportFollowerTest, ASpreadCandidateFollowsItsInitiative) {
   EXPECT_TRUE(candidates().empty());
   ASSERT_TRUE(h_.Delete(Caller::Admin(), InitiativeKind(), "initiatives/falls").ok());
   EXPECT_TRUE(candidates().empty());
+}
+
+// A report includes every write committed before it was asked: while the follower has not
+// applied one (it was not told of the commit), the report waits, then says it is catching up
+// with a retry delay rather than leaving the write out; once told, it counts it.
+TEST_F(ReportFollowerTest, AReportWaitsForTheLastCommitOrSaysItIsCatchingUp) {
+  h_.AddCollaborative("wessex");
+  ReportFollower reporter(&h_.registry(), &feed_);
+  auto before = reporter.Network(Caller::Admin(), "");
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_EQ(before->figures().initiatives(), 0);
+  ASSERT_TRUE(h_.Create(Caller::Admin(), InitiativeKind(),
+                        testing::MakeInitiative("collaboratives/wessex"), "huddles")
+                  .ok());
+  auto behind = reporter.Network(Caller::Admin(), "", absl::Milliseconds(50));
+  EXPECT_EQ(behind.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(ErrorReason(behind.status()), "REPORT_CATCHING_UP");
+  EXPECT_EQ(reporter.Spread(Caller::Admin(), {}, absl::Milliseconds(50)).status().code(),
+            absl::StatusCode::kUnavailable);
+  reporter.OnCommit(h_.store().last_sequence());
+  auto after = reporter.Network(Caller::Admin(), "");
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->figures().initiatives(), 1);
+  EXPECT_EQ(after->sequence(), h_.store().last_sequence());
 }
 
 TEST_F(ReportFollowerTest, TheReportRefusesWhomTheRecountRefuses) {
