@@ -56,6 +56,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
   storage::StoreOptions store_options;
   store_options.path = options.data_dir;
   store_options.sync = options.sync;
+  store_options.env = options.storage_env;
   store_options.min_free_bytes = options.min_free_bytes;
   store_options.cache_bytes = options.cache_bytes;
   store_options.commit_observer = server->metrics_->CommitObserver();

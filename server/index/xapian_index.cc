@@ -333,6 +333,9 @@ XapianIndex::~XapianIndex() {
 
 absl::StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::Open(const std::string& path) {
   const bool clean = std::filesystem::remove(path + kCleanMarker);
+  // The marker's removal must reach the disk before any unsynced write does: were it to come
+  // back after a power loss, a torn index would pass for a clean one.
+  if (clean) SyncFile(path);
   auto writer = Writer::Open(path);
   if (!writer.ok()) return writer.status();
   if (!clean && (*writer)->last_sequence() > 0) {

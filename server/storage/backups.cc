@@ -1,8 +1,5 @@
 #include "server/storage/backups.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdarg>
 #include <filesystem>
 #include <fstream>
@@ -11,7 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "rocksdb/utilities/backup_engine.h"
+#include "server/common/durable_file.h"
 #include "server/common/errors.h"
+#include "server/common/log.h"
 #include "server/common/status_macros.h"
 #include "server/storage/db_handles.h"
 #include "server/storage/rocks_logger.h"
@@ -56,19 +55,6 @@ absl::StatusOr<uint64_t> SequenceOf(rocksdb::DBOptions options, const std::strin
   uint64_t sequence = RocksReadView(&handles).sequence();
   handles.Close();
   return sequence;
-}
-
-// Writes `text` to `path` durably: a temporary file, fsync, then rename over it.
-absl::Status WriteFileDurably(const std::string& path, const std::string& text) {
-  const std::string temp = path + ".tmp";
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-  bool ok = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ok = fd >= 0 && ::fsync(fd) == 0 && ok;
-  if (fd >= 0) ::close(fd);
-  if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
-    return absl::UnavailableError("cannot write a backup's sequence file");
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -122,7 +108,11 @@ absl::Status BackupDir::RecordSequence(uint32_t id) {
   rocksdb::DBOptions options;
   options.env = info.env_for_open.get();
   PSC_ASSIGN_OR_RETURN(uint64_t sequence, SequenceOf(options, info.name_for_open));
-  return WriteFileDurably(SequenceFile(path_, id), absl::StrCat(sequence));
+  if (absl::Status s = WriteFileDurably(SequenceFile(path_, id), absl::StrCat(sequence)); !s.ok()) {
+    LogWarning(absl::StrCat("backup ", id, ": ", s.message()));  // the path stays in the log
+    return absl::UnavailableError("cannot write a backup's sequence file");
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<BackupInfo> BackupDir::Describe(uint32_t id) const {

@@ -123,6 +123,7 @@ absl::StatusOr<OpenedDb> OpenDataDir(const StoreOptions& options, bool read_only
   db_options.create_missing_column_families = true;
   db_options.info_log = NewRocksLogger();  // never a LOG file on the data dir's disk
   db_options.listeners.push_back(std::make_shared<CommitterResumes>());
+  if (options.env != nullptr) db_options.env = options.env;
   OpenedDb opened;
   opened.memory = std::make_unique<MemoryBudget>(options.cache_bytes);
   opened.memory->ApplyTo(&db_options);

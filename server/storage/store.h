@@ -12,6 +12,10 @@
 #include "server/storage/read_view.h"
 #include "server/storage/write_txn.h"
 
+namespace rocksdb {
+class Env;
+}
+
 namespace psc::storage {
 
 // What one group commit did (for metrics).
@@ -62,6 +66,9 @@ struct StoreOptions {
   // Called on the committer thread after each group it wrote (not after a group that wrote
   // nothing or failed). Must be cheap and must not block; may be empty.
   std::function<void(const CommitStats&)> commit_observer;
+  // The file system RocksDB reads and writes through; null: the machine's. Crash tests pass
+  // one that can lose power (storage/power_loss_fs.h).
+  rocksdb::Env* env = nullptr;
 };
 
 // A mutation runs on the committer thread, reads and writes through `txn`, and returns OK to

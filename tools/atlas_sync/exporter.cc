@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
-#include "tools/atlas_sync/durable_file.h"
+#include "server/common/durable_file.h"
 #include "tools/atlas_sync/wordpress.h"
 
 namespace psc::atlas {

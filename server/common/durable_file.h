@@ -6,7 +6,7 @@
 
 #include "absl/status/status.h"
 
-namespace psc::atlas {
+namespace psc {
 
 // Writes `contents` to `path` so that after a crash the file is either the old one or the new
 // one, whole: a temporary file in the same directory, fsync, rename, fsync of the directory.
@@ -29,4 +29,4 @@ class DurableBatch {
   std::vector<std::pair<std::string, std::string>> pending_;  // {temporary, path}
 };
 
-}  // namespace psc::atlas
+}  // namespace psc

@@ -1,4 +1,4 @@
-#include "tools/atlas_sync/durable_file.h"
+#include "server/common/durable_file.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace psc::atlas {
+namespace psc {
 namespace {
 
 absl::Status Errno(const std::string& what) {
@@ -42,7 +42,7 @@ std::string TemporaryFor(const std::string& path) {
 
 // Writes `contents` to a new `tmp`, fsyncing it first when `sync`.
 absl::Status WriteTemporary(const std::string& tmp, const std::string& contents, bool sync) {
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
   if (fd < 0) return Errno("create " + tmp);
   size_t done = 0;
   while (done < contents.size()) {
@@ -89,4 +89,4 @@ absl::Status DurableBatch::Commit() {
   return SyncFilesystem(dir_);
 }
 
-}  // namespace psc::atlas
+}  // namespace psc
