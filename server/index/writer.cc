@@ -55,7 +55,18 @@ Writer::Writer(std::string path, Xapian::WritableDatabase db)
 
 absl::StatusOr<std::unique_ptr<Writer>> Writer::Open(const std::string& path) {
   try {
-    return std::unique_ptr<Writer>(new Writer(path, OpenOrRecreate(path)));
+    try {
+      return std::unique_ptr<Writer>(new Writer(path, OpenOrRecreate(path)));
+    } catch (const Xapian::DatabaseLockError&) {
+      throw;
+    } catch (const Xapian::Error& e) {
+      // It opened, but reading its facet table or revision failed: torn by a power loss, say.
+      LogWarning(absl::StrCat("search index ", path, " cannot be read (", e.get_description(),
+                              "): rebuilding it"));
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+      return std::unique_ptr<Writer>(new Writer(path, Create(path)));
+    }
   } catch (const Xapian::Error& e) {
     return absl::UnavailableError(
         absl::StrCat("cannot open the search index ", path, ": ", e.get_description()));
@@ -154,7 +165,15 @@ absl::Status Writer::Apply(const std::vector<Change>& changes, uint64_t sequence
 absl::Status Writer::Reset() {
   try {
     db_.close();
-    db_ = Create(path_);
+    try {
+      db_ = Create(path_);
+    } catch (const Xapian::DatabaseLockError&) {
+      throw;
+    } catch (const Xapian::Error&) {
+      std::error_code ignored;  // too damaged to overwrite (torn by a power loss): start anew
+      std::filesystem::remove_all(path_, ignored);
+      db_ = Create(path_);
+    }
     facets_ = FacetTable::Empty();
     revision_ = db_.get_revision();
     return absl::OkStatus();
