@@ -44,7 +44,7 @@ struct ServerOptions {
   // With etcd: NOT_SERVING on health once the mirror has not held etcd's latest commit for
   // this long (etcd unreachable, or the mirror stuck), so that a load balancer drains pscd.
   absl::Duration etcd_lost_after = absl::Seconds(30);
-  bool sync = true;                      // fsync each group commit
+  bool sync = true;  // fsync each group commit
   // The file system of the embedded store; null: the machine's. For crash tests (a file system
   // that can lose power, storage/power_loss_fs.h).
   rocksdb::Env* storage_env = nullptr;

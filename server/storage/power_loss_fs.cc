@@ -245,9 +245,8 @@ class TrackingFileSystem final : public rocksdb::FileSystemWrapper {
                         IODebugContext* dbg) override {
     IOStatus s = target()->NewDirectory(name, options, result, dbg);
     if (s.ok()) {
-      *result = std::make_unique<TrackedDirectory>(std::move(*result),
-                                                   fs::path(name).lexically_normal().string(),
-                                                   ledger_);
+      *result = std::make_unique<TrackedDirectory>(
+          std::move(*result), fs::path(name).lexically_normal().string(), ledger_);
     }
     return s;
   }

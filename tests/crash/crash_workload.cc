@@ -114,9 +114,9 @@ void CrashWorkload::Watch(const std::string& target, int watcher, const std::ato
 }
 
 std::vector<std::string> CrashWorkload::Check(const std::string& target) {
-std::vector<std::string> found_failures;
-std::vector<std::string>* failures = &found_failures;
-auto client = CrashClient(target, absl::Seconds(60));
+  std::vector<std::string> found_failures;
+  std::vector<std::string>* failures = &found_failures;
+  auto client = CrashClient(target, absl::Seconds(60));
   for (const std::string& e : write_errors_) failures->push_back("unexpected write error: " + e);
   // 1. Every acknowledged write is there, as acknowledged.
   auto experts = client.ListAllExperts();
@@ -182,10 +182,9 @@ auto client = CrashClient(target, absl::Seconds(60));
     for (size_t i = 0; i < seen_[w].size(); ++i) {
       const v1::ChangeEvent& e = seen_[w][i];
       if (e.sequence() != i + 1 || e.sequence() > log.size() ||
-          log[i].resource_name() != e.resource_name() ||
-          log[i].change_type() != e.change_type()) {
-        failures->push_back(absl::StrCat("watcher ", w, ": event ", i, " (sequence ",
-                                         e.sequence(), ") is not the log's"));
+          log[i].resource_name() != e.resource_name() || log[i].change_type() != e.change_type()) {
+        failures->push_back(absl::StrCat("watcher ", w, ": event ", i, " (sequence ", e.sequence(),
+                                         ") is not the log's"));
         break;
       }
     }

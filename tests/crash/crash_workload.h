@@ -45,7 +45,7 @@ class CrashWorkload {
   const int watchers_;
   std::atomic<bool> cut_{false};  // the crash has begun: nothing more is known for sure
   std::mutex mu_;                 // guards known_ entries' updates and write_errors_
-  std::vector<std::map<std::string, Known>> known_;             // per writer
+  std::vector<std::map<std::string, Known>> known_;           // per writer
   std::vector<std::vector<registry::v1::ChangeEvent>> seen_;  // per watcher, across rounds
   std::vector<std::string> write_errors_;
   std::atomic<int64_t> acknowledged_{0}, unknown_{0}, events_{0};

@@ -36,8 +36,8 @@ class KillRounds {
       workload_.RunRound(pscd_->target(), round, [&] { ::kill(pscd_->pid(), SIGKILL); });
       pscd_->Stop(SIGKILL);
       std::cout << "round " << round << ": killed after " << workload_.acknowledged()
-                << " acknowledged writes in all (" << workload_.unknown()
-                << " outcomes unknown), " << workload_.events() << " events watched\n";
+                << " acknowledged writes in all (" << workload_.unknown() << " outcomes unknown), "
+                << workload_.events() << " events watched\n";
       if (self_check && round == 1) {
         snapshot = dir_.Sub("snapshot");
         std::filesystem::copy(dir_.Sub("data"), snapshot, std::filesystem::copy_options::recursive);

@@ -69,8 +69,8 @@ std::vector<std::string> PowerLossRounds::Run(int rounds, bool sync) {
       (*server)->Shutdown(absl::Seconds(5));
       std::cout << "power-loss: " << rounds << " rounds, " << workload_.acknowledged()
                 << " acknowledged writes, " << workload_.unknown() << " unknown outcomes, "
-                << index_rebuilds << " search index rebuilds after a power loss ("
-                << files_damaged << " of its files lost or cut short)\n";
+                << index_rebuilds << " search index rebuilds after a power loss (" << files_damaged
+                << " of its files lost or cut short)\n";
       return failures;
     }
     absl::Status captured;

@@ -17,8 +17,8 @@ namespace fs = std::filesystem;
 class PowerLossFileSystemTest : public ::testing::Test {
  protected:
   std::unique_ptr<Store> Open(const std::string& path, bool sync) {
-    auto store = Store::Open(
-        {.path = path, .sync = sync, .min_free_bytes = 0, .env = file_system_->env()});
+    auto store =
+        Store::Open({.path = path, .sync = sync, .min_free_bytes = 0, .env = file_system_->env()});
     EXPECT_TRUE(store.ok()) << store.status();
     return store.ok() ? *std::move(store) : nullptr;
   }
