@@ -59,7 +59,8 @@ absl::StatusOr<uint64_t> SequenceOf(rocksdb::DBOptions options, const std::strin
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<BackupDir>> BackupDir::Open(const std::string& dir) {
+absl::StatusOr<std::unique_ptr<BackupDir>> BackupDir::Open(const std::string& dir,
+                                                           const Store* store) {
   std::error_code ec;
   // RocksDB opens a backup read-only only by an absolute path.
   const std::string path = fs::absolute(dir, ec).lexically_normal().string();
@@ -71,11 +72,26 @@ absl::StatusOr<std::unique_ptr<BackupDir>> BackupDir::Open(const std::string& di
   rocksdb::BackupEngineOptions options(path);
   options.sync = true;  // a backup that was reported taken survives a crash
   options.max_background_operations = 2;
+  // The store's file system, which a crash test may have replaced (storage/power_loss_fs.h).
+  rocksdb::Env* env = rocksdb::Env::Default();
+  if (const auto* rocks = dynamic_cast<const RocksBacked*>(store); rocks != nullptr) {
+    env = rocks->db()->GetEnv();
+  }
   rocksdb::BackupEngine* engine = nullptr;
-  rocksdb::IOStatus s = rocksdb::BackupEngine::Open(options, rocksdb::Env::Default(), &engine);
+  rocksdb::IOStatus s = rocksdb::BackupEngine::Open(options, env, &engine);
   if (!s.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat("cannot open backup dir ", path, ": ", s.ToString()));
+  }
+  // A backup is reported taken only once its sequence is recorded: one without that record was
+  // cut off by a crash between the two, and is removed rather than listed as damaged.
+  std::vector<rocksdb::BackupInfo> infos;
+  engine->GetBackupInfo(&infos);
+  for (const rocksdb::BackupInfo& info : infos) {
+    if (fs::exists(SequenceFile(path, info.backup_id), ec)) continue;
+    LogWarning(absl::StrCat("backups/", info.backup_id,
+                            " was cut off before its sequence was recorded: deleting it"));
+    engine->DeleteBackup(info.backup_id);
   }
   return std::unique_ptr<BackupDir>(new BackupDir(path, engine));
 }
@@ -125,6 +141,9 @@ absl::StatusOr<BackupInfo> BackupDir::Describe(uint32_t id) const {
                  .size_bytes = info.size,
                  .files = info.number_files};
   std::ifstream file(SequenceFile(path_, id));
+  // A backup is taken once its sequence is recorded: until then (Create is between the two, or
+  // was cut off by a crash, which the next Open tidies) it does not exist.
+  if (!file.is_open()) return NoSuchBackup(id);
   std::string text;
   if (!(file >> text) || !absl::SimpleAtoi(text, &out.sequence)) {
     return Error(absl::StatusCode::kDataLoss, "BACKUP_CORRUPT",

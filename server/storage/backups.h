@@ -36,9 +36,11 @@ struct BackupInfo {
 // it is done (RocksDB's locking).
 class BackupDir {
  public:
-  // Opens the backup directory at `path`, creating it when missing. FAILED_PRECONDITION with
-  // the reason when it cannot be created or read.
-  static absl::StatusOr<std::unique_ptr<BackupDir>> Open(const std::string& path);
+  // Opens the backup directory at `path`, creating it when missing, to write through the file
+  // system of `store` (the machine's when null). FAILED_PRECONDITION with the reason when it
+  // cannot be created or read.
+  static absl::StatusOr<std::unique_ptr<BackupDir>> Open(const std::string& path,
+                                                         const Store* store = nullptr);
   ~BackupDir();
 
   // Takes a backup of `store` (a RocksDB store; UNIMPLEMENTED for another) while it serves.

@@ -2,6 +2,7 @@
 // --backup-keep) and the offline `pscd restore`, against real pscd processes.
 
 #include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -188,6 +189,32 @@ TEST_F(BackupTest, ListVerifyDeleteAndKeepTheLatest) {
   auto status = admin.GetServerStatus();
   ASSERT_TRUE(status.ok()) << status.status();
   EXPECT_EQ(status->latest_backup_time().seconds(), list->backups(0).create_time().seconds());
+}
+
+// A crash between RocksDB's backup and the record of its sequence leaves a backup that was never
+// reported taken: the next start removes it, and the others are listed and verify.
+TEST_F(BackupTest, ABackupCutOffBeforeItsSequenceWasRecordedIsRemovedAtStart) {
+  auto pscd = StartWithBackups("data");
+  ASSERT_NE(pscd, nullptr);
+  client::RegistryClient admin(ClientOptionsAs(pscd->target(), "admin"));
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(admin.CreateCollaborative(MakeCollaborative(), {.id = absl::StrCat("c", i)}).ok());
+    ASSERT_TRUE(admin.CreateBackup().ok());
+  }
+  pscd->Stop(SIGKILL);
+  ASSERT_TRUE(fs::remove(backups_ + "/sequence/2"));  // as if cut off before it was written
+
+  pscd = StartWithBackups("data");
+  ASSERT_NE(pscd, nullptr);
+  client::RegistryClient again(ClientOptionsAs(pscd->target(), "admin"));
+  auto list = again.ListBackups();
+  ASSERT_TRUE(list.ok()) << list.status();
+  ASSERT_EQ(list->backups_size(), 1);
+  EXPECT_EQ(list->backups(0).name(), "backups/1");
+  EXPECT_TRUE(again.VerifyBackup("backups/1").ok());
+  EXPECT_EQ(again.VerifyBackup("backups/2").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(pscd->WaitForLog("backups/2 was cut off before its sequence was recorded"))
+      << pscd->Log();
 }
 
 TEST_F(BackupTest, OnlyAdminsAndOnlyWithABackupDir) {

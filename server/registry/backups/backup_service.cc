@@ -43,7 +43,7 @@ absl::StatusOr<std::unique_ptr<Backups>> Backups::Start(storage::Store* store,
   }
   std::unique_ptr<storage::BackupDir> dir;
   if (!options.dir.empty()) {
-    PSC_ASSIGN_OR_RETURN(dir, storage::BackupDir::Open(options.dir));
+    PSC_ASSIGN_OR_RETURN(dir, storage::BackupDir::Open(options.dir, store));
   }
   return std::unique_ptr<Backups>(new Backups(store, std::move(dir), options));
 }
