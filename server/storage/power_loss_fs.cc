@@ -22,6 +22,14 @@ using rocksdb::Slice;
 
 std::string DirOf(const std::string& path) { return fs::path(path).parent_path().string(); }
 
+// One spelling per path: RocksDB names some directories with a trailing slash, some files with
+// a doubled one.
+std::string Normal(const std::string& path) {
+  std::string normal = fs::path(path).lexically_normal().string();
+  if (normal.size() > 1 && normal.back() == '/') normal.pop_back();
+  return normal;
+}
+
 // What the disk holds of one file written through the file system.
 struct FileState {
   uint64_t written = 0;  // bytes written (the file's length as RocksDB sees it)
@@ -83,15 +91,28 @@ class Ledger {
     unsynced_entries_.clear();
   }
 
-  absl::Status Capture(const std::string& data_dir, const std::string& image_dir) {
+  absl::Status Capture(const std::vector<std::pair<std::string, std::string>>& dirs) {
     MutexLock lock(&mu_);  // no write, sync, rename or delete gets in until the image is done
+    for (const auto& [dir, image] : dirs) {
+      if (absl::Status s = CaptureLocked(Normal(dir), image); !s.ok()) {
+        return s;
+      }
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  absl::Status CaptureLocked(const std::string& data_dir, const std::string& image_dir)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     std::error_code ec;
     fs::create_directory(image_dir, ec);
     if (ec) return absl::InternalError(absl::StrCat("create ", image_dir, ": ", ec.message()));
-    for (const fs::directory_entry& entry : fs::directory_iterator(data_dir, ec)) {
-      if (!entry.is_regular_file()) continue;
+    for (const fs::directory_entry& entry : fs::recursive_directory_iterator(data_dir, ec)) {
+      const fs::path relative = entry.path().lexically_relative(data_dir);
+      const std::string target = (fs::path(image_dir) / relative).string();
+      if (entry.is_directory()) fs::create_directories(target, ec);
+      if (ec || !entry.is_regular_file()) continue;
       const std::string name = entry.path().string();
-      const std::string target = (fs::path(image_dir) / entry.path().filename()).string();
       if (unsynced_entries_.count(name) > 0) continue;  // its directory entry was never synced
       auto it = files_.find(name);
       if (it == files_.end()) {
@@ -105,7 +126,6 @@ class Ledger {
     return absl::OkStatus();
   }
 
- private:
   static std::error_code CopyPrefix(const std::string& from, const std::string& to,
                                     uint64_t length) {
     std::ifstream in(from, std::ios::binary);
@@ -216,8 +236,8 @@ class TrackingFileSystem final : public rocksdb::FileSystemWrapper {
                            IODebugContext* dbg) override {
     IOStatus s = target()->NewWritableFile(name, options, result, dbg);
     if (s.ok()) {
-      ledger_->Created(name);
-      *result = std::make_unique<TrackedFile>(std::move(*result), name, ledger_, 0);
+      ledger_->Created(Normal(name));
+      *result = std::make_unique<TrackedFile>(std::move(*result), Normal(name), ledger_, 0);
     }
     return s;
   }
@@ -228,8 +248,8 @@ class TrackingFileSystem final : public rocksdb::FileSystemWrapper {
     if (!target()->GetFileSize(name, IOOptions(), &size, dbg).ok()) size = 0;
     IOStatus s = target()->ReopenWritableFile(name, options, result, dbg);
     if (s.ok()) {
-      ledger_->Reopened(name, size);
-      *result = std::make_unique<TrackedFile>(std::move(*result), name, ledger_, size);
+      ledger_->Reopened(Normal(name), size);
+      *result = std::make_unique<TrackedFile>(std::move(*result), Normal(name), ledger_, size);
     }
     return s;
   }
@@ -245,21 +265,20 @@ class TrackingFileSystem final : public rocksdb::FileSystemWrapper {
                         IODebugContext* dbg) override {
     IOStatus s = target()->NewDirectory(name, options, result, dbg);
     if (s.ok()) {
-      *result = std::make_unique<TrackedDirectory>(
-          std::move(*result), fs::path(name).lexically_normal().string(), ledger_);
+      *result = std::make_unique<TrackedDirectory>(std::move(*result), Normal(name), ledger_);
     }
     return s;
   }
   IOStatus RenameFile(const std::string& from, const std::string& to, const IOOptions& options,
                       IODebugContext* dbg) override {
     IOStatus s = target()->RenameFile(from, to, options, dbg);
-    if (s.ok()) ledger_->Renamed(from, to);
+    if (s.ok()) ledger_->Renamed(Normal(from), Normal(to));
     return s;
   }
   IOStatus DeleteFile(const std::string& name, const IOOptions& options,
                       IODebugContext* dbg) override {
     IOStatus s = target()->DeleteFile(name, options, dbg);
-    if (s.ok()) ledger_->Deleted(name);
+    if (s.ok()) ledger_->Deleted(Normal(name));
     return s;
   }
 
@@ -273,8 +292,9 @@ class PowerLossFileSystemImpl final : public PowerLossFileSystem {
       : fs_(std::make_shared<TrackingFileSystem>(&ledger_)), env_(rocksdb::NewCompositeEnv(fs_)) {}
 
   rocksdb::Env* env() override { return env_.get(); }
-  absl::Status CaptureDurable(const std::string& data_dir, const std::string& image_dir) override {
-    return ledger_.Capture(fs::path(data_dir).lexically_normal().string(), image_dir);
+  absl::Status CaptureDurable(
+      const std::vector<std::pair<std::string, std::string>>& dirs) override {
+    return ledger_.Capture(dirs);
   }
   void Reset() override { ledger_.Reset(); }
 

@@ -9,6 +9,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 
@@ -27,13 +29,14 @@ class PowerLossFileSystem {
   // The Env to open the store with (StoreOptions::env). Lives as long as this object.
   virtual rocksdb::Env* env() = 0;
 
-  // Writes into `image_dir` (created, must not exist) what `data_dir`'s top-level files would be
+  // Writes into each `image_dir` (created, must not exist) what the files under its `dir` would be
   // after losing power now: each file written through this file system cut to its synced
   // length, or absent when its directory entry was never synced; every other file (written
-  // before, so durable) hard-linked as it is. Subdirectories are left out: their files are not
-  // RocksDB's. Ops through the file system wait while it runs, so the image is one instant.
-  virtual absl::Status CaptureDurable(const std::string& data_dir,
-                                      const std::string& image_dir) = 0;
+  // before, so durable; or not RocksDB's, which the caller images its own way) hard-linked as
+  // it is. Ops through the file system wait while it runs, so the image is one instant.
+  // Each {dir, image_dir} pair in turn, all at the one instant.
+  virtual absl::Status CaptureDurable(
+      const std::vector<std::pair<std::string, std::string>>& dirs) = 0;
 
   // Forgets what it knew of every file: after the data dir was replaced by an image, all of it
   // is durable.

@@ -60,7 +60,11 @@ void CrashWorkload::Write(const std::string& target, int writer, int round,
     }
     const int choice = live.empty() ? 0 : random() % 10;
     const std::string title = absl::StrCat("w", writer, "r", round, "o", op);
-    if (choice < 5) {
+    if (op % 10 == 9) {
+      // A case study now and then, for the feed's consumers (the Atlas sync in power-loss
+      // rounds); the check is of the experts, so its outcome is not recorded.
+      (void)client.CreateCaseStudy(MakeCaseStudy("collaboratives/wessex", title), {});
+    } else if (choice < 5) {
       const std::string id = absl::StrCat("e-", writer, "-", round, "-", op);
       v1::Expert expert = MakeExpert("collaboratives/wessex", "Crash Expert");
       expert.set_job_title(title);

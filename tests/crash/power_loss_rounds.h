@@ -1,7 +1,9 @@
 #pragma once
 // crashtest --power-loss: pscd runs in this process over a file system that can lose power
-// (server/storage/power_loss_fs.h); each round loses it at a random instant under the
-// workload, restarts pscd on what a disk would then hold, and goes on.
+// (server/storage/power_loss_fs.h), with scheduled backups, and the Atlas sync's exporter runs
+// beside it (its files are imaged by tests/crash/synced_files.h). Each round loses power at a
+// random instant under the workload, restarts pscd on what a disk would then hold, and checks
+// the Atlas outbox and the backups as well as the workload's records.
 
 #include <string>
 #include <vector>
@@ -20,8 +22,16 @@ class PowerLossRounds {
   std::vector<std::string> Run(int rounds, bool sync);
 
  private:
+  // After a restart: the Atlas cursor is whole, no further than the log, and every case-study
+  // change up to it has its document; every backup lists and verifies.
+  void CheckSidecars(const std::string& target, std::vector<std::string>* failures);
+
   CrashWorkload workload_;
   TempDir dir_;
+  const std::string atlas_ = dir_.Sub("atlas");
+  const std::string backups_ = dir_.Sub("backups");
+  int backups_checked_ = 0;
+  int atlas_documents_checked_ = 0;
 };
 
 }  // namespace psc::testing

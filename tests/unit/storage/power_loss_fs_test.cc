@@ -25,7 +25,7 @@ class PowerLossFileSystemTest : public ::testing::Test {
   // The data dir as a disk would hold it had power been lost now.
   std::string Image() {
     const std::string image = dir_.Sub("image-" + std::to_string(++images_));
-    EXPECT_TRUE(file_system_->CaptureDurable(data_, image).ok());
+    EXPECT_TRUE(file_system_->CaptureDurable({{data_, image}}).ok());
     return image;
   }
   static std::optional<std::string> Read(const Store& store, const std::string& key) {
