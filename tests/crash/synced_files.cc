@@ -53,7 +53,10 @@ class Tracker {
     MutexLock lock(&mu_);
     DurableView view;
     for (const auto& [path, content] : durable_) {
-      if (Under(path, root)) view[path] = content;
+      std::error_code ec;
+      // Deletions count as durable at once (as in RocksDB's FaultInjectionTestFS): unlink is
+      // not followed, so a file gone now is taken as gone for good.
+      if (Under(path, root) && fs::exists(path, ec)) view[path] = content;
     }
     return view;
   }
@@ -79,17 +82,15 @@ class Tracker {
       durable_.erase(it->from);
       it = renames_.erase(it);
     }
-    std::set<std::string> present;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-      if (!entry.is_regular_file()) continue;
-      const std::string path = entry.path().string();
-      present.insert(path);
-      if (durable_.count(path) == 0) durable_[path] = Synced(path);  // a new name, now durable
-    }
-    for (auto it = durable_.begin(); it != durable_.end();) {
-      const bool gone = DirOf(it->first) == dir && present.count(it->first) == 0;
-      it = gone ? durable_.erase(it) : std::next(it);  // a deletion, now durable
+    // Files synced under a new name: the name is durable now. (A file never synced has nothing
+    // worth keeping: pscd syncs every file it names.)
+    for (auto it = unnamed_.begin(); it != unnamed_.end();) {
+      if (DirOf(it->first) != dir) {
+        ++it;
+        continue;
+      }
+      durable_[it->first] = std::move(it->second);
+      it = unnamed_.erase(it);
     }
   }
 

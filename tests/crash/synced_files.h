@@ -4,8 +4,8 @@
 // executable defines fsync, fdatasync, syncfs and rename (they replace libc's for the whole
 // process, which is why this is never part of a library) and, under the roots it tracks, keeps
 // each file's durable view: its content at its last fsync (or syncfs), under the names its
-// directory had when last fsynced. A rename, a new file or a deletion is durable only once its
-// directory is fsynced; written bytes only once the file is.
+// directory had when last fsynced. A rename or a new file is durable only once its directory is
+// fsynced; written bytes only once the file is; a deletion at once (unlink is not followed).
 
 #include <map>
 #include <string>
