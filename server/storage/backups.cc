@@ -174,6 +174,9 @@ absl::Status BackupDir::Verify(uint32_t id) const {
   // (a file gone is NotFound, one cut short an IOError).
   rocksdb::Status s = engine_->VerifyBackup(id, /*verify_with_checksum=*/true);
   if (s.ok() || s.IsNoSpace()) return FromRocks(s);
+  // Deleted while it was read (--backup-keep's purge after a scheduled backup): gone, not damaged.
+  rocksdb::BackupInfo info;
+  if (engine_->GetBackupInfo(id, &info).IsNotFound()) return NoSuchBackup(id);
   return Damaged(s, path_);
 }
 
