@@ -120,6 +120,9 @@ class Ledger {
       } else {
         ec = CopyPrefix(name, target, it->second.synced);
       }
+      // Gone since it was listed (deleted, or renamed over by a writer this file system does
+      // not see): deletions are durable at once.
+      if (ec == std::errc::no_such_file_or_directory) ec.clear();
       if (ec) return absl::InternalError(absl::StrCat("image of ", name, ": ", ec.message()));
     }
     if (ec) return absl::InternalError(absl::StrCat("list ", data_dir, ": ", ec.message()));
@@ -129,6 +132,7 @@ class Ledger {
   static std::error_code CopyPrefix(const std::string& from, const std::string& to,
                                     uint64_t length) {
     std::ifstream in(from, std::ios::binary);
+    if (!in) return std::make_error_code(std::errc::no_such_file_or_directory);
     std::ofstream out(to, std::ios::binary | std::ios::trunc);
     std::string buffer(1 << 16, '\0');
     while (length > 0 && in) {

@@ -42,8 +42,8 @@ void CrashWorkload::RunRound(const std::string& target, int round,
   std::mt19937 random(round);
   absl::SleepFor(absl::Milliseconds(800 + random() % 1200));
   cut_ = true;  // before the crash: what is confirmed from now on may not survive it
-  cut();        // mid-flight: writes and watches are cut off
-  stop = true;
+  stop = true;  // no new call starts; those under way are cut off mid-flight
+  cut();
   for (auto& t : threads) t.join();
 }
 

@@ -123,10 +123,12 @@ std::vector<std::string> PowerLossRounds::Run(int rounds, bool sync) {
       files_damaged += CopyUnsynced(fs::path(data) / "search", dir_.Sub("search-image"), random);
       captured = file_system->CaptureDurable(
           {{data, dir_.Sub("data-image")}, {backups_, dir_.Sub("backups-image")}});
+      // The machine is off: its calls end (a watch waiting for a change that will never come,
+      // too), whatever this process does with its files from here.
+      (*server)->Shutdown(absl::Seconds(1));
     });
     stop_atlas = true;
     atlas.join();
-    (*server)->Shutdown(absl::Seconds(1));
     server->reset();
     if (!captured.ok()) {
       failures.push_back(absl::StrCat("power-loss image: ", captured.ToString()));
