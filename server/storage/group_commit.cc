@@ -9,6 +9,7 @@
 #include "server/common/log.h"
 #include "server/storage/batch_write_txn.h"
 #include "server/storage/keys.h"
+#include "server/storage/memory_budget.h"
 
 namespace psc::storage {
 
@@ -49,11 +50,7 @@ absl::Status GroupCommitter::WritesAllowed() const {
 }
 
 void GroupCommitter::TryResume() {
-  // Room for the reserve and for flushing every memtable (at most a quarter of the block cache:
-  // memory_budget.cc), so that resuming does not fill the disk again at once.
-  if (FreeBytes(options_.path) < std::max(options_.min_free_bytes, options_.cache_bytes / 4)) {
-    return;
-  }
+  if (FreeBytes(options_.path) < ResumeFreeBytes(options_)) return;
   const absl::Time now = absl::Now();
   if (now - last_failed_resume_ < absl::Seconds(1)) return;
   const rocksdb::Status resumed = handles_->db->Resume();

@@ -3,14 +3,23 @@
 // Storage-internal: how much memory RocksDB may hold, and the column-family options that keep
 // it to that.
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 
 #include "rocksdb/cache.h"
 #include "rocksdb/options.h"
 #include "rocksdb/write_buffer_manager.h"
+#include "server/storage/store.h"
 
 namespace psc::storage {
+
+// The free space a store's disk needs before RocksDB resumes after it filled: the reserve, and
+// room to flush every memtable (at most a quarter of the cache), so that resuming does not fill
+// the disk again at once.
+inline uint64_t ResumeFreeBytes(const StoreOptions& options) {
+  return std::max(options.min_free_bytes, options.cache_bytes / 4);
+}
 
 // One LRU block cache shared by every column family. It holds data blocks and, charged to it,
 // the index and filter blocks and the memtables, so RocksDB's memory stays near its capacity

@@ -3,8 +3,6 @@
 // resume by themselves once space is freed. Needs root to mount the tmpfs; skipped otherwise.
 
 #include <signal.h>
-#include <sys/mount.h>
-#include <sys/statvfs.h>
 
 #include <fstream>
 #include <iostream>
@@ -16,24 +14,10 @@
 #include "absl/time/clock.h"
 #include "tests/integration/registry_fixture.h"
 #include "tests/testing/eventually.h"
+#include "tests/testing/small_disk.h"
 
 namespace psc::testing {
 namespace {
-
-constexpr uint64_t kMiB = 1 << 20;
-
-uint64_t FreeBytes(const std::string& path) {
-  struct statvfs fs {};
-  if (statvfs(path.c_str(), &fs) != 0) return 0;
-  return static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
-}
-
-// Writes zeros to `path` until the filesystem has about `leave` bytes free.
-void FillLeaving(const std::string& dir, const std::string& path, uint64_t leave) {
-  std::ofstream out(path, std::ios::binary | std::ios::app);
-  const std::string block(kMiB, '\0');
-  while (FreeBytes(dir) > leave + kMiB && out.write(block.data(), block.size())) out.flush();
-}
 
 // A full disk's refusal: UNAVAILABLE / STORAGE_FULL, with no server path in the message.
 void ExpectStorageFull(const absl::Status& refused) {
@@ -56,17 +40,9 @@ void ExpectReadsOfTheOneExpert(client::RegistryClient& client) {
 class DiskFullTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    disk_ = dir_.Sub("disk");
-    std::filesystem::create_directories(disk_);
-    if (mount("tmpfs", disk_.c_str(), "tmpfs", 0, "size=64m,mode=0700") != 0) {
-      GTEST_SKIP() << "cannot mount a tmpfs (needs root): " << strerror(errno);
-    }
-    mounted_ = true;
+    if (!small_disk_.mounted().ok()) GTEST_SKIP() << small_disk_.mounted().message();
   }
-  void TearDown() override {
-    pscd_.reset();
-    if (mounted_) umount2(disk_.c_str(), MNT_DETACH);
-  }
+  void TearDown() override { pscd_.reset(); }  // before the disk goes
 
   // Starts pscd (fsync on) on the tmpfs with `--min-free-disk-mb reserve_mb`, creates
   // collaboratives/wessex, and returns an admin's client options (5 s deadline).
@@ -86,8 +62,8 @@ class DiskFullTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::string disk_;
-  bool mounted_ = false;
+  SmallDisk small_disk_{dir_.Sub("disk")};
+  const std::string disk_ = small_disk_.dir();
   std::unique_ptr<PscdProcess> pscd_;
 };
 

@@ -4,6 +4,9 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -18,6 +21,7 @@
 #include "tests/testing/eventually.h"
 #include "tests/testing/metrics_text.h"
 #include "tests/testing/run_process.h"
+#include "tests/testing/small_disk.h"
 
 namespace psc::testing {
 namespace {
@@ -204,6 +208,52 @@ TEST_F(ReplicasTest, AReplicaKilledLosesNothingAndCatchesUpOnRestart) {
   ASSERT_TRUE(after.ok()) << after.status();
   ASSERT_TRUE(Eventually([&] { return Changes(*on_b).size() == 3; }));
   EXPECT_EQ(Changes(*on_a).size(), 3u);
+}
+
+// A replica whose own disk fills (no reserve: its mirror meets a real ENOSPC applying the other
+// replica's writes) stays up and serves what it holds; once space is freed its mirror resumes
+// by itself and catches up with every write.
+TEST_F(ReplicasTest, AReplicaWhoseDiskFilledCatchesUpOnceSpaceIsFreed) {
+  SmallDisk disk(dir_.Sub("disk"));
+  if (!disk.mounted().ok()) GTEST_SKIP() << disk.mounted().message();
+  auto a = StartReplica("disk/a", nullptr, {"--min-free-disk-mb", "0"});
+  auto b = StartReplica("b");
+  ASSERT_TRUE(a && b);
+  auto on_a = Admin(*a);
+  auto on_b = Admin(*b);
+  ASSERT_TRUE(on_b->CreateCollaborative(MakeCollaborative("Wessex"), {.id = "wessex"}).ok());
+  ASSERT_TRUE(Eventually([&] { return on_a->GetCollaborative("collaboratives/wessex").ok(); }));
+  FillLeaving(disk.dir(), disk.dir() + "/filler", 4 * kMiB);
+
+  // 12 MiB of experts through b: more than a's disk has left.
+  std::vector<std::thread> writers;
+  std::atomic<int> written{0};
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&, w] {
+      auto client = Admin(*b);
+      for (int i = 0; i < 750; ++i) {
+        v1::Expert expert = MakeExpert("collaboratives/wessex");
+        expert.set_bio(std::string(4000, 'b'));
+        if (client->CreateExpert(expert, {.id = absl::StrCat("w", w, "-", i)}).ok()) ++written;
+      }
+    });
+  }
+  for (auto& t : writers) t.join();
+  ASSERT_EQ(written, 3000);
+  ASSERT_TRUE(a->WaitForLog("the mirror's disk is full")) << a->Log();
+  ASSERT_EQ(kill(a->pid(), 0), 0) << a->Log();                        // still running
+  EXPECT_TRUE(on_a->GetCollaborative("collaboratives/wessex").ok());  // and serving reads
+
+  std::filesystem::remove(disk.dir() + "/filler");
+  const absl::Time freed = absl::Now();
+  ASSERT_TRUE(Eventually([&] { return on_a->GetExpert("experts/w3-749").ok(); }, absl::Seconds(30)))
+      << a->Log();
+  std::cout << "the replica caught up " << absl::FormatDuration(absl::Now() - freed)
+            << " after space was freed\n";
+  EXPECT_EQ(on_a->ListAllExperts()->size(), 3000u);
+  EXPECT_EQ(Changes(*on_a).size(), Changes(*on_b).size());
+  EXPECT_TRUE(a->WaitForLog("the mirror's disk has space again")) << a->Log();
+  a.reset();  // before the disk goes
 }
 
 // etcd lost: reads go on from the mirror, writes fail with NO_QUORUM, and once the mirror is

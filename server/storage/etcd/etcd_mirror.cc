@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "server/common/catch_exceptions.h"
+#include "server/common/errors.h"
+#include "server/common/free_space.h"
 #include "server/common/log.h"
 #include "server/common/status_macros.h"
 #include "server/storage/keys.h"
@@ -69,8 +71,12 @@ struct EtcdMirror::Applied {
   }
 };
 
-EtcdMirror::EtcdMirror(etcd::Client* client, const DbHandles* handles, EtcdKeys keys)
-    : client_(client), handles_(handles), keys_(std::move(keys)) {}
+EtcdMirror::EtcdMirror(etcd::Client* client, const DbHandles* handles, EtcdKeys keys,
+                       uint64_t resume_free_bytes)
+    : client_(client),
+      handles_(handles),
+      keys_(std::move(keys)),
+      resume_free_bytes_(resume_free_bytes) {}
 
 EtcdMirror::~EtcdMirror() { Stop(); }
 
@@ -382,8 +388,28 @@ absl::Status EtcdMirror::Follow() {
     MutexLock lock(&mu_);
     watch_ = nullptr;
   }
-  if (ended.code() == absl::StatusCode::kUnavailable && !finished.ok()) ended = finished;
+  // The stream's own end says more than "ended", but not more than a failed write's reason.
+  if (ended.code() == absl::StatusCode::kUnavailable && ErrorReason(ended).empty() &&
+      !finished.ok()) {
+    ended = finished;
+  }
   return ended;
+}
+
+void EtcdMirror::ResumeAfterFullDisk() {
+  const std::string path = handles_->db->GetName();
+  while (!stopping()) {
+    if (FreeBytes(path) >= resume_free_bytes_) {
+      const rocksdb::Status resumed = handles_->db->Resume();
+      if (resumed.ok()) {
+        LogInfo("storage: the mirror's disk has space again: following etcd");
+        return;
+      }
+      LogWarning("storage: the mirror's RocksDB could not resume yet: " + resumed.ToString());
+    }
+    MutexLock lock(&mu_);
+    if (!stopping_) advanced_.WaitWithDeadline(&mu_, absl::Now() + absl::Seconds(1));
+  }
 }
 
 void EtcdMirror::Run() {
@@ -391,6 +417,13 @@ void EtcdMirror::Run() {
   while (!stopping()) {
     absl::Status ended = Follow();
     if (stopping()) break;
+    if (ErrorReason(ended) == "STORAGE_FULL") {
+      LogError(
+          "storage: the mirror's disk is full: reads are stale (the mirror's age grows) "
+          "until space is freed; then it follows etcd again");
+      ResumeAfterFullDisk();
+      continue;
+    }
     if (ended.code() == absl::StatusCode::kOutOfRange) {
       LogError(absl::StrCat("storage: ", ended.message(), ": resyncing the mirror from etcd"));
       absl::Status loaded = Load(/*in_one_batch=*/true);

@@ -26,8 +26,10 @@ namespace psc::storage {
 
 class EtcdMirror {
  public:
-  // `client` and `handles` must outlive the mirror.
-  EtcdMirror(etcd::Client* client, const DbHandles* handles, EtcdKeys keys);
+  // `client` and `handles` must outlive the mirror. After its disk filled (a write failed for
+  // space), the mirror resumes RocksDB and follows etcd again once `resume_free_bytes` are free.
+  EtcdMirror(etcd::Client* client, const DbHandles* handles, EtcdKeys keys,
+             uint64_t resume_free_bytes);
   ~EtcdMirror();  // Stop()
 
   // Refuses a data dir that holds an embedded store; brings the mirror up to the commit guard
@@ -80,12 +82,16 @@ class EtcdMirror {
   // Writes `batch` and the mirror's position; publishes the new state and wakes waiters.
   absl::Status Write(rocksdb::WriteBatch* batch, const Applied& applied);
   bool stopping() const;
+  // After a write failed for space: waits until the disk has resume_free_bytes_ free (or Stop),
+  // then resumes RocksDB, which refuses every write until then. Retries once a second.
+  void ResumeAfterFullDisk();
   // Waits until `reached()` holds (under mu_), or timeout or Stop().
   bool WaitUntil(const std::function<bool()>& reached, absl::Duration timeout) const;
 
   etcd::Client* const client_;
   const DbHandles* const handles_;
   const EtcdKeys keys_;
+  const uint64_t resume_free_bytes_;
 
   mutable Mutex mu_;
   mutable CondVar advanced_;

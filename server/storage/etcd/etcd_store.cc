@@ -27,7 +27,7 @@ class EtcdStore final : public Store, public RocksBacked {
         memory_(std::move(db.memory)),
         handles_(std::move(db.handles)),
         client_(std::move(client)),
-        mirror_(client_.get(), handles_.get(), keys_) {}
+        mirror_(client_.get(), handles_.get(), keys_, ResumeFreeBytes(options_.local)) {}
   ~EtcdStore() override {
     prober_.reset();
     if (lease_ != 0) (void)client_->LeaseRevoke(lease_);  // its position goes at once
