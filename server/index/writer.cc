@@ -20,6 +20,14 @@ Xapian::WritableDatabase Create(const std::string& path) {
   return db;
 }
 
+// Removes whatever is at `path` (a database too damaged to open or overwrite) and creates it
+// anew.
+Xapian::WritableDatabase Recreate(const std::string& path) {
+  std::error_code ignored;
+  std::filesystem::remove_all(path, ignored);
+  return Create(path);
+}
+
 // Opens `path`, or recreates it when it is unreadable or was written with another schema.
 Xapian::WritableDatabase OpenOrRecreate(const std::string& path) {
   try {
@@ -36,8 +44,7 @@ Xapian::WritableDatabase OpenOrRecreate(const std::string& path) {
   } catch (const Xapian::Error& e) {
     LogWarning(absl::StrCat("search index ", path, " cannot be opened (", e.get_description(),
                             "): rebuilding it"));
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
+    return Recreate(path);
   }
   return Create(path);
 }
@@ -63,9 +70,7 @@ absl::StatusOr<std::unique_ptr<Writer>> Writer::Open(const std::string& path) {
       // It opened, but reading its facet table or revision failed: torn by a power loss, say.
       LogWarning(absl::StrCat("search index ", path, " cannot be read (", e.get_description(),
                               "): rebuilding it"));
-      std::error_code ignored;
-      std::filesystem::remove_all(path, ignored);
-      return std::unique_ptr<Writer>(new Writer(path, Create(path)));
+      return std::unique_ptr<Writer>(new Writer(path, Recreate(path)));
     }
   } catch (const Xapian::Error& e) {
     return absl::UnavailableError(
@@ -170,9 +175,7 @@ absl::Status Writer::Reset() {
     } catch (const Xapian::DatabaseLockError&) {
       throw;
     } catch (const Xapian::Error&) {
-      std::error_code ignored;  // too damaged to overwrite (torn by a power loss): start anew
-      std::filesystem::remove_all(path_, ignored);
-      db_ = Create(path_);
+      db_ = Recreate(path_);  // too damaged to overwrite (torn by a power loss)
     }
     facets_ = FacetTable::Empty();
     revision_ = db_.get_revision();
